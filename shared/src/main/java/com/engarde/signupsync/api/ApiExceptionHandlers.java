@@ -1,0 +1,59 @@
+package com.engarde.signupsync.api;
+
+import com.engarde.signupsync.persistence.DatabaseException;
+import io.micronaut.core.convert.exceptions.ConversionErrorException;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.server.exceptions.ExceptionHandler;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every failure leaves the service in the one error shape. Unexpected ones are logged with their stack
+ * trace and answered without it.
+ */
+public final class ApiExceptionHandlers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiExceptionHandlers.class);
+
+    private ApiExceptionHandlers() {
+    }
+
+    @Produces
+    @Singleton
+    public static class Known implements ExceptionHandler<ApiException, HttpResponse<ApiError>> {
+        @Override
+        public HttpResponse<ApiError> handle(HttpRequest request, ApiException exception) {
+            return HttpResponse.<ApiError>status(exception.status()).body(exception.body());
+        }
+    }
+
+    @Produces
+    @Singleton
+    public static class DatabaseDown implements ExceptionHandler<DatabaseException, HttpResponse<ApiError>> {
+        @Override
+        public HttpResponse<ApiError> handle(HttpRequest request, DatabaseException exception) {
+            LOG.error("database failure on {} {} (SQLSTATE {})", request.getMethodName(), request.getPath(),
+                    exception.sqlState(), exception);
+            boolean unavailable = exception.sqlState() == null || exception.sqlState().startsWith("08");
+            HttpStatus status = unavailable ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.INTERNAL_SERVER_ERROR;
+            return HttpResponse.<ApiError>status(status).body(ApiError.of(
+                    unavailable ? "service_unavailable" : "internal_error",
+                    unavailable ? "the database is not reachable; retry later" : "the request could not be stored"));
+        }
+    }
+
+    @Produces
+    @Singleton
+    public static class BadParameter implements ExceptionHandler<ConversionErrorException, HttpResponse<ApiError>> {
+        @Override
+        public HttpResponse<ApiError> handle(HttpRequest request, ConversionErrorException exception) {
+            String field = exception.getArgument().getName();
+            return HttpResponse.<ApiError>badRequest(new ApiError("invalid_request",
+                    field + " has an invalid value", field));
+        }
+    }
+}

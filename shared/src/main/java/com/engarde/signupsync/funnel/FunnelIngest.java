@@ -1,0 +1,95 @@
+package com.engarde.signupsync.funnel;
+
+import com.engarde.signupsync.api.ApiError;
+import com.engarde.signupsync.api.ApiException;
+import com.engarde.signupsync.api.JsonBodies;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.inject.Singleton;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** POST /funnel/event and POST /funnel/events: validate what the backend sends and store it idempotently. */
+@Singleton
+public class FunnelIngest {
+
+    public static final long MAX_EVENT_BODY_BYTES = 256 * 1024;
+    /** Lambda's synchronous payload limit; 500 events of 32 KB data would not fit in any case. */
+    public static final long MAX_BATCH_BODY_BYTES = 6 * 1024 * 1024;
+    public static final int MAX_BATCH_SIZE = 500;
+
+    private final JsonBodies bodies;
+    private final FunnelEventRequests requests;
+    private final FunnelEventWriter writer;
+
+    public FunnelIngest(JsonBodies bodies, FunnelEventRequests requests, FunnelEventWriter writer) {
+        this.bodies = bodies;
+        this.requests = requests;
+        this.writer = writer;
+    }
+
+    public WrittenEvent record(byte[] body) {
+        NewFunnelEvent event = requests.parse(bodies.object(body, MAX_EVENT_BODY_BYTES));
+        return writer.write(List.of(event)).get(0);
+    }
+
+    /** Each item is validated on its own; the valid ones are stored together, whatever the others hold. */
+    public BatchOutcome recordBatch(byte[] body) {
+        JsonNode items = bodies.object(body, MAX_BATCH_BODY_BYTES).get("events");
+        if (items == null || !items.isArray()) {
+            throw ApiException.invalid("events", "events must be an array of event objects");
+        }
+        if (items.isEmpty() || items.size() > MAX_BATCH_SIZE) {
+            throw ApiException.invalid("events", "events must hold between 1 and " + MAX_BATCH_SIZE + " items");
+        }
+        BatchItem[] results = new BatchItem[items.size()];
+        List<NewFunnelEvent> valid = new ArrayList<>(items.size());
+        List<Integer> validIndex = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i);
+            try {
+                if (!item.isObject()) {
+                    throw ApiException.invalid(null, "each event must be a JSON object");
+                }
+                valid.add(requests.parse((ObjectNode) item));
+                validIndex.add(i);
+            } catch (ApiException e) {
+                results[i] = BatchItem.error(i, e.body());
+            }
+        }
+        List<WrittenEvent> written = writer.write(valid);
+        for (int j = 0; j < written.size(); j++) {
+            int i = validIndex.get(j);
+            results[i] = BatchItem.written(i, written.get(j));
+        }
+        return BatchOutcome.of(List.of(results));
+    }
+
+    /** One item's outcome: {@code created}, {@code duplicate} (with the stored event) or {@code error}. */
+    public record BatchItem(int index, String status, FunnelEvent event, String error, String message, String field) {
+        static BatchItem written(int index, WrittenEvent w) {
+            return new BatchItem(index, w.created() ? "created" : "duplicate", w.event(), null, null, null);
+        }
+
+        static BatchItem error(int index, ApiError e) {
+            return new BatchItem(index, "error", null, e.error(), e.message(), e.field());
+        }
+    }
+
+    public record BatchOutcome(int created, int duplicates, int errors, List<BatchItem> results) {
+        static BatchOutcome of(List<BatchItem> results) {
+            int created = 0;
+            int duplicates = 0;
+            int errors = 0;
+            for (BatchItem item : results) {
+                switch (item.status()) {
+                    case "created" -> created++;
+                    case "duplicate" -> duplicates++;
+                    default -> errors++;
+                }
+            }
+            return new BatchOutcome(created, duplicates, errors, results);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package com.engarde.signupsync.persistence;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+
+import javax.sql.DataSource;
+
+/**
+ * One small pool per container, created on first use. A Lambda serves one request at a time, so two
+ * connections are plenty there; the local run asks for more.
+ */
+@Factory
+public class DataSourceFactory {
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    public HikariDataSource dataSource(@Value("${engarde.database.url:}") String url,
+                                       @Value("${engarde.database.pool-size:2}") int poolSize) {
+        DatabaseUrl parsed = DatabaseUrl.parse(url);
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("signup-sync");
+        config.setJdbcUrl(parsed.jdbcUrl());
+        if (parsed.user() != null) {
+            config.setUsername(parsed.user());
+        }
+        if (parsed.password() != null) {
+            config.setPassword(parsed.password());
+        }
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(0);
+        config.setConnectionTimeout(5_000);
+        config.setValidationTimeout(2_000);
+        // Start without a connection: an unreachable database must make /health say 503, not fail the start.
+        config.setInitializationFailTimeout(-1);
+        // SnapStart restores a snapshot whose sockets are dead; suspension lets priming code drain the pool.
+        config.setAllowPoolSuspension(true);
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        config.addDataSourceProperty("ApplicationName", "signup-sync");
+        return new HikariDataSource(config);
+    }
+
+    @Singleton
+    public Database database(HikariDataSource dataSource) {
+        return new Database((DataSource) dataSource);
+    }
+}

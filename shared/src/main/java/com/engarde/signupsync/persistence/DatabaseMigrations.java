@@ -1,0 +1,25 @@
+package com.engarde.signupsync.persistence;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+
+import javax.sql.DataSource;
+
+/**
+ * Applies the Flyway migrations in {@code db/migration}. Called by the deploy-time db-migrate function, the
+ * local run and tests; never by a function starting up. Needs Flyway on the classpath (optional here).
+ */
+public final class DatabaseMigrations {
+
+    private DatabaseMigrations() {
+    }
+
+    public static MigrateResult migrate(DataSource dataSource) {
+        return Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .failOnMissingLocations(true)
+                .load()
+                .migrate();
+    }
+}

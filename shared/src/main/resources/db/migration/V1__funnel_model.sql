@@ -1,0 +1,218 @@
+-- The funnel data model: one lead per person (normalized email), every touch as an idempotent event,
+-- conversions with the attribution they had when they happened, the sync run log and raw webhook deliveries.
+-- Rules that protect the data live here, not only in Java: every writer (API, sync, webhook) gets them.
+
+CREATE TABLE funnel_sources (
+    source_type  text PRIMARY KEY CHECK (source_type ~ '^[a-z][a-z0-9_]{1,39}$'),
+    display_name text        NOT NULL,
+    -- pull: we fetch from the vendor; push: the vendor posts to us; api: the En Garde backend posts events.
+    kind         text        NOT NULL CHECK (kind IN ('pull', 'push', 'api')),
+    active       boolean     NOT NULL DEFAULT true,
+    created_at   timestamptz NOT NULL DEFAULT now()
+);
+
+INSERT INTO funnel_sources (source_type, display_name, kind) VALUES
+    ('easyappointments', 'EasyAppointments', 'pull'),
+    ('zoom',             'Zoom',             'pull'),
+    ('eventbrite',       'Eventbrite',       'pull'),
+    ('poshvip',          'Posh.VIP',         'push'),
+    ('manual',           'Manual entry',     'api'),
+    ('referral',         'Referral',         'api'),
+    ('direct_signup',    'Direct signup',    'api');
+
+CREATE TABLE leads (
+    id                     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    -- Normalized (trimmed, lower-cased) so that one person is one lead whatever the source's spelling.
+    email                  text        NOT NULL CHECK (email = lower(btrim(email))
+                                                       AND length(email) BETWEEN 3 AND 254
+                                                       AND email LIKE '_%@_%'),
+    first_name             text CHECK (length(first_name) <= 200),
+    last_name              text CHECK (length(last_name) <= 200),
+    phone                  text CHECK (length(phone) <= 50),
+    -- First and last touch are derived from funnel_events by the trigger below: the earliest and the latest
+    -- event by occurred_at, whatever order events arrive in.
+    first_touch_event_id   bigint,
+    first_touch_source     text REFERENCES funnel_sources (source_type),
+    first_touch_at         timestamptz,
+    first_touch_utm_source   text,
+    first_touch_utm_medium   text,
+    first_touch_utm_campaign text,
+    first_touch_utm_term     text,
+    first_touch_utm_content  text,
+    last_touch_event_id    bigint,
+    last_touch_source      text REFERENCES funnel_sources (source_type),
+    last_touch_at          timestamptz,
+    last_touch_utm_source    text,
+    last_touch_utm_medium    text,
+    last_touch_utm_campaign  text,
+    last_touch_utm_term      text,
+    last_touch_utm_content   text,
+    created_at             timestamptz NOT NULL DEFAULT now(),
+    updated_at             timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT leads_email_key UNIQUE (email),
+    CONSTRAINT leads_touch_order CHECK (first_touch_at IS NULL OR last_touch_at >= first_touch_at)
+);
+
+-- Leads per first-touch source over time is the funnel's main question.
+CREATE INDEX leads_first_touch_idx ON leads (first_touch_source, first_touch_at);
+
+CREATE TABLE funnel_events (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    lead_id      bigint      NOT NULL REFERENCES leads (id),
+    source_type  text        NOT NULL REFERENCES funnel_sources (source_type),
+    event_type   text        NOT NULL CHECK (event_type IN (
+                     'lead_captured', 'appointment_booked', 'appointment_cancelled', 'appointment_completed',
+                     'event_registered', 'event_attended', 'ticket_purchased', 'ticket_refunded',
+                     'signup_started', 'signup_completed', 'converted')),
+    -- The source's own id for the record: with source and type, the idempotency key of every write.
+    external_id  text        NOT NULL CHECK (length(external_id) BETWEEN 1 AND 255),
+    occurred_at  timestamptz NOT NULL,
+    utm_source   text CHECK (length(utm_source) <= 500),
+    utm_medium   text CHECK (length(utm_medium) <= 500),
+    utm_campaign text CHECK (length(utm_campaign) <= 500),
+    utm_term     text CHECK (length(utm_term) <= 500),
+    utm_content  text CHECK (length(utm_content) <= 500),
+    event_data   jsonb       NOT NULL DEFAULT '{}'::jsonb CHECK (jsonb_typeof(event_data) = 'object'),
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    updated_at   timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT funnel_events_source_key UNIQUE (source_type, external_id, event_type)
+);
+
+-- A lead's events in time order: attribution snapshots and the touch trigger read this path.
+CREATE INDEX funnel_events_lead_time_idx ON funnel_events (lead_id, occurred_at);
+-- Funnel metrics by step and period.
+CREATE INDEX funnel_events_type_time_idx ON funnel_events (event_type, occurred_at);
+
+ALTER TABLE leads
+    ADD CONSTRAINT leads_first_touch_event_fk FOREIGN KEY (first_touch_event_id) REFERENCES funnel_events (id)
+        DEFERRABLE INITIALLY DEFERRED,
+    ADD CONSTRAINT leads_last_touch_event_fk FOREIGN KEY (last_touch_event_id) REFERENCES funnel_events (id)
+        DEFERRABLE INITIALLY DEFERRED;
+
+-- Keeps each lead's first and last touch equal to its earliest and latest event. Statement-level with a
+-- transition table, so a batch of N events costs one UPDATE, not N. A `converted` event is not a marketing
+-- touch; it only becomes one for a lead that has no other (a direct signup).
+CREATE FUNCTION funnel_events_update_touches() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    WITH candidates AS (
+        SELECT e.*
+        FROM new_events e
+        JOIN leads l ON l.id = e.lead_id
+        WHERE e.event_type <> 'converted' OR l.first_touch_at IS NULL
+    ),
+    firsts AS (
+        SELECT DISTINCT ON (lead_id) * FROM candidates ORDER BY lead_id, occurred_at, id
+    ),
+    lasts AS (
+        SELECT DISTINCT ON (lead_id) * FROM candidates ORDER BY lead_id, occurred_at DESC, id DESC
+    )
+    UPDATE leads l SET
+        first_touch_event_id     = CASE WHEN f.moves THEN f.id ELSE l.first_touch_event_id END,
+        first_touch_source       = CASE WHEN f.moves THEN f.source_type ELSE l.first_touch_source END,
+        first_touch_at           = CASE WHEN f.moves THEN f.occurred_at ELSE l.first_touch_at END,
+        first_touch_utm_source   = CASE WHEN f.moves THEN f.utm_source ELSE l.first_touch_utm_source END,
+        first_touch_utm_medium   = CASE WHEN f.moves THEN f.utm_medium ELSE l.first_touch_utm_medium END,
+        first_touch_utm_campaign = CASE WHEN f.moves THEN f.utm_campaign ELSE l.first_touch_utm_campaign END,
+        first_touch_utm_term     = CASE WHEN f.moves THEN f.utm_term ELSE l.first_touch_utm_term END,
+        first_touch_utm_content  = CASE WHEN f.moves THEN f.utm_content ELSE l.first_touch_utm_content END,
+        last_touch_event_id      = CASE WHEN f.last_moves THEN f.l_id ELSE l.last_touch_event_id END,
+        last_touch_source        = CASE WHEN f.last_moves THEN f.l_source_type ELSE l.last_touch_source END,
+        last_touch_at            = CASE WHEN f.last_moves THEN f.l_occurred_at ELSE l.last_touch_at END,
+        last_touch_utm_source    = CASE WHEN f.last_moves THEN f.l_utm_source ELSE l.last_touch_utm_source END,
+        last_touch_utm_medium    = CASE WHEN f.last_moves THEN f.l_utm_medium ELSE l.last_touch_utm_medium END,
+        last_touch_utm_campaign  = CASE WHEN f.last_moves THEN f.l_utm_campaign ELSE l.last_touch_utm_campaign END,
+        last_touch_utm_term      = CASE WHEN f.last_moves THEN f.l_utm_term ELSE l.last_touch_utm_term END,
+        last_touch_utm_content   = CASE WHEN f.last_moves THEN f.l_utm_content ELSE l.last_touch_utm_content END,
+        updated_at               = now()
+    FROM (
+        SELECT fi.lead_id,
+               fi.id, fi.source_type, fi.occurred_at, fi.utm_source, fi.utm_medium, fi.utm_campaign,
+               fi.utm_term, fi.utm_content,
+               la.id AS l_id, la.source_type AS l_source_type, la.occurred_at AS l_occurred_at,
+               la.utm_source AS l_utm_source, la.utm_medium AS l_utm_medium, la.utm_campaign AS l_utm_campaign,
+               la.utm_term AS l_utm_term, la.utm_content AS l_utm_content,
+               (cur.first_touch_at IS NULL OR fi.occurred_at < cur.first_touch_at) AS moves,
+               (cur.last_touch_at IS NULL OR la.occurred_at >= cur.last_touch_at) AS last_moves
+        FROM firsts fi
+        JOIN lasts la ON la.lead_id = fi.lead_id
+        JOIN leads cur ON cur.id = fi.lead_id
+    ) f
+    WHERE l.id = f.lead_id AND (f.moves OR f.last_moves);
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER funnel_events_touches
+    AFTER INSERT ON funnel_events
+    REFERENCING NEW TABLE AS new_events
+    FOR EACH STATEMENT EXECUTE FUNCTION funnel_events_update_touches();
+
+CREATE TABLE funnel_conversions (
+    id                 bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    lead_id            bigint      NOT NULL REFERENCES leads (id),
+    platform_user_id   text        NOT NULL CHECK (length(platform_user_id) BETWEEN 1 AND 255),
+    tenant_id          text CHECK (length(tenant_id) <= 255),
+    converted_at       timestamptz NOT NULL,
+    -- Attribution as it stood at conversion time: later backfills do not rewrite history.
+    first_touch_source       text NOT NULL REFERENCES funnel_sources (source_type),
+    first_touch_at           timestamptz NOT NULL,
+    first_touch_utm_source   text,
+    first_touch_utm_medium   text,
+    first_touch_utm_campaign text,
+    first_touch_utm_term     text,
+    first_touch_utm_content  text,
+    last_touch_source        text NOT NULL REFERENCES funnel_sources (source_type),
+    last_touch_at            timestamptz NOT NULL,
+    last_touch_utm_source    text,
+    last_touch_utm_medium    text,
+    last_touch_utm_campaign  text,
+    last_touch_utm_term      text,
+    last_touch_utm_content   text,
+    seconds_to_conversion    bigint NOT NULL CHECK (seconds_to_conversion >= 0),
+    created_at         timestamptz NOT NULL DEFAULT now(),
+    -- A person converts once, and a platform user is one person: both make a retry idempotent.
+    CONSTRAINT funnel_conversions_lead_key UNIQUE (lead_id),
+    CONSTRAINT funnel_conversions_platform_user_key UNIQUE (platform_user_id)
+);
+
+CREATE INDEX funnel_conversions_time_idx ON funnel_conversions (converted_at);
+
+CREATE TABLE funnel_sync_logs (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    source_type     text        NOT NULL REFERENCES funnel_sources (source_type),
+    trigger         text        NOT NULL CHECK (trigger IN ('schedule', 'manual', 'continuation')),
+    status          text        NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'partial')),
+    started_at      timestamptz NOT NULL DEFAULT now(),
+    finished_at     timestamptz,
+    fetched_count   integer     NOT NULL DEFAULT 0 CHECK (fetched_count >= 0),
+    created_count   integer     NOT NULL DEFAULT 0 CHECK (created_count >= 0),
+    updated_count   integer     NOT NULL DEFAULT 0 CHECK (updated_count >= 0),
+    unchanged_count integer     NOT NULL DEFAULT 0 CHECK (unchanged_count >= 0),
+    failed_count    integer     NOT NULL DEFAULT 0 CHECK (failed_count >= 0),
+    cursor_before   jsonb,
+    cursor_after    jsonb,
+    error_message   text,
+    CONSTRAINT funnel_sync_logs_finished CHECK ((status = 'running') = (finished_at IS NULL))
+);
+
+-- Latest runs of a source, and "is one running" for the status endpoint.
+CREATE INDEX funnel_sync_logs_source_time_idx ON funnel_sync_logs (source_type, started_at DESC);
+CREATE UNIQUE INDEX funnel_sync_logs_one_running_idx ON funnel_sync_logs (source_type) WHERE status = 'running';
+
+CREATE TABLE webhook_deliveries (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    source_type   text        NOT NULL REFERENCES funnel_sources (source_type),
+    -- The sender's delivery id where it gives one, else derived from the payload: a redelivery has the same key.
+    delivery_key  text        NOT NULL CHECK (length(delivery_key) BETWEEN 1 AND 500),
+    -- Stored as received, before any processing, so nothing is lost and signatures can be re-checked.
+    raw_body      bytea       NOT NULL,
+    status        text        NOT NULL DEFAULT 'received'
+                              CHECK (status IN ('received', 'processed', 'failed', 'ignored')),
+    reason        text,
+    received_at   timestamptz NOT NULL DEFAULT now(),
+    processed_at  timestamptz,
+    CONSTRAINT webhook_deliveries_key UNIQUE (source_type, delivery_key)
+);
+
+CREATE INDEX webhook_deliveries_status_idx ON webhook_deliveries (source_type, status, received_at DESC);

@@ -1,0 +1,92 @@
+package com.engarde.signupsync.testing;
+
+import com.engarde.signupsync.persistence.DatabaseMigrations;
+import com.engarde.signupsync.persistence.DatabaseUrl;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+
+/**
+ * The PostgreSQL that tests and benchmarks run against: an embedded PostgreSQL 16 started once per JVM, or
+ * the server named by SIGNUP_SYNC_TEST_DATABASE_URL (postgresql://user:pass@host:port/db). Migrated once.
+ */
+public final class TestDatabase {
+
+    private static TestDatabase instance;
+
+    private final EmbeddedPostgres embedded;
+    private final String url;
+    private final DataSource dataSource;
+
+    private TestDatabase(EmbeddedPostgres embedded, String url, DataSource dataSource) {
+        this.embedded = embedded;
+        this.url = url;
+        this.dataSource = dataSource;
+    }
+
+    public static synchronized TestDatabase get() {
+        if (instance == null) {
+            instance = start();
+            DatabaseMigrations.migrate(instance.dataSource);
+        }
+        return instance;
+    }
+
+    private static TestDatabase start() {
+        String configured = System.getenv("SIGNUP_SYNC_TEST_DATABASE_URL");
+        if (configured != null && !configured.isBlank()) {
+            DatabaseUrl parsed = DatabaseUrl.parse(configured);
+            PGSimpleDataSource ds = new PGSimpleDataSource();
+            ds.setUrl(parsed.jdbcUrl());
+            ds.setUser(parsed.user());
+            ds.setPassword(parsed.password());
+            return new TestDatabase(null, configured, ds);
+        }
+        try {
+            EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    pg.close();
+                } catch (IOException ignored) {
+                    // the JVM is going away
+                }
+            }));
+            String url = "postgresql://postgres:postgres@localhost:" + pg.getPort() + "/postgres";
+            return new TestDatabase(pg, url, pg.getPostgresDatabase());
+        } catch (IOException e) {
+            throw new UncheckedIOException("embedded PostgreSQL did not start", e);
+        }
+    }
+
+    /** The database as ENGARDE_DATABASE_URL would name it. */
+    public String url() {
+        return url;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Empties every table the tests write, keeping the seeded sources. */
+    public void truncate() {
+        execute("TRUNCATE leads, funnel_events, funnel_conversions, funnel_sync_logs, webhook_deliveries RESTART IDENTITY CASCADE");
+    }
+
+    public void execute(String sql) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    public boolean embedded() {
+        return embedded != null;
+    }
+}
