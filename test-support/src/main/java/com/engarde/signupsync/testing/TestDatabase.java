@@ -57,7 +57,7 @@ public final class TestDatabase {
                     // the JVM is going away
                 }
             }));
-            String url = "postgresql://postgres:postgres@localhost:" + pg.getPort() + "/postgres";
+            String url = "postgresql://postgres@localhost:" + pg.getPort() + "/postgres";
             return new TestDatabase(pg, url, pg.getPostgresDatabase());
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL did not start", e);

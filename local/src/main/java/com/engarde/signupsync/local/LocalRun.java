@@ -1,0 +1,135 @@
+package com.engarde.signupsync.local;
+
+import com.engarde.signupsync.persistence.DatabaseMigrations;
+import com.engarde.signupsync.persistence.DatabaseUrl;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.Micronaut;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Every function's routes in one process on localhost. With ENGARDE_DATABASE_URL unset it runs an embedded
+ * PostgreSQL 16 whose data lives in {@code $SIGNUP_SYNC_DATA_DIR/postgres} (default {@code .signup-sync/}),
+ * so it survives restarts. Migrates the database first, as the deploy does in AWS.
+ */
+public final class LocalRun implements AutoCloseable {
+
+    private final EmbeddedPostgres embedded;
+    private final ApplicationContext context;
+    private final String url;
+    private final String token;
+
+    private LocalRun(EmbeddedPostgres embedded, ApplicationContext context, String url, String token) {
+        this.embedded = embedded;
+        this.context = context;
+        this.url = url;
+        this.token = token;
+    }
+
+    public static void main(String[] args) throws IOException {
+        Map<String, String> env = System.getenv();
+        LocalRun run = start(env, args);
+        Runtime.getRuntime().addShutdownHook(new Thread(run::close));
+        System.out.println();
+        System.out.println("signup-sync is running at " + run.url);
+        System.out.println("  database: " + (run.embedded != null
+                ? "embedded PostgreSQL 16, data in " + dataDir(env).resolve("postgres").toAbsolutePath()
+                : "ENGARDE_DATABASE_URL"));
+        System.out.println("  service token: " + run.token
+                + (blank(env.get("SIGNUP_SYNC_SERVICE_TOKEN")) ? "  (generated for this run; set SIGNUP_SYNC_SERVICE_TOKEN to fix it)" : ""));
+        System.out.println("  try: curl -s " + run.url + "/health");
+    }
+
+    /** Starts the database (embedded unless configured), migrates it, and serves every route. */
+    public static LocalRun start(Map<String, String> env, String... args) throws IOException {
+        EmbeddedPostgres embedded = null;
+        String databaseUrl = env.get("ENGARDE_DATABASE_URL");
+        if (blank(databaseUrl)) {
+            Path data = dataDir(env).resolve("postgres");
+            Files.createDirectories(data.getParent());
+            embedded = EmbeddedPostgres.builder()
+                    .setDataDirectory(data)
+                    .setCleanDataDirectory(false)
+                    .start();
+            // Trust authentication on 127.0.0.1 only: there is no password to default.
+            databaseUrl = "postgresql://postgres@localhost:" + embedded.getPort() + "/postgres";
+        }
+        migrate(databaseUrl);
+
+        String token = env.get("SIGNUP_SYNC_SERVICE_TOKEN");
+        if (blank(token)) {
+            byte[] bytes = new byte[32];
+            new SecureRandom().nextBytes(bytes);
+            token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        }
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("engarde.database.url", databaseUrl);
+        properties.put("engarde.database.pool-size", 10);
+        properties.put("signup.sync.service.token", token);
+        properties.put("micronaut.server.port", blank(env.get("PORT")) ? 8080 : Integer.parseInt(env.get("PORT")));
+        ApplicationContext context = Micronaut.build(args)
+                .properties(properties)
+                .banner(false)
+                .start();
+        EmbeddedServer server = context.getBean(EmbeddedServer.class);
+        String url = "http://localhost:" + server.getPort();
+        return new LocalRun(embedded, context, url, token);
+    }
+
+    private static void migrate(String databaseUrl) {
+        DatabaseUrl parsed = DatabaseUrl.parse(databaseUrl);
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(parsed.jdbcUrl());
+        if (parsed.user() != null) {
+            dataSource.setUser(parsed.user());
+        }
+        if (parsed.password() != null) {
+            dataSource.setPassword(parsed.password());
+        }
+        DatabaseMigrations.migrate(dataSource);
+    }
+
+    private static Path dataDir(Map<String, String> env) {
+        String dir = env.get("SIGNUP_SYNC_DATA_DIR");
+        return Path.of(blank(dir) ? ".signup-sync" : dir);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public String token() {
+        return token;
+    }
+
+    public ApplicationContext context() {
+        return context;
+    }
+
+    @Override
+    public void close() {
+        if (context.isRunning()) {
+            context.close();
+        }
+        if (embedded != null) {
+            try {
+                embedded.close();
+            } catch (IOException e) {
+                System.err.println("embedded PostgreSQL did not stop cleanly: " + e.getMessage());
+            }
+        }
+    }
+}
