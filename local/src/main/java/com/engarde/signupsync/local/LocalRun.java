@@ -75,7 +75,9 @@ public final class LocalRun implements AutoCloseable {
         properties.put("engarde.database.url", databaseUrl);
         properties.put("engarde.database.pool-size", 10);
         properties.put("signup.sync.service.token", token);
-        properties.put("micronaut.server.port", blank(env.get("PORT")) ? 8080 : Integer.parseInt(env.get("PORT")));
+        int port = blank(env.get("PORT")) ? 8080 : Integer.parseInt(env.get("PORT"));
+        // PORT=0 asks for any free port (tests); Micronaut spells that -1.
+        properties.put("micronaut.server.port", port == 0 ? -1 : port);
         ApplicationContext context = Micronaut.build(args)
                 .properties(properties)
                 .banner(false)

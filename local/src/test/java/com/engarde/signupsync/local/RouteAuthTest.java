@@ -1,0 +1,124 @@
+package com.engarde.signupsync.local;
+
+import com.engarde.signupsync.auth.FunctionManifests;
+import com.engarde.signupsync.auth.FunctionManifests.Route;
+import com.engarde.signupsync.auth.RouteAuth;
+import com.engarde.signupsync.testing.LambdaHarness;
+import com.engarde.signupsync.testing.LambdaHarness.Response;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Walks every route of every function manifest and proves that none answers without the credentials its
+ * manifest declares. This module has every function on its classpath, as the local run does.
+ */
+class RouteAuthTest {
+
+    private static LambdaHarness lambda;
+    private static List<Route> routes;
+
+    @BeforeAll
+    static void start() {
+        lambda = new LambdaHarness();
+        routes = lambda.context().getBean(FunctionManifests.class).routes();
+    }
+
+    @AfterAll
+    static void stop() {
+        lambda.close();
+    }
+
+    @Test
+    void everyFunctionWithRoutesIsOnTheClasspathSoTheWalkCoversIt() throws IOException {
+        Path functions = LambdaHarness.eventsDir().getParent().resolve("functions");
+        ObjectMapper json = new ObjectMapper();
+        Set<String> declared;
+        try (Stream<Path> dirs = Files.list(functions)) {
+            declared = dirs.map(d -> d.resolve("function.json")).filter(Files::exists)
+                    .filter(f -> read(json, f).path("routes").size() > 0)
+                    .map(f -> f.getParent().getFileName().toString())
+                    .collect(Collectors.toSet());
+        }
+        Set<String> loaded = routes.stream().map(Route::function).collect(Collectors.toSet());
+        assertThat(declared).isNotEmpty();
+        assertThat(loaded).containsAll(declared);
+    }
+
+    @Test
+    void noServiceTokenRouteAnswersWithoutAValidToken() {
+        List<Route> protectedRoutes = routes.stream().filter(r -> r.auth() == RouteAuth.SERVICE_TOKEN).toList();
+        assertThat(protectedRoutes).isNotEmpty();
+        for (Route route : protectedRoutes) {
+            String path = route.path().replaceAll("\\{[^}]+}", "x");
+            for (String header : new String[]{null, "Bearer wrong-token", "Basic " + LambdaHarness.TOKEN,
+                    "Bearer", LambdaHarness.TOKEN}) {
+                APIGatewayProxyRequestEvent request = LambdaHarness.request(route.method(), path, "{}");
+                request.getHeaders().remove("Authorization");
+                if (header != null) {
+                    request.getHeaders().put("Authorization", header);
+                }
+                Response r = lambda.handle(request);
+                assertThat(r.status()).as(route.method() + " " + path + " with " + header).isEqualTo(401);
+                assertThat(r.json().path("error").asText()).isEqualTo("unauthorized");
+            }
+        }
+    }
+
+    @Test
+    void adminRoutesRejectTheServiceTokenAndNoToken() {
+        for (Route route : routes.stream().filter(r -> r.auth() == RouteAuth.ADMIN_JWT).toList()) {
+            String path = route.path().replaceAll("\\{[^}]+}", "x");
+            APIGatewayProxyRequestEvent request = LambdaHarness.request(route.method(), path, "{}");
+            request.getHeaders().remove("Authorization");
+            assertThat(lambda.handle(request).status()).as(route.method() + " " + path).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void thePreviousTokenIsAcceptedDuringRotation() {
+        APIGatewayProxyRequestEvent request = LambdaHarness.request("POST", "/funnel/event", "{}");
+        request.getHeaders().put("Authorization", "Bearer " + LambdaHarness.PREVIOUS_TOKEN);
+
+        Response r = lambda.handle(request);
+
+        assertThat(r.status()).as("past auth, the empty event fails validation").isEqualTo(400);
+    }
+
+    @Test
+    void openRoutesAnswerWithoutAToken() {
+        for (Route route : routes.stream().filter(r -> r.auth() == RouteAuth.NONE).toList()) {
+            APIGatewayProxyRequestEvent request = LambdaHarness.request(route.method(), route.path(), null);
+            request.getHeaders().remove("Authorization");
+            assertThat(lambda.handle(request).status()).as(route.path()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aPathNoManifestDeclaresNeedsTheToken() {
+        APIGatewayProxyRequestEvent request = LambdaHarness.request("GET", "/not/a/route", null);
+        request.getHeaders().remove("Authorization");
+
+        assertThat(lambda.handle(request).status()).isEqualTo(401);
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode read(ObjectMapper json, Path file) {
+        try {
+            return json.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IllegalStateException(file.toString(), e);
+        }
+    }
+}
