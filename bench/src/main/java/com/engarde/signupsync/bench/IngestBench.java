@@ -1,0 +1,183 @@
+package com.engarde.signupsync.bench;
+
+import com.engarde.signupsync.testing.LambdaHarness;
+import com.engarde.signupsync.testing.TestDatabase;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Benchmarks of the funnel-events function, each against a baseline measured in the same run:
+ * (a) single events through the Lambda handler in-process vs the same rows by plain JDBC single-row inserts;
+ * (b) the batch endpoint's events/s; (c) cold start of the function's own jar in a fresh JVM.
+ */
+public final class IngestBench {
+
+    private static final int EVENTS = 10_000;
+    private static final Instant BASE = Instant.parse("2026-01-01T00:00:00Z");
+
+    public static void main(String[] args) throws Exception {
+        TestDatabase db = TestDatabase.get();
+        System.out.printf("database: %s%n", db.embedded() ? "embedded PostgreSQL 16" : "SIGNUP_SYNC_TEST_DATABASE_URL");
+        try (LambdaHarness lambda = new LambdaHarness(Map.of("engarde.database.pool-size", 2))) {
+            // Warm-up for both paths, so the JIT does not decide the ratio.
+            db.truncate();
+            jdbc(db, "warm", 2_000);
+            handler(lambda, "warm", 2_000);
+            batch(lambda, "warm", 2_000);
+
+            double jdbcBest = 0;
+            double handlerBest = 0;
+            for (int round = 1; round <= 2; round++) {
+                db.truncate();
+                double jdbcRate = jdbc(db, "r" + round, EVENTS);
+                db.truncate();
+                double handlerRate = handler(lambda, "r" + round, EVENTS);
+                System.out.printf("round %d: jdbc single-row inserts %.0f events/s, handler %.0f events/s%n",
+                        round, jdbcRate, handlerRate);
+                jdbcBest = Math.max(jdbcBest, jdbcRate);
+                handlerBest = Math.max(handlerBest, handlerRate);
+            }
+            System.out.printf("(a) ingest, %d events, best of 2: plain JDBC %.0f events/s, funnel-events handler %.0f events/s,"
+                    + " ratio jdbc/handler = %.2f (target <= 2.0)%n", EVENTS, jdbcBest, handlerBest, jdbcBest / handlerBest);
+
+            db.truncate();
+            double batchRate = batch(lambda, "b", 50_000);
+            System.out.printf("(b) batch ingest, 50,000 events in batches of 500: %.0f events/s (target >= 10,000);"
+                    + " %.1fx the single-event handler rate%n", batchRate, batchRate / handlerBest);
+        }
+        coldStart(db);
+        System.exit(0);
+    }
+
+    private static String eventJson(String run, int i) {
+        return "{\"source_type\":\"zoom\",\"event_type\":\"event_registered\",\"email\":\"person" + i + "-" + run
+                + "@example.com\",\"first_name\":\"P\",\"external_id\":\"" + run + "-" + i + "\",\"occurred_at\":\""
+                + BASE.plusSeconds(i) + "\",\"utm_source\":\"bench\",\"utm_campaign\":\"c" + (i % 10)
+                + "\",\"event_data\":{\"webinar_id\":\"w1\"}}";
+    }
+
+    /** Baseline: per record, the lead row and the event row as plain single-row INSERTs, one commit each. */
+    private static double jdbc(TestDatabase db, String run, int n) throws SQLException {
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement lead = c.prepareStatement(
+                     "INSERT INTO leads (email, first_name) VALUES (?, ?) RETURNING id");
+             PreparedStatement event = c.prepareStatement("INSERT INTO funnel_events (lead_id, source_type, event_type,"
+                     + " external_id, occurred_at, utm_source, utm_campaign, event_data) VALUES (?, 'zoom', 'event_registered',"
+                     + " ?, ?, 'bench', ?, '{\"webinar_id\":\"w1\"}'::jsonb)")) {
+            c.setAutoCommit(false);
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                lead.setString(1, "person" + i + "-" + run + "-jdbc@example.com");
+                lead.setString(2, "P");
+                long id;
+                try (ResultSet rs = lead.executeQuery()) {
+                    rs.next();
+                    id = rs.getLong(1);
+                }
+                event.setLong(1, id);
+                event.setString(2, run + "-jdbc-" + i);
+                event.setTimestamp(3, Timestamp.from(BASE.plusSeconds(i)));
+                event.setString(4, "c" + (i % 10));
+                event.executeUpdate();
+                c.commit();
+            }
+            return n / seconds(start);
+        }
+    }
+
+    private static double handler(LambdaHarness lambda, String run, int n) {
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            LambdaHarness.Response r = lambda.handle(LambdaHarness.request("POST", "/funnel/event", eventJson(run, i)));
+            if (r.status() != 201) {
+                throw new IllegalStateException("event " + i + " answered " + r.status() + ": " + r.body());
+            }
+        }
+        return n / seconds(start);
+    }
+
+    private static double batch(LambdaHarness lambda, String run, int n) {
+        long start = System.nanoTime();
+        for (int from = 0; from < n; from += 500) {
+            StringBuilder body = new StringBuilder("{\"events\":[");
+            for (int i = from; i < from + 500; i++) {
+                body.append(i == from ? "" : ",").append(eventJson(run, i));
+            }
+            body.append("]}");
+            LambdaHarness.Response r = lambda.handle(LambdaHarness.request("POST", "/funnel/events", body.toString()));
+            if (r.status() != 200 || !r.body().startsWith("{\"created\":500,")) {
+                throw new IllegalStateException("batch at " + from + " answered " + r.status());
+            }
+        }
+        return n / seconds(start);
+    }
+
+    /** (c) A fresh JVM per run, with only the function's jar and a 20-line probe on its classpath. */
+    private static void coldStart(TestDatabase db) throws Exception {
+        Path jar = Path.of("functions/funnel-events/target/funnel-events-lambda.jar");
+        Path probeClasses = Path.of("bench/target/classes");
+        if (!Files.exists(jar)) {
+            System.out.println("(c) skipped: " + jar + " not built (run from the repository root after mvn package)");
+            return;
+        }
+        System.out.printf("(c) function jar %s: %.1f MB (target < 20 MB)%n", jar, Files.size(jar) / 1e6);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<Long> jvmMillis = new ArrayList<>();
+        List<Long> wallMillis = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            ProcessBuilder pb = new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-cp", jar + java.io.File.pathSeparator + probeClasses, ColdStartProbe.class.getName(), "cold-" + i)
+                    .redirectErrorStream(true);
+            pb.environment().put("ENGARDE_DATABASE_URL", db.url());
+            pb.environment().put("SIGNUP_SYNC_SERVICE_TOKEN", LambdaHarness.TOKEN);
+            long spawn = System.nanoTime();
+            Process p = pb.start();
+            String result = null;
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    if (line.startsWith("COLD-START ")) {
+                        result = line;
+                        wallMillis.add((System.nanoTime() - spawn) / 1_000_000);
+                    }
+                }
+            }
+            if (p.waitFor() != 0 || result == null) {
+                throw new IllegalStateException("cold start probe failed");
+            }
+            String[] parts = result.split(" ");
+            if (!"201".equals(parts[2])) {
+                throw new IllegalStateException("cold start probe answered " + parts[2]);
+            }
+            jvmMillis.add(Long.parseLong(parts[1]));
+        }
+        System.out.printf("(c) cold start, JVM start to first response, 7 fresh JVMs: median %d ms, min %d ms, max %d ms"
+                        + " (process spawn to response: median %d ms) (target < 1500 ms)%n",
+                median(jvmMillis), jvmMillis.stream().min(Long::compare).orElseThrow(),
+                jvmMillis.stream().max(Long::compare).orElseThrow(), median(wallMillis));
+        System.out.println("    JVM flags as the Lambda java21 runtime uses them: -XX:+UseSerialGC -XX:TieredStopAtLevel=1; no SnapStart here");
+    }
+
+    private static long median(List<Long> values) {
+        Long[] sorted = values.toArray(new Long[0]);
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}
