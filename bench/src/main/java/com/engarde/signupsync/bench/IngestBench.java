@@ -4,6 +4,7 @@ import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.TestDatabase;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -135,12 +136,12 @@ public final class IngestBench {
             return;
         }
         System.out.printf("(c) function jar %s: %.1f MB (target < 20 MB)%n", jar, Files.size(jar) / 1e6);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<Long> jvmMillis = new ArrayList<>();
         List<Long> wallMillis = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
-            ProcessBuilder pb = new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-cp", jar + java.io.File.pathSeparator + probeClasses, ColdStartProbe.class.getName(), "cold-" + i)
+            ProcessBuilder pb = new ProcessBuilder(javaBin, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-cp", jar + File.pathSeparator + probeClasses, ColdStartProbe.class.getName(), "cold-" + i)
                     .redirectErrorStream(true);
             pb.environment().put("ENGARDE_DATABASE_URL", db.url());
             pb.environment().put("SIGNUP_SYNC_SERVICE_TOKEN", LambdaHarness.TOKEN);
