@@ -38,7 +38,7 @@ public final class IngestBench {
             db.truncate();
             jdbc(db, "warm", 2_000);
             handler(lambda, "warm", 2_000);
-            batch(lambda, "warm", 2_000);
+            batch(lambda, "warm-batch", 2_000);
 
             double jdbcBest = 0;
             double handlerBest = 0;
