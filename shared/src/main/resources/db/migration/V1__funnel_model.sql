@@ -30,9 +30,10 @@ CREATE TABLE leads (
     last_name              text CHECK (length(last_name) <= 200),
     phone                  text CHECK (length(phone) <= 50),
     -- First and last touch are derived from funnel_events by the trigger below: the earliest and the latest
-    -- event by occurred_at, whatever order events arrive in.
+    -- event by occurred_at, whatever order events arrive in. They copy an event's id and source, which that
+    -- event's own constraints already checked; foreign keys here would re-check them on every touch update.
     first_touch_event_id   bigint,
-    first_touch_source     text REFERENCES funnel_sources (source_type),
+    first_touch_source     text,
     first_touch_at         timestamptz,
     first_touch_utm_source   text,
     first_touch_utm_medium   text,
@@ -40,7 +41,7 @@ CREATE TABLE leads (
     first_touch_utm_term     text,
     first_touch_utm_content  text,
     last_touch_event_id    bigint,
-    last_touch_source      text REFERENCES funnel_sources (source_type),
+    last_touch_source      text,
     last_touch_at          timestamptz,
     last_touch_utm_source    text,
     last_touch_utm_medium    text,
@@ -83,62 +84,58 @@ CREATE INDEX funnel_events_lead_time_idx ON funnel_events (lead_id, occurred_at)
 -- Funnel metrics by step and period.
 CREATE INDEX funnel_events_type_time_idx ON funnel_events (event_type, occurred_at);
 
-ALTER TABLE leads
-    ADD CONSTRAINT leads_first_touch_event_fk FOREIGN KEY (first_touch_event_id) REFERENCES funnel_events (id)
-        DEFERRABLE INITIALLY DEFERRED,
-    ADD CONSTRAINT leads_last_touch_event_fk FOREIGN KEY (last_touch_event_id) REFERENCES funnel_events (id)
-        DEFERRABLE INITIALLY DEFERRED;
-
 -- Keeps each lead's first and last touch equal to its earliest and latest event. Statement-level with a
 -- transition table, so a batch of N events costs one UPDATE, not N. A `converted` event is not a marketing
--- touch; it only becomes one for a lead that has no other (a direct signup).
+-- touch (a direct signup's touch is set by the conversion itself).
+-- The new rows are always few against a large leads table, and a transition table has no statistics: the
+-- join must be a nested loop over leads' primary key whatever the planner guesses, hence the SET clauses.
 CREATE FUNCTION funnel_events_update_touches() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql
+SET enable_hashjoin = off
+SET enable_mergejoin = off
+AS $$
 BEGIN
-    WITH candidates AS (
-        SELECT e.*
-        FROM new_events e
-        JOIN leads l ON l.id = e.lead_id
-        WHERE e.event_type <> 'converted' OR l.first_touch_at IS NULL
-    ),
-    firsts AS (
-        SELECT DISTINCT ON (lead_id) * FROM candidates ORDER BY lead_id, occurred_at, id
+    WITH firsts AS (
+        SELECT DISTINCT ON (lead_id) * FROM new_events
+        WHERE event_type <> 'converted' ORDER BY lead_id, occurred_at, id
     ),
     lasts AS (
-        SELECT DISTINCT ON (lead_id) * FROM candidates ORDER BY lead_id, occurred_at DESC, id DESC
+        SELECT DISTINCT ON (lead_id) * FROM new_events
+        WHERE event_type <> 'converted' ORDER BY lead_id, occurred_at DESC, id DESC
     )
     UPDATE leads l SET
-        first_touch_event_id     = CASE WHEN f.moves THEN f.id ELSE l.first_touch_event_id END,
-        first_touch_source       = CASE WHEN f.moves THEN f.source_type ELSE l.first_touch_source END,
-        first_touch_at           = CASE WHEN f.moves THEN f.occurred_at ELSE l.first_touch_at END,
-        first_touch_utm_source   = CASE WHEN f.moves THEN f.utm_source ELSE l.first_touch_utm_source END,
-        first_touch_utm_medium   = CASE WHEN f.moves THEN f.utm_medium ELSE l.first_touch_utm_medium END,
-        first_touch_utm_campaign = CASE WHEN f.moves THEN f.utm_campaign ELSE l.first_touch_utm_campaign END,
-        first_touch_utm_term     = CASE WHEN f.moves THEN f.utm_term ELSE l.first_touch_utm_term END,
-        first_touch_utm_content  = CASE WHEN f.moves THEN f.utm_content ELSE l.first_touch_utm_content END,
-        last_touch_event_id      = CASE WHEN f.last_moves THEN f.l_id ELSE l.last_touch_event_id END,
-        last_touch_source        = CASE WHEN f.last_moves THEN f.l_source_type ELSE l.last_touch_source END,
-        last_touch_at            = CASE WHEN f.last_moves THEN f.l_occurred_at ELSE l.last_touch_at END,
-        last_touch_utm_source    = CASE WHEN f.last_moves THEN f.l_utm_source ELSE l.last_touch_utm_source END,
-        last_touch_utm_medium    = CASE WHEN f.last_moves THEN f.l_utm_medium ELSE l.last_touch_utm_medium END,
-        last_touch_utm_campaign  = CASE WHEN f.last_moves THEN f.l_utm_campaign ELSE l.last_touch_utm_campaign END,
-        last_touch_utm_term      = CASE WHEN f.last_moves THEN f.l_utm_term ELSE l.last_touch_utm_term END,
-        last_touch_utm_content   = CASE WHEN f.last_moves THEN f.l_utm_content ELSE l.last_touch_utm_content END,
+        first_touch_event_id     = CASE WHEN t.first_moves THEN t.f_id ELSE l.first_touch_event_id END,
+        first_touch_source       = CASE WHEN t.first_moves THEN t.f_source ELSE l.first_touch_source END,
+        first_touch_at           = CASE WHEN t.first_moves THEN t.f_at ELSE l.first_touch_at END,
+        first_touch_utm_source   = CASE WHEN t.first_moves THEN t.f_utm_source ELSE l.first_touch_utm_source END,
+        first_touch_utm_medium   = CASE WHEN t.first_moves THEN t.f_utm_medium ELSE l.first_touch_utm_medium END,
+        first_touch_utm_campaign = CASE WHEN t.first_moves THEN t.f_utm_campaign ELSE l.first_touch_utm_campaign END,
+        first_touch_utm_term     = CASE WHEN t.first_moves THEN t.f_utm_term ELSE l.first_touch_utm_term END,
+        first_touch_utm_content  = CASE WHEN t.first_moves THEN t.f_utm_content ELSE l.first_touch_utm_content END,
+        last_touch_event_id      = CASE WHEN t.last_moves THEN t.l_id ELSE l.last_touch_event_id END,
+        last_touch_source        = CASE WHEN t.last_moves THEN t.l_source ELSE l.last_touch_source END,
+        last_touch_at            = CASE WHEN t.last_moves THEN t.l_at ELSE l.last_touch_at END,
+        last_touch_utm_source    = CASE WHEN t.last_moves THEN t.l_utm_source ELSE l.last_touch_utm_source END,
+        last_touch_utm_medium    = CASE WHEN t.last_moves THEN t.l_utm_medium ELSE l.last_touch_utm_medium END,
+        last_touch_utm_campaign  = CASE WHEN t.last_moves THEN t.l_utm_campaign ELSE l.last_touch_utm_campaign END,
+        last_touch_utm_term      = CASE WHEN t.last_moves THEN t.l_utm_term ELSE l.last_touch_utm_term END,
+        last_touch_utm_content   = CASE WHEN t.last_moves THEN t.l_utm_content ELSE l.last_touch_utm_content END,
         updated_at               = now()
     FROM (
-        SELECT fi.lead_id,
-               fi.id, fi.source_type, fi.occurred_at, fi.utm_source, fi.utm_medium, fi.utm_campaign,
-               fi.utm_term, fi.utm_content,
-               la.id AS l_id, la.source_type AS l_source_type, la.occurred_at AS l_occurred_at,
-               la.utm_source AS l_utm_source, la.utm_medium AS l_utm_medium, la.utm_campaign AS l_utm_campaign,
-               la.utm_term AS l_utm_term, la.utm_content AS l_utm_content,
-               (cur.first_touch_at IS NULL OR fi.occurred_at < cur.first_touch_at) AS moves,
+        SELECT f.lead_id,
+               f.id AS f_id, f.source_type AS f_source, f.occurred_at AS f_at, f.utm_source AS f_utm_source,
+               f.utm_medium AS f_utm_medium, f.utm_campaign AS f_utm_campaign, f.utm_term AS f_utm_term,
+               f.utm_content AS f_utm_content,
+               la.id AS l_id, la.source_type AS l_source, la.occurred_at AS l_at, la.utm_source AS l_utm_source,
+               la.utm_medium AS l_utm_medium, la.utm_campaign AS l_utm_campaign, la.utm_term AS l_utm_term,
+               la.utm_content AS l_utm_content,
+               (cur.first_touch_at IS NULL OR f.occurred_at < cur.first_touch_at) AS first_moves,
                (cur.last_touch_at IS NULL OR la.occurred_at >= cur.last_touch_at) AS last_moves
-        FROM firsts fi
-        JOIN lasts la ON la.lead_id = fi.lead_id
-        JOIN leads cur ON cur.id = fi.lead_id
-    ) f
-    WHERE l.id = f.lead_id AND (f.moves OR f.last_moves);
+        FROM firsts f
+        JOIN lasts la ON la.lead_id = f.lead_id
+        JOIN leads cur ON cur.id = f.lead_id
+    ) t
+    WHERE l.id = t.lead_id AND (t.first_moves OR t.last_moves);
     RETURN NULL;
 END;
 $$;

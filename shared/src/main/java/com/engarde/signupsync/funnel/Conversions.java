@@ -170,10 +170,32 @@ public class Conversions {
                 .put("conversion_id", id)
                 .put("platform_user_id", request.platformUserId())
                 .put("tenant_id", request.tenantId());
-        writer.write(connection, List.of(new NewFunnelEvent(SourceType.fromId(first.sourceType()).orElseThrow(),
-                EventType.CONVERTED, request.platformUserId(), request.convertedAt(),
-                new Person(conversion.email(), null, null, null), Utm.NONE, data)));
+        FunnelEvent converted = writer.write(connection, List.of(new NewFunnelEvent(
+                SourceType.fromId(first.sourceType()).orElseThrow(), EventType.CONVERTED, request.platformUserId(),
+                request.convertedAt(), new Person(conversion.email(), null, null, null), Utm.NONE, data))).get(0).event();
+        markDirectSignup(connection, leadId, converted);
         return new Outcome(true, conversion);
+    }
+
+    /**
+     * A conversion is not a marketing touch, except for a lead that has none: then the signup itself is
+     * where the lead came from. An older event backfilled later still takes the first touch (the trigger).
+     */
+    private static void markDirectSignup(Connection connection, long leadId, FunnelEvent converted) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE leads SET first_touch_event_id = ?, first_touch_source = ?, first_touch_at = ?,
+                                 last_touch_event_id = ?, last_touch_source = ?, last_touch_at = ?, updated_at = now()
+                WHERE id = ? AND first_touch_at IS NULL""")) {
+            Timestamp at = Timestamp.from(converted.occurredAt());
+            update.setLong(1, converted.id());
+            update.setString(2, converted.sourceType());
+            update.setTimestamp(3, at);
+            update.setLong(4, converted.id());
+            update.setString(5, converted.sourceType());
+            update.setTimestamp(6, at);
+            update.setLong(7, leadId);
+            update.executeUpdate();
+        }
     }
 
     private static Outcome repeat(Conversion existing, long leadId, Request request) {

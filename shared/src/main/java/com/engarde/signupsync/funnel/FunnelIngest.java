@@ -66,14 +66,19 @@ public class FunnelIngest {
         return BatchOutcome.of(List.of(results));
     }
 
-    /** One item's outcome: {@code created}, {@code duplicate} (with the stored event) or {@code error}. */
-    public record BatchItem(int index, String status, FunnelEvent event, String error, String message, String field) {
+    /**
+     * One item's outcome: {@code created} or {@code duplicate} with the stored event's and lead's ids, or
+     * {@code error}. Ids rather than whole events keep a 500-item answer small.
+     */
+    public record BatchItem(int index, String status, Long eventId, Long leadId, String error, String message,
+                            String field) {
         static BatchItem written(int index, WrittenEvent w) {
-            return new BatchItem(index, w.created() ? "created" : "duplicate", w.event(), null, null, null);
+            return new BatchItem(index, w.created() ? "created" : "duplicate", w.event().id(), w.event().leadId(),
+                    null, null, null);
         }
 
         static BatchItem error(int index, ApiError e) {
-            return new BatchItem(index, "error", null, e.error(), e.message(), e.field());
+            return new BatchItem(index, "error", null, null, e.error(), e.message(), e.field());
         }
     }
 

@@ -75,7 +75,8 @@ class FunnelBatchTest {
         assertThat(results.get(1).path("field").asText()).isEqualTo("email");
         assertThat(results.get(2).path("status").asText()).isEqualTo("duplicate");
         assertThat(results.get(3).path("status").asText()).isEqualTo("duplicate");
-        assertThat(results.get(3).at("/event/id").asLong()).isEqualTo(results.get(0).at("/event/id").asLong());
+        assertThat(results.get(3).path("event_id").asLong()).isEqualTo(results.get(0).path("event_id").asLong());
+        assertThat(results.get(2).path("lead_id").asLong()).isPositive();
         assertThat(results.get(4).path("field").asText()).isEqualTo("event_type");
         assertThat(results.get(5).path("message").asText()).contains("JSON object");
         for (int i = 0; i < results.size(); i++) {
