@@ -28,17 +28,27 @@ import java.util.function.Function;
 @Singleton
 public class FunnelEventWriter {
 
+    /**
+     * Upserts the batch's leads and answers every one's id in one round trip: rows the upsert inserted or
+     * changed come back from RETURNING, the unchanged ones from the table.
+     */
     private static final String UPSERT_LEADS = """
-            INSERT INTO leads AS l (email, first_name, last_name, phone)
-            SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[])
-            ON CONFLICT (email) DO UPDATE SET
-                first_name = COALESCE(EXCLUDED.first_name, l.first_name),
-                last_name  = COALESCE(EXCLUDED.last_name, l.last_name),
-                phone      = COALESCE(EXCLUDED.phone, l.phone),
-                updated_at = now()
-            WHERE (EXCLUDED.first_name IS NOT NULL AND EXCLUDED.first_name IS DISTINCT FROM l.first_name)
-               OR (EXCLUDED.last_name IS NOT NULL AND EXCLUDED.last_name IS DISTINCT FROM l.last_name)
-               OR (EXCLUDED.phone IS NOT NULL AND EXCLUDED.phone IS DISTINCT FROM l.phone)
+            WITH upserted AS (
+                INSERT INTO leads AS l (email, first_name, last_name, phone)
+                SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[])
+                ON CONFLICT (email) DO UPDATE SET
+                    first_name = COALESCE(EXCLUDED.first_name, l.first_name),
+                    last_name  = COALESCE(EXCLUDED.last_name, l.last_name),
+                    phone      = COALESCE(EXCLUDED.phone, l.phone),
+                    updated_at = now()
+                WHERE (EXCLUDED.first_name IS NOT NULL AND EXCLUDED.first_name IS DISTINCT FROM l.first_name)
+                   OR (EXCLUDED.last_name IS NOT NULL AND EXCLUDED.last_name IS DISTINCT FROM l.last_name)
+                   OR (EXCLUDED.phone IS NOT NULL AND EXCLUDED.phone IS DISTINCT FROM l.phone)
+                RETURNING l.id, l.email
+            )
+            SELECT id, email FROM upserted
+            UNION ALL
+            SELECT id, email FROM leads WHERE email = ANY(?::text[]) AND email NOT IN (SELECT email FROM upserted)
             """;
 
     private static final String LEAD_IDS = "SELECT id, email FROM leads WHERE email = ANY(?::text[])";
@@ -119,23 +129,33 @@ public class FunnelEventWriter {
             people.merge(event.person().email(), event.person(), FunnelEventWriter::merge);
         }
         List<Person> list = new ArrayList<>(people.values());
+        Array emails = textArray(connection, list, Person::email);
+        Map<String, Long> ids = new HashMap<>(list.size() * 2);
         try (PreparedStatement upsert = connection.prepareStatement(UPSERT_LEADS)) {
-            upsert.setArray(1, textArray(connection, list, Person::email));
+            upsert.setArray(1, emails);
             upsert.setArray(2, textArray(connection, list, Person::firstName));
             upsert.setArray(3, textArray(connection, list, Person::lastName));
             upsert.setArray(4, textArray(connection, list, Person::phone));
-            upsert.executeUpdate();
+            upsert.setArray(5, emails);
+            readIds(upsert, ids);
         }
-        Map<String, Long> ids = new HashMap<>(list.size() * 2);
-        try (PreparedStatement select = connection.prepareStatement(LEAD_IDS)) {
-            select.setArray(1, textArray(connection, list, Person::email));
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    ids.put(rs.getString(2), rs.getLong(1));
-                }
+        if (ids.size() < list.size()) {
+            // A lead a concurrent transaction committed after this statement's snapshot was taken: the upsert
+            // saw the conflict, the snapshot did not see the row. A new statement sees it.
+            try (PreparedStatement select = connection.prepareStatement(LEAD_IDS)) {
+                select.setArray(1, emails);
+                readIds(select, ids);
             }
         }
         return ids;
+    }
+
+    private static void readIds(PreparedStatement statement, Map<String, Long> ids) throws SQLException {
+        try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                ids.put(rs.getString(2), rs.getLong(1));
+            }
+        }
     }
 
     /** Later values win where they are given, as they do against the stored lead. */
