@@ -1,5 +1,6 @@
 package com.engarde.signupsync.local;
 
+import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.TestDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,17 +10,27 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The local run serves the README's calls over real HTTP, against a configured database. */
+/** The local run answers the README's own curl examples over real HTTP, as the README says it does. */
 class LocalRunTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern CURL_POST = Pattern.compile(
+            "curl -s -X POST http://localhost:8080(/\\S+) \\\\\\n.*?-d '([^']*)'", Pattern.DOTALL);
 
     @Test
-    void theReadmeCallsWorkOverHttp() throws Exception {
+    void theReadmeCurlExamplesWorkAsShown() throws Exception {
+        Map<String, String> examples = readmeExamples();
+        assertThat(examples).containsKeys("/funnel/event", "/funnel/conversion", "/funnel/events");
+
         TestDatabase.get().truncate();
         Map<String, String> env = Map.of("ENGARDE_DATABASE_URL", TestDatabase.get().url(), "PORT", "0",
                 "SIGNUP_SYNC_SERVICE_TOKEN", "local-test-token");
@@ -28,25 +39,42 @@ class LocalRunTest {
 
             HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(run.url() + "/health")).build(),
                     HttpResponse.BodyHandlers.ofString());
-            HttpResponse<String> event = http.send(post(run, "/funnel/event", """
-                    {"source_type":"zoom","event_type":"event_registered","email":"ada@example.com",
-                     "external_id":"webinar-42:registrant-7","occurred_at":"2026-03-01T10:00:00Z","utm_source":"linkedin"}"""),
-                    HttpResponse.BodyHandlers.ofString());
-            HttpResponse<String> conversion = http.send(post(run, "/funnel/conversion", """
-                    {"email":"ada@example.com","platform_user_id":"user-1001"}"""), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> event = send(http, run, "/funnel/event", examples);
+            HttpResponse<String> again = send(http, run, "/funnel/event", examples);
+            HttpResponse<String> conversion = send(http, run, "/funnel/conversion", examples);
+            HttpResponse<String> batch = send(http, run, "/funnel/events", examples);
 
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(event.statusCode()).isEqualTo(201);
+            assertThat(again.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(again.body()).path("created").asBoolean()).isFalse();
             assertThat(conversion.statusCode()).isEqualTo(201);
             JsonNode c = JSON.readTree(conversion.body());
             assertThat(c.at("/conversion/first_touch/source_type").asText()).isEqualTo("zoom");
+            assertThat(c.at("/conversion/first_touch/utm_campaign").asText()).isEqualTo("spring-launch");
+            JsonNode b = JSON.readTree(batch.body());
+            assertThat(batch.statusCode()).isEqualTo(200);
+            assertThat(b.path("created").asInt()).isEqualTo(1);
+            assertThat(b.path("errors").asInt()).isEqualTo(1);
+            assertThat(b.at("/results/1/field").asText()).isEqualTo("email");
         }
     }
 
-    private static HttpRequest post(LocalRun run, String path, String body) {
-        return HttpRequest.newBuilder(URI.create(run.url() + path))
+    private static Map<String, String> readmeExamples() throws Exception {
+        Path readme = LambdaHarness.eventsDir().getParent().resolve("README.md");
+        Matcher m = CURL_POST.matcher(Files.readString(readme));
+        Map<String, String> examples = new LinkedHashMap<>();
+        while (m.find()) {
+            examples.putIfAbsent(m.group(1), m.group(2));
+        }
+        return examples;
+    }
+
+    private static HttpResponse<String> send(HttpClient http, LocalRun run, String path, Map<String, String> examples)
+            throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(run.url() + path))
                 .header("Authorization", "Bearer local-test-token")
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(examples.get(path))).build(), HttpResponse.BodyHandlers.ofString());
     }
 }
