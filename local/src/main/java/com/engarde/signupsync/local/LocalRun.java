@@ -3,7 +3,6 @@ package com.engarde.signupsync.local;
 import com.engarde.signupsync.persistence.DatabaseMigrations;
 import com.engarde.signupsync.persistence.DatabaseUrl;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.Micronaut;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -78,11 +77,10 @@ public final class LocalRun implements AutoCloseable {
         int port = blank(env.get("PORT")) ? 8080 : Integer.parseInt(env.get("PORT"));
         // PORT=0 asks for any free port (tests); Micronaut spells that -1.
         properties.put("micronaut.server.port", port == 0 ? -1 : port);
-        ApplicationContext context = Micronaut.build(args)
-                .properties(properties)
-                .banner(false)
-                .start();
-        EmbeddedServer server = context.getBean(EmbeddedServer.class);
+        // Not Micronaut.run: its own shutdown hook races ours and deadlocks. Ours stops the server, the
+        // context, then PostgreSQL, in that order.
+        ApplicationContext context = ApplicationContext.builder().args(args).properties(properties).start();
+        EmbeddedServer server = context.getBean(EmbeddedServer.class).start();
         String url = "http://localhost:" + server.getPort();
         return new LocalRun(embedded, context, url, token);
     }
