@@ -5,7 +5,6 @@ import com.engarde.signupsync.persistence.DatabaseUrl;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,7 +61,7 @@ public final class LocalRun implements AutoCloseable {
             // Trust authentication on 127.0.0.1 only: there is no password to default.
             databaseUrl = "postgresql://postgres@localhost:" + embedded.getPort() + "/postgres";
         }
-        migrate(databaseUrl);
+        DatabaseMigrations.migrate(DatabaseUrl.parse(databaseUrl).simpleDataSource());
 
         String token = env.get("SIGNUP_SYNC_SERVICE_TOKEN");
         if (blank(token)) {
@@ -83,19 +82,6 @@ public final class LocalRun implements AutoCloseable {
         EmbeddedServer server = context.getBean(EmbeddedServer.class).start();
         String url = "http://localhost:" + server.getPort();
         return new LocalRun(embedded, context, url, token);
-    }
-
-    private static void migrate(String databaseUrl) {
-        DatabaseUrl parsed = DatabaseUrl.parse(databaseUrl);
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(parsed.jdbcUrl());
-        if (parsed.user() != null) {
-            dataSource.setUser(parsed.user());
-        }
-        if (parsed.password() != null) {
-            dataSource.setPassword(parsed.password());
-        }
-        DatabaseMigrations.migrate(dataSource);
     }
 
     private static Path dataDir(Map<String, String> env) {

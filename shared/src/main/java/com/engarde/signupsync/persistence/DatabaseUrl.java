@@ -1,8 +1,11 @@
 package com.engarde.signupsync.persistence;
 
+import org.postgresql.ds.PGSimpleDataSource;
+
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import javax.sql.DataSource;
 
 /**
  * A PostgreSQL location as users write it ({@code postgresql://user:pass@host:port/db?params}, as
@@ -40,6 +43,19 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
         String database = uri.getRawPath() == null || uri.getRawPath().length() <= 1 ? "postgres" : uri.getRawPath().substring(1);
         String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
         return new DatabaseUrl("jdbc:postgresql://" + uri.getHost() + ":" + port + "/" + database + query, user, password);
+    }
+
+    /** An unpooled data source, for one-off work such as migrations. */
+    public DataSource simpleDataSource() {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(jdbcUrl);
+        if (user != null) {
+            dataSource.setUser(user);
+        }
+        if (password != null) {
+            dataSource.setPassword(password);
+        }
+        return dataSource;
     }
 
     private static String decode(String s) {

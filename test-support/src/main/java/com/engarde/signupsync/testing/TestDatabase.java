@@ -3,7 +3,6 @@ package com.engarde.signupsync.testing;
 import com.engarde.signupsync.persistence.DatabaseMigrations;
 import com.engarde.signupsync.persistence.DatabaseUrl;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,12 +40,7 @@ public final class TestDatabase {
     private static TestDatabase start() {
         String configured = System.getenv("SIGNUP_SYNC_TEST_DATABASE_URL");
         if (configured != null && !configured.isBlank()) {
-            DatabaseUrl parsed = DatabaseUrl.parse(configured);
-            PGSimpleDataSource ds = new PGSimpleDataSource();
-            ds.setUrl(parsed.jdbcUrl());
-            ds.setUser(parsed.user());
-            ds.setPassword(parsed.password());
-            return new TestDatabase(null, configured, ds);
+            return new TestDatabase(null, configured, DatabaseUrl.parse(configured).simpleDataSource());
         }
         try {
             EmbeddedPostgres pg = EmbeddedPostgres.builder().start();

@@ -1,45 +1,25 @@
 package com.engarde.signupsync.functions.funnelevents;
 
+import com.engarde.signupsync.testing.LambdaFunction;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.LambdaHarness.Response;
+import com.engarde.signupsync.testing.Race;
 import com.engarde.signupsync.testing.Rows;
-import com.engarde.signupsync.testing.TestDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** POST /funnel/conversion through the real Lambda handler. */
 class ConversionTest {
 
-    private static LambdaHarness lambda;
-
-    @BeforeAll
-    static void start() {
-        lambda = new LambdaHarness(Map.of("engarde.database.pool-size", 8));
-    }
-
-    @AfterAll
-    static void stop() {
-        lambda.close();
-    }
-
-    @BeforeEach
-    void empty() {
-        TestDatabase.get().truncate();
-    }
+    @RegisterExtension
+    static final LambdaFunction lambda = new LambdaFunction();
 
     private static Response event(String source, String type, String id, String at, String utm) {
         return lambda.handle(LambdaHarness.request("POST", "/funnel/event", """
@@ -98,21 +78,8 @@ class ConversionTest {
     void concurrentIdenticalConversionsRecordOne() throws Exception {
         event("zoom", "event_registered", "z-1", "2026-03-01T10:00:00Z", "linkedin");
         int threads = 8;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<Response>> futures = new ArrayList<>();
-        for (int i = 0; i < threads; i++) {
-            futures.add(pool.submit(() -> {
-                go.await();
-                return convert("{\"email\":\"ada@example.com\",\"platform_user_id\":\"u-1\"}");
-            }));
-        }
-        go.countDown();
-        List<Integer> statuses = new ArrayList<>();
-        for (Future<Response> f : futures) {
-            statuses.add(f.get().status());
-        }
-        pool.shutdown();
+        List<Integer> statuses = Race.run(threads, i -> () ->
+                convert("{\"email\":\"ada@example.com\",\"platform_user_id\":\"u-1\"}").status());
 
         assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
         assertThat(statuses).filteredOn(s -> s == 200).hasSize(threads - 1);

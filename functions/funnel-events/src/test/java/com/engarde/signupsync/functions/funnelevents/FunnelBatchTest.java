@@ -1,17 +1,15 @@
 package com.engarde.signupsync.functions.funnelevents;
 
+import com.engarde.signupsync.testing.LambdaFunction;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.LambdaHarness.Response;
 import com.engarde.signupsync.testing.Rows;
-import com.engarde.signupsync.testing.TestDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
 import java.util.Map;
@@ -22,22 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FunnelBatchTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static LambdaHarness lambda;
-
-    @BeforeAll
-    static void start() {
-        lambda = new LambdaHarness();
-    }
-
-    @AfterAll
-    static void stop() {
-        lambda.close();
-    }
-
-    @BeforeEach
-    void empty() {
-        TestDatabase.get().truncate();
-    }
+    @RegisterExtension
+    static final LambdaFunction lambda = new LambdaFunction();
 
     private static Response batch(ArrayNode events) {
         ObjectNode body = JSON.createObjectNode();

@@ -1,25 +1,19 @@
 package com.engarde.signupsync.functions.funnelevents;
 
+import com.engarde.signupsync.testing.LambdaFunction;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.LambdaHarness.Response;
+import com.engarde.signupsync.testing.Race;
 import com.engarde.signupsync.testing.Rows;
-import com.engarde.signupsync.testing.TestDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,22 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FunnelEventTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static LambdaHarness lambda;
-
-    @BeforeAll
-    static void start() {
-        lambda = new LambdaHarness(Map.of("engarde.database.pool-size", 8));
-    }
-
-    @AfterAll
-    static void stop() {
-        lambda.close();
-    }
-
-    @BeforeEach
-    void empty() {
-        TestDatabase.get().truncate();
-    }
+    @RegisterExtension
+    static final LambdaFunction lambda = new LambdaFunction();
 
     static ObjectNode event(String email, String externalId, String occurredAt) {
         ObjectNode e = JSON.createObjectNode()
@@ -95,21 +75,8 @@ class FunnelEventTest {
     @Test
     void concurrentIdenticalPostsStoreOneEventAndOneLead() throws Exception {
         int threads = 12;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<Response>> futures = new ArrayList<>();
-        for (int i = 0; i < threads; i++) {
-            futures.add(pool.submit(() -> {
-                go.await();
-                return post(event("race@example.com", "reg-race", "2026-03-01T10:00:00Z"));
-            }));
-        }
-        go.countDown();
-        List<Integer> statuses = new ArrayList<>();
-        for (Future<Response> f : futures) {
-            statuses.add(f.get().status());
-        }
-        pool.shutdown();
+        List<Integer> statuses = Race.run(threads, i -> () ->
+                post(event("race@example.com", "reg-race", "2026-03-01T10:00:00Z")).status());
 
         assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
         assertThat(statuses).filteredOn(s -> s == 200).hasSize(threads - 1);
@@ -120,23 +87,10 @@ class FunnelEventTest {
     @Test
     void concurrentDifferentEventsOfOneNewPersonMakeOneLead() throws Exception {
         int threads = 10;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<Response>> futures = new ArrayList<>();
-        for (int i = 0; i < threads; i++) {
-            String id = "reg-" + i;
-            String at = "2026-03-0" + (1 + i % 9) + "T10:00:00Z";
-            futures.add(pool.submit(() -> {
-                go.await();
-                return post(event("same.person@example.com", id, at));
-            }));
-        }
-        go.countDown();
-        for (Future<Response> f : futures) {
-            assertThat(f.get().status()).isEqualTo(201);
-        }
-        pool.shutdown();
+        List<Integer> statuses = Race.run(threads, i -> () -> post(event("same.person@example.com", "reg-" + i,
+                "2026-03-0" + (1 + i % 9) + "T10:00:00Z")).status());
 
+        assertThat(statuses).containsOnly(201);
         assertThat(Rows.count("leads")).isEqualTo(1);
         assertThat(Rows.count("funnel_events")).isEqualTo(threads);
         Map<String, Object> lead = Rows.row("SELECT first_touch_at, last_touch_at FROM leads");
