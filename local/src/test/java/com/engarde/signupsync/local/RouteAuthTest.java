@@ -58,6 +58,26 @@ class RouteAuthTest {
     }
 
     @Test
+    void noTokenEverReachesTheLogs() {
+        java.io.PrintStream out = System.out;
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream capture = new java.io.PrintStream(captured, true);
+        System.setOut(capture);
+        System.setErr(capture);
+        try {
+            noServiceTokenRouteAnswersWithoutAValidToken();
+            thePreviousTokenIsAcceptedDuringRotation();
+            lambda.handle(LambdaHarness.request("POST", "/funnel/event", "{not json"));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        assertThat(captured.toString()).doesNotContain(LambdaHarness.TOKEN).doesNotContain(LambdaHarness.PREVIOUS_TOKEN)
+                .doesNotContain("wrong-token");
+    }
+
+    @Test
     void noServiceTokenRouteAnswersWithoutAValidToken() {
         List<Route> protectedRoutes = routes.stream().filter(r -> r.auth() == RouteAuth.SERVICE_TOKEN).toList();
         assertThat(protectedRoutes).isNotEmpty();
