@@ -1,0 +1,192 @@
+package com.engarde.signupsync.sources.poshvip;
+
+import com.engarde.signupsync.api.ApiException;
+import com.engarde.signupsync.webhooks.AuthScheme;
+import com.engarde.signupsync.webhooks.Authentication;
+import com.engarde.signupsync.webhooks.DeliveryStatus;
+import com.engarde.signupsync.webhooks.NewDelivery;
+import com.engarde.signupsync.webhooks.Rejection;
+import com.engarde.signupsync.webhooks.WebhookAuthenticator;
+import com.engarde.signupsync.webhooks.WebhookDeliveries;
+import com.engarde.signupsync.webhooks.WebhookRejections;
+import com.engarde.signupsync.webhooks.WebhookRequest;
+import com.engarde.signupsync.webhooks.WebhookSecret;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.http.HttpStatus;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * POST /api/webhooks/poshvip. Authenticates the delivery, stores it as received (committed before anything
+ * else happens to it), then processes it. A redelivery finds the stored one by its key and is acknowledged
+ * without a second effect. A delivery that authenticates but cannot be processed is answered 2xx all the
+ * same, so the sender does not retry it forever; it stays, failed, for a replay.
+ */
+@Singleton
+public class PoshWebhookReceiver {
+
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
+    public static final String SECRET_HEADER = "Posh-Secret";
+    public static final String SIGNATURE_HEADER = "X-Posh-Signature";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PoshWebhookReceiver.class);
+    /** Headers kept with a delivery for inspection. Chosen here, so that no credential is ever among them. */
+    private static final List<String> KEPT_HEADERS = List.of("content-type", "user-agent", "webhook-id",
+            "webhook-timestamp", "svix-id", "svix-timestamp", "x-request-id", "x-amzn-trace-id");
+
+    private final WebhookAuthenticator authenticator;
+    private final WebhookDeliveries deliveries;
+    private final WebhookRejections rejections;
+    private final PoshDeliveryProcessor processor;
+    private final ObjectReader json;
+    private final Clock clock;
+
+    public PoshWebhookReceiver(@Value("${poshvip.webhook.secret:}") String secret,
+                               @Value("${poshvip.webhook.secret.previous:}") String previousSecret,
+                               WebhookDeliveries deliveries, WebhookRejections rejections,
+                               PoshDeliveryProcessor processor, ObjectMapper mapper, Clock clock) {
+        List<WebhookSecret> secrets = Stream.of(secret, previousSecret)
+                .flatMap(s -> WebhookSecret.of(s).stream()).toList();
+        this.authenticator = new WebhookAuthenticator(secrets, SECRET_HEADER, SIGNATURE_HEADER, clock);
+        if (!authenticator.configured()) {
+            LOG.error("POSHVIP_WEBHOOK_SECRET is not set: every Posh.VIP delivery is refused with 401");
+        }
+        this.deliveries = deliveries;
+        this.rejections = rejections;
+        this.processor = processor;
+        this.json = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.clock = clock;
+    }
+
+    /** The answer to the sender. {@code duplicate}: this delivery had been received before. */
+    public record Receipt(long deliveryId, String status, String reason, boolean duplicate, int eventsCreated) {
+    }
+
+    public Receipt receive(WebhookRequest request) {
+        byte[] body = request.body();
+        if (body.length > MAX_BODY_BYTES) {
+            throw ApiException.tooLarge(MAX_BODY_BYTES);
+        }
+        Authentication verdict = authenticator.authenticate(request);
+        if (verdict instanceof Authentication.Rejected rejected) {
+            rejections.count(PoshDeliveryProcessor.SOURCE, rejected.reason());
+            LOG.warn("Posh.VIP delivery refused: {}", rejected.reason().id());
+            throw unauthorized(rejected.reason());
+        }
+        AuthScheme scheme = ((Authentication.Accepted) verdict).scheme();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        String webhookId = request.header("webhook-id") != null ? request.header("webhook-id") : request.header("svix-id");
+
+        JsonNode parsed;
+        try {
+            parsed = json.readTree(body);
+        } catch (IOException e) {
+            String problem = e instanceof JsonProcessingException p ? p.getOriginalMessage() : "unreadable";
+            String reason = "body is not valid JSON: " + problem;
+            var stored = deliveries.store(new NewDelivery(PoshDeliveryProcessor.SOURCE,
+                    key(webhookId, null, body), null, scheme, keptHeaders(request), body, DeliveryStatus.FAILED,
+                    reason, now));
+            throw ApiException.invalid(null, reason + " (kept as delivery " + stored.id() + ")");
+        }
+        if (parsed == null || parsed.isMissingNode()) {
+            var stored = deliveries.store(new NewDelivery(PoshDeliveryProcessor.SOURCE, key(webhookId, null, body),
+                    null, scheme, keptHeaders(request), body, DeliveryStatus.FAILED, "body is empty", now));
+            throw ApiException.invalid(null, "body is empty (kept as delivery " + stored.id() + ")");
+        }
+
+        var stored = deliveries.store(new NewDelivery(PoshDeliveryProcessor.SOURCE, key(webhookId, parsed, body),
+                PoshDeliveryMapper.type(parsed), scheme, keptHeaders(request), body, DeliveryStatus.RECEIVED, null, now));
+        if (!stored.inserted() && stored.status() != DeliveryStatus.RECEIVED) {
+            return new Receipt(stored.id(), stored.status().id(), stored.reason(), true, 0);
+        }
+        // Also when a redelivery finds it still `received`: the first attempt may have died before settling it.
+        PoshDeliveryProcessor.Outcome outcome = processor.process(stored.id(), Set.of(DeliveryStatus.RECEIVED))
+                .orElseThrow(() -> new IllegalStateException("stored delivery " + stored.id() + " is gone"));
+        return new Receipt(outcome.deliveryId(), outcome.status().id(), outcome.reason(),
+                !stored.inserted() || !outcome.settledNow(), outcome.eventsCreated());
+    }
+
+    /**
+     * The delivery's key: the sender's {@code webhook-id} when it sends one; else Posh's own identity of an
+     * order event ({@code type:event_id:order_number[:ticket_id]:update_date}); else a digest of the body.
+     */
+    static String key(String webhookId, JsonNode body, byte[] raw) {
+        if (webhookId != null && webhookId.length() <= 400) {
+            return webhookId;
+        }
+        if (body != null && body.isObject()) {
+            try {
+                String type = PoshDeliveryMapper.type(body);
+                JsonNode order = PoshDeliveryMapper.order(body);
+                String orderNumber = PoshFields.identifier(order, "order_number", "order_id");
+                if (type != null && orderNumber != null) {
+                    String eventId = PoshFields.identifier(order, "event_id");
+                    String ticketId = PoshFields.identifier(order, "ticket_id");
+                    JsonNode updated = PoshFields.first(order, "update_date", "checked_in_at", "transferred_at");
+                    if (updated == null) {
+                        updated = PoshFields.first(body, "timestamp");
+                    }
+                    List<String> parts = new ArrayList<>(List.of(type, eventId == null ? "-" : eventId,
+                            orderNumber));
+                    if (ticketId != null) {
+                        parts.add(ticketId);
+                    }
+                    parts.add(updated == null ? "-" : updated.asText());
+                    String key = String.join(":", parts);
+                    if (key.length() <= 400) {
+                        return key;
+                    }
+                }
+            } catch (MalformedDelivery e) {
+                // an unreadable identity falls back to the body's digest; the mapping reports the field
+            }
+        }
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ObjectNode keptHeaders(WebhookRequest request) {
+        ObjectNode headers = JsonNodeFactory.instance.objectNode();
+        for (String name : KEPT_HEADERS) {
+            String value = request.header(name);
+            if (value != null) {
+                headers.put(name, value.length() > 200 ? value.substring(0, 200) : value);
+            }
+        }
+        return headers;
+    }
+
+    private static ApiException unauthorized(Rejection reason) {
+        String message = switch (reason) {
+            case NOT_CONFIGURED -> "the Posh.VIP webhook secret is not configured on this service";
+            case MISSING_CREDENTIALS -> "send the Posh-Secret header, or a signature of the body in "
+                    + "X-Posh-Signature or webhook-id/webhook-timestamp/webhook-signature";
+            case STALE_TIMESTAMP -> "webhook-timestamp is more than 5 minutes from now";
+            case WRONG_SECRET, BAD_SIGNATURE -> "the delivery's secret or signature is not valid";
+        };
+        return new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized", message, null);
+    }
+}
