@@ -122,8 +122,8 @@ public class PoshWebhookReceiver {
         // Also when a redelivery finds it still `received`: the first attempt may have died before settling it.
         PoshDeliveryProcessor.Outcome outcome = processor.process(stored.id(), Set.of(DeliveryStatus.RECEIVED))
                 .orElseThrow(() -> new IllegalStateException("stored delivery " + stored.id() + " is gone"));
-        return new Receipt(outcome.deliveryId(), outcome.status().id(), outcome.reason(),
-                !stored.inserted() || !outcome.settledNow(), outcome.eventsCreated());
+        return new Receipt(outcome.deliveryId(), outcome.status().id(), outcome.reason(), !stored.inserted(),
+                outcome.eventsCreated());
     }
 
     /**

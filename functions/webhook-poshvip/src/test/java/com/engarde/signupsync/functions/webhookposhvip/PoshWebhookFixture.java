@@ -42,9 +42,14 @@ final class PoshWebhookFixture implements AutoCloseable {
     final LambdaHarness lambda;
 
     PoshWebhookFixture(Map<String, Object> properties) {
+        truncate();
+        this.lambda = new LambdaHarness(properties);
+    }
+
+    /** Empties every table a delivery writes. */
+    void truncate() {
         TestDatabase.get().truncate();
         TestDatabase.get().execute("TRUNCATE webhook_rejections");
-        this.lambda = new LambdaHarness(properties);
     }
 
     PoshWebhookFixture() {
