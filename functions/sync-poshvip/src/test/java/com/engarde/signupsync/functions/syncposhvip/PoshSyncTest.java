@@ -1,0 +1,247 @@
+package com.engarde.signupsync.functions.syncposhvip;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.engarde.signupsync.sources.poshvip.PoshWebhookReceiver;
+import com.engarde.signupsync.sync.SyncRunLog;
+import com.engarde.signupsync.sync.SyncTrigger;
+import com.engarde.signupsync.testing.LambdaHarness;
+import com.engarde.signupsync.testing.TestDatabase;
+import com.engarde.signupsync.webhooks.WebhookRequest;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Posh.VIP's sync replays stored deliveries; its routes list them. All through the Lambda handler. */
+class PoshSyncTest {
+
+    private static final String SECRET = "test-posh-secret-not-a-secret";
+    private static LambdaHarness lambda;
+
+    @BeforeAll
+    static void start() {
+        lambda = new LambdaHarness(Map.of("poshvip.webhook.secret", SECRET));
+    }
+
+    @AfterAll
+    static void stop() {
+        lambda.close();
+    }
+
+    @BeforeEach
+    void empty() {
+        TestDatabase.get().truncate();
+    }
+
+    @Test
+    void aFailedDeliveryIsReplayedOnceItsCauseIsFixed() {
+        // The cause: the database refuses Posh.VIP events, as a faulty migration might.
+        TestDatabase.get().execute("ALTER TABLE funnel_events ADD CONSTRAINT refuse_poshvip"
+                + " CHECK (source_type <> 'poshvip') NOT VALID");
+        PoshWebhookReceiver.Receipt receipt;
+        try {
+            receipt = receive("new_order.json");
+        } finally {
+            TestDatabase.get().execute("ALTER TABLE funnel_events DROP CONSTRAINT refuse_poshvip");
+        }
+        assertThat(receipt.status()).isEqualTo("failed");
+        assertThat(receipt.reason()).contains("23514");
+        assertThat(count("SELECT count(*) FROM funnel_events")).isZero();
+
+        LambdaHarness.Response sync = lambda.handle(request("POST", "/sync/poshvip"));
+
+        assertThat(sync.status()).as(sync.body()).isEqualTo(200);
+        JsonNode run = sync.json().path("run");
+        assertThat(sync.json().path("started").asBoolean()).isTrue();
+        assertThat(run.path("status").asText()).isEqualToIgnoringCase("succeeded");
+        assertThat(run.path("counts").path("fetched").asInt()).isEqualTo(1);
+        assertThat(run.path("counts").path("created").asInt()).isEqualTo(1);
+        assertThat(status(receipt.deliveryId())).isEqualTo("processed");
+        assertThat(count("SELECT attempts FROM webhook_deliveries")).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM funnel_events WHERE event_type = 'ticket_purchased'")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM funnel_sync_logs WHERE source_type = 'poshvip'"
+                + " AND status = 'succeeded' AND created_count = 1")).isEqualTo(1);
+
+        // Nothing is left to replay, and replaying again changes nothing.
+        JsonNode again = lambda.handle(request("POST", "/sync/poshvip")).json().path("run");
+        assertThat(again.path("counts").path("fetched").asInt()).isZero();
+        assertThat(count("SELECT count(*) FROM funnel_events")).isEqualTo(1);
+    }
+
+    @Test
+    void aDeliveryThatStillFailsStaysFailedAndTheRunSaysSo() {
+        PoshWebhookReceiver.Receipt receipt = receive(
+                "{\"type\":\"new_order\",\"order_number\":\"9\",\"event_id\":\"e\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(receipt.status()).isEqualTo("failed");
+
+        JsonNode run = lambda.handle(request("POST", "/sync/poshvip")).json().path("run");
+
+        assertThat(run.path("status").asText()).isEqualToIgnoringCase("partial");
+        assertThat(run.path("counts").path("failed").asInt()).isEqualTo(1);
+        assertThat(run.path("error_message").asText()).contains("1 deliveries still fail");
+        assertThat(status(receipt.deliveryId())).isEqualTo("failed");
+    }
+
+    @Test
+    void aDeliveryStoredButNeverSettledIsProcessedByTheSync() throws SQLException {
+        long id;
+        try (Connection c = TestDatabase.get().dataSource().getConnection();
+             PreparedStatement insert = c.prepareStatement("INSERT INTO webhook_deliveries"
+                     + " (source_type, delivery_key, raw_body, status) VALUES ('poshvip', 'k', ?, 'received') RETURNING id")) {
+            insert.setBytes(1, sample("purchase.refunded.json"));
+            try (ResultSet rs = insert.executeQuery()) {
+                rs.next();
+                id = rs.getLong(1);
+            }
+        }
+
+        lambda.handle(request("POST", "/sync/poshvip"));
+
+        assertThat(status(id)).isEqualTo("processed");
+        assertThat(count("SELECT count(*) FROM funnel_events WHERE event_type = 'ticket_refunded'")).isEqualTo(1);
+    }
+
+    @Test
+    void oneDeliveryIsReplayedByIdAndAProcessedOneChangesNothing() {
+        PoshWebhookReceiver.Receipt receipt = receive("new_order.json");
+
+        LambdaHarness.Response replay = lambda.handle(
+                request("POST", "/sync/poshvip?delivery_id=" + receipt.deliveryId()));
+
+        assertThat(replay.status()).as(replay.body()).isEqualTo(200);
+        assertThat(replay.json().path("status").asText()).isEqualTo("processed");
+        assertThat(replay.json().path("events_created").asInt()).isZero();
+        assertThat(replay.json().path("events_existing").asInt()).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM funnel_events")).isEqualTo(1);
+
+        LambdaHarness.Response missing = lambda.handle(request("POST", "/sync/poshvip?delivery_id=999999"));
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.json().path("field").asText()).isEqualTo("delivery_id");
+    }
+
+    @Test
+    void aSecondSyncWhileOneRunsAnswersTheRunningOne() {
+        long running = lambda.context().getBean(SyncRunLog.class).start("poshvip", SyncTrigger.SCHEDULE, null).run().id();
+
+        LambdaHarness.Response sync = lambda.handle(request("POST", "/sync/poshvip"));
+
+        assertThat(sync.status()).isEqualTo(200);
+        assertThat(sync.json().path("started").asBoolean()).isFalse();
+        assertThat(sync.json().path("run").path("id").asLong()).isEqualTo(running);
+    }
+
+    @Test
+    void deliveriesAreListedByStatusWithoutBodiesAndShownWithTheirBodyById() {
+        receive("new_order.json");
+        PoshWebhookReceiver.Receipt failed = receive(
+                "{\"type\":\"new_order\",\"order_number\":\"9\"}".getBytes(StandardCharsets.UTF_8));
+        receive("new_order_request.json");
+
+        LambdaHarness.Response list = lambda.handle(request("GET", "/sync/poshvip/deliveries?status=failed"));
+
+        assertThat(list.status()).as(list.body()).isEqualTo(200);
+        assertThat(list.json()).hasSize(1);
+        JsonNode item = list.json().get(0);
+        assertThat(item.path("id").asLong()).isEqualTo(failed.deliveryId());
+        assertThat(item.path("status").asText()).isEqualTo("failed");
+        assertThat(item.path("reason").asText()).contains("account_email is missing");
+        assertThat(item.path("event_type").asText()).isEqualTo("new_order");
+        assertThat(item.has("raw_body")).isFalse();
+        assertThat(lambda.handle(request("GET", "/sync/poshvip/deliveries")).json()).hasSize(3);
+        assertThat(lambda.handle(request("GET", "/sync/poshvip/deliveries?limit=2")).json()).hasSize(2);
+
+        LambdaHarness.Response one = lambda.handle(
+                request("GET", "/sync/poshvip/deliveries/" + failed.deliveryId()));
+        assertThat(one.json().path("raw_body").asText()).isEqualTo("{\"type\":\"new_order\",\"order_number\":\"9\"}");
+        assertThat(one.body()).doesNotContain(SECRET);
+    }
+
+    @Test
+    void theRoutesNeedTheServiceTokenAndValidParameters() {
+        for (String[] route : new String[][] {{"POST", "/sync/poshvip"}, {"GET", "/sync/poshvip/deliveries"},
+                {"GET", "/sync/poshvip/deliveries/1"}}) {
+            APIGatewayProxyRequestEvent event = LambdaHarness.request(route[0], route[1], null);
+            event.getHeaders().remove("Authorization");
+            assertThat(lambda.handle(event).status()).as(route[1]).isEqualTo(401);
+        }
+        LambdaHarness.Response bad = lambda.handle(request("GET", "/sync/poshvip/deliveries?status=lost"));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().path("field").asText()).isEqualTo("status");
+        assertThat(count("SELECT count(*) FROM funnel_sync_logs")).isZero();
+    }
+
+    /** A request as API Gateway proxies it: the query string apart from the path. */
+    private static APIGatewayProxyRequestEvent request(String method, String pathAndQuery) {
+        int q = pathAndQuery.indexOf('?');
+        APIGatewayProxyRequestEvent event = LambdaHarness.request(method,
+                q < 0 ? pathAndQuery : pathAndQuery.substring(0, q), null);
+        if (q >= 0) {
+            Map<String, String> single = new HashMap<>();
+            Map<String, List<String>> multi = new HashMap<>();
+            for (String pair : pathAndQuery.substring(q + 1).split("&")) {
+                String[] kv = pair.split("=", 2);
+                single.put(kv[0], kv[1]);
+                multi.put(kv[0], List.of(kv[1]));
+            }
+            event.setQueryStringParameters(single);
+            event.setMultiValueQueryStringParameters(multi);
+        }
+        return event;
+    }
+
+    private static PoshWebhookReceiver.Receipt receive(String sample) {
+        return receive(sample(sample));
+    }
+
+    private static PoshWebhookReceiver.Receipt receive(byte[] body) {
+        return lambda.context().getBean(PoshWebhookReceiver.class)
+                .receive(new WebhookRequest(body, Map.of("Posh-Secret", SECRET)));
+    }
+
+    private static byte[] sample(String name) {
+        try {
+            return Files.readAllBytes(LambdaHarness.eventsDir().resolve("webhooks/poshvip").resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String status(long deliveryId) {
+        try (Connection c = TestDatabase.get().dataSource().getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT status FROM webhook_deliveries WHERE id = ?")) {
+            select.setLong(1, deliveryId);
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long count(String sql) {
+        try (Connection c = TestDatabase.get().dataSource().getConnection();
+             PreparedStatement select = c.prepareStatement(sql);
+             ResultSet rs = select.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+}
