@@ -11,4 +11,8 @@ import java.time.Instant;
 public record NewDelivery(String sourceType, String deliveryKey, String eventType, AuthScheme authScheme,
                           ObjectNode headers, byte[] rawBody, DeliveryStatus status, String reason,
                           Instant receivedAt) {
+
+    public NewDelivery withKey(String key) {
+        return new NewDelivery(sourceType, key, eventType, authScheme, headers, rawBody, status, reason, receivedAt);
+    }
 }

@@ -36,8 +36,11 @@ public class WebhookDeliveries {
         this.mapper = mapper;
     }
 
-    /** The stored row for a delivery key, and whether this call stored it. */
-    public record Stored(long id, DeliveryStatus status, String reason, boolean inserted) {
+    /**
+     * The stored row for a delivery key, whether this call stored it, and (when it did not) whether the stored
+     * body is the same as this one's: a different body under the same key is another delivery, not a retry.
+     */
+    public record Stored(long id, DeliveryStatus status, String reason, boolean inserted, boolean sameBody) {
     }
 
     /** Stores the delivery, or finds the one already stored under its key. Committed before it returns. */
@@ -63,21 +66,22 @@ public class WebhookDeliveries {
                 insert.setString(10, json(delivery.headers()));
                 try (ResultSet rs = insert.executeQuery()) {
                     if (rs.next()) {
-                        return new Stored(rs.getLong(1), delivery.status(), delivery.reason(), true);
+                        return new Stored(rs.getLong(1), delivery.status(), delivery.reason(), true, true);
                     }
                 }
             }
             // A separate statement: it sees a row that a concurrent delivery committed after the insert began.
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT id, status, reason FROM webhook_deliveries WHERE source_type = ? AND delivery_key = ?")) {
-                select.setString(1, delivery.sourceType());
-                select.setString(2, delivery.deliveryKey());
+            try (PreparedStatement select = connection.prepareStatement("SELECT id, status, reason, raw_body = ?"
+                    + " FROM webhook_deliveries WHERE source_type = ? AND delivery_key = ?")) {
+                select.setBytes(1, delivery.rawBody());
+                select.setString(2, delivery.sourceType());
+                select.setString(3, delivery.deliveryKey());
                 try (ResultSet rs = select.executeQuery()) {
                     if (!rs.next()) {
                         throw new IllegalStateException("delivery conflicted on its key and is gone");
                     }
                     return new Stored(rs.getLong(1), DeliveryStatus.fromId(rs.getString(2)).orElseThrow(),
-                            rs.getString(3), false);
+                            rs.getString(3), false, rs.getBoolean(4));
                 }
             }
         });

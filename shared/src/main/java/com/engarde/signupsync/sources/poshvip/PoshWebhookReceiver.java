@@ -103,18 +103,18 @@ public class PoshWebhookReceiver {
         } catch (IOException e) {
             String problem = e instanceof JsonProcessingException p ? p.getOriginalMessage() : "unreadable";
             String reason = "body is not valid JSON: " + problem;
-            var stored = deliveries.store(new NewDelivery(PoshDeliveryProcessor.SOURCE,
+            var stored = store(new NewDelivery(PoshDeliveryProcessor.SOURCE,
                     key(webhookId, null, body), null, scheme, keptHeaders(request), body, DeliveryStatus.FAILED,
                     reason, now));
             throw ApiException.invalid(null, reason + " (kept as delivery " + stored.id() + ")");
         }
         if (parsed == null || parsed.isMissingNode()) {
-            var stored = deliveries.store(new NewDelivery(PoshDeliveryProcessor.SOURCE, key(webhookId, null, body),
+            var stored = store(new NewDelivery(PoshDeliveryProcessor.SOURCE, key(webhookId, null, body),
                     null, scheme, keptHeaders(request), body, DeliveryStatus.FAILED, "body is empty", now));
             throw ApiException.invalid(null, "body is empty (kept as delivery " + stored.id() + ")");
         }
 
-        var stored = deliveries.store(new NewDelivery(PoshDeliveryProcessor.SOURCE, key(webhookId, parsed, body),
+        var stored = store(new NewDelivery(PoshDeliveryProcessor.SOURCE, key(webhookId, parsed, body),
                 PoshDeliveryMapper.type(parsed), scheme, keptHeaders(request), body, DeliveryStatus.RECEIVED, null, now));
         if (!stored.inserted() && stored.status() != DeliveryStatus.RECEIVED) {
             return new Receipt(stored.id(), stored.status().id(), stored.reason(), true, 0);
@@ -124,6 +124,20 @@ public class PoshWebhookReceiver {
                 .orElseThrow(() -> new IllegalStateException("stored delivery " + stored.id() + " is gone"));
         return new Receipt(outcome.deliveryId(), outcome.status().id(), outcome.reason(), !stored.inserted(),
                 outcome.eventsCreated());
+    }
+
+    /**
+     * Stores the delivery under its key. A different body already under that key is a different delivery
+     * that happens to share its identity (an update sent twice with one update_date, say): it is kept under
+     * the key qualified by a digest of its body, never dropped as a retry.
+     */
+    private WebhookDeliveries.Stored store(NewDelivery delivery) {
+        WebhookDeliveries.Stored stored = deliveries.store(delivery);
+        if (stored.inserted() || stored.sameBody()) {
+            return stored;
+        }
+        String qualified = delivery.deliveryKey() + "#" + digest(delivery.rawBody()).substring(0, 16);
+        return deliveries.store(delivery.withKey(qualified));
     }
 
     /**
@@ -161,8 +175,12 @@ public class PoshWebhookReceiver {
                 // an unreadable identity falls back to the body's digest; the mapping reports the field
             }
         }
+        return "sha256:" + digest(raw);
+    }
+
+    private static String digest(byte[] raw) {
         try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -82,6 +82,26 @@ class PoshWebhookDeliveryTest {
     }
 
     @Test
+    void aDifferentDeliveryThatSharesAnotherOnesIdentityIsKeptNotTakenForARetry() throws Exception {
+        // Same type, event, order and update_date as the refund, but a dispute: Posh's identity of the two is equal.
+        ObjectNode dispute = (ObjectNode) JSON.readTree(sample("order_updated-refunded.json"));
+        dispute.put("refunded", false);
+        dispute.put("disputed", true);
+        posh.send(Style.POSH_SECRET, sample("order_updated-refunded.json"));
+
+        LambdaHarness.Response second = posh.send(Style.POSH_SECRET, JSON.writeValueAsBytes(dispute));
+        LambdaHarness.Response retryOfSecond = posh.send(Style.POSH_SECRET, JSON.writeValueAsBytes(dispute));
+
+        assertThat(second.json().path("duplicate").asBoolean()).isFalse();
+        assertThat(retryOfSecond.json().path("duplicate").asBoolean()).isTrue();
+        List<Delivery> deliveries = posh.deliveries();
+        assertThat(deliveries).hasSize(2);
+        assertThat(deliveries.get(1).key()).startsWith(deliveries.get(0).key() + "#");
+        // Both are refunds of one order: one ticket_refunded, whichever came first.
+        assertThat(posh.events()).extracting(Event::type).containsExactly("ticket_refunded");
+    }
+
+    @Test
     void identicalDeliveriesAtTheSameTimeAreStoredOnceWithOneEffect() throws Exception {
         int senders = 8;
         byte[] body = sample("new_order.json");
