@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -42,10 +43,10 @@ public class PoshDeliveryProcessor {
     private final PoshDeliveryMapper mapper;
     private final FunnelEventWriter writer;
     private final ObjectReader json;
-    private final java.time.Clock clock;
+    private final Clock clock;
 
     public PoshDeliveryProcessor(Database database, WebhookDeliveries deliveries, PoshDeliveryMapper mapper,
-                                 FunnelEventWriter writer, ObjectMapper objectMapper, java.time.Clock clock) {
+                                 FunnelEventWriter writer, ObjectMapper objectMapper, Clock clock) {
         this.database = database;
         this.deliveries = deliveries;
         this.mapper = mapper;
@@ -92,8 +93,8 @@ public class PoshDeliveryProcessor {
         // the sender would otherwise retry a delivery that can never succeed.
         Savepoint beforeEvents = connection.setSavepoint();
         try {
+            // Left for the commit to release: one round trip fewer.
             written = writer.write(connection, ((PoshMapping.Events) mapping).events());
-            connection.releaseSavepoint(beforeEvents);
         } catch (SQLException e) {
             if (!refusedData(e)) {
                 throw e;
