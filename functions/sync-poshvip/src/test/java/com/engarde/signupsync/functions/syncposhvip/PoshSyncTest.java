@@ -4,14 +4,14 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.engarde.signupsync.sources.poshvip.PoshWebhookReceiver;
 import com.engarde.signupsync.sync.SyncRunLog;
 import com.engarde.signupsync.sync.SyncTrigger;
+import com.engarde.signupsync.testing.LambdaFunction;
 import com.engarde.signupsync.testing.LambdaHarness;
+import com.engarde.signupsync.testing.Rows;
 import com.engarde.signupsync.testing.TestDatabase;
 import com.engarde.signupsync.webhooks.WebhookRequest;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,22 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PoshSyncTest {
 
     private static final String SECRET = "test-posh-secret-not-a-secret";
-    private static LambdaHarness lambda;
-
-    @BeforeAll
-    static void start() {
-        lambda = new LambdaHarness(Map.of("poshvip.webhook.secret", SECRET));
-    }
-
-    @AfterAll
-    static void stop() {
-        lambda.close();
-    }
-
-    @BeforeEach
-    void empty() {
-        TestDatabase.get().truncate();
-    }
+    @RegisterExtension
+    static final LambdaFunction lambda = new LambdaFunction(Map.of("poshvip.webhook.secret", SECRET));
 
     @Test
     void aFailedDeliveryIsReplayedOnceItsCauseIsFixed() {
@@ -61,7 +47,7 @@ class PoshSyncTest {
         }
         assertThat(receipt.status()).isEqualTo("failed");
         assertThat(receipt.reason()).contains("23514");
-        assertThat(count("SELECT count(*) FROM funnel_events")).isZero();
+        assertThat(Rows.number("SELECT count(*) FROM funnel_events")).isZero();
 
         LambdaHarness.Response sync = lambda.handle(request("POST", "/sync/poshvip"));
 
@@ -72,15 +58,15 @@ class PoshSyncTest {
         assertThat(run.path("counts").path("fetched").asInt()).isEqualTo(1);
         assertThat(run.path("counts").path("created").asInt()).isEqualTo(1);
         assertThat(status(receipt.deliveryId())).isEqualTo("processed");
-        assertThat(count("SELECT attempts FROM webhook_deliveries")).isEqualTo(2);
-        assertThat(count("SELECT count(*) FROM funnel_events WHERE event_type = 'ticket_purchased'")).isEqualTo(1);
-        assertThat(count("SELECT count(*) FROM funnel_sync_logs WHERE source_type = 'poshvip'"
+        assertThat(Rows.number("SELECT attempts FROM webhook_deliveries")).isEqualTo(2);
+        assertThat(Rows.number("SELECT count(*) FROM funnel_events WHERE event_type = 'ticket_purchased'")).isEqualTo(1);
+        assertThat(Rows.number("SELECT count(*) FROM funnel_sync_logs WHERE source_type = 'poshvip'"
                 + " AND status = 'succeeded' AND created_count = 1")).isEqualTo(1);
 
         // Nothing is left to replay, and replaying again changes nothing.
         JsonNode again = lambda.handle(request("POST", "/sync/poshvip")).json().path("run");
         assertThat(again.path("counts").path("fetched").asInt()).isZero();
-        assertThat(count("SELECT count(*) FROM funnel_events")).isEqualTo(1);
+        assertThat(Rows.number("SELECT count(*) FROM funnel_events")).isEqualTo(1);
     }
 
     @Test
@@ -113,7 +99,7 @@ class PoshSyncTest {
         lambda.handle(request("POST", "/sync/poshvip"));
 
         assertThat(status(id)).isEqualTo("processed");
-        assertThat(count("SELECT count(*) FROM funnel_events WHERE event_type = 'ticket_refunded'")).isEqualTo(1);
+        assertThat(Rows.number("SELECT count(*) FROM funnel_events WHERE event_type = 'ticket_refunded'")).isEqualTo(1);
     }
 
     @Test
@@ -127,7 +113,7 @@ class PoshSyncTest {
         assertThat(replay.json().path("status").asText()).isEqualTo("processed");
         assertThat(replay.json().path("events_created").asInt()).isZero();
         assertThat(replay.json().path("events_existing").asInt()).isEqualTo(1);
-        assertThat(count("SELECT count(*) FROM funnel_events")).isEqualTo(1);
+        assertThat(Rows.number("SELECT count(*) FROM funnel_events")).isEqualTo(1);
 
         LambdaHarness.Response missing = lambda.handle(request("POST", "/sync/poshvip?delivery_id=999999"));
         assertThat(missing.status()).isEqualTo(404);
@@ -136,7 +122,7 @@ class PoshSyncTest {
 
     @Test
     void aSecondSyncWhileOneRunsAnswersTheRunningOne() {
-        long running = lambda.context().getBean(SyncRunLog.class).start("poshvip", SyncTrigger.SCHEDULE, null).run().id();
+        long running = lambda.harness().context().getBean(SyncRunLog.class).start("poshvip", SyncTrigger.SCHEDULE, null).run().id();
 
         LambdaHarness.Response sync = lambda.handle(request("POST", "/sync/poshvip"));
 
@@ -182,7 +168,7 @@ class PoshSyncTest {
         LambdaHarness.Response bad = lambda.handle(request("GET", "/sync/poshvip/deliveries?status=lost"));
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().path("field").asText()).isEqualTo("status");
-        assertThat(count("SELECT count(*) FROM funnel_sync_logs")).isZero();
+        assertThat(Rows.number("SELECT count(*) FROM funnel_sync_logs")).isZero();
     }
 
     /** A request as API Gateway proxies it: the query string apart from the path. */
@@ -209,7 +195,7 @@ class PoshSyncTest {
     }
 
     private static PoshWebhookReceiver.Receipt receive(byte[] body) {
-        return lambda.context().getBean(PoshWebhookReceiver.class)
+        return lambda.harness().context().getBean(PoshWebhookReceiver.class)
                 .receive(new WebhookRequest(body, Map.of("Posh-Secret", SECRET)));
     }
 
@@ -222,26 +208,6 @@ class PoshSyncTest {
     }
 
     private static String status(long deliveryId) {
-        try (Connection c = TestDatabase.get().dataSource().getConnection();
-             PreparedStatement select = c.prepareStatement("SELECT status FROM webhook_deliveries WHERE id = ?")) {
-            select.setLong(1, deliveryId);
-            try (ResultSet rs = select.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static long count(String sql) {
-        try (Connection c = TestDatabase.get().dataSource().getConnection();
-             PreparedStatement select = c.prepareStatement(sql);
-             ResultSet rs = select.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql, e);
-        }
+        return (String) Rows.row("SELECT status FROM webhook_deliveries WHERE id = ?", deliveryId).get("status");
     }
 }

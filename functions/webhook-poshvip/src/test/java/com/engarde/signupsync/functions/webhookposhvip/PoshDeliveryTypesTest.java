@@ -1,13 +1,12 @@
 package com.engarde.signupsync.functions.webhookposhvip;
 
-import com.engarde.signupsync.functions.webhookposhvip.PoshWebhookFixture.Delivery;
-import com.engarde.signupsync.functions.webhookposhvip.PoshWebhookFixture.Event;
-import com.engarde.signupsync.functions.webhookposhvip.PoshWebhookFixture.Style;
+import com.engarde.signupsync.functions.webhookposhvip.PoshWebhook.Delivery;
+import com.engarde.signupsync.functions.webhookposhvip.PoshWebhook.Event;
+import com.engarde.signupsync.functions.webhookposhvip.PoshWebhook.Style;
+import com.engarde.signupsync.testing.LambdaFunction;
 import com.engarde.signupsync.testing.LambdaHarness;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,7 +24,8 @@ class PoshDeliveryTypesTest {
     private static final String POSH_EVENT = "65a1b2c3d4e5f6a7b8c9d0e1";
     private static final String SIGNED_EVENT = "66f0e1d2c3b4a59687706152";
 
-    private static PoshWebhookFixture posh;
+    @RegisterExtension
+    static final LambdaFunction lambda = PoshWebhook.function();
 
     /** What a sample must leave behind: the delivery's status, and the one funnel event it maps to, if any. */
     record Expected(String sample, String status, String eventType, String externalId, String email,
@@ -62,21 +62,6 @@ class PoshDeliveryTypesTest {
             new Expected("ticket.checked_in.json", "processed", "event_attended",
                     SIGNED_EVENT + ":zoe.unal@example.com", "zoe.unal@example.com", "2026-08-01T21:47:03Z"));
 
-    @BeforeAll
-    static void start() {
-        posh = new PoshWebhookFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        posh.close();
-    }
-
-    @BeforeEach
-    void empty() {
-        posh.truncate();
-    }
-
     static Stream<Arguments> samplesInEachStyle() {
         return SAMPLES.stream().flatMap(e -> Arrays.stream(Style.values()).map(s -> Arguments.of(e, s)));
     }
@@ -84,23 +69,23 @@ class PoshDeliveryTypesTest {
     @ParameterizedTest(name = "{0} with {1}")
     @MethodSource("samplesInEachStyle")
     void eachDeliveryTypeIsStoredAndMapped(Expected expected, Style style) {
-        LambdaHarness.Response response = posh.send(style, PoshWebhookFixture.sample(expected.sample()));
+        LambdaHarness.Response response = PoshWebhook.send(lambda, style, PoshWebhook.sample(expected.sample()));
 
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         assertThat(response.json().path("status").asText()).isEqualTo(expected.status());
-        List<Delivery> deliveries = posh.deliveries();
+        List<Delivery> deliveries = PoshWebhook.deliveries();
         assertThat(deliveries).hasSize(1);
         Delivery delivery = deliveries.get(0);
         assertThat(delivery.status()).isEqualTo(expected.status());
-        assertThat(delivery.rawBody()).isEqualTo(PoshWebhookFixture.sample(expected.sample()));
+        assertThat(delivery.rawBody()).isEqualTo(PoshWebhook.sample(expected.sample()));
         assertThat(delivery.authScheme()).isEqualTo(switch (style) {
             case POSH_SECRET -> "shared-secret";
             case BODY_SIGNATURE -> "signature";
             case STANDARD_WEBHOOKS -> "standard-webhooks";
         });
-        assertThat(delivery.headers()).doesNotContain(PoshWebhookFixture.SECRET).doesNotContainIgnoringCase("signature");
+        assertThat(delivery.headers()).doesNotContain(PoshWebhook.SECRET).doesNotContainIgnoringCase("signature");
 
-        List<Event> events = posh.events();
+        List<Event> events = PoshWebhook.events();
         if (expected.eventType() == null) {
             assertThat(events).isEmpty();
             assertThat(delivery.reason()).isNotBlank();
@@ -117,9 +102,9 @@ class PoshDeliveryTypesTest {
 
     @Test
     void aPurchaseKeepsItsItemsTotalsPromoCodeEventAndUtm() {
-        posh.send(Style.STANDARD_WEBHOOKS, PoshWebhookFixture.sample("purchase.created.json"));
+        PoshWebhook.send(lambda, Style.STANDARD_WEBHOOKS, PoshWebhook.sample("purchase.created.json"));
 
-        Event purchase = posh.events().get(0);
+        Event purchase = PoshWebhook.events().get(0);
         assertThat(purchase.data().path("event_name").asText()).isEqualTo("Noche de Verano — Rooftop");
         assertThat(purchase.data().path("event_start").asText()).isEqualTo("2026-08-01T21:00:00.000Z");
         assertThat(purchase.data().path("total").decimalValue()).isEqualByComparingTo("64.80");
@@ -129,16 +114,16 @@ class PoshDeliveryTypesTest {
         assertThat(purchase.data().path("items").get(0).path("name").asText()).isEqualTo("Early Bird GA");
         assertThat(purchase.utmSource()).isEqualTo("newsletter");
         assertThat(purchase.utmCampaign()).isEqualTo("june-drop");
-        List<String> names = PoshWebhookFixture.query("SELECT first_name || ' ' || last_name FROM leads",
+        List<String> names = PoshWebhook.query("SELECT first_name || ' ' || last_name FROM leads",
                 rs -> rs.getString(1));
         assertThat(names).containsExactly("Zoë Ünal");
     }
 
     @Test
     void aTrackingLinkWithoutUtmParametersLeavesUtmEmptyAndIsKept() {
-        posh.send(Style.POSH_SECRET, PoshWebhookFixture.sample("new_order.json"));
+        PoshWebhook.send(lambda, Style.POSH_SECRET, PoshWebhook.sample("new_order.json"));
 
-        Event purchase = posh.events().get(0);
+        Event purchase = PoshWebhook.events().get(0);
         assertThat(purchase.utmSource()).isNull();
         assertThat(purchase.data().path("tracking_link").asText()).isEqualTo("PROMO001");
         assertThat(purchase.data().path("quantity").asInt()).isEqualTo(2);
@@ -147,25 +132,25 @@ class PoshDeliveryTypesTest {
 
     @Test
     void aPendingRequestBecomesAPurchaseOnlyWhenApproved() {
-        posh.send(Style.POSH_SECRET, PoshWebhookFixture.sample("new_order_request.json"));
-        assertThat(posh.events()).isEmpty();
+        PoshWebhook.send(lambda, Style.POSH_SECRET, PoshWebhook.sample("new_order_request.json"));
+        assertThat(PoshWebhook.events()).isEmpty();
 
-        posh.send(Style.POSH_SECRET, PoshWebhookFixture.sample("pending_order_actioned-approved.json"));
+        PoshWebhook.send(lambda, Style.POSH_SECRET, PoshWebhook.sample("pending_order_actioned-approved.json"));
 
-        List<Event> events = posh.events();
+        List<Event> events = PoshWebhook.events();
         assertThat(events).extracting(Event::type).containsExactly("ticket_purchased");
         assertThat(events.get(0).utmSource()).isEqualTo("instagram");
         assertThat(events.get(0).utmCampaign()).isEqualTo("summer-launch");
-        assertThat(posh.deliveries()).extracting(Delivery::status).containsExactly("ignored", "processed");
+        assertThat(PoshWebhook.deliveries()).extracting(Delivery::status).containsExactly("ignored", "processed");
     }
 
     @Test
     void aCheckInAndATransferLeaveTheBuyersPurchaseAndAddTheNewHolder() {
-        posh.send(Style.STANDARD_WEBHOOKS, PoshWebhookFixture.sample("purchase.created.json"));
-        posh.send(Style.STANDARD_WEBHOOKS, PoshWebhookFixture.sample("ticket.transferred.json"));
-        posh.send(Style.STANDARD_WEBHOOKS, PoshWebhookFixture.sample("ticket.checked_in.json"));
+        PoshWebhook.send(lambda, Style.STANDARD_WEBHOOKS, PoshWebhook.sample("purchase.created.json"));
+        PoshWebhook.send(lambda, Style.STANDARD_WEBHOOKS, PoshWebhook.sample("ticket.transferred.json"));
+        PoshWebhook.send(lambda, Style.STANDARD_WEBHOOKS, PoshWebhook.sample("ticket.checked_in.json"));
 
-        assertThat(posh.events()).extracting(Event::type, Event::email).containsExactly(
+        assertThat(PoshWebhook.events()).extracting(Event::type, Event::email).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("ticket_purchased", "zoe.unal@example.com"),
                 org.assertj.core.groups.Tuple.tuple("ticket_purchased", "amara.okafor@example.com"),
                 org.assertj.core.groups.Tuple.tuple("event_attended", "zoe.unal@example.com"));

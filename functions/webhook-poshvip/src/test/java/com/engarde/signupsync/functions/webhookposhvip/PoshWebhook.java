@@ -1,6 +1,7 @@
 package com.engarde.signupsync.functions.webhookposhvip;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.engarde.signupsync.testing.LambdaFunction;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.TestDatabase;
 import com.engarde.signupsync.testing.WebhookSigning;
@@ -20,14 +21,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** The webhook-poshvip Lambda in-process with throwaway secrets, and what the database holds afterwards. */
-final class PoshWebhookFixture implements AutoCloseable {
+/** What the tests send to the webhook-poshvip function (throwaway secrets), and what they read back. */
+final class PoshWebhook {
 
     static final String PATH = "/api/webhooks/poshvip";
     static final String SECRET = "test-posh-secret-not-a-secret";
     static final String PREVIOUS_SECRET = "test-posh-previous-secret-not-a-secret";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    private PoshWebhook() {
+    }
+
+    /** The function configured with the current and the previous secret, as during a rotation. */
+    static LambdaFunction function() {
+        return new LambdaFunction(Map.of("poshvip.webhook.secret", SECRET,
+                "poshvip.webhook.secret.previous", PREVIOUS_SECRET, "engarde.database.pool-size", 8));
+    }
 
     /** How a delivery authenticates. */
     enum Style {
@@ -37,23 +47,6 @@ final class PoshWebhookFixture implements AutoCloseable {
         BODY_SIGNATURE,
         /** Standard Webhooks headers, body base64-encoded in the event as API Gateway does for binary types. */
         STANDARD_WEBHOOKS
-    }
-
-    final LambdaHarness lambda;
-
-    PoshWebhookFixture(Map<String, Object> properties) {
-        truncate();
-        this.lambda = new LambdaHarness(properties);
-    }
-
-    /** Empties every table a delivery writes. */
-    void truncate() {
-        TestDatabase.get().truncate();
-        TestDatabase.get().execute("TRUNCATE webhook_rejections");
-    }
-
-    PoshWebhookFixture() {
-        this(Map.of("poshvip.webhook.secret", SECRET, "poshvip.webhook.secret.previous", PREVIOUS_SECRET));
     }
 
     static byte[] sample(String name) {
@@ -74,12 +67,8 @@ final class PoshWebhookFixture implements AutoCloseable {
         };
     }
 
-    LambdaHarness.Response send(Style style, byte[] body) {
+    static LambdaHarness.Response send(LambdaFunction lambda, Style style, byte[] body) {
         return lambda.handle(signed(style, SECRET, body));
-    }
-
-    LambdaHarness.Response send(APIGatewayProxyRequestEvent event) {
-        return lambda.handle(event);
     }
 
     /** One stored delivery. */
@@ -92,22 +81,18 @@ final class PoshWebhookFixture implements AutoCloseable {
                  String utmCampaign, JsonNode data) {
     }
 
-    List<Delivery> deliveries() {
+    static List<Delivery> deliveries() {
         return query("SELECT id, delivery_key, event_type, status, reason, auth_scheme, attempts, raw_body,"
                 + " headers::text FROM webhook_deliveries ORDER BY id", rs -> new Delivery(rs.getLong(1),
                 rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getInt(7),
                 rs.getBytes(8), rs.getString(9)));
     }
 
-    List<Event> events() {
+    static List<Event> events() {
         return query("SELECT e.event_type, e.external_id, l.email, e.occurred_at, e.utm_source, e.utm_campaign,"
                 + " e.event_data::text FROM funnel_events e JOIN leads l ON l.id = e.lead_id ORDER BY e.id",
                 rs -> new Event(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant(),
                         rs.getString(5), rs.getString(6), json(rs.getString(7))));
-    }
-
-    long count(String sql) {
-        return query(sql, rs -> rs.getLong(1)).get(0);
     }
 
     interface Row<T> {
@@ -128,16 +113,11 @@ final class PoshWebhookFixture implements AutoCloseable {
         }
     }
 
-    static JsonNode json(String text) {
+    private static JsonNode json(String text) {
         try {
             return JSON.readTree(text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    @Override
-    public void close() {
-        lambda.close();
     }
 }
