@@ -95,25 +95,19 @@ public class PoshWebhookReceiver {
         }
         AuthScheme scheme = ((Authentication.Accepted) verdict).scheme();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        String webhookId = request.header("webhook-id") != null ? request.header("webhook-id") : request.header("svix-id");
+        String webhookId = request.header("webhook-id") != null ? request.header("webhook-id")
+                : request.header("svix-id");
 
         JsonNode parsed;
         try {
             parsed = json.readTree(body);
         } catch (IOException e) {
             String problem = e instanceof JsonProcessingException p ? p.getOriginalMessage() : "unreadable";
-            String reason = "body is not valid JSON: " + problem;
-            var stored = store(new NewDelivery(PoshDeliveryProcessor.SOURCE,
-                    key(webhookId, null, body), null, scheme, keptHeaders(request), body, DeliveryStatus.FAILED,
-                    reason, now));
-            throw ApiException.invalid(null, reason + " (kept as delivery " + stored.id() + ")");
+            throw keepUnreadable(request, scheme, webhookId, "body is not valid JSON: " + problem, now);
         }
         if (parsed == null || parsed.isMissingNode()) {
-            var stored = store(new NewDelivery(PoshDeliveryProcessor.SOURCE, key(webhookId, null, body),
-                    null, scheme, keptHeaders(request), body, DeliveryStatus.FAILED, "body is empty", now));
-            throw ApiException.invalid(null, "body is empty (kept as delivery " + stored.id() + ")");
+            throw keepUnreadable(request, scheme, webhookId, "body is empty", now);
         }
-
         var stored = store(new NewDelivery(PoshDeliveryProcessor.SOURCE, key(webhookId, parsed, body),
                 PoshDeliveryMapper.type(parsed), scheme, keptHeaders(request), body, DeliveryStatus.RECEIVED, null, now));
         if (!stored.inserted() && stored.status() != DeliveryStatus.RECEIVED) {
@@ -124,6 +118,14 @@ public class PoshWebhookReceiver {
                 .orElseThrow(() -> new IllegalStateException("stored delivery " + stored.id() + " is gone"));
         return new Receipt(outcome.deliveryId(), outcome.status().id(), outcome.reason(), !stored.inserted(),
                 outcome.eventsCreated());
+    }
+
+    /** Keeps a body that is not JSON, failed, for inspection; the sender is told 400. */
+    private ApiException keepUnreadable(WebhookRequest request, AuthScheme scheme, String webhookId, String reason,
+                                        Instant now) {
+        var stored = store(new NewDelivery(PoshDeliveryProcessor.SOURCE, key(webhookId, null, request.body()), null,
+                scheme, keptHeaders(request), request.body(), DeliveryStatus.FAILED, reason, now));
+        return ApiException.invalid(null, reason + " (kept as delivery " + stored.id() + ")");
     }
 
     /**
