@@ -78,10 +78,6 @@ final class PostgresDatabase extends Construct {
                 .vpcSubnets(Network.functionSubnets())
                 .build());
 
-        Nag.accept(instance, "AwsSolutions-RDS6",
-                "Password authentication with a Secrets Manager secret rotated every 30 days; IAM database "
-                        + "authentication would add a token request and a 200-connections-per-second limit per "
-                        + "instance to every cold start for no gain on a private, security-group-fenced database.");
         Nag.accept(instance, "AwsSolutions-RDS11",
                 "The default PostgreSQL port: the database is in isolated subnets and admits only the functions' "
                         + "security group, so a different port would hide nothing.");

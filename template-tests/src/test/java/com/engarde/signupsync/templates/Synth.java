@@ -77,7 +77,7 @@ final class Synth {
             Map<String, Object> all = new LinkedHashMap<>(cdkJsonContext());
             all.putAll(context);
             all.put("repoRoot", root.toString());
-            Path outdir = Files.createTempDirectory("signup-sync-cdk-out");
+            Path outdir = scratch("cdk-out");
             App app = new App(AppProps.builder().outdir(outdir.toString()).context(all).build());
             SignupSyncStack stack = SignupSyncApp.stack(app, AppSettings.from(app.getNode()), Synth::jar);
             Template template = Template.fromStack(stack);
@@ -109,7 +109,7 @@ final class Synth {
 
     private static Path placeholderJar(String name) {
         try {
-            Path jar = Files.createTempDirectory("placeholder-jar").resolve(name + "-lambda.jar");
+            Path jar = scratch("placeholder-jar").resolve(name + "-lambda.jar");
             try (OutputStream out = Files.newOutputStream(jar); JarOutputStream zip = new JarOutputStream(out)) {
                 zip.putNextEntry(new JarEntry("placeholder.txt"));
                 zip.write(("placeholder for " + name + ", never deployed\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -119,6 +119,12 @@ final class Synth {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A new folder under target/, so whatever a test run writes goes away with mvn clean. */
+    private static Path scratch(String prefix) throws IOException {
+        Path target = Files.createDirectories(Path.of("target", "synth").toAbsolutePath());
+        return Files.createTempDirectory(target, prefix);
     }
 
     /** The repository root: the nearest folder above the working directory that has cdk.json and functions/. */
@@ -170,7 +176,7 @@ final class Synth {
     /** Copies a folder tree (for tests that change a repository: a new function, a new migration). */
     static Path copyOf(Path source) {
         try {
-            Path target = Files.createTempDirectory("signup-sync-repo-copy");
+            Path target = scratch("repo-copy");
             try (Stream<Path> walk = Files.walk(source)) {
                 for (Path from : walk.toList()) {
                     Path to = target.resolve(source.relativize(from).toString());
