@@ -1,5 +1,6 @@
 package com.engarde.signupsync.functions.dbmigrate;
 
+import com.engarde.signupsync.persistence.DatabaseUrl;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.TestDatabase;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -34,7 +34,8 @@ class MigrationHandlerTest {
         String name = "migrate_" + System.nanoTime();
         TestDatabase.get().execute("CREATE DATABASE " + name);
         URI server = URI.create(TestDatabase.get().url());
-        databaseUrl = server.getScheme() + "://" + server.getRawUserInfo() + "@" + server.getHost() + ":" + server.getPort() + "/" + name;
+        databaseUrl = server.getScheme() + "://" + (server.getRawUserInfo() == null ? "" : server.getRawUserInfo() + "@")
+                + server.getHost() + ":" + server.getPort() + "/" + name;
     }
 
     private MigrationHandler handler() {
@@ -122,8 +123,6 @@ class MigrationHandlerTest {
     }
 
     private Connection connect() throws SQLException {
-        URI uri = URI.create(databaseUrl);
-        String[] user = uri.getUserInfo().split(":", 2);
-        return DriverManager.getConnection("jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath(), user[0], user[1]);
+        return DatabaseUrl.parse(databaseUrl).simpleDataSource().getConnection();
     }
 }
