@@ -9,6 +9,7 @@ import software.constructs.Construct;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -90,7 +91,7 @@ final class DeployTimeRuns extends Construct {
                     files = walk.filter(Files::isRegularFile).sorted().toList();
                 }
                 for (Path file : files) {
-                    sha.update(repoRoot.relativize(file).toString().replace('\\', '/').getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    sha.update(repoRoot.relativize(file).toString().replace('\\', '/').getBytes(StandardCharsets.UTF_8));
                     sha.update((byte) 0);
                     sha.update(Files.readAllBytes(file));
                     sha.update((byte) 0);

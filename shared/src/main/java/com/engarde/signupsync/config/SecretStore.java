@@ -41,7 +41,7 @@ public class SecretStore implements Resource, AutoCloseable {
         this.clock = clock;
         this.ttl = ttl;
         this.endpoint = endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint);
-        // org.crac keeps resources weakly: this singleton holds itself for as long as the context lives.
+        // org.crac holds resources weakly; the application context keeps this singleton, and so the hook, alive.
         Core.getGlobalContext().register(this);
     }
 

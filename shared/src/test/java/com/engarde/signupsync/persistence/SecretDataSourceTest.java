@@ -1,6 +1,8 @@
 package com.engarde.signupsync.persistence;
 
+import com.engarde.signupsync.config.SecretStore;
 import com.engarde.signupsync.config.StubSecretsManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.context.ApplicationContext;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
@@ -65,7 +67,7 @@ class SecretDataSourceTest {
         try (ApplicationContext context = context()) {
             Database database = context.getBean(Database.class);
             int before = stub.reads();
-            context.getBean(com.engarde.signupsync.config.SecretStore.class).secretString(ARN);
+            context.getBean(SecretStore.class).secretString(ARN);
             stub.put(ARN, secret("postgres"));
             Integer one = database.read(c -> {
                 try (ResultSet rs = c.createStatement().executeQuery("SELECT 1")) {
@@ -80,7 +82,7 @@ class SecretDataSourceTest {
 
     @Test
     void theRdsSecretBecomesATlsJdbcUrl() {
-        SecretDataSource dataSource = new SecretDataSource(null, ARN, new com.fasterxml.jackson.databind.ObjectMapper());
+        SecretDataSource dataSource = new SecretDataSource(null, ARN, new ObjectMapper());
         DatabaseUrl url = dataSource.location("{\"host\":\"db.example.internal\",\"port\":5432,\"username\":\"signupsync\","
                 + "\"password\":\"p@ss\",\"dbname\":\"signup_sync\"}");
         assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example.internal:5432/signup_sync?sslmode=require");

@@ -2,6 +2,7 @@ package com.engarde.signupsync.templates;
 
 import com.engarde.signupsync.infra.AppSettings;
 import com.engarde.signupsync.infra.FunctionJars;
+import com.engarde.signupsync.infra.FunctionManifest;
 import com.engarde.signupsync.infra.SignupSyncApp;
 import com.engarde.signupsync.infra.SignupSyncStack;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -97,7 +99,7 @@ final class Synth {
     }
 
     /** The built jar when there is one, else a placeholder (Code.fromAsset needs a file that exists). */
-    private static Path jar(com.engarde.signupsync.infra.FunctionManifest manifest) {
+    private static Path jar(FunctionManifest manifest) {
         Path built = FunctionJars.builtJar(repoRoot(), manifest);
         if (Files.isRegularFile(built)) {
             return built;
@@ -112,7 +114,7 @@ final class Synth {
             Path jar = scratch("placeholder-jar").resolve(name + "-lambda.jar");
             try (OutputStream out = Files.newOutputStream(jar); JarOutputStream zip = new JarOutputStream(out)) {
                 zip.putNextEntry(new JarEntry("placeholder.txt"));
-                zip.write(("placeholder for " + name + ", never deployed\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                zip.write(("placeholder for " + name + ", never deployed\n").getBytes(StandardCharsets.UTF_8));
                 zip.closeEntry();
             }
             return jar;
