@@ -8,8 +8,11 @@ import java.time.LocalTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * The deploy's choices, from CDK context ({@code -c name=value} or cdk.json). FUNNEL_SYNC_TIME and
@@ -26,11 +29,16 @@ import java.util.function.Function;
  *                                 empty means no CORS at all
  * @param apiGatewayAccountRole    {@code apiGatewayAccountRole}: false when the account already has API Gateway's
  *                                 CloudWatch role set (it is one per account and region)
+ * @param functionSettings         every context value named like an environment variable (EASYAPPOINTMENTS_URL):
+ *                                 what a manifest's "settings" draw from. Never read from the deployer's environment,
+ *                                 where a local run's stub URLs live.
  */
 public record AppSettings(Stage stage, Path repoRoot, LocalTime syncTime, boolean syncEnabled, Optional<String> alarmEmail,
-                          List<String> corsOrigins, boolean apiGatewayAccountRole) {
+                          List<String> corsOrigins, boolean apiGatewayAccountRole, Map<String, String> functionSettings) {
 
     public static final LocalTime DEFAULT_SYNC_TIME = LocalTime.of(18, 30);
+
+    private static final Pattern ENVIRONMENT_NAME = Pattern.compile("[A-Z][A-Z0-9_]+");
 
     public static AppSettings from(Node context) {
         return from(context, System::getenv);
@@ -55,7 +63,21 @@ public record AppSettings(Stage stage, Path repoRoot, LocalTime syncTime, boolea
                 value.apply("alarmEmail"),
                 value.apply("corsOrigins").map(s -> Arrays.stream(s.split(",")).map(String::strip).filter(o -> !o.isEmpty()).toList())
                         .orElse(List.of()),
-                value.apply("apiGatewayAccountRole").map(AppSettings::bool).orElse(true));
+                value.apply("apiGatewayAccountRole").map(AppSettings::bool).orElse(true),
+                variables(context));
+    }
+
+    private static Map<String, String> variables(Node context) {
+        Map<String, String> variables = new TreeMap<>();
+        if (context.getAllContext() instanceof Map<?, ?> all) {
+            all.forEach((key, value) -> {
+                if (key instanceof String name && ENVIRONMENT_NAME.matcher(name).matches() && value != null
+                        && !value.toString().isBlank()) {
+                    variables.put(name, value.toString().strip());
+                }
+            });
+        }
+        return Map.copyOf(variables);
     }
 
     private static boolean bool(String value) {

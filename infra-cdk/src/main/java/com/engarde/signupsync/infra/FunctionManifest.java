@@ -36,6 +36,8 @@ import java.util.stream.Stream;
  * busPublisher    true: may put events on the signup-sync bus (SIGNUP_SYNC_EVENT_BUS_NAME)
  * secrets         names from {@link SecretName}: service-token, poshvip-webhook-secret, encryption-key,
  *                 easyappointments, zoom, eventbrite, brevo; each arrives as its ARN in an environment variable
+ * settings        names of plain, non-secret environment variables (EASYAPPOINTMENTS_URL, ...); each gets the CDK
+ *                 context value of the same name (-c EASYAPPOINTMENTS_URL=https://...), if the deploy gives one
  * routes          [{"method": "GET|POST|PUT|PATCH|DELETE", "path": "/a/{b}", "auth": "none|service-token|admin-jwt|webhook-signature"}]
  * triggers        [{"type": "bus", "source": "easyappointments", "detailType": "SyncRequested"},
  *                  {"type": "schedule"}                 daily at FUNNEL_SYNC_TIME, off when FUNNEL_SYNC_ENABLED=false
@@ -47,13 +49,17 @@ import java.util.stream.Stream;
  */
 public record FunctionManifest(String name, String description, String handler, int memoryMb, int timeoutSeconds,
                                boolean database, boolean egress, boolean busPublisher, List<SecretName> secrets,
-                               List<Route> routes, List<Trigger> triggers) {
+                               List<String> settings, List<Route> routes, List<Trigger> triggers) {
 
     public static final String DEFAULT_DETAIL_TYPE = "SyncRequested";
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{1,39}");
     private static final Pattern PATH = Pattern.compile("/|(/([A-Za-z0-9._~-]+|\\{[A-Za-z_][A-Za-z0-9_]*\\+?}))+");
     private static final Pattern SOURCE = Pattern.compile("[a-z][a-z0-9_]{1,39}");
+    private static final Pattern VARIABLE = Pattern.compile("[A-Z][A-Z0-9_]{1,99}");
+    /** Set by the app itself; a manifest cannot ask for them as settings. */
+    static final Set<String> RESERVED = Set.of("SIGNUP_SYNC_STAGE", "SIGNUP_SYNC_METRICS_NAMESPACE",
+            "SIGNUP_SYNC_EVENT_BUS_NAME", "SIGNUP_SYNC_CORS_ORIGINS", SecretName.DATABASE_ARN_VARIABLE, "ENGARDE_DATABASE_URL");
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
     private static final Set<String> AUTHS = Set.of("none", "service-token", "admin-jwt", "webhook-signature");
 
@@ -134,6 +140,16 @@ public record FunctionManifest(String name, String description, String handler, 
                             + " (the database is \"database\": true)")));
         }
 
+        List<String> settings = new ArrayList<>();
+        for (JsonNode setting : json.path("settings")) {
+            String variable = setting.asText();
+            require(VARIABLE.matcher(variable).matches(), "a setting is an environment variable name: " + variable);
+            require(SecretName.carrying(variable).isEmpty(), variable + " is a secret: list \""
+                    + SecretName.carrying(variable).map(SecretName::manifestName).orElse("") + "\" under \"secrets\" instead");
+            require(!RESERVED.contains(variable) && !variable.endsWith("_SECRET_ARN"), variable + " is set by the app itself");
+            settings.add(variable);
+        }
+
         List<Route> routes = new ArrayList<>();
         for (JsonNode route : json.path("routes")) {
             String method = text(route, "method").toUpperCase(Locale.ROOT);
@@ -169,7 +185,8 @@ public record FunctionManifest(String name, String description, String handler, 
 
         return new FunctionManifest(name, json.path("description").asText(""), handler, memory, timeout,
                 json.path("database").asBoolean(false), json.path("egress").asBoolean(false),
-                json.path("busPublisher").asBoolean(false), List.copyOf(secrets), List.copyOf(routes), List.copyOf(triggers));
+                json.path("busPublisher").asBoolean(false), List.copyOf(secrets), List.copyOf(settings), List.copyOf(routes),
+                List.copyOf(triggers));
     }
 
     /** What only shows across manifests: a route or a bus source claimed twice. */

@@ -78,6 +78,15 @@ final class ServiceFunction extends Construct {
             platform.secrets().secret(name).grantRead(role);
             environment.put(name.arnVariable(), platform.secrets().secret(name).getSecretArn());
         }
+        for (String setting : manifest.settings()) {
+            String value = platform.settings().functionSettings().get(setting);
+            if (value == null) {
+                Annotations.of(this).addWarningV2("signup-sync:settingMissing", manifest.name() + " reads " + setting
+                        + ", which this deploy does not set: pass -c " + setting + "=<value>");
+            } else {
+                environment.put(setting, value);
+            }
+        }
         if (manifest.database()) {
             platform.database().secret().grantRead(role);
             environment.put(SecretName.DATABASE_ARN_VARIABLE, platform.database().secret().getSecretArn());

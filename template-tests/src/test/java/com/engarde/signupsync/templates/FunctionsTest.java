@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -116,6 +118,21 @@ class FunctionsTest {
             }
         }
         return "untagged";
+    }
+
+    @Test
+    void aSettingComesFromTheContextValueOfTheSameName() {
+        Synth.Result prod = Synth.fixture(ProdSettings.CONTEXT);
+        JsonNode variables = prod.resource(prod.functionId("fixture-sync-alpha")).path("Properties").path("Environment").path("Variables");
+        assertThat(variables.path("EASYAPPOINTMENTS_URL").asText()).isEqualTo("https://booking.example.com/index.php/api/v1");
+
+        // Not given (and never taken from the deployer's environment): left out, with a warning at synth.
+        Synth.Result dev = Synth.fixture();
+        assertThat(dev.resource(dev.functionId("fixture-sync-alpha")).path("Properties").path("Environment")
+                .path("Variables").has("EASYAPPOINTMENTS_URL")).isFalse();
+        assertThat(Annotations.fromStack(dev.stack())
+                .findWarning("*", Match.stringLikeRegexp(".*EASYAPPOINTMENTS_URL.*")))
+                .isNotEmpty();
     }
 
     @Test

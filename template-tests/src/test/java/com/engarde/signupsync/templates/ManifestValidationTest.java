@@ -38,6 +38,7 @@ class ManifestValidationTest {
         assertThat(read.egress()).isFalse();
         assertThat(read.busPublisher()).isFalse();
         assertThat(read.secrets()).isEmpty();
+        assertThat(read.settings()).isEmpty();
         assertThat(read.triggers()).isEmpty();
         assertThat(read.invokedAsynchronously()).isFalse();
     }
@@ -50,6 +51,16 @@ class ManifestValidationTest {
                 .hasMessageContaining("unknown secret 'database'")
                 .hasMessageContaining("service-token")
                 .hasMessageContaining("\"database\": true");
+    }
+
+    @Test
+    void aSecretCannotBeASetting() throws IOException {
+        manifest("alpha", function("alpha", "\"settings\": [\"ZOOM_CLIENT_SECRET\"]"));
+        assertThatThrownBy(() -> FunctionManifest.readAll(repo.resolve("functions")))
+                .hasMessageContaining("ZOOM_CLIENT_SECRET is a secret: list \"zoom\" under \"secrets\" instead");
+        manifest("alpha", function("alpha", "\"settings\": [\"SIGNUP_SYNC_STAGE\"]"));
+        assertThatThrownBy(() -> FunctionManifest.readAll(repo.resolve("functions")))
+                .hasMessageContaining("set by the app itself");
     }
 
     @Test

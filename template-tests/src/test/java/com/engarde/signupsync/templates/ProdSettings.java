@@ -10,7 +10,8 @@ final class ProdSettings {
             "FUNNEL_SYNC_TIME", "06:05",
             "FUNNEL_SYNC_ENABLED", "false",
             "alarmEmail", "oncall@example.com",
-            "corsOrigins", "https://admin.example.com, https://admin-staging.example.com");
+            "corsOrigins", "https://admin.example.com, https://admin-staging.example.com",
+            "EASYAPPOINTMENTS_URL", "https://booking.example.com/index.php/api/v1");
 
     private ProdSettings() {
     }

@@ -41,15 +41,21 @@ class SecretsTest {
         }
         secretVariables.add("ENGARDE_DATABASE_URL");
         synth.resources("AWS::Lambda::Function").values().forEach(function ->
-                function.path("Properties").path("Environment").path("Variables").fields().forEachRemaining(variable -> {
-                    String key = variable.getKey();
-                    assertThat(secretVariables).as("a secret's plain variable in the template").doesNotContain(key);
-                    if (key.endsWith("_SECRET_ARN") || key.equals("USER_ON_EVENT_FUNCTION_ARN")) {
-                        assertThat(variable.getValue().isTextual()).as(key + " is a reference, not a literal").isFalse();
-                    } else {
-                        assertThat(PLAIN_VARIABLES).as(key).contains(key);
-                    }
-                }));
+                function.path("Properties").path("Environment").path("Variables").fieldNames().forEachRemaining(key ->
+                        assertThat(secretVariables).as("a secret's plain variable in the template").doesNotContain(key)));
+        synth.manifests().forEach((name, manifest) -> {
+            Set<String> plain = new HashSet<>(PLAIN_VARIABLES);
+            manifest.path("settings").forEach(setting -> plain.add(setting.asText()));
+            synth.resource(synth.functionId(name)).path("Properties").path("Environment").path("Variables").fields()
+                    .forEachRemaining(variable -> {
+                        String key = variable.getKey();
+                        if (key.endsWith("_SECRET_ARN")) {
+                            assertThat(variable.getValue().isTextual()).as(key + " is a reference, not a literal").isFalse();
+                        } else {
+                            assertThat(plain).as("%s: %s is neither an ARN nor a declared setting", name, key).contains(key);
+                        }
+                    });
+        });
     }
 
     @ParameterizedTest
