@@ -57,6 +57,38 @@ CREATE TABLE leads (
 -- Leads per first-touch source over time is the funnel's main question.
 CREATE INDEX leads_first_touch_idx ON leads (first_touch_source, first_touch_at);
 
+-- Upserts a batch of leads and answers every one's id in one round trip: the rows it inserted or changed
+-- from RETURNING, the unchanged ones from the table. A name or phone is only ever filled in or replaced,
+-- never erased, and an unchanged lead is not rewritten (a re-sync of unchanged data writes nothing).
+-- Cached plans are chosen once per connection, possibly while leads is still small; the lookup by email
+-- must stay an index lookup as the table grows, hence the SET clause (as for the touch trigger).
+CREATE FUNCTION upsert_leads(p_emails text[], p_first_names text[], p_last_names text[], p_phones text[])
+RETURNS TABLE (lead_id bigint, lead_email text)
+LANGUAGE plpgsql
+SET enable_seqscan = off
+AS $$
+BEGIN
+    RETURN QUERY
+    WITH upserted AS (
+        INSERT INTO leads AS l (email, first_name, last_name, phone)
+        SELECT * FROM unnest(p_emails, p_first_names, p_last_names, p_phones)
+        ON CONFLICT (email) DO UPDATE SET
+            first_name = COALESCE(EXCLUDED.first_name, l.first_name),
+            last_name  = COALESCE(EXCLUDED.last_name, l.last_name),
+            phone      = COALESCE(EXCLUDED.phone, l.phone),
+            updated_at = now()
+        WHERE (EXCLUDED.first_name IS NOT NULL AND EXCLUDED.first_name IS DISTINCT FROM l.first_name)
+           OR (EXCLUDED.last_name IS NOT NULL AND EXCLUDED.last_name IS DISTINCT FROM l.last_name)
+           OR (EXCLUDED.phone IS NOT NULL AND EXCLUDED.phone IS DISTINCT FROM l.phone)
+        RETURNING l.id, l.email
+    )
+    SELECT u.id, u.email FROM upserted u
+    UNION ALL
+    SELECT l.id, l.email FROM leads l
+    WHERE l.email = ANY(p_emails) AND l.email NOT IN (SELECT u.email FROM upserted u);
+END;
+$$;
+
 CREATE TABLE funnel_events (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     lead_id      bigint      NOT NULL REFERENCES leads (id),

@@ -28,28 +28,8 @@ import java.util.function.Function;
 @Singleton
 public class FunnelEventWriter {
 
-    /**
-     * Upserts the batch's leads and answers every one's id in one round trip: rows the upsert inserted or
-     * changed come back from RETURNING, the unchanged ones from the table.
-     */
-    private static final String UPSERT_LEADS = """
-            WITH upserted AS (
-                INSERT INTO leads AS l (email, first_name, last_name, phone)
-                SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[])
-                ON CONFLICT (email) DO UPDATE SET
-                    first_name = COALESCE(EXCLUDED.first_name, l.first_name),
-                    last_name  = COALESCE(EXCLUDED.last_name, l.last_name),
-                    phone      = COALESCE(EXCLUDED.phone, l.phone),
-                    updated_at = now()
-                WHERE (EXCLUDED.first_name IS NOT NULL AND EXCLUDED.first_name IS DISTINCT FROM l.first_name)
-                   OR (EXCLUDED.last_name IS NOT NULL AND EXCLUDED.last_name IS DISTINCT FROM l.last_name)
-                   OR (EXCLUDED.phone IS NOT NULL AND EXCLUDED.phone IS DISTINCT FROM l.phone)
-                RETURNING l.id, l.email
-            )
-            SELECT id, email FROM upserted
-            UNION ALL
-            SELECT id, email FROM leads WHERE email = ANY(?::text[]) AND email NOT IN (SELECT email FROM upserted)
-            """;
+    /** See the upsert_leads function in V1: one round trip, index lookups whatever the table's size. */
+    private static final String UPSERT_LEADS = "SELECT lead_id, lead_email FROM upsert_leads(?::text[], ?::text[], ?::text[], ?::text[])";
 
     private static final String LEAD_IDS = "SELECT id, email FROM leads WHERE email = ANY(?::text[])";
 
@@ -136,7 +116,6 @@ public class FunnelEventWriter {
             upsert.setArray(2, textArray(connection, list, Person::firstName));
             upsert.setArray(3, textArray(connection, list, Person::lastName));
             upsert.setArray(4, textArray(connection, list, Person::phone));
-            upsert.setArray(5, emails);
             readIds(upsert, ids);
         }
         if (ids.size() < list.size()) {

@@ -1,5 +1,7 @@
 package com.engarde.signupsync.persistence;
 
+import com.engarde.signupsync.config.SecretStore;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micronaut.context.annotation.Bean;
@@ -19,16 +21,24 @@ public class DataSourceFactory {
     @Singleton
     @Bean(preDestroy = "close")
     public HikariDataSource dataSource(@Value("${engarde.database.url:}") String url,
-                                       @Value("${engarde.database.pool-size:2}") int poolSize) {
-        DatabaseUrl parsed = DatabaseUrl.parse(url);
+                                       @Value("${engarde.database.secret.arn:}") String secretArn,
+                                       @Value("${engarde.database.pool-size:2}") int poolSize,
+                                       SecretStore secrets, ObjectMapper json) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("signup-sync");
-        config.setJdbcUrl(parsed.jdbcUrl());
-        if (parsed.user() != null) {
-            config.setUsername(parsed.user());
-        }
-        if (parsed.password() != null) {
-            config.setPassword(parsed.password());
+        if (secretArn != null && !secretArn.isBlank()) {
+            // In AWS (ENGARDE_DATABASE_SECRET_ARN): location and credentials from the RDS secret, read at
+            // connection time, so neither is in the environment nor in a SnapStart snapshot.
+            config.setDataSource(new SecretDataSource(secrets, secretArn.strip(), json));
+        } else {
+            DatabaseUrl parsed = DatabaseUrl.parse(url);
+            config.setJdbcUrl(parsed.jdbcUrl());
+            if (parsed.user() != null) {
+                config.setUsername(parsed.user());
+            }
+            if (parsed.password() != null) {
+                config.setPassword(parsed.password());
+            }
         }
         config.setMaximumPoolSize(poolSize);
         config.setMinimumIdle(0);

@@ -30,11 +30,13 @@ public class SyncRunLog {
     private final Database database;
     private final ObjectMapper mapper;
     private final Clock clock;
+    private final SyncMetrics metrics;
 
-    public SyncRunLog(Database database, ObjectMapper mapper, Clock clock) {
+    public SyncRunLog(Database database, ObjectMapper mapper, Clock clock, SyncMetrics metrics) {
         this.database = database;
         this.mapper = mapper;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** A start request's answer: the new run, or ({@code started} false) the one already running. */
@@ -82,12 +84,15 @@ public class SyncRunLog {
         }
     }
 
-    /** Ends a run. The error message is shown to users: vendor status and message, never a secret. */
+    /**
+     * Ends a run. The error message is shown to users: vendor status and message, never a secret. A success is
+     * also reported to CloudWatch ({@link SyncMetrics}), after it is committed.
+     */
     public SyncRun finish(long runId, SyncStatus status, String errorMessage) {
         if (status == SyncStatus.RUNNING) {
             throw new IllegalArgumentException("a run finishes as succeeded, partial or failed");
         }
-        return database.transaction(connection -> {
+        SyncRun finished = database.transaction(connection -> {
             try (PreparedStatement update = connection.prepareStatement("UPDATE funnel_sync_logs"
                     + " SET status = ?, finished_at = ?, error_message = ? WHERE id = ? RETURNING " + COLUMNS)) {
                 update.setString(1, status.id());
@@ -102,6 +107,10 @@ public class SyncRunLog {
                 }
             }
         });
+        if (finished.status() == SyncStatus.SUCCEEDED) {
+            metrics.succeeded(finished.sourceType());
+        }
+        return finished;
     }
 
     public Optional<SyncRun> find(long runId) {

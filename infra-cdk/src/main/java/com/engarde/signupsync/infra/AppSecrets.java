@@ -1,0 +1,65 @@
+package com.engarde.signupsync.infra;
+
+import com.engarde.signupsync.config.SecretName;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
+import software.constructs.Construct;
+
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * One Secrets Manager secret per catalog entry that some manifest asks for, named
+ * {@code signup-sync/<stage>/<name>}. The template holds no value: Secrets Manager generates a random one at
+ * creation (usable as is for the service token and the Posh.VIP webhook secret; the others are placeholders to
+ * overwrite after the first deploy, see the README). The value format is a JSON object keyed by the variable
+ * names of {@link SecretName#variables()}, or a plain string for a single-variable secret.
+ */
+final class AppSecrets extends Construct {
+
+    private final Map<SecretName, Secret> secrets = new EnumMap<>(SecretName.class);
+
+    AppSecrets(Construct scope, String id, Stage stage, Collection<FunctionManifest> manifests) {
+        super(scope, id);
+        TreeSet<SecretName> wanted = new TreeSet<>();
+        manifests.forEach(m -> wanted.addAll(m.secrets()));
+        for (SecretName name : wanted) {
+            SecretStringGenerator.Builder generated = SecretStringGenerator.builder()
+                    .passwordLength(48)
+                    .excludePunctuation(true);
+            if (name.variables().size() > 1) {
+                // {"FIRST_VARIABLE": "<generated>"}: the shape the functions read, with the others to be added.
+                generated.secretStringTemplate("{}").generateStringKey(name.variables().get(0));
+            }
+            Secret secret = Secret.Builder.create(this, name.manifestName())
+                    .secretName("signup-sync/" + stage.id() + "/" + name.manifestName())
+                    .description("signup-sync " + stage.id() + ": " + String.join(", ", name.variables())
+                            + " (read by the functions through " + name.arnVariable() + ")")
+                    .generateSecretString(generated.build())
+                    .removalPolicy(stage.retainedRemoval())
+                    .build();
+            Nag.accept(secret, "AwsSolutions-SMG4", rotationReason(name));
+            secrets.put(name, secret);
+        }
+    }
+
+    ISecret secret(SecretName name) {
+        return secrets.get(name);
+    }
+
+    private static String rotationReason(SecretName name) {
+        return switch (name) {
+            case SERVICE_TOKEN -> "Rotated by the operator without downtime (current and previous token are both "
+                    + "accepted while the En Garde backend moves over; README, Deploy); a rotation Lambda cannot "
+                    + "update the backend that presents the token.";
+            case POSHVIP_WEBHOOK_SECRET -> "The value must also be entered in the Posh.VIP dashboard, which has no "
+                    + "API; rotation is the documented manual procedure.";
+            case ENCRYPTION_KEY -> "Rotating the key means re-encrypting stored vendor credentials, which is an "
+                    + "application migration, not a Secrets Manager rotation.";
+            default -> "A vendor-issued credential: it is rotated at the vendor, then written here by the operator.";
+        };
+    }
+}

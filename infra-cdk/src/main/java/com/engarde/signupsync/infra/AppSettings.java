@@ -1,0 +1,90 @@
+package com.engarde.signupsync.infra;
+
+import software.constructs.Node;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The deploy's choices, from CDK context ({@code -c name=value} or cdk.json). FUNNEL_SYNC_TIME and
+ * FUNNEL_SYNC_ENABLED may also come from the environment variables of the same names, as they do for a local
+ * run; context wins.
+ *
+ * @param stage                    {@code stage}: dev (default) or prod
+ * @param repoRoot                 {@code repoRoot}: where functions/ is; default the working directory, which is the
+ *                                 repository root when the CDK CLI runs cdk.json from there
+ * @param syncTime                 {@code FUNNEL_SYNC_TIME}: HH:MM UTC of the daily sync, default 18:30
+ * @param syncEnabled              {@code FUNNEL_SYNC_ENABLED}: false disables the schedule (and the 26-hour alarm)
+ * @param alarmEmail               {@code alarmEmail}: subscribed to the alarm topic when set
+ * @param corsOrigins              {@code corsOrigins}: comma-separated browser origins of the admin frontend;
+ *                                 empty means no CORS at all
+ * @param apiGatewayAccountRole    {@code apiGatewayAccountRole}: false when the account already has API Gateway's
+ *                                 CloudWatch role set (it is one per account and region)
+ * @param functionSettings         every context value named like an environment variable (EASYAPPOINTMENTS_URL):
+ *                                 what a manifest's "settings" draw from. Never read from the deployer's environment,
+ *                                 where a local run's stub URLs live.
+ */
+public record AppSettings(Stage stage, Path repoRoot, LocalTime syncTime, boolean syncEnabled, Optional<String> alarmEmail,
+                          List<String> corsOrigins, boolean apiGatewayAccountRole, Map<String, String> functionSettings) {
+
+    public static final LocalTime DEFAULT_SYNC_TIME = LocalTime.of(18, 30);
+
+    private static final Pattern ENVIRONMENT_NAME = Pattern.compile("[A-Z][A-Z0-9_]+");
+
+    public static AppSettings from(Node context) {
+        return from(context, System::getenv);
+    }
+
+    static AppSettings from(Node context, Function<String, String> environment) {
+        Function<String, Optional<String>> value = key -> Optional.ofNullable(context.tryGetContext(key))
+                .map(Object::toString).map(String::strip).filter(s -> !s.isEmpty());
+        Function<String, Optional<String>> valueOrEnv = key -> value.apply(key)
+                .or(() -> Optional.ofNullable(environment.apply(key)).map(String::strip).filter(s -> !s.isEmpty()));
+
+        Path repoRoot = value.apply("repoRoot").map(Path::of).orElse(Path.of("")).toAbsolutePath().normalize();
+        if (!Files.isDirectory(repoRoot.resolve("functions"))) {
+            throw new IllegalArgumentException("no functions/ folder in " + repoRoot
+                    + ": run the CDK CLI from the repository root, or pass -c repoRoot=<path>");
+        }
+        return new AppSettings(
+                Stage.of(value.apply("stage").orElse("dev")),
+                repoRoot,
+                valueOrEnv.apply("FUNNEL_SYNC_TIME").map(FunctionManifest::utcTime).orElse(DEFAULT_SYNC_TIME),
+                valueOrEnv.apply("FUNNEL_SYNC_ENABLED").map(AppSettings::bool).orElse(true),
+                value.apply("alarmEmail"),
+                value.apply("corsOrigins").map(s -> Arrays.stream(s.split(",")).map(String::strip).filter(o -> !o.isEmpty()).toList())
+                        .orElse(List.of()),
+                value.apply("apiGatewayAccountRole").map(AppSettings::bool).orElse(true),
+                variables(context));
+    }
+
+    private static Map<String, String> variables(Node context) {
+        Map<String, String> variables = new TreeMap<>();
+        if (context.getAllContext() instanceof Map<?, ?> all) {
+            all.forEach((key, value) -> {
+                if (key instanceof String name && ENVIRONMENT_NAME.matcher(name).matches() && value != null
+                        && !value.toString().isBlank()) {
+                    variables.put(name, value.toString().strip());
+                }
+            });
+        }
+        return Map.copyOf(variables);
+    }
+
+    private static boolean bool(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw new IllegalArgumentException("not a boolean: " + value);
+        };
+    }
+}

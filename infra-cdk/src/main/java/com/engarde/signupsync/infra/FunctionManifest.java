@@ -1,0 +1,234 @@
+package com.engarde.signupsync.infra;
+
+import com.engarde.signupsync.config.SecretName;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * One {@code functions/<name>/function.json}: everything the CDK app needs to deploy that function. Adding a
+ * folder with a manifest adds a Lambda, its routes and its triggers; no CDK code changes. The schema (README,
+ * "Function manifests"):
+ *
+ * <pre>
+ * name            the folder's name; the jar is functions/&lt;name&gt;/target/&lt;name&gt;-lambda.jar
+ * description     free text
+ * handler         the Lambda handler class (API Gateway handler, or one that also takes EventBridge events)
+ * memoryMb        128..10240
+ * timeoutSeconds  1..900 (API Gateway answers 504 after 29 s, whatever this says)
+ * database        true: runs in the VPC and gets ENGARDE_DATABASE_SECRET_ARN and the database security group
+ * egress          true: calls hosts outside AWS (vendor APIs); in the VPC through the NAT gateway
+ * busPublisher    true: may put events on the signup-sync bus (SIGNUP_SYNC_EVENT_BUS_NAME)
+ * secrets         names from {@link SecretName}: service-token, poshvip-webhook-secret, encryption-key,
+ *                 easyappointments, zoom, eventbrite, brevo; each arrives as its ARN in an environment variable
+ * settings        names of plain, non-secret environment variables (EASYAPPOINTMENTS_URL, ...); each gets the CDK
+ *                 context value of the same name (-c EASYAPPOINTMENTS_URL=https://...), if the deploy gives one
+ * routes          [{"method": "GET|POST|PUT|PATCH|DELETE", "path": "/a/{b}", "auth": "none|service-token|admin-jwt|webhook-signature"}]
+ * triggers        [{"type": "bus", "source": "easyappointments", "detailType": "SyncRequested"},
+ *                  {"type": "schedule"}                 daily at FUNNEL_SYNC_TIME, off when FUNNEL_SYNC_ENABLED=false
+ *                  {"type": "schedule", "time": "02:15"} daily at that UTC time, always on
+ *                  {"type": "custom-resource", "runWhenChanged": ["shared/src/main/resources/db/migration"]}]
+ * </pre>
+ *
+ * Unknown fields are ignored, so a manifest may carry what only its function reads.
+ */
+public record FunctionManifest(String name, String description, String handler, int memoryMb, int timeoutSeconds,
+                               boolean database, boolean egress, boolean busPublisher, List<SecretName> secrets,
+                               List<String> settings, List<Route> routes, List<Trigger> triggers) {
+
+    public static final String DEFAULT_DETAIL_TYPE = "SyncRequested";
+
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{1,39}");
+    private static final Pattern PATH = Pattern.compile("/|(/([A-Za-z0-9._~-]+|\\{[A-Za-z_][A-Za-z0-9_]*\\+?}))+");
+    private static final Pattern SOURCE = Pattern.compile("[a-z][a-z0-9_]{1,39}");
+    private static final Pattern VARIABLE = Pattern.compile("[A-Z][A-Z0-9_]{1,99}");
+    /** Set by the app itself; a manifest cannot ask for them as settings. */
+    static final Set<String> RESERVED = Set.of("SIGNUP_SYNC_STAGE", "SIGNUP_SYNC_METRICS_NAMESPACE",
+            "SIGNUP_SYNC_EVENT_BUS_NAME", "SIGNUP_SYNC_CORS_ORIGINS", SecretName.DATABASE_ARN_VARIABLE, "ENGARDE_DATABASE_URL");
+    private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    private static final Set<String> AUTHS = Set.of("none", "service-token", "admin-jwt", "webhook-signature");
+
+    public record Route(String method, String path, String auth) {
+    }
+
+    public sealed interface Trigger permits BusTrigger, ScheduleTrigger, CustomResourceTrigger {
+    }
+
+    /** A rule on the signup-sync bus: events with detail-type {@code detailType} and detail.source_type {@code source}. */
+    public record BusTrigger(String source, String detailType) implements Trigger {
+    }
+
+    /** Daily; at {@code time} (UTC) when given, else at FUNNEL_SYNC_TIME and only while FUNNEL_SYNC_ENABLED. */
+    public record ScheduleTrigger(Optional<LocalTime> time) implements Trigger {
+    }
+
+    /** Run at deploy time, on create and whenever the content under {@code runWhenChanged} changes. */
+    public record CustomResourceTrigger(List<String> runWhenChanged) implements Trigger {
+    }
+
+    /** True when something invokes the function asynchronously (bus rule, schedule): it then has a dead-letter queue. */
+    public boolean invokedAsynchronously() {
+        return triggers.stream().anyMatch(t -> t instanceof BusTrigger || t instanceof ScheduleTrigger);
+    }
+
+    public <T extends Trigger> List<T> triggers(Class<T> type) {
+        return triggers.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    /** Every manifest under {@code functionsDir}, checked one by one and against each other. */
+    public static List<FunctionManifest> readAll(Path functionsDir) {
+        List<FunctionManifest> manifests = new ArrayList<>();
+        try (Stream<Path> folders = Files.list(functionsDir)) {
+            for (Path folder : folders.sorted().toList()) {
+                Path file = folder.resolve("function.json");
+                if (Files.isRegularFile(file)) {
+                    manifests.add(read(file));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + functionsDir, e);
+        }
+        checkTogether(manifests);
+        return List.copyOf(manifests);
+    }
+
+    public static FunctionManifest read(Path file) {
+        JsonNode json;
+        try {
+            json = new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": not valid JSON: " + e.getMessage(), e);
+        }
+        try {
+            FunctionManifest manifest = parse(json);
+            String folder = file.getParent().getFileName().toString();
+            require(manifest.name().equals(folder), "name '" + manifest.name() + "' must equal its folder's name '" + folder + "'");
+            return manifest;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static FunctionManifest parse(JsonNode json) {
+        String name = text(json, "name");
+        require(NAME.matcher(name).matches(), "name must match " + NAME);
+        String handler = text(json, "handler");
+        int memory = json.path("memoryMb").asInt(-1);
+        require(memory >= 128 && memory <= 10240, "memoryMb must be 128..10240");
+        int timeout = json.path("timeoutSeconds").asInt(-1);
+        require(timeout >= 1 && timeout <= 900, "timeoutSeconds must be 1..900");
+
+        List<SecretName> secrets = new ArrayList<>();
+        for (JsonNode secret : json.path("secrets")) {
+            secrets.add(SecretName.fromManifest(secret.asText()).orElseThrow(() -> new IllegalArgumentException(
+                    "unknown secret '" + secret.asText() + "'; known: " + Stream.of(SecretName.values()).map(SecretName::manifestName).toList()
+                            + " (the database is \"database\": true)")));
+        }
+
+        List<String> settings = new ArrayList<>();
+        for (JsonNode setting : json.path("settings")) {
+            String variable = setting.asText();
+            require(VARIABLE.matcher(variable).matches(), "a setting is an environment variable name: " + variable);
+            require(SecretName.carrying(variable).isEmpty(), variable + " is a secret: list \""
+                    + SecretName.carrying(variable).map(SecretName::manifestName).orElse("") + "\" under \"secrets\" instead");
+            require(!RESERVED.contains(variable) && !variable.endsWith("_SECRET_ARN"), variable + " is set by the app itself");
+            settings.add(variable);
+        }
+
+        List<Route> routes = new ArrayList<>();
+        for (JsonNode route : json.path("routes")) {
+            String method = text(route, "method").toUpperCase(Locale.ROOT);
+            String path = text(route, "path");
+            String auth = text(route, "auth");
+            require(METHODS.contains(method), "route method must be one of " + METHODS + ": " + method);
+            require(PATH.matcher(path).matches(), "route path must look like /a/{b}: " + path);
+            require(AUTHS.contains(auth), "route auth must be one of " + AUTHS + ": " + auth);
+            routes.add(new Route(method, path, auth));
+        }
+
+        List<Trigger> triggers = new ArrayList<>();
+        for (JsonNode trigger : json.path("triggers")) {
+            String type = text(trigger, "type");
+            switch (type) {
+                case "bus" -> {
+                    String source = text(trigger, "source");
+                    require(SOURCE.matcher(source).matches(), "bus trigger source must match " + SOURCE);
+                    triggers.add(new BusTrigger(source, trigger.path("detailType").asText(DEFAULT_DETAIL_TYPE)));
+                }
+                case "schedule" -> triggers.add(new ScheduleTrigger(trigger.hasNonNull("time")
+                        ? Optional.of(utcTime(trigger.get("time").asText())) : Optional.empty()));
+                case "custom-resource" -> {
+                    List<String> paths = new ArrayList<>();
+                    trigger.path("runWhenChanged").forEach(p -> paths.add(p.asText()));
+                    triggers.add(new CustomResourceTrigger(List.copyOf(paths)));
+                }
+                default -> throw new IllegalArgumentException("unknown trigger type '" + type + "'; use bus, schedule or custom-resource");
+            }
+        }
+        require(triggers(triggers, ScheduleTrigger.class) <= 1, "at most one schedule trigger");
+        require(triggers(triggers, CustomResourceTrigger.class) <= 1, "at most one custom-resource trigger");
+
+        return new FunctionManifest(name, json.path("description").asText(""), handler, memory, timeout,
+                json.path("database").asBoolean(false), json.path("egress").asBoolean(false),
+                json.path("busPublisher").asBoolean(false), List.copyOf(secrets), List.copyOf(settings), List.copyOf(routes),
+                List.copyOf(triggers));
+    }
+
+    /** What only shows across manifests: a route or a bus source claimed twice. */
+    static void checkTogether(List<FunctionManifest> manifests) {
+        Map<String, String> routes = new HashMap<>();
+        Map<String, String> sources = new HashMap<>();
+        for (FunctionManifest manifest : manifests) {
+            for (Route route : manifest.routes()) {
+                // API Gateway sees /a/{x} and /a/{y} as one resource.
+                String key = route.method() + " " + route.path().replaceAll("\\{[^}]+}", "{}");
+                String other = routes.putIfAbsent(key, manifest.name());
+                require(other == null, route.method() + " " + route.path() + " is routed by both " + other + " and " + manifest.name());
+            }
+            for (BusTrigger bus : manifest.triggers(BusTrigger.class)) {
+                String key = bus.detailType() + "/" + bus.source();
+                String other = sources.putIfAbsent(key, manifest.name());
+                require(other == null, "bus source " + key + " is claimed by both " + other + " and " + manifest.name());
+            }
+        }
+    }
+
+    private static long triggers(List<Trigger> triggers, Class<? extends Trigger> type) {
+        return triggers.stream().filter(type::isInstance).count();
+    }
+
+    static LocalTime utcTime(String value) {
+        try {
+            return LocalTime.parse(value.strip());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("a time must be HH:MM (UTC): " + value);
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        require(value != null && value.isTextual() && !value.asText().isBlank(), "\"" + field + "\" is required");
+        return value.asText();
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

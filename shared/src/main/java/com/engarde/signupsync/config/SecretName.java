@@ -1,0 +1,78 @@
+package com.engarde.signupsync.config;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The secrets a function's manifest may ask for ({@code "secrets": ["service-token", ...]}). Locally each one is
+ * a set of plain environment variables; in AWS it is one Secrets Manager secret whose ARN the function receives
+ * in {@link #arnVariable()}. The secret's value is a JSON object keyed by those same variable names (a plain
+ * string is taken as the first variable), so an operator sets in AWS exactly what they set locally.
+ *
+ * <p>This enum has no dependencies: the CDK app reads it too, so the two sides cannot disagree on names.
+ */
+public enum SecretName {
+    SERVICE_TOKEN("service-token", "SIGNUP_SYNC_SERVICE_TOKEN_SECRET_ARN",
+            "SIGNUP_SYNC_SERVICE_TOKEN", "SIGNUP_SYNC_SERVICE_TOKEN_PREVIOUS"),
+    POSHVIP_WEBHOOK_SECRET("poshvip-webhook-secret", "POSHVIP_WEBHOOK_SECRET_ARN", "POSHVIP_WEBHOOK_SECRET"),
+    ENCRYPTION_KEY("encryption-key", "SIGNUP_SYNC_ENCRYPTION_KEY_SECRET_ARN", "SIGNUP_SYNC_ENCRYPTION_KEY"),
+    EASYAPPOINTMENTS("easyappointments", "EASYAPPOINTMENTS_SECRET_ARN", "EASYAPPOINTMENTS_API_KEY"),
+    ZOOM("zoom", "ZOOM_SECRET_ARN", "ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET"),
+    EVENTBRITE("eventbrite", "EVENTBRITE_SECRET_ARN", "EVENTBRITE_OAUTH_TOKEN"),
+    BREVO("brevo", "BREVO_SECRET_ARN", "BREVO_API_KEY");
+
+    /**
+     * The database is not in the list above: a manifest says {@code "database": true} instead, and the secret is
+     * the one RDS generates ({@code {"username","password","host","port","dbname"}}).
+     */
+    public static final String DATABASE_ARN_VARIABLE = "ENGARDE_DATABASE_SECRET_ARN";
+
+    private final String manifestName;
+    private final String arnVariable;
+    private final List<String> variables;
+
+    SecretName(String manifestName, String arnVariable, String... variables) {
+        this.manifestName = manifestName;
+        this.arnVariable = arnVariable;
+        this.variables = List.of(variables);
+    }
+
+    /** How a manifest names it, and the suffix of the secret's name in Secrets Manager. */
+    public String manifestName() {
+        return manifestName;
+    }
+
+    /** The environment variable that carries the secret's ARN in AWS. */
+    public String arnVariable() {
+        return arnVariable;
+    }
+
+    /** The plain environment variables this secret stands for; the first is its main value. */
+    public List<String> variables() {
+        return variables;
+    }
+
+    public static Optional<SecretName> fromManifest(String name) {
+        for (SecretName secret : values()) {
+            if (secret.manifestName.equals(name)) {
+                return Optional.of(secret);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public static Optional<SecretName> carrying(String variable) {
+        for (SecretName secret : values()) {
+            if (secret.variables.contains(variable)) {
+                return Optional.of(secret);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The configuration property an environment variable becomes: SIGNUP_SYNC_SERVICE_TOKEN is signup.sync.service.token. */
+    public static String property(String variable) {
+        return variable.toLowerCase(Locale.ROOT).replace('_', '.');
+    }
+}

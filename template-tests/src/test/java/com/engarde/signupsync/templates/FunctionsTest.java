@@ -1,0 +1,147 @@
+package com.engarde.signupsync.templates;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FunctionsTest {
+
+    static Stream<Named<Synth.Result>> repositories() {
+        return Stream.of(Named.of("fixture functions", Synth.fixture()), Named.of("this repository's functions", Synth.real()),
+                Named.of("fixture functions, prod", Synth.fixture(ProdSettings.CONTEXT)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("repositories")
+    void everyManifestIsOneJava21Arm64FunctionWithSnapStartOnPublishedVersions(Synth.Result synth) {
+        assertThat(synth.resources("AWS::Lambda::Function").values().stream()
+                .filter(f -> f.path("Properties").path("Runtime").asText().startsWith("java")))
+                .hasSize(synth.manifests().size());
+        synth.manifests().forEach((name, manifest) -> {
+            JsonNode function = synth.resource(synth.functionId(name)).path("Properties");
+            assertThat(function.path("Runtime").asText()).as(name).isEqualTo("java21");
+            assertThat(Synth.texts(function.path("Architectures"))).as(name).containsExactly("arm64");
+            assertThat(function.path("SnapStart").path("ApplyOn").asText()).as(name).isEqualTo("PublishedVersions");
+            assertThat(function.path("Handler").asText()).as(name).isEqualTo(manifest.path("handler").asText());
+            assertThat(function.path("MemorySize").asInt()).as(name).isEqualTo(manifest.path("memoryMb").asInt());
+            assertThat(function.path("Timeout").asInt()).as(name).isEqualTo(manifest.path("timeoutSeconds").asInt());
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("repositories")
+    void everyFunctionIsReachedThroughAnAliasOnAPublishedVersion(Synth.Result synth) {
+        synth.manifests().keySet().forEach(name -> {
+            JsonNode alias = synth.resource(synth.aliasId(name)).path("Properties");
+            assertThat(alias.path("Name").asText()).isEqualTo("live");
+            String version = alias.path("FunctionVersion").path("Fn::GetAtt").get(0).asText();
+            assertThat(synth.resource(version).path("Type").asText()).as(name).isEqualTo("AWS::Lambda::Version");
+        });
+        Set<String> aliases = new HashSet<>();
+        synth.manifests().keySet().forEach(name -> aliases.add(synth.aliasId(name)));
+        Set<String> functions = new HashSet<>();
+        synth.manifests().keySet().forEach(name -> functions.add(synth.functionId(name)));
+
+        // API Gateway and EventBridge permissions, rule targets, the custom-resource provider: aliases only.
+        synth.resources("AWS::Lambda::Permission").values().forEach(permission ->
+                assertThat(Synth.refs(permission.path("Properties").path("FunctionName"))).isSubsetOf(aliases));
+        synth.resources("AWS::Events::Rule").values().forEach(rule -> rule.path("Properties").path("Targets").forEach(target ->
+                assertThat(Synth.refs(target.path("Arn"))).isSubsetOf(aliases)));
+        synth.resources("AWS::Lambda::Function").values().forEach(function ->
+                assertThat(Synth.refs(function.path("Properties").path("Environment"))).doesNotContainAnyElementsOf(functions));
+    }
+
+    @ParameterizedTest
+    @MethodSource("repositories")
+    void eachFunctionLogsToItsOwnGroupWithARetention(Synth.Result synth) {
+        synth.manifests().keySet().forEach(name -> {
+            JsonNode function = synth.resource(synth.functionId(name)).path("Properties");
+            String group = function.path("LoggingConfig").path("LogGroup").path("Ref").asText();
+            JsonNode logGroup = synth.resource(group).path("Properties");
+            assertThat(logGroup.path("LogGroupName").asText()).isEqualTo("/aws/lambda/" + function.path("FunctionName").asText());
+            assertThat(logGroup.path("RetentionInDays").asInt()).as(name).isPositive();
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("repositories")
+    void databaseFunctionsRunInPrivateSubnetsInTheOneGroupTheDatabaseAdmits(Synth.Result synth) {
+        String clients = databaseClientGroup(synth);
+        synth.manifests().forEach((name, manifest) -> {
+            JsonNode vpc = synth.resource(synth.functionId(name)).path("Properties").path("VpcConfig");
+            if (manifest.path("database").asBoolean(false)) {
+                assertThat(Synth.refs(vpc.path("SecurityGroupIds"))).as(name).containsExactly(clients);
+                assertThat(Synth.refs(vpc.path("SubnetIds"))).as(name).isNotEmpty().allSatisfy(subnet ->
+                        assertThat(subnetType(synth, subnet)).as("%s subnet %s", name, subnet).isEqualTo("Private"));
+                JsonNode environment = synth.resource(synth.functionId(name)).path("Properties").path("Environment").path("Variables");
+                assertThat(environment.has("ENGARDE_DATABASE_SECRET_ARN")).as(name).isTrue();
+            } else {
+                assertThat(vpc.isMissingNode()).as("%s has no database, so it runs outside the VPC", name).isTrue();
+            }
+        });
+    }
+
+    @Test
+    void aFunctionWithoutADatabaseIsOutsideTheVpc() {
+        Synth.Result synth = Synth.fixture();
+        assertThat(synth.resource(synth.functionId("fixture-rollup")).path("Properties").has("VpcConfig")).isFalse();
+    }
+
+    /** The security group the database's ingress rules name, other than the rotation function's. */
+    static String databaseClientGroup(Synth.Result synth) {
+        Set<String> sources = new HashSet<>();
+        synth.resources("AWS::EC2::SecurityGroupIngress").values().forEach(rule -> {
+            JsonNode properties = rule.path("Properties");
+            if (properties.path("FromPort").asInt() == 5432) {
+                sources.addAll(Synth.refs(properties.path("SourceSecurityGroupId")));
+            }
+        });
+        sources.removeIf(id -> id.contains("Rotation"));
+        assertThat(sources).as("one client group for the database").hasSize(1);
+        return sources.iterator().next();
+    }
+
+    static String subnetType(Synth.Result synth, String subnet) {
+        for (JsonNode tag : synth.resource(subnet).path("Properties").path("Tags")) {
+            if (tag.path("Key").asText().equals("aws-cdk:subnet-type")) {
+                return tag.path("Value").asText();
+            }
+        }
+        return "untagged";
+    }
+
+    @Test
+    void aSettingComesFromTheContextValueOfTheSameName() {
+        Synth.Result prod = Synth.fixture(ProdSettings.CONTEXT);
+        JsonNode variables = prod.resource(prod.functionId("fixture-sync-alpha")).path("Properties").path("Environment").path("Variables");
+        assertThat(variables.path("EASYAPPOINTMENTS_URL").asText()).isEqualTo("https://booking.example.com/index.php/api/v1");
+
+        // Not given (and never taken from the deployer's environment): left out, with a warning at synth.
+        Synth.Result dev = Synth.fixture();
+        assertThat(dev.resource(dev.functionId("fixture-sync-alpha")).path("Properties").path("Environment")
+                .path("Variables").has("EASYAPPOINTMENTS_URL")).isFalse();
+        assertThat(Annotations.fromStack(dev.stack())
+                .findWarning("*", Match.stringLikeRegexp(".*EASYAPPOINTMENTS_URL.*")))
+                .isNotEmpty();
+    }
+
+    @Test
+    void theFunctionsSeeTheirStageAndMetricsNamespace() {
+        Synth.Result synth = Synth.fixture(ProdSettings.CONTEXT);
+        JsonNode variables = synth.resource(synth.functionId("fixture-sync-alpha")).path("Properties").path("Environment").path("Variables");
+        assertThat(variables.path("SIGNUP_SYNC_STAGE").asText()).isEqualTo("prod");
+        assertThat(variables.path("SIGNUP_SYNC_METRICS_NAMESPACE").asText()).isEqualTo("SignupSync/prod");
+        assertThat(synth.resource(synth.functionId("fixture-sync-alpha")).path("Properties").path("FunctionName").asText())
+                .isEqualTo("signup-sync-prod-fixture-sync-alpha");
+    }
+}
