@@ -1,6 +1,7 @@
 package com.engarde.signupsync.sources.poshvip;
 
 import com.engarde.signupsync.api.ApiException;
+import com.engarde.signupsync.config.SecretValues;
 import com.engarde.signupsync.webhooks.AuthScheme;
 import com.engarde.signupsync.webhooks.Authentication;
 import com.engarde.signupsync.webhooks.DeliveryStatus;
@@ -18,7 +19,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -54,28 +54,33 @@ public class PoshWebhookReceiver {
     private static final List<String> KEPT_HEADERS = List.of("content-type", "user-agent", "webhook-id",
             "webhook-timestamp", "svix-id", "svix-timestamp", "x-request-id", "x-amzn-trace-id");
 
-    private final WebhookAuthenticator authenticator;
+    private final SecretValues secrets;
     private final WebhookDeliveries deliveries;
     private final WebhookRejections rejections;
     private final PoshDeliveryProcessor processor;
     private final ObjectReader json;
     private final Clock clock;
 
-    public PoshWebhookReceiver(@Value("${poshvip.webhook.secret:}") String secret,
-                               @Value("${poshvip.webhook.secret.previous:}") String previousSecret,
-                               WebhookDeliveries deliveries, WebhookRejections rejections,
+    public PoshWebhookReceiver(SecretValues secrets, WebhookDeliveries deliveries, WebhookRejections rejections,
                                PoshDeliveryProcessor processor, ObjectMapper mapper, Clock clock) {
-        List<WebhookSecret> secrets = Stream.of(secret, previousSecret)
-                .flatMap(s -> WebhookSecret.of(s).stream()).toList();
-        this.authenticator = new WebhookAuthenticator(secrets, SECRET_HEADER, SIGNATURE_HEADER, clock);
-        if (!authenticator.configured()) {
-            LOG.error("POSHVIP_WEBHOOK_SECRET is not set: every Posh.VIP delivery is refused with 401");
-        }
+        this.secrets = secrets;
         this.deliveries = deliveries;
         this.rejections = rejections;
         this.processor = processor;
         this.json = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.clock = clock;
+    }
+
+    /**
+     * Read per delivery (Secrets Manager values are cached by the store), so that a rotated secret takes
+     * effect without a restart; during a rotation both the new and the previous secret are accepted.
+     */
+    private WebhookAuthenticator authenticator() {
+        List<WebhookSecret> configured = Stream.of("POSHVIP_WEBHOOK_SECRET", "POSHVIP_WEBHOOK_SECRET_PREVIOUS")
+                .flatMap(variable -> secrets.get(variable).stream())
+                .flatMap(value -> WebhookSecret.of(value).stream())
+                .toList();
+        return new WebhookAuthenticator(configured, SECRET_HEADER, SIGNATURE_HEADER, clock);
     }
 
     /** The answer to the sender. {@code duplicate}: this delivery had been received before. */
@@ -87,7 +92,7 @@ public class PoshWebhookReceiver {
         if (body.length > MAX_BODY_BYTES) {
             throw ApiException.tooLarge(MAX_BODY_BYTES);
         }
-        Authentication verdict = authenticator.authenticate(request);
+        Authentication verdict = authenticator().authenticate(request);
         if (verdict instanceof Authentication.Rejected rejected) {
             rejections.count(PoshDeliveryProcessor.SOURCE, rejected.reason());
             LOG.warn("Posh.VIP delivery refused: {}", rejected.reason().id());
