@@ -3,9 +3,14 @@ package com.engarde.signupsync.sync;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Instant;
+import java.util.List;
 
-/** One row of funnel_sync_logs: a run of one source's sync. */
+/**
+ * One row of funnel_sync_logs: a run of one source's sync. {@code heartbeatAt} moves at every checkpoint;
+ * {@code continuesRunId} names the run this one continues after that one reached its time budget;
+ * {@code failedRecords} lists the first records that could not be mapped ({@code counts.failed} counts all).
+ */
 public record SyncRun(long id, String sourceType, SyncTrigger trigger, SyncStatus status, Instant startedAt,
                       Instant finishedAt, SyncCounts counts, JsonNode cursorBefore, JsonNode cursorAfter,
-                      String errorMessage) {
+                      String errorMessage, Instant heartbeatAt, Long continuesRunId, List<FailedRecord> failedRecords) {
 }

@@ -4,6 +4,8 @@ import com.engarde.signupsync.persistence.Database;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 
 import java.sql.Connection;
@@ -12,66 +14,167 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The run log (funnel_sync_logs). At most one run per source is {@code running}: the database's partial
  * unique index guarantees it, so a second start answers the run that is already going.
+ * <p>
+ * A run is carried out by one invocation at a time, its {@code owner}: {@link #claim} takes an unclaimed or
+ * abandoned run, every checkpoint ({@link #progress(Connection, long, String, SyncCounts, JsonNode, List)})
+ * and the end ({@link #finish(long, String, SyncStatus, String)}) only apply while the caller still owns it.
+ * A running run without a heartbeat for {@code signup.sync.stale-after} (default 16 minutes: longer than a
+ * Lambda can live) was abandoned by a dead invocation; starting the source again takes it over.
  */
 @Singleton
 public class SyncRunLog {
 
+    private static final int FAILED_RECORDS_KEPT = 100;
+
     private static final String COLUMNS = """
             id, source_type, trigger, status, started_at, finished_at, fetched_count, created_count, updated_count,
             unchanged_count, failed_count, cursor_before::text AS cursor_before, cursor_after::text AS cursor_after,
-            error_message
+            error_message, heartbeat_at, continues_run_id, failed_records::text AS failed_records
             """;
+
+    /** The latest checkpoint of a source: where its next run starts. */
+    private static final String LATEST_CURSOR = "(SELECT cursor_after FROM funnel_sync_logs"
+            + " WHERE source_type = ? ORDER BY id DESC LIMIT 1)";
 
     private final Database database;
     private final ObjectMapper mapper;
     private final Clock clock;
     private final SyncMetrics metrics;
+    private final Duration staleAfter;
 
-    public SyncRunLog(Database database, ObjectMapper mapper, Clock clock, SyncMetrics metrics) {
+    public SyncRunLog(Database database, ObjectMapper mapper, Clock clock, SyncMetrics metrics,
+                      @Value("${signup.sync.stale-after:16m}") Duration staleAfter) {
         this.database = database;
         this.mapper = mapper;
         this.clock = clock;
         this.metrics = metrics;
+        this.staleAfter = staleAfter;
     }
 
-    /** A start request's answer: the new run, or ({@code started} false) the one already running. */
-    public record Start(boolean started, SyncRun run) {
+    /**
+     * A start request's answer: the new run, or ({@code started} false) the one already running. When a
+     * stale run was in the way, {@code abandoned} is its id: it was failed and the new run resumes its checkpoint.
+     */
+    public record Start(boolean started, SyncRun run, Long abandoned) {
+        public Start(boolean started, SyncRun run) {
+            this(started, run, null);
+        }
     }
 
+    /** Starts a run of the source from the cursor given. */
     public Start start(String sourceType, SyncTrigger trigger, JsonNode cursorBefore) {
+        return start(sourceType, trigger, cursorBefore, false);
+    }
+
+    /** Starts a run of the source from its latest checkpoint (null when it has never run). */
+    public Start start(String sourceType, SyncTrigger trigger) {
+        return start(sourceType, trigger, null, true);
+    }
+
+    private Start start(String sourceType, SyncTrigger trigger, JsonNode cursorBefore, boolean fromLatest) {
         return database.transaction(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO funnel_sync_logs"
-                    + " (source_type, trigger, status, started_at, cursor_before, cursor_after)"
-                    + " VALUES (?, ?, 'running', ?, ?::jsonb, ?::jsonb)"
-                    + " ON CONFLICT (source_type) WHERE status = 'running' DO NOTHING RETURNING " + COLUMNS)) {
-                insert.setString(1, sourceType);
-                insert.setString(2, trigger.id());
-                insert.setTimestamp(3, Timestamp.from(clock.instant()));
-                insert.setString(4, json(cursorBefore));
-                insert.setString(5, json(cursorBefore));
-                try (ResultSet rs = insert.executeQuery()) {
-                    if (rs.next()) {
-                        return new Start(true, read(rs));
+            Long abandoned = null;
+            // Twice at most: once more after failing a stale run that was in the way.
+            for (int attempt = 0; attempt < 2; attempt++) {
+                Instant now = clock.instant();
+                String cursor = fromLatest ? LATEST_CURSOR : "?::jsonb";
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO funnel_sync_logs"
+                        + " (source_type, trigger, status, started_at, heartbeat_at, cursor_before, cursor_after)"
+                        + " SELECT ?, ?, 'running', ?, ?, c, c FROM (SELECT " + cursor + " AS c) AS checkpoint"
+                        + " ON CONFLICT (source_type) WHERE status = 'running' DO NOTHING RETURNING " + COLUMNS)) {
+                    insert.setString(1, sourceType);
+                    insert.setString(2, trigger.id());
+                    insert.setTimestamp(3, Timestamp.from(now));
+                    insert.setTimestamp(4, Timestamp.from(now));
+                    insert.setString(5, fromLatest ? sourceType : json(cursorBefore));
+                    try (ResultSet rs = insert.executeQuery()) {
+                        if (rs.next()) {
+                            return new Start(true, read(rs), abandoned);
+                        }
                     }
                 }
+                SyncRun running = running(connection, sourceType).orElseThrow(
+                        () -> new IllegalStateException("a run of " + sourceType + " was running and is gone"));
+                if (attempt > 0 || !isStale(running, now) || !failStale(connection, running, now)) {
+                    return new Start(false, running, abandoned);
+                }
+                abandoned = running.id();
             }
-            return new Start(false, running(connection, sourceType).orElseThrow(
-                    () -> new IllegalStateException("a run of " + sourceType + " was running and is gone")));
+            throw new IllegalStateException("unreachable");
         });
+    }
+
+    private boolean isStale(SyncRun run, Instant now) {
+        return run.heartbeatAt().isBefore(now.minus(staleAfter));
+    }
+
+    private boolean failStale(Connection connection, SyncRun run, Instant now) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE funnel_sync_logs"
+                + " SET status = 'failed', finished_at = ?, owner = NULL, error_message = ?"
+                + " WHERE id = ? AND status = 'running' AND heartbeat_at < ?")) {
+            update.setTimestamp(1, Timestamp.from(now));
+            update.setString(2, "abandoned: no sign of life since " + run.heartbeatAt()
+                    + " (the invocation carrying it out stopped); the next run resumes from its last checkpoint");
+            update.setLong(3, run.id());
+            update.setTimestamp(4, Timestamp.from(now.minus(staleAfter)));
+            return update.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Makes {@code owner} the one invocation carrying the run out, if the run is still running and nobody
+     * else holds it (or its holder went silent past the stale limit). Empty: leave the run alone.
+     */
+    public Optional<SyncRun> claim(long runId, String owner) {
+        Instant now = clock.instant();
+        return database.transaction(connection -> one(connection, "UPDATE funnel_sync_logs SET owner = ?, heartbeat_at = ?"
+                + " WHERE id = ? AND status = 'running' AND (owner IS NULL OR owner = ? OR heartbeat_at < ?)"
+                + " RETURNING " + COLUMNS, ps -> {
+                    ps.setString(1, owner);
+                    ps.setTimestamp(2, Timestamp.from(now));
+                    ps.setLong(3, runId);
+                    ps.setString(4, owner);
+                    ps.setTimestamp(5, Timestamp.from(now.minus(staleAfter)));
+                }));
     }
 
     /** Adds a page's counts and checkpoints the cursor, inside the page's own transaction. */
     public void progress(Connection connection, long runId, SyncCounts page, JsonNode cursorAfter) throws SQLException {
+        update(connection, runId, null, page, cursorAfter, List.of());
+    }
+
+    /**
+     * The owner's checkpoint, inside the page's own transaction: counts, cursor, the page's failed records and
+     * the heartbeat. False when {@code owner} no longer holds the run: the caller must roll the page back.
+     */
+    public boolean progress(Connection connection, long runId, String owner, SyncCounts page, JsonNode cursorAfter,
+                            List<FailedRecord> failures) throws SQLException {
+        return update(connection, runId, owner, page, cursorAfter, failures);
+    }
+
+    private boolean update(Connection connection, long runId, String owner, SyncCounts page, JsonNode cursorAfter,
+                           List<FailedRecord> failures) throws SQLException {
+        ArrayNode failed = mapper.createArrayNode();
+        for (FailedRecord f : failures.subList(0, Math.min(failures.size(), FAILED_RECORDS_KEPT))) {
+            failed.addObject().put("external_id", f.externalId()).put("reason", f.reason());
+        }
         try (PreparedStatement update = connection.prepareStatement("""
                 UPDATE funnel_sync_logs SET fetched_count = fetched_count + ?, created_count = created_count + ?,
                     updated_count = updated_count + ?, unchanged_count = unchanged_count + ?,
-                    failed_count = failed_count + ?, cursor_after = COALESCE(?::jsonb, cursor_after)
-                WHERE id = ?
+                    failed_count = failed_count + ?, cursor_after = COALESCE(?::jsonb, cursor_after), heartbeat_at = ?,
+                    failed_records = CASE WHEN ? = 0 OR jsonb_array_length(failed_records) >= ? THEN failed_records
+                        ELSE (SELECT jsonb_agg(f) FROM (SELECT f FROM jsonb_array_elements(failed_records || ?::jsonb) f
+                                                        LIMIT ?) kept) END
+                WHERE id = ? AND status = 'running' AND (?::text IS NULL OR owner = ?)
                 """)) {
             update.setInt(1, page.fetched());
             update.setInt(2, page.created());
@@ -79,8 +182,15 @@ public class SyncRunLog {
             update.setInt(4, page.unchanged());
             update.setInt(5, page.failed());
             update.setString(6, json(cursorAfter));
-            update.setLong(7, runId);
-            update.executeUpdate();
+            update.setTimestamp(7, Timestamp.from(clock.instant()));
+            update.setInt(8, failed.size());
+            update.setInt(9, FAILED_RECORDS_KEPT);
+            update.setString(10, failed.toString());
+            update.setInt(11, FAILED_RECORDS_KEPT);
+            update.setLong(12, runId);
+            update.setString(13, owner);
+            update.setString(14, owner);
+            return update.executeUpdate() == 1;
         }
     }
 
@@ -89,28 +199,70 @@ public class SyncRunLog {
      * also reported to CloudWatch ({@link SyncMetrics}), after it is committed.
      */
     public SyncRun finish(long runId, SyncStatus status, String errorMessage) {
+        return finish(runId, null, status, errorMessage)
+                .orElseThrow(() -> new IllegalArgumentException("no running sync run " + runId));
+    }
+
+    /** The owner ends its run; empty when it no longer holds it (taken over) or the run already ended. */
+    public Optional<SyncRun> finish(long runId, String owner, SyncStatus status, String errorMessage) {
         if (status == SyncStatus.RUNNING) {
             throw new IllegalArgumentException("a run finishes as succeeded, partial or failed");
         }
-        SyncRun finished = database.transaction(connection -> {
+        Optional<SyncRun> finished = database.transaction(connection -> end(connection, runId, owner, status, errorMessage));
+        finished.filter(run -> run.status() == SyncStatus.SUCCEEDED).ifPresent(run -> metrics.succeeded(run.sourceType()));
+        return finished;
+    }
+
+    private Optional<SyncRun> end(Connection connection, long runId, String owner, SyncStatus status, String errorMessage)
+            throws SQLException {
+        return one(connection, "UPDATE funnel_sync_logs SET status = ?, finished_at = ?, error_message = ?"
+                + " WHERE id = ? AND status = 'running' AND (?::text IS NULL OR owner = ?) RETURNING " + COLUMNS, ps -> {
+                    ps.setString(1, status.id());
+                    ps.setTimestamp(2, Timestamp.from(clock.instant()));
+                    ps.setString(3, errorMessage);
+                    ps.setLong(4, runId);
+                    ps.setString(5, owner);
+                    ps.setString(6, owner);
+                });
+    }
+
+    /**
+     * The owner's run reached its time budget: in one transaction it ends as partial and a continuation run
+     * starts from its checkpoint, unclaimed, for the next invocation. Empty when the owner no longer holds it.
+     */
+    public Optional<SyncRun> continueAs(long runId, String owner, String message) {
+        return database.transaction(connection -> {
+            Optional<SyncRun> ended = end(connection, runId, owner, SyncStatus.PARTIAL, message);
+            if (ended.isEmpty()) {
+                return Optional.empty();
+            }
+            SyncRun previous = ended.get();
+            Instant now = clock.instant();
+            return one(connection, "INSERT INTO funnel_sync_logs (source_type, trigger, status, started_at, heartbeat_at,"
+                    + " cursor_before, cursor_after, continues_run_id) VALUES (?, 'continuation', 'running', ?, ?,"
+                    + " ?::jsonb, ?::jsonb, ?) RETURNING " + COLUMNS, ps -> {
+                        ps.setString(1, previous.sourceType());
+                        ps.setTimestamp(2, Timestamp.from(now));
+                        ps.setTimestamp(3, Timestamp.from(now));
+                        ps.setString(4, json(previous.cursorAfter()));
+                        ps.setString(5, json(previous.cursorAfter()));
+                        ps.setLong(6, previous.id());
+                    });
+        });
+    }
+
+    /** Fails a run nobody has claimed (its request could not be delivered); a claimed run is left alone. */
+    public boolean abandon(long runId, String message) {
+        return database.transaction(connection -> {
             try (PreparedStatement update = connection.prepareStatement("UPDATE funnel_sync_logs"
-                    + " SET status = ?, finished_at = ?, error_message = ? WHERE id = ? RETURNING " + COLUMNS)) {
-                update.setString(1, status.id());
-                update.setTimestamp(2, Timestamp.from(clock.instant()));
-                update.setString(3, errorMessage);
-                update.setLong(4, runId);
-                try (ResultSet rs = update.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new IllegalArgumentException("no sync run " + runId);
-                    }
-                    return read(rs);
-                }
+                    + " SET status = 'failed', finished_at = ?, error_message = ?"
+                    + " WHERE id = ? AND status = 'running' AND owner IS NULL")) {
+                update.setTimestamp(1, Timestamp.from(clock.instant()));
+                update.setString(2, message);
+                update.setLong(3, runId);
+                return update.executeUpdate() == 1;
             }
         });
-        if (finished.status() == SyncStatus.SUCCEEDED) {
-            metrics.succeeded(finished.sourceType());
-        }
-        return finished;
     }
 
     public Optional<SyncRun> find(long runId) {
@@ -124,6 +276,13 @@ public class SyncRunLog {
                 ps -> ps.setString(1, sourceType)));
     }
 
+    /** The latest run that has ended, whatever its status. */
+    public Optional<SyncRun> latestFinished(String sourceType) {
+        return database.read(connection -> one(connection, "SELECT " + COLUMNS
+                + " FROM funnel_sync_logs WHERE source_type = ? AND status <> 'running'"
+                + " ORDER BY started_at DESC, id DESC LIMIT 1", ps -> ps.setString(1, sourceType)));
+    }
+
     public Optional<SyncRun> lastSucceeded(String sourceType) {
         return database.read(connection -> one(connection, "SELECT " + COLUMNS
                 + " FROM funnel_sync_logs WHERE source_type = ? AND status = 'succeeded'"
@@ -132,6 +291,23 @@ public class SyncRunLog {
 
     public Optional<SyncRun> running(String sourceType) {
         return database.read(connection -> running(connection, sourceType));
+    }
+
+    /** Every run of a source, oldest first (tests and the benchmark read whole chains of continuations). */
+    public List<SyncRun> history(String sourceType) {
+        return database.read(connection -> {
+            List<SyncRun> runs = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS
+                    + " FROM funnel_sync_logs WHERE source_type = ? ORDER BY id")) {
+                select.setString(1, sourceType);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        runs.add(read(rs));
+                    }
+                }
+            }
+            return runs;
+        });
     }
 
     private Optional<SyncRun> running(Connection connection, String sourceType) throws SQLException {
@@ -154,17 +330,24 @@ public class SyncRunLog {
 
     private SyncRun read(ResultSet rs) throws SQLException {
         Timestamp finished = rs.getTimestamp("finished_at");
+        long continues = rs.getLong("continues_run_id");
+        Long continuesRunId = rs.wasNull() ? null : continues;
+        List<FailedRecord> failed = new ArrayList<>();
+        for (JsonNode f : parse(rs.getString("failed_records"))) {
+            failed.add(new FailedRecord(f.path("external_id").asText(), f.path("reason").asText()));
+        }
         return new SyncRun(rs.getLong("id"), rs.getString("source_type"), SyncTrigger.fromId(rs.getString("trigger")),
                 SyncStatus.fromId(rs.getString("status")), rs.getTimestamp("started_at").toInstant(),
                 finished == null ? null : finished.toInstant(),
                 new SyncCounts(rs.getInt("fetched_count"), rs.getInt("created_count"), rs.getInt("updated_count"),
                         rs.getInt("unchanged_count"), rs.getInt("failed_count")),
-                parse(rs.getString("cursor_before")), parse(rs.getString("cursor_after")), rs.getString("error_message"));
+                parse(rs.getString("cursor_before")), parse(rs.getString("cursor_after")), rs.getString("error_message"),
+                rs.getTimestamp("heartbeat_at").toInstant(), continuesRunId, List.copyOf(failed));
     }
 
     private String json(JsonNode node) {
         try {
-            return node == null ? null : mapper.writeValueAsString(node);
+            return node == null || node.isNull() ? null : mapper.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e);
         }
@@ -174,7 +357,7 @@ public class SyncRunLog {
         try {
             return json == null ? null : mapper.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored cursor is not JSON", e);
+            throw new IllegalStateException("stored JSON is not JSON", e);
         }
     }
 }

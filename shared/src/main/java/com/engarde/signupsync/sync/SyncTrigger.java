@@ -1,11 +1,14 @@
 package com.engarde.signupsync.sync;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.Locale;
 
 /** What started a sync run. */
 public enum SyncTrigger {
     SCHEDULE, MANUAL, CONTINUATION;
 
+    @JsonValue
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

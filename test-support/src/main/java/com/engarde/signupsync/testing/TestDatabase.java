@@ -69,8 +69,8 @@ public final class TestDatabase {
 
     /** Empties every table the tests write, keeping the seeded sources. */
     public void truncate() {
-        execute("TRUNCATE leads, funnel_events, funnel_conversions, funnel_sync_logs, webhook_deliveries, webhook_rejections"
-                + " RESTART IDENTITY CASCADE");
+        execute("TRUNCATE leads, funnel_events, funnel_conversions, funnel_sync_logs, sync_records, webhook_deliveries,"
+                + " webhook_rejections RESTART IDENTITY CASCADE");
     }
 
     public void execute(String sql) {

@@ -1,0 +1,98 @@
+package com.engarde.signupsync.bus;
+
+import com.engarde.signupsync.sync.RetryPolicy;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClientBuilder;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsRequest;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The EventBridge bus named by {@code SIGNUP_SYNC_BUS_NAME}. PutEvents takes ten entries a call and may
+ * accept some of them only; the rejected ones are put again with the one backoff policy, and publishing
+ * fails if any is still rejected. {@code signup.sync.bus.endpoint} points the client at a stub in tests.
+ */
+@Singleton
+@Requires(property = "signup.sync.bus.name")
+@Requires(classes = EventBridgeClient.class)
+public class EventBridgeBus implements EventBus {
+
+    private static final int ENTRIES_PER_CALL = 10;
+    private static final int ATTEMPTS = 4;
+
+    private final String busName;
+    private final EventBridgeClient client;
+    private final RetryPolicy retry;
+
+    public EventBridgeBus(@Value("${signup.sync.bus.name}") String busName,
+                          @Value("${signup.sync.bus.endpoint:}") String endpoint,
+                          @Value("${signup.sync.bus.region:}") String region,
+                          RetryPolicy retry) {
+        this.busName = busName;
+        this.retry = retry;
+        EventBridgeClientBuilder builder = EventBridgeClient.builder().httpClient(UrlConnectionHttpClient.create());
+        if (!endpoint.isBlank()) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        if (!region.isBlank()) {
+            builder.region(Region.of(region));
+        }
+        this.client = builder.build();
+    }
+
+    @Override
+    public void publish(List<SyncRequested> events) {
+        for (int from = 0; from < events.size(); from += ENTRIES_PER_CALL) {
+            List<PutEventsRequestEntry> entries = new ArrayList<>();
+            for (SyncRequested event : events.subList(from, Math.min(events.size(), from + ENTRIES_PER_CALL))) {
+                entries.add(PutEventsRequestEntry.builder()
+                        .eventBusName(busName)
+                        .source(SyncRequested.SOURCE)
+                        .detailType(SyncRequested.DETAIL_TYPE)
+                        .detail(event.detail().toString())
+                        .build());
+            }
+            put(entries);
+        }
+    }
+
+    private void put(List<PutEventsRequestEntry> entries) {
+        List<PutEventsRequestEntry> pending = entries;
+        String lastError = null;
+        for (int attempt = 1; attempt <= ATTEMPTS && !pending.isEmpty(); attempt++) {
+            if (attempt > 1) {
+                retry.pause(retry.backoff(attempt - 1));
+            }
+            PutEventsResponse response = client.putEvents(PutEventsRequest.builder().entries(pending).build());
+            List<PutEventsRequestEntry> rejected = new ArrayList<>();
+            List<PutEventsResultEntry> results = response.entries();
+            for (int i = 0; i < results.size() && i < pending.size(); i++) {
+                if (results.get(i).errorCode() != null) {
+                    rejected.add(pending.get(i));
+                    lastError = results.get(i).errorCode() + ": " + results.get(i).errorMessage();
+                }
+            }
+            pending = rejected;
+        }
+        if (!pending.isEmpty()) {
+            throw new IllegalStateException("EventBridge rejected " + pending.size() + " SyncRequested event(s) on bus "
+                    + busName + " after " + ATTEMPTS + " attempts; last error " + lastError);
+        }
+    }
+
+    @PreDestroy
+    public void close() {
+        client.close();
+    }
+}

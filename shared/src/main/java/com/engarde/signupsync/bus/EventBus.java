@@ -1,0 +1,14 @@
+package com.engarde.signupsync.bus;
+
+import java.util.List;
+
+/**
+ * Puts {@link SyncRequested} events on the bus: EventBridge when {@code SIGNUP_SYNC_BUS_NAME} is set
+ * ({@link EventBridgeBus}), otherwise the {@link InProcessBus} of the local run and the tests. Either way
+ * the same events reach the same {@link SyncRequestedHandler}s.
+ */
+public interface EventBus {
+
+    /** Publishes every event or throws; an event may be delivered more than once, never silently dropped. */
+    void publish(List<SyncRequested> events);
+}

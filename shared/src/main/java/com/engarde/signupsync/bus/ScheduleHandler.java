@@ -1,0 +1,10 @@
+package com.engarde.signupsync.bus;
+
+/**
+ * Receives the daily EventBridge schedule ({@code detail-type} "Scheduled Event", source "aws.events") when
+ * the {@link LambdaHandler} is a schedule rule's target. sync-dispatch declares one.
+ */
+public interface ScheduleHandler {
+
+    void onSchedule(TimeBudget budget);
+}

@@ -1,0 +1,49 @@
+package com.engarde.signupsync.bus;
+
+import com.engarde.signupsync.sync.SyncTrigger;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * "Sync this source": the one event on the {@value #BUS} bus. Its detail is
+ * {@code {"source_type":"easyappointments","trigger":"schedule|manual|continuation","run_id":42}}, with
+ * {@code source} {@value #SOURCE} and {@code detail-type} {@value #DETAIL_TYPE}; the CDK rules match on
+ * those and on {@code detail.source_type}. {@code runId} names the run the receiver should carry out; null
+ * asks the receiver to start (or join) one itself.
+ */
+public record SyncRequested(String sourceType, SyncTrigger trigger, Long runId) {
+
+    public static final String BUS = "signup-sync";
+    public static final String SOURCE = "signup-sync";
+    public static final String DETAIL_TYPE = "SyncRequested";
+
+    public SyncRequested {
+        if (sourceType == null || sourceType.isBlank()) {
+            throw new IllegalArgumentException("source_type is required");
+        }
+        if (trigger == null) {
+            throw new IllegalArgumentException("trigger is required");
+        }
+    }
+
+    /** The event's detail, spelled the same whatever the application's JSON naming settings are. */
+    public ObjectNode detail() {
+        ObjectNode detail = JsonNodeFactory.instance.objectNode();
+        detail.put("source_type", sourceType);
+        detail.put("trigger", trigger.id());
+        if (runId == null) {
+            detail.putNull("run_id");
+        } else {
+            detail.put("run_id", runId);
+        }
+        return detail;
+    }
+
+    public static SyncRequested fromDetail(JsonNode detail) {
+        JsonNode runId = detail.path("run_id");
+        return new SyncRequested(detail.path("source_type").asText(null),
+                SyncTrigger.fromId(detail.path("trigger").asText("manual")),
+                runId.canConvertToLong() ? runId.longValue() : null);
+    }
+}

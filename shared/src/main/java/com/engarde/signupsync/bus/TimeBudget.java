@@ -1,0 +1,38 @@
+package com.engarde.signupsync.bus;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * How long an invocation may keep working. In Lambda it ends a reserve before the function's deadline, so
+ * that the last checkpoint and the continuation event are out before the runtime stops the invocation;
+ * in-process (local run, tests) it is unlimited unless configured.
+ */
+public record TimeBudget(Instant deadline) {
+
+    public static TimeBudget unlimited() {
+        return new TimeBudget(null);
+    }
+
+    /** The budget of an invocation with {@code remaining} time left at {@code now}, keeping back {@code reserve}. */
+    public static TimeBudget of(Instant now, Duration remaining, Duration reserve) {
+        return new TimeBudget(now.plus(remaining).minus(reserve));
+    }
+
+    public boolean isUnlimited() {
+        return deadline == null;
+    }
+
+    /** True when {@code work} started at {@code now} would still end within the budget. */
+    public boolean allows(Instant now, Duration work) {
+        return deadline == null || !now.plus(work).isAfter(deadline);
+    }
+
+    public Duration remaining(Instant now) {
+        if (deadline == null) {
+            return Duration.ofDays(365);
+        }
+        Duration left = Duration.between(now, deadline);
+        return left.isNegative() ? Duration.ZERO : left;
+    }
+}
