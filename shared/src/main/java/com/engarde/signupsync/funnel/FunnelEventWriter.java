@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -40,6 +41,35 @@ public class FunnelEventWriter {
                                  ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::jsonb[])
             ON CONFLICT (source_type, external_id, event_type) DO NOTHING
             RETURNING id, source_type, external_id, event_type, created_at
+            """;
+
+    /**
+     * A sync's write: a record's events are inserted, or updated where the source changed them (event data,
+     * UTM). occurred_at is kept as first written: first and last touch were derived from it.
+     */
+    private static final String UPSERT_EVENTS = """
+            INSERT INTO funnel_events AS e (lead_id, source_type, event_type, external_id, occurred_at,
+                                            utm_source, utm_medium, utm_campaign, utm_term, utm_content, event_data)
+            SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::timestamptz[],
+                                 ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::jsonb[])
+            ON CONFLICT (source_type, external_id, event_type) DO UPDATE SET
+                event_data = EXCLUDED.event_data, utm_source = EXCLUDED.utm_source, utm_medium = EXCLUDED.utm_medium,
+                utm_campaign = EXCLUDED.utm_campaign, utm_term = EXCLUDED.utm_term, utm_content = EXCLUDED.utm_content,
+                updated_at = now()
+            WHERE (e.event_data, e.utm_source, e.utm_medium, e.utm_campaign, e.utm_term, e.utm_content)
+                  IS DISTINCT FROM (EXCLUDED.event_data, EXCLUDED.utm_source, EXCLUDED.utm_medium,
+                                    EXCLUDED.utm_campaign, EXCLUDED.utm_term, EXCLUDED.utm_content)
+            RETURNING (xmax = 0) AS inserted
+            """;
+
+    private static final String FOLLOW_UPS = """
+            INSERT INTO funnel_events (lead_id, source_type, event_type, external_id, occurred_at, event_data)
+            SELECT DISTINCT ON (f.external_id, f.event_type) e.lead_id, e.source_type, f.event_type, f.external_id,
+                   f.occurred_at, f.data
+            FROM unnest(?::text[], ?::text[], ?::timestamptz[], ?::jsonb[]) AS f(external_id, event_type, occurred_at, data)
+            JOIN funnel_events e ON e.source_type = ? AND e.external_id = f.external_id
+            ORDER BY f.external_id, f.event_type, e.id
+            ON CONFLICT (source_type, external_id, event_type) DO NOTHING
             """;
 
     static final String EVENT_COLUMNS = """
@@ -100,6 +130,83 @@ public class FunnelEventWriter {
             }
         }
         return results;
+    }
+
+    /** What an upsert did: events inserted, and stored events whose data it changed. */
+    public record Upserted(int inserted, int updated) {
+    }
+
+    /**
+     * Writes a sync's events inside the caller's transaction: new ones are inserted, stored ones get the
+     * source's current event data and UTM when they differ, identical ones are left untouched. Of several
+     * events with one key, the last is written.
+     */
+    public Upserted upsert(Connection connection, List<NewFunnelEvent> events) throws SQLException {
+        if (events.isEmpty()) {
+            return new Upserted(0, 0);
+        }
+        Map<EventKey, NewFunnelEvent> byKey = new LinkedHashMap<>(events.size() * 2);
+        events.forEach(e -> byKey.put(e.key(), e));
+        List<NewFunnelEvent> unique = new ArrayList<>(byKey.values());
+        Map<String, Long> leadIds = upsertLeads(connection, unique);
+        int n = unique.size();
+        Long[] leads = new Long[n];
+        String[] data = new String[n];
+        for (int i = 0; i < n; i++) {
+            leads[i] = leadIds.get(unique.get(i).person().email());
+            data[i] = json(unique.get(i).eventData());
+        }
+        int inserted = 0;
+        int updated = 0;
+        try (PreparedStatement upsert = connection.prepareStatement(UPSERT_EVENTS)) {
+            upsert.setArray(1, connection.createArrayOf("bigint", leads));
+            upsert.setArray(2, textArray(connection, unique, e -> e.source().id()));
+            upsert.setArray(3, textArray(connection, unique, e -> e.type().id()));
+            upsert.setArray(4, textArray(connection, unique, NewFunnelEvent::externalId));
+            upsert.setArray(5, textArray(connection, unique, e -> e.occurredAt().toString()));
+            upsert.setArray(6, textArray(connection, unique, e -> e.utm().source()));
+            upsert.setArray(7, textArray(connection, unique, e -> e.utm().medium()));
+            upsert.setArray(8, textArray(connection, unique, e -> e.utm().campaign()));
+            upsert.setArray(9, textArray(connection, unique, e -> e.utm().term()));
+            upsert.setArray(10, textArray(connection, unique, e -> e.utm().content()));
+            upsert.setArray(11, connection.createArrayOf("text", data));
+            try (ResultSet rs = upsert.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getBoolean(1)) {
+                        inserted++;
+                    } else {
+                        updated++;
+                    }
+                }
+            }
+        }
+        return new Upserted(inserted, updated);
+    }
+
+    /** An event about a record the source no longer describes (it deleted it): it goes to the record's lead. */
+    public record FollowUp(String externalId, EventType type, Instant occurredAt, JsonNode eventData) {
+    }
+
+    /**
+     * Writes follow-up events for the lead of each record's earlier events of {@code source}; a record with
+     * no earlier event gets none (there is no person to give it to). Idempotent like every event write.
+     */
+    public int writeFollowUps(Connection connection, SourceType source, List<FollowUp> followUps) throws SQLException {
+        if (followUps.isEmpty()) {
+            return 0;
+        }
+        String[] data = new String[followUps.size()];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = json(followUps.get(i).eventData());
+        }
+        try (PreparedStatement insert = connection.prepareStatement(FOLLOW_UPS)) {
+            insert.setArray(1, textArray(connection, followUps, FollowUp::externalId));
+            insert.setArray(2, textArray(connection, followUps, f -> f.type().id()));
+            insert.setArray(3, textArray(connection, followUps, f -> f.occurredAt().toString()));
+            insert.setArray(4, connection.createArrayOf("text", data));
+            insert.setString(5, source.id());
+            return insert.executeUpdate();
+        }
     }
 
     private Map<String, Long> upsertLeads(Connection connection, List<NewFunnelEvent> events) throws SQLException {

@@ -1,0 +1,85 @@
+package com.engarde.signupsync.sync;
+
+import com.engarde.signupsync.api.ApiException;
+import com.engarde.signupsync.bus.EventBus;
+import com.engarde.signupsync.bus.SyncRequested;
+import io.micronaut.http.HttpStatus;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Asks for syncs: starts (or joins) a run per source and puts a SyncRequested event for each new run on the
+ * bus, where the source's sync function carries it out. Used by POST /sync/{source}, POST /sync/all and the
+ * daily schedule. A run already going is answered as it is, not started twice.
+ */
+@Singleton
+public class SyncDispatch {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncDispatch.class);
+
+    private final FunnelSources sources;
+    private final SyncRunLog runs;
+    private final EventBus bus;
+
+    public SyncDispatch(FunnelSources sources, SyncRunLog runs, EventBus bus) {
+        this.sources = sources;
+        this.runs = runs;
+        this.bus = bus;
+    }
+
+    /** A requested sync: the run that carries it out, and whether this request started it. */
+    public record Requested(String sourceType, long runId, boolean started, SyncStatus status, String statusUrl) {
+        static Requested of(SyncRun run, boolean started) {
+            return new Requested(run.sourceType(), run.id(), started, run.status(), "/sync/status/" + run.sourceType());
+        }
+    }
+
+    /** Starts or joins a run of one pull source; 404 for an unknown source, 409 for a push or inactive one. */
+    public Requested request(String sourceType, SyncTrigger trigger) {
+        FunnelSources.Source source = sources.require(sourceType);
+        if (!source.pulled()) {
+            throw ApiException.conflict("source_type", sourceType + " sends its data to us (" + source.kind()
+                    + "); there is nothing to pull");
+        }
+        if (!source.active()) {
+            throw ApiException.conflict("source_type", sourceType + " is not active");
+        }
+        return dispatch(List.of(sourceType), trigger).get(0);
+    }
+
+    /** Starts or joins a run of every active pull source, as the daily schedule does. */
+    public List<Requested> requestAll(SyncTrigger trigger) {
+        List<String> pull = sources.activePull();
+        return dispatch(pull, trigger);
+    }
+
+    private List<Requested> dispatch(List<String> sourceTypes, SyncTrigger trigger) {
+        List<Requested> answers = new ArrayList<>();
+        List<SyncRequested> events = new ArrayList<>();
+        for (String sourceType : sourceTypes) {
+            SyncRunLog.Start start = runs.start(sourceType, trigger);
+            if (start.abandoned() != null) {
+                LOG.warn("run {} of {} had stopped without ending; run {} takes over from its checkpoint",
+                        start.abandoned(), sourceType, start.run().id());
+            }
+            answers.add(Requested.of(start.run(), start.started()));
+            if (start.started()) {
+                events.add(new SyncRequested(sourceType, trigger, start.run().id()));
+            }
+        }
+        try {
+            bus.publish(events);
+        } catch (RuntimeException e) {
+            LOG.error("SyncRequested events could not be published", e);
+            // Nobody will carry these runs out: end them now rather than leave them running until they go stale.
+            events.forEach(event -> runs.abandon(event.runId(), "could not be handed to the event bus"));
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "bus_unavailable",
+                    "the sync could not be handed to the event bus; retry later", null);
+        }
+        return answers;
+    }
+}

@@ -1,0 +1,334 @@
+package com.engarde.signupsync.sync;
+
+import com.engarde.signupsync.bus.EventBus;
+import com.engarde.signupsync.bus.SyncRequested;
+import com.engarde.signupsync.bus.TimeBudget;
+import com.engarde.signupsync.funnel.FunnelEventWriter;
+import com.engarde.signupsync.funnel.NewFunnelEvent;
+import com.engarde.signupsync.funnel.SourceType;
+import com.engarde.signupsync.persistence.Database;
+import io.micronaut.context.BeanProvider;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The sync engine every pull source runs on. It carries out one run of one source:
+ * <ol>
+ *   <li>claims the run, so that one invocation at a time carries it out (a repeated bus event is a no-op);</li>
+ *   <li>opens the source's listing at the run's checkpoint and takes it page by page, fetching the next page
+ *       while it writes the previous one;</li>
+ *   <li>writes each page in one transaction: the events of new and changed records (leads and events as
+ *       set-wise upserts), follow-ups for records the source deleted, the record fingerprints, and the
+ *       run's counts and cursor. A crash anywhere loses nothing and duplicates nothing: the next run
+ *       resumes after the last page committed, and every write is idempotent;</li>
+ *   <li>stops before the time budget runs out, ending the run as partial and putting a continuation
+ *       SyncRequested on the bus; fails the run with the vendor's status and message on a vendor error.</li>
+ * </ol>
+ * Unchanged records (same fingerprint as last written) cost one index read per page and no write.
+ */
+@Singleton
+public class SyncEngine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
+
+    private final Database database;
+    private final SyncRunLog runs;
+    private final SyncedRecords records;
+    private final FunnelEventWriter events;
+    private final BeanProvider<EventBus> bus;
+    private final Clock clock;
+
+    public SyncEngine(Database database, SyncRunLog runs, SyncedRecords records, FunnelEventWriter events,
+                      BeanProvider<EventBus> bus, Clock clock) {
+        this.database = database;
+        this.runs = runs;
+        this.records = records;
+        this.events = events;
+        this.bus = bus;
+        this.clock = clock;
+    }
+
+    /**
+     * Carries out a SyncRequested event: the run it names, or else the source's running run or a new one.
+     * Empty when another invocation holds the run or it has already ended.
+     */
+    public Optional<SyncRun> handle(SyncRequested request, SyncSource source, TimeBudget budget) {
+        long runId = request.runId() != null ? request.runId()
+                : runs.start(source.sourceType(), request.trigger()).run().id();
+        return execute(runId, source, budget);
+    }
+
+    /** Claims the run and carries it out until it ends or the budget does; answers the run as it then stands. */
+    public Optional<SyncRun> execute(long runId, SyncSource source, TimeBudget budget) {
+        String owner = "invocation-" + UUID.randomUUID();
+        Optional<SyncRun> claimed = runs.claim(runId, owner);
+        if (claimed.isEmpty()) {
+            LOG.info("run {} is held by another invocation or has ended; nothing to do", runId);
+            return Optional.empty();
+        }
+        SyncRun run = claimed.get();
+        if (!run.sourceType().equals(source.sourceType())) {
+            throw new IllegalArgumentException("run " + runId + " syncs " + run.sourceType() + ", not " + source.sourceType());
+        }
+        return new Execution(run, owner, source, budget).carryOut();
+    }
+
+    /** The owner lost the run to another invocation (it was taken over as stale): stop, write nothing more. */
+    private static final class LostClaim extends RuntimeException {
+        LostClaim(long runId) {
+            super("run " + runId + " was taken over by another invocation");
+        }
+    }
+
+    private final class Execution {
+        private final SyncRun run;
+        private final String owner;
+        private final SyncSource source;
+        private final SourceType sourceType;
+        private final TimeBudget budget;
+        private final MessageDigest md5;
+        private SyncCounts total;
+        private int pagesWritten;
+        private Duration longestPage = Duration.ZERO;
+
+        Execution(SyncRun run, String owner, SyncSource source, TimeBudget budget) {
+            this.run = run;
+            this.owner = owner;
+            this.source = source;
+            this.sourceType = SourceType.fromId(source.sourceType()).orElseThrow(
+                    () -> new IllegalArgumentException("unknown source type " + source.sourceType()));
+            this.budget = budget;
+            this.total = run.counts();
+            try {
+                this.md5 = MessageDigest.getInstance("MD5");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        Optional<SyncRun> carryOut() {
+            ExecutorService fetcher = Executors.newSingleThreadExecutor(task -> {
+                Thread thread = new Thread(task, "sync-fetch-" + run.id());
+                thread.setDaemon(true);
+                return thread;
+            });
+            try {
+                SyncPass pass = source.open(run.cursorAfter());
+                Instant pageStarted = clock.instant();
+                Future<SyncPage> next = fetcher.submit(() -> pass.next(budget));
+                while (true) {
+                    SyncPage page = await(next);
+                    next = null;
+                    if (!page.last() && budget.allows(clock.instant(), longestPage)) {
+                        next = fetcher.submit(() -> pass.next(budget));
+                    }
+                    write(pass, page);
+                    Instant now = clock.instant();
+                    Duration took = Duration.between(pageStarted, now);
+                    longestPage = took.compareTo(longestPage) > 0 ? took : longestPage;
+                    pageStarted = now;
+                    if (page.last()) {
+                        return finish();
+                    }
+                    if (next == null) {
+                        throw new TimeBudgetExhausted("the next page would not fit in this invocation's time budget");
+                    }
+                }
+            } catch (TimeBudgetExhausted e) {
+                return pagesWritten > 0 ? handOver(e) : fail("could not sync a single page within the invocation's"
+                        + " time budget: " + e.getMessage());
+            } catch (VendorException e) {
+                return fail(e.getMessage());
+            } catch (LostClaim e) {
+                LOG.warn(e.getMessage());
+                return runs.find(run.id());
+            } catch (RuntimeException e) {
+                LOG.error("sync run {} of {} failed", run.id(), source.sourceType(), e);
+                return fail("internal error: " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            } finally {
+                fetcher.shutdownNow();
+            }
+        }
+
+        private SyncPage await(Future<SyncPage> next) {
+            try {
+                return next.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while fetching a page", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+
+        /** One page, one transaction: events, follow-ups, fingerprints, counts and cursor, or none of them. */
+        private void write(SyncPass pass, SyncPage page) {
+            Map<String, SyncRecord> listed = new LinkedHashMap<>();
+            page.records().forEach(r -> listed.put(r.externalId(), r));
+            Map<String, KnownRecord> known = known(page, listed);
+
+            List<KnownRecord> missing = new ArrayList<>();
+            if (page.range() != null) {
+                for (KnownRecord k : known.values()) {
+                    if (!k.deleted() && k.sortKey() != null && page.range().contains(k.sortKey())
+                            && !listed.containsKey(k.externalId())
+                            && (page.range().notBefore() == null || k.windowAt() == null
+                                || !k.windowAt().isBefore(page.range().notBefore()))) {
+                        missing.add(k);
+                    }
+                }
+            }
+            MissingRecords resolved = missing.isEmpty() ? MissingRecords.NONE : pass.resolveMissing(page, missing, budget);
+            resolved.found().forEach(r -> listed.put(r.externalId(), r));
+
+            int created = 0;
+            int updated = 0;
+            int unchanged = 0;
+            List<FailedRecord> failures = new ArrayList<>();
+            List<NewFunnelEvent> toWrite = new ArrayList<>();
+            List<SyncedRecords.Row> rows = new ArrayList<>();
+            for (SyncRecord record : listed.values()) {
+                if (record.isFailed()) {
+                    failures.add(new FailedRecord(record.externalId(), record.failure()));
+                    continue;
+                }
+                byte[] fingerprint = fingerprint(record);
+                KnownRecord before = known.get(record.externalId());
+                if (before != null && !before.deleted() && Arrays.equals(before.fingerprint(), fingerprint)) {
+                    unchanged++;
+                    continue;
+                }
+                if (before == null) {
+                    created++;
+                } else {
+                    updated++;
+                }
+                toWrite.addAll(record.events());
+                rows.add(new SyncedRecords.Row(record.externalId(), record.sortKey(), record.windowAt(), fingerprint));
+            }
+            Instant now = clock.instant();
+            List<FunnelEventWriter.FollowUp> followUps = new ArrayList<>();
+            List<String> gone = new ArrayList<>();
+            for (MissingRecords.Gone g : resolved.gone()) {
+                gone.add(g.externalId());
+                if (g.event() != null) {
+                    followUps.add(new FunnelEventWriter.FollowUp(g.externalId(), g.event(), now, g.eventData()));
+                }
+            }
+            updated += gone.size();
+            SyncCounts counts = new SyncCounts(listed.size(), created, updated, unchanged, failures.size());
+            String sourceId = source.sourceType();
+            database.transaction(connection -> {
+                events.upsert(connection, toWrite);
+                records.upsert(connection, sourceId, rows, now);
+                events.writeFollowUps(connection, sourceType, followUps);
+                records.markDeleted(connection, sourceId, gone, now);
+                if (!runs.progress(connection, run.id(), owner, counts, page.cursorAfter(), failures)) {
+                    throw new LostClaim(run.id());
+                }
+                return null;
+            });
+            total = total.plus(counts);
+            pagesWritten++;
+            if (!failures.isEmpty()) {
+                LOG.warn("run {}: {} record(s) of page {} could not be mapped, first {}: {}", run.id(), failures.size(),
+                        page.number(), failures.get(0).externalId(), failures.get(0).reason());
+            }
+        }
+
+        /** The stored state of the page's records and of its key range, in one or two index reads. */
+        private Map<String, KnownRecord> known(SyncPage page, Map<String, SyncRecord> listed) {
+            String sourceId = source.sourceType();
+            return database.read(connection -> {
+                Map<String, KnownRecord> known = new HashMap<>();
+                SyncPage.KeyRange range = page.range();
+                if (range != null) {
+                    known.putAll(records.inRange(connection, sourceId, range));
+                }
+                List<String> others = new ArrayList<>();
+                for (SyncRecord r : listed.values()) {
+                    // Without a date window the range read has every stored record of the range.
+                    boolean coveredByRange = range != null && range.notBefore() == null && r.sortKey() != null
+                            && range.contains(r.sortKey());
+                    if (!coveredByRange && !known.containsKey(r.externalId())) {
+                        others.add(r.externalId());
+                    }
+                }
+                known.putAll(records.byIds(connection, sourceId, others));
+                return known;
+            });
+        }
+
+        private byte[] fingerprint(SyncRecord record) {
+            md5.reset();
+            for (NewFunnelEvent e : record.events()) {
+                StringBuilder s = new StringBuilder(256).append(e.type().id()).append('\u0001')
+                        .append(e.person().email()).append('\u0001').append(e.person().firstName()).append('\u0001')
+                        .append(e.person().lastName()).append('\u0001').append(e.person().phone()).append('\u0001')
+                        .append(e.utm().source()).append('\u0001').append(e.utm().medium()).append('\u0001')
+                        .append(e.utm().campaign()).append('\u0001').append(e.utm().term()).append('\u0001')
+                        .append(e.utm().content()).append('\u0001').append(e.eventData()).append('\u0002');
+                md5.update(s.toString().getBytes(StandardCharsets.UTF_8));
+            }
+            return md5.digest();
+        }
+
+        private Optional<SyncRun> finish() {
+            SyncStatus status = total.failed() > 0 ? SyncStatus.PARTIAL : SyncStatus.SUCCEEDED;
+            String message = total.failed() > 0 ? total.failed() + " record(s) could not be mapped; see failed_records" : null;
+            return runs.finish(run.id(), owner, status, message);
+        }
+
+        private Optional<SyncRun> fail(String message) {
+            LOG.warn("sync run {} of {} failed: {}", run.id(), source.sourceType(), message);
+            return runs.finish(run.id(), owner, SyncStatus.FAILED, message);
+        }
+
+        /** Ends this invocation's part as partial and hands the rest to a continuation run over the bus. */
+        private Optional<SyncRun> handOver(TimeBudgetExhausted reason) {
+            String message = "time budget reached after " + pagesWritten + " page(s) (" + reason.getMessage()
+                    + "); a continuation run goes on from this checkpoint";
+            Optional<SyncRun> continuation = runs.continueAs(run.id(), owner, message);
+            if (continuation.isEmpty()) {
+                return runs.find(run.id());
+            }
+            SyncRun next = continuation.get();
+            try {
+                bus.get().publish(List.of(new SyncRequested(next.sourceType(), SyncTrigger.CONTINUATION, next.id())));
+                LOG.info("run {} of {} continues as run {}", run.id(), source.sourceType(), next.id());
+            } catch (RuntimeException e) {
+                LOG.error("the continuation of run {} could not be published", run.id(), e);
+                runs.abandon(next.id(), "could not be handed to the event bus (" + e.getMessage()
+                        + "); the next run resumes from this checkpoint");
+            }
+            return runs.find(run.id());
+        }
+    }
+}

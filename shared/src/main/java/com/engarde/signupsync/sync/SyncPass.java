@@ -1,0 +1,23 @@
+package com.engarde.signupsync.sync;
+
+import com.engarde.signupsync.bus.TimeBudget;
+
+import java.util.List;
+
+/**
+ * One pass over a source's listing, page by page. {@link #next} is called from one thread at a time; the
+ * engine may fetch the next page while it writes the previous one, so {@link #resolveMissing} may run
+ * alongside {@code next}.
+ */
+public interface SyncPass {
+
+    /** The next page; the pass is over after a page whose {@link SyncPage#last()} is true. */
+    SyncPage next(TimeBudget budget);
+
+    /**
+     * Stored records inside {@code page}'s key range that the page did not list: which are gone from the
+     * source, and which are still there (listed elsewhere because the listing shifted while being read).
+     * Records in neither answer are left as they are (for instance outside the pass's date window).
+     */
+    MissingRecords resolveMissing(SyncPage page, List<KnownRecord> missing, TimeBudget budget);
+}

@@ -1,0 +1,58 @@
+package com.engarde.signupsync.sync;
+
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/**
+ * The daily sync: at {@code FUNNEL_SYNC_TIME} (HH:MM, UTC, default 18:30) unless {@code FUNNEL_SYNC_ENABLED}
+ * is false. In AWS the EventBridge schedule rule fires it (CDK reads the same variables); the status
+ * endpoint reports the next time from here.
+ */
+@Singleton
+public class SyncSchedule {
+
+    private final boolean enabled;
+    private final LocalTime timeUtc;
+
+    public SyncSchedule(@Value("${funnel.sync.enabled:true}") boolean enabled,
+                        @Value("${funnel.sync.time:18:30}") String time) {
+        this.enabled = enabled;
+        this.timeUtc = parse(time);
+    }
+
+    static LocalTime parse(String time) {
+        if (time == null || !time.strip().matches("\\d{2}:\\d{2}")) {
+            throw new IllegalArgumentException("FUNNEL_SYNC_TIME must be HH:MM in UTC, such as 18:30");
+        }
+        try {
+            return LocalTime.parse(time.strip());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("FUNNEL_SYNC_TIME must be HH:MM in UTC, such as 18:30");
+        }
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    public LocalTime timeUtc() {
+        return timeUtc;
+    }
+
+    /** The first scheduled time strictly after {@code now}; empty when the schedule is off. */
+    public Optional<Instant> nextAfter(Instant now) {
+        if (!enabled) {
+            return Optional.empty();
+        }
+        LocalDate today = now.atZone(ZoneOffset.UTC).toLocalDate();
+        Instant at = today.atTime(timeUtc).toInstant(ZoneOffset.UTC);
+        return Optional.of(at.isAfter(now) ? at : today.plusDays(1).atTime(timeUtc).toInstant(ZoneOffset.UTC));
+    }
+}

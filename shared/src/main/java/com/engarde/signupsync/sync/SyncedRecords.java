@@ -1,0 +1,133 @@
+package com.engarde.signupsync.sync;
+
+import jakarta.inject.Singleton;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * sync_records: per source record, the fingerprint of what the engine last wrote for it, its listing key and
+ * date, and whether the source deleted it. Reading a page's worth is one index range scan.
+ */
+@Singleton
+public class SyncedRecords {
+
+    private static final String COLUMNS = "external_id, sort_key, window_at, fingerprint, deleted_at";
+
+    /** A record's row as the engine writes it after a page. */
+    public record Row(String externalId, Long sortKey, Instant windowAt, byte[] fingerprint) {
+    }
+
+    /** Stored records with keys in the range (and, for a date window, happening at or after its start). */
+    public Map<String, KnownRecord> inRange(Connection connection, String sourceType, SyncPage.KeyRange range)
+            throws SQLException {
+        String sql = "SELECT " + COLUMNS + " FROM sync_records WHERE source_type = ? AND sort_key > ?"
+                + (range.upTo() == null ? "" : " AND sort_key <= ?")
+                + (range.notBefore() == null ? "" : " AND (window_at IS NULL OR window_at >= ?)");
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            int i = 1;
+            select.setString(i++, sourceType);
+            select.setLong(i++, range.after());
+            if (range.upTo() != null) {
+                select.setLong(i++, range.upTo());
+            }
+            if (range.notBefore() != null) {
+                select.setTimestamp(i, Timestamp.from(range.notBefore()));
+            }
+            return read(select);
+        }
+    }
+
+    /** Stored records by external id. */
+    public Map<String, KnownRecord> byIds(Connection connection, String sourceType, Collection<String> externalIds)
+            throws SQLException {
+        if (externalIds.isEmpty()) {
+            return Map.of();
+        }
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS
+                + " FROM sync_records WHERE source_type = ? AND external_id = ANY(?::text[])")) {
+            select.setString(1, sourceType);
+            select.setArray(2, connection.createArrayOf("text", externalIds.toArray()));
+            return read(select);
+        }
+    }
+
+    /** Records the page wrote: inserted, or updated with their new fingerprint (and no longer deleted). */
+    public void upsert(Connection connection, String sourceType, List<Row> rows, Instant now) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        int n = rows.size();
+        String[] ids = new String[n];
+        Long[] keys = new Long[n];
+        String[] windows = new String[n];
+        byte[][] fingerprints = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            Row row = rows.get(i);
+            ids[i] = row.externalId();
+            keys[i] = row.sortKey();
+            windows[i] = row.windowAt() == null ? null : row.windowAt().toString();
+            fingerprints[i] = row.fingerprint();
+        }
+        try (PreparedStatement upsert = connection.prepareStatement("""
+                INSERT INTO sync_records AS r (source_type, external_id, sort_key, window_at, fingerprint,
+                                               first_synced_at, last_changed_at)
+                SELECT ?, k.external_id, k.sort_key, k.window_at, k.fingerprint, ?, ?
+                FROM unnest(?::text[], ?::bigint[], ?::timestamptz[], ?::bytea[]) AS k(external_id, sort_key, window_at, fingerprint)
+                ON CONFLICT (source_type, external_id) DO UPDATE SET sort_key = EXCLUDED.sort_key,
+                    window_at = EXCLUDED.window_at, fingerprint = EXCLUDED.fingerprint, deleted_at = NULL,
+                    last_changed_at = EXCLUDED.last_changed_at
+                """)) {
+            upsert.setString(1, sourceType);
+            upsert.setTimestamp(2, Timestamp.from(now));
+            upsert.setTimestamp(3, Timestamp.from(now));
+            upsert.setArray(4, connection.createArrayOf("text", ids));
+            upsert.setArray(5, connection.createArrayOf("bigint", keys));
+            upsert.setArray(6, connection.createArrayOf("text", windows));
+            upsert.setArray(7, connection.createArrayOf("bytea", fingerprints));
+            upsert.executeUpdate();
+        }
+    }
+
+    /** Marks records the source deleted. */
+    public void markDeleted(Connection connection, String sourceType, List<String> externalIds, Instant now)
+            throws SQLException {
+        if (externalIds.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement update = connection.prepareStatement("UPDATE sync_records SET deleted_at = ?,"
+                + " last_changed_at = ? WHERE source_type = ? AND external_id = ANY(?::text[]) AND deleted_at IS NULL")) {
+            update.setTimestamp(1, Timestamp.from(now));
+            update.setTimestamp(2, Timestamp.from(now));
+            update.setString(3, sourceType);
+            Array ids = connection.createArrayOf("text", externalIds.toArray());
+            update.setArray(4, ids);
+            update.executeUpdate();
+        }
+    }
+
+    private static Map<String, KnownRecord> read(PreparedStatement select) throws SQLException {
+        Map<String, KnownRecord> known = new HashMap<>();
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                long key = rs.getLong(2);
+                Long sortKey = rs.wasNull() ? null : key;
+                Timestamp window = rs.getTimestamp(3);
+                Timestamp deleted = rs.getTimestamp(5);
+                known.put(rs.getString(1), new KnownRecord(rs.getString(1), sortKey,
+                        window == null ? null : window.toInstant(), rs.getBytes(4),
+                        deleted == null ? null : deleted.toInstant()));
+            }
+        }
+        return known;
+    }
+}
