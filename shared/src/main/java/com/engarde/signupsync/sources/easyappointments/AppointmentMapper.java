@@ -1,0 +1,159 @@
+package com.engarde.signupsync.sources.easyappointments;
+
+import com.engarde.signupsync.funnel.Emails;
+import com.engarde.signupsync.funnel.EventType;
+import com.engarde.signupsync.funnel.NewFunnelEvent;
+import com.engarde.signupsync.funnel.Person;
+import com.engarde.signupsync.funnel.SourceType;
+import com.engarde.signupsync.funnel.Utm;
+import com.engarde.signupsync.sync.SyncRecord;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An EasyAppointments appointment as funnel events, with its customer as the lead:
+ * <ul>
+ *   <li>{@code appointment_booked} at the booking time ({@code book}), for every appointment;</li>
+ *   <li>{@code appointment_cancelled} when its status is one of the cancelled statuses, at the time the sync
+ *       first saw it (or the appointment's start, if that is earlier: a backfill of old cancellations);</li>
+ *   <li>{@code appointment_completed} at its end, once the end is past and it is not cancelled.</li>
+ * </ul>
+ * Times are naive in the API: {@code start}/{@code end} in the provider's timezone, {@code book} in the
+ * instance's. Event data carries the appointment as the funnel needs it; not notes, not the manage-link hash.
+ */
+final class AppointmentMapper {
+
+    private static final DateTimeFormatter NAIVE = DateTimeFormatter.ofPattern("uuuu-MM-dd[ ]['T']HH:mm[:ss]")
+            .withResolverStyle(ResolverStyle.STRICT);
+
+    /** What every appointment of a pass is read against. */
+    record Catalog(Map<Long, String> services, Map<Long, ZoneId> providerZones, ZoneId instanceZone) {
+        ZoneId zoneOf(long providerId) {
+            return providerZones.getOrDefault(providerId, instanceZone);
+        }
+    }
+
+    private final EasyAppointmentsSettings settings;
+
+    AppointmentMapper(EasyAppointmentsSettings settings) {
+        this.settings = settings;
+    }
+
+    /** The appointment's record; {@code customer} is the API's customer, when the appointment did not carry it. */
+    SyncRecord map(JsonNode appointment, JsonNode customer, Catalog catalog, Instant now) {
+        JsonNode idNode = appointment.path("id");
+        if (!idNode.canConvertToLong()) {
+            return SyncRecord.failed(idNode.isMissingNode() ? "(no id)" : idNode.asText(), null, "appointment has no numeric id");
+        }
+        long id = idNode.asLong();
+        String externalId = Long.toString(id);
+        try {
+            if (customer == null || customer.isNull() || customer.isMissingNode()) {
+                return SyncRecord.failed(externalId, id, appointment.hasNonNull("customerId")
+                        ? "customer " + appointment.get("customerId").asText() + " was not found" : "appointment has no customer");
+            }
+            String email = Emails.normalize(text(customer, "email", "email"));
+            if (email == null || email.isEmpty()) {
+                return SyncRecord.failed(externalId, id, "customer " + customer.path("id").asText("?") + " has no email address");
+            }
+            if (!Emails.isValid(email)) {
+                return SyncRecord.failed(externalId, id, "customer " + customer.path("id").asText("?")
+                        + " has an email address that is not valid");
+            }
+            Person person = new Person(email, text(customer, "first_name", "firstName"),
+                    text(customer, "last_name", "lastName"), phone(customer));
+
+            long providerId = appointment.path("providerId").asLong(-1);
+            ZoneId providerZone = catalog.zoneOf(providerId);
+            Instant book = time(appointment, "book", catalog.instanceZone());
+            Instant start = time(appointment, "start", providerZone);
+            Instant end = time(appointment, "end", providerZone);
+            String status = appointment.path("status").asText("");
+
+            ObjectNode data = JsonNodeFactory.instance.objectNode();
+            data.put("appointment_id", id);
+            data.put("status", status);
+            data.put("book", book.toString());
+            data.put("start", start.toString());
+            data.put("end", end.toString());
+            data.put("timezone", providerZone.getId());
+            if (appointment.hasNonNull("serviceId")) {
+                long serviceId = appointment.get("serviceId").asLong();
+                data.put("service_id", serviceId);
+                String service = catalog.services().get(serviceId);
+                if (service != null) {
+                    data.put("service", service);
+                }
+            }
+            if (providerId >= 0) {
+                data.put("provider_id", providerId);
+            }
+            data.put("customer_id", customer.path("id").asLong());
+
+            List<NewFunnelEvent> events = new ArrayList<>(2);
+            events.add(event(EventType.APPOINTMENT_BOOKED, externalId, book, person, data));
+            if (settings.isCancelled(status)) {
+                events.add(event(EventType.APPOINTMENT_CANCELLED, externalId, start.isBefore(now) ? start : now, person, data));
+            } else if (end.isBefore(now)) {
+                events.add(event(EventType.APPOINTMENT_COMPLETED, externalId, end, person, data));
+            }
+            return SyncRecord.mapped(externalId, id, start, events);
+        } catch (MalformedField e) {
+            return SyncRecord.failed(externalId, id, e.getMessage());
+        }
+    }
+
+    private static NewFunnelEvent event(EventType type, String externalId, Instant at, Person person, ObjectNode data) {
+        return new NewFunnelEvent(SourceType.EASYAPPOINTMENTS, type, externalId, at, person, Utm.NONE, data);
+    }
+
+    private static Instant time(JsonNode appointment, String field, ZoneId zone) {
+        String value = appointment.path(field).asText("").strip();
+        if (value.isEmpty()) {
+            throw new MalformedField(field + " is missing");
+        }
+        try {
+            return LocalDateTime.parse(value, NAIVE).atZone(zone).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new MalformedField(field + " '" + (value.length() > 40 ? value.substring(0, 40) : value)
+                    + "' is not a date-time (YYYY-MM-DD HH:MM:SS)");
+        }
+    }
+
+    /** The attached customer is the raw database row (snake_case); the customers API is camelCase. */
+    private static String text(JsonNode customer, String raw, String api) {
+        JsonNode node = customer.hasNonNull(raw) ? customer.get(raw) : customer.get(api);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String value = node.asText().strip();
+        return value.isEmpty() ? null : value.length() > 200 ? value.substring(0, 200) : value;
+    }
+
+    private static String phone(JsonNode customer) {
+        for (String field : new String[] {"phone_number", "phone", "mobile_number", "mobile"}) {
+            String value = text(customer, field, field);
+            if (value != null) {
+                return value.length() > 50 ? value.substring(0, 50) : value;
+            }
+        }
+        return null;
+    }
+
+    private static final class MalformedField extends RuntimeException {
+        MalformedField(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package com.engarde.signupsync.sources.easyappointments;
+
+import com.engarde.signupsync.bus.TimeBudget;
+import com.engarde.signupsync.sync.RetryPolicy;
+import com.engarde.signupsync.sync.VendorException;
+import com.engarde.signupsync.sync.VendorHttp;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The EasyAppointments REST API v1 as documented (see shared/sources/easyappointments.md): bare JSON arrays,
+ * 1-based {@code page} and {@code length}, no totals, the last page is short. Errors are
+ * {@code {"success":false,"message":"..."}} (500), plain text (401) or empty (404, 429).
+ */
+final class EasyAppointmentsClient {
+
+    static final String VENDOR = "EasyAppointments";
+
+    /** What an appointment listing returns: the API's own fields, and the customer's row attached by with=customer. */
+    static final String APPOINTMENT_FIELDS = "id,book,start,end,status,customerId,providerId,serviceId";
+
+    private final URI base;
+    private final VendorHttp http;
+    private final ObjectMapper mapper;
+
+    EasyAppointmentsClient(EasyAppointmentsSettings settings, RetryPolicy retry, Clock clock, ObjectMapper mapper) {
+        this.base = settings.apiBase();
+        this.mapper = mapper;
+        this.http = new VendorHttp(VENDOR, Map.of("Authorization", "Bearer " + settings.apiKey()),
+                settings.connectTimeout(), settings.requestTimeout(), settings.rateLimit(), retry, clock,
+                answer -> errorMessage(mapper, answer));
+    }
+
+    /** One page of appointments in id order, each with its customer; {@code from} limits to starts on or after it. */
+    JsonNode appointments(int page, int length, LocalDate from, TimeBudget budget) {
+        String query = "page=" + page + "&length=" + length + "&sort=id&with=customer&fields=" + APPOINTMENT_FIELDS
+                + (from == null ? "" : "&from=" + from);
+        return array(http.get(base.resolve("appointments?" + query), budget), "appointments");
+    }
+
+    /** One appointment, or empty when the API answers 404 (it was deleted). */
+    Optional<JsonNode> appointment(long id, TimeBudget budget) {
+        return http.find(base.resolve("appointments/" + id + "?with=customer&fields=" + APPOINTMENT_FIELDS), budget)
+                .map(body -> object(body, "appointment " + id));
+    }
+
+    /** One customer, for servers that do not attach it to appointments. */
+    Optional<JsonNode> customer(long id, TimeBudget budget) {
+        return http.find(base.resolve("customers/" + id), budget).map(body -> object(body, "customer " + id));
+    }
+
+    /** Service names by id: a small table, read whole at the start of each pass. */
+    Map<Long, String> services(TimeBudget budget) {
+        Map<Long, String> names = new HashMap<>();
+        each("services", "id,name", budget, s -> names.put(s.path("id").asLong(), s.path("name").asText(null)));
+        return names;
+    }
+
+    /** Provider timezones by id: appointment times are wall-clock times in the provider's timezone. */
+    Map<Long, ZoneId> providerZones(TimeBudget budget) {
+        Map<Long, ZoneId> zones = new HashMap<>();
+        // Only id and timezone: a provider record also carries calendar credentials we must not pull.
+        each("providers", "id,timezone", budget, p -> {
+            try {
+                zones.put(p.path("id").asLong(), ZoneId.of(p.path("timezone").asText()));
+            } catch (RuntimeException unknownZone) {
+                // left out: its appointments fall back to the instance timezone
+            }
+        });
+        return zones;
+    }
+
+    private void each(String resource, String fields, TimeBudget budget, java.util.function.Consumer<JsonNode> each) {
+        int length = 500;
+        for (int page = 1; ; page++) {
+            JsonNode items = array(http.get(base.resolve(resource + "?page=" + page + "&length=" + length
+                    + "&sort=id&fields=" + fields), budget), resource);
+            items.forEach(each);
+            if (items.size() < length) {
+                return;
+            }
+        }
+    }
+
+    private JsonNode array(byte[] body, String what) {
+        JsonNode node = parse(body, what);
+        if (!node.isArray()) {
+            throw new VendorException(VENDOR, 200, VENDOR + " answered " + what + " with JSON that is not an array", null);
+        }
+        return node;
+    }
+
+    private JsonNode object(byte[] body, String what) {
+        JsonNode node = parse(body, what);
+        if (!node.isObject()) {
+            throw new VendorException(VENDOR, 200, VENDOR + " answered " + what + " with JSON that is not an object", null);
+        }
+        return node;
+    }
+
+    private JsonNode parse(byte[] body, String what) {
+        try {
+            return mapper.readTree(body);
+        } catch (IOException e) {
+            throw new VendorException(VENDOR, 200, VENDOR + " answered " + what + " with a body that is not JSON", e);
+        }
+    }
+
+    /** {@code {"success":false,"message":"..."}}, or the plain-text body of a 401. */
+    private static String errorMessage(ObjectMapper mapper, VendorHttp.Answer answer) {
+        try {
+            JsonNode node = mapper.readTree(answer.body());
+            if (node != null && node.hasNonNull("message")) {
+                return node.get("message").asText();
+            }
+        } catch (IOException notJson) {
+            // plain text
+        }
+        return VendorHttp.text(answer);
+    }
+}

@@ -1,0 +1,140 @@
+package com.engarde.signupsync.sources.easyappointments;
+
+import com.engarde.signupsync.sync.VendorHttp;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.core.convert.ConversionService;
+import jakarta.inject.Singleton;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * How to reach and read an EasyAppointments instance. Environment variables (Micronaut maps each to the
+ * property in brackets):
+ * <ul>
+ *   <li>{@code EASYAPPOINTMENTS_URL} [easyappointments.url]: the instance ({@code https://book.example.com}) or
+ *       its API base ({@code .../index.php/api/v1}); {@code EASYAPPOINTMENTS_API_KEY}
+ *       [easyappointments.api.key]: the API token, sent as a Bearer token;</li>
+ *   <li>{@code EASYAPPOINTMENTS_PAGE_SIZE} (default 1000): appointments per request. The API enforces no
+ *       maximum and limits requests (100 per 120 s), so large pages: 100,000 appointments in ~100 requests;</li>
+ *   <li>{@code EASYAPPOINTMENTS_WINDOW_DAYS} (default 30) and {@code EASYAPPOINTMENTS_FULL_PASS_EVERY}
+ *       (default 7d): the cursor design, see {@link EasyAppointmentsSource};</li>
+ *   <li>{@code EASYAPPOINTMENTS_TIMEZONE} (default UTC): the instance's default timezone, in which the API
+ *       writes booking times (and appointment times of providers without a timezone);</li>
+ *   <li>{@code EASYAPPOINTMENTS_CANCELLED_STATUSES} (default "Cancelled,Canceled"): statuses are free text
+ *       that each instance configures; these (case-insensitive) mean cancelled;</li>
+ *   <li>{@code EASYAPPOINTMENTS_RATE_LIMIT} (default "100/120s", the software's default; "off" for instances
+ *       that disabled it): the client paces itself to it, and waits that window after a bare 429.</li>
+ * </ul>
+ */
+@Singleton
+public class EasyAppointmentsSettings {
+
+    private static final Pattern RATE = Pattern.compile("(\\d+)\\s*/\\s*(\\S+)");
+
+    private final String url;
+    private final String apiKey;
+    private final int pageSize;
+    private final int windowDays;
+    private final Duration fullPassEvery;
+    private final ZoneId timezone;
+    private final Set<String> cancelledStatuses;
+    private final VendorHttp.RateLimit rateLimit;
+    private final Duration connectTimeout;
+    private final Duration requestTimeout;
+
+    public EasyAppointmentsSettings(@Value("${easyappointments.url:}") String url,
+                                    @Value("${easyappointments.api.key:}") String apiKey,
+                                    @Value("${easyappointments.page-size:1000}") int pageSize,
+                                    @Value("${easyappointments.window-days:30}") int windowDays,
+                                    @Value("${easyappointments.full-pass-every:7d}") Duration fullPassEvery,
+                                    @Value("${easyappointments.timezone:UTC}") String timezone,
+                                    @Value("${easyappointments.cancelled-statuses:Cancelled,Canceled}") String cancelled,
+                                    @Value("${easyappointments.rate-limit:100/120s}") String rateLimit,
+                                    @Value("${easyappointments.connect-timeout:10s}") Duration connectTimeout,
+                                    @Value("${easyappointments.request-timeout:60s}") Duration requestTimeout) {
+        if (pageSize < 1) {
+            throw new IllegalArgumentException("EASYAPPOINTMENTS_PAGE_SIZE must be at least 1");
+        }
+        this.url = url.strip();
+        this.apiKey = apiKey.strip();
+        this.pageSize = pageSize;
+        this.windowDays = windowDays;
+        this.fullPassEvery = fullPassEvery;
+        this.timezone = ZoneId.of(timezone.strip());
+        this.cancelledStatuses = Arrays.stream(cancelled.split(",")).map(s -> s.strip().toLowerCase(Locale.ROOT))
+                .filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
+        this.rateLimit = parseRateLimit(rateLimit);
+        this.connectTimeout = connectTimeout;
+        this.requestTimeout = requestTimeout;
+    }
+
+    static VendorHttp.RateLimit parseRateLimit(String value) {
+        String v = value.strip();
+        if (v.isEmpty() || v.equalsIgnoreCase("off")) {
+            return VendorHttp.RateLimit.NONE;
+        }
+        Matcher m = RATE.matcher(v);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("EASYAPPOINTMENTS_RATE_LIMIT must look like 100/120s, or be off");
+        }
+        Duration window = ConversionService.SHARED.convert(m.group(2), Duration.class).orElseThrow(
+                () -> new IllegalArgumentException("EASYAPPOINTMENTS_RATE_LIMIT must look like 100/120s, or be off"));
+        return new VendorHttp.RateLimit(Integer.parseInt(m.group(1)), window);
+    }
+
+    /** The API base, {@code .../index.php/api/v1}; null when EASYAPPOINTMENTS_URL is not set. */
+    public URI apiBase() {
+        if (url.isEmpty()) {
+            return null;
+        }
+        String base = url.replaceAll("/+$", "");
+        if (!base.endsWith("/api/v1")) {
+            base = base + "/index.php/api/v1";
+        }
+        return URI.create(base + "/");
+    }
+
+    public String apiKey() {
+        return apiKey;
+    }
+
+    public int pageSize() {
+        return pageSize;
+    }
+
+    public int windowDays() {
+        return windowDays;
+    }
+
+    public Duration fullPassEvery() {
+        return fullPassEvery;
+    }
+
+    public ZoneId timezone() {
+        return timezone;
+    }
+
+    public boolean isCancelled(String status) {
+        return status != null && cancelledStatuses.contains(status.strip().toLowerCase(Locale.ROOT));
+    }
+
+    public VendorHttp.RateLimit rateLimit() {
+        return rateLimit;
+    }
+
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+}

@@ -1,0 +1,230 @@
+package com.engarde.signupsync.sources.easyappointments;
+
+import com.engarde.signupsync.bus.TimeBudget;
+import com.engarde.signupsync.funnel.EventType;
+import com.engarde.signupsync.funnel.SourceType;
+import com.engarde.signupsync.sync.KnownRecord;
+import com.engarde.signupsync.sync.MissingRecords;
+import com.engarde.signupsync.sync.RetryPolicy;
+import com.engarde.signupsync.sync.SyncPage;
+import com.engarde.signupsync.sync.SyncPass;
+import com.engarde.signupsync.sync.SyncRecord;
+import com.engarde.signupsync.sync.SyncSource;
+import com.engarde.signupsync.sync.VendorException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * EasyAppointments as a pull source.
+ * <p>
+ * <b>Cursor design.</b> The API has no "changed since" filter and appointments have no visible update time,
+ * so every run reads a listing sorted by id, in passes of two kinds:
+ * <ul>
+ *   <li>a <b>window pass</b> (most days): appointments starting on or after today minus
+ *       {@code EASYAPPOINTMENTS_WINDOW_DAYS} (API filter {@code from}). New bookings, status changes,
+ *       reschedules and cancellations happen to upcoming and recent appointments, so the window sees them,
+ *       and each appointment is read again after it ends, which is when it becomes completed;</li>
+ *   <li>a <b>full pass</b> (the first run, then every {@code EASYAPPOINTMENTS_FULL_PASS_EVERY}): every
+ *       appointment, to catch edits and deletions of old ones.</li>
+ * </ul>
+ * The checkpoint ({@link EasyAppointmentsCursor}) holds the pass, its next page and the highest id read, so a
+ * run that stops (time budget, crash) resumes on the next page. Re-reading costs little: the engine skips
+ * records whose mapping has not changed without writing.
+ * <p>
+ * <b>Deletions.</b> A customer's cancellation on the booking page hard-deletes the appointment. A page sorted
+ * by id covers the id range from the previous page's highest id to its own (the last page: to the end); a
+ * stored appointment in that range that the page does not list is missing. On a full pass it is gone, unless
+ * the listing may have shifted under us (pages are offsets: a deletion in an earlier page moves later rows
+ * back by one), which only affects ids below the page's first id on pages after the first: those, and every
+ * missing appointment of a window pass (it may have been moved out of the window), are confirmed one by one
+ * with {@code GET /appointments/{id}}, 404 meaning deleted. A deleted upcoming appointment gets an
+ * {@code appointment_cancelled} event, so it does not linger as booked; a deleted past one is only marked.
+ */
+@Singleton
+public class EasyAppointmentsSource implements SyncSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EasyAppointmentsSource.class);
+
+    private final EasyAppointmentsSettings settings;
+    private final RetryPolicy retry;
+    private final Clock clock;
+    private final ObjectMapper mapper;
+    private final AppointmentMapper appointments;
+    private volatile EasyAppointmentsClient client;
+
+    public EasyAppointmentsSource(EasyAppointmentsSettings settings, RetryPolicy retry, Clock clock, ObjectMapper mapper) {
+        this.settings = settings;
+        this.retry = retry;
+        this.clock = clock;
+        this.mapper = mapper;
+        this.appointments = new AppointmentMapper(settings);
+    }
+
+    @Override
+    public String sourceType() {
+        return SourceType.EASYAPPOINTMENTS.id();
+    }
+
+    @Override
+    public SyncPass open(JsonNode checkpoint) {
+        EasyAppointmentsCursor cursor = EasyAppointmentsCursor.parse(checkpoint);
+        if (cursor == null || cursor.done()) {
+            Instant now = clock.instant();
+            Instant lastFull = cursor == null ? null : cursor.lastFullPassAt();
+            boolean full = lastFull == null || !now.isBefore(lastFull.plus(settings.fullPassEvery()));
+            cursor = full ? EasyAppointmentsCursor.fullPass(now, lastFull)
+                    : EasyAppointmentsCursor.windowPass(LocalDate.ofInstant(now, ZoneOffset.UTC)
+                            .minusDays(settings.windowDays()), now, lastFull);
+        }
+        LOG.info("EasyAppointments: {} pass{}, from page {}", cursor.full() ? "full" : "window",
+                cursor.full() ? "" : " from " + cursor.from(), cursor.page());
+        return new Pass(client(), cursor);
+    }
+
+    private EasyAppointmentsClient client() {
+        if (settings.apiBase() == null) {
+            throw new VendorException(EasyAppointmentsClient.VENDOR, 0, "EASYAPPOINTMENTS_URL is not set", null);
+        }
+        if (settings.apiKey().isEmpty()) {
+            throw new VendorException(EasyAppointmentsClient.VENDOR, 0, "EASYAPPOINTMENTS_API_KEY is not set", null);
+        }
+        // One client per container: its pacing to the rate limit spans consecutive runs.
+        EasyAppointmentsClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                if (client == null) {
+                    client = new EasyAppointmentsClient(settings, retry, clock, mapper);
+                }
+                c = client;
+            }
+        }
+        return c;
+    }
+
+    private final class Pass implements SyncPass {
+        private final EasyAppointmentsClient api;
+        private EasyAppointmentsCursor cursor;
+        private volatile AppointmentMapper.Catalog catalog;
+        /** Customers fetched one by one, for servers that ignore with=customer. */
+        private final Map<Long, JsonNode> customers = new ConcurrentHashMap<>();
+
+        Pass(EasyAppointmentsClient api, EasyAppointmentsCursor cursor) {
+            this.api = api;
+            this.cursor = cursor;
+        }
+
+        @Override
+        public SyncPage next(TimeBudget budget) {
+            if (catalog == null) {
+                catalog = new AppointmentMapper.Catalog(api.services(budget), api.providerZones(budget), settings.timezone());
+            }
+            int length = settings.pageSize();
+            JsonNode page = api.appointments(cursor.page(), length, cursor.from(), budget);
+            Instant now = clock.instant();
+            List<SyncRecord> records = new ArrayList<>(page.size());
+            long maxId = Long.MIN_VALUE;
+            long previous = Long.MIN_VALUE;
+            boolean ascending = true;
+            for (JsonNode appointment : page) {
+                records.add(map(appointment, now, budget));
+                if (appointment.path("id").canConvertToLong()) {
+                    long id = appointment.path("id").asLong();
+                    ascending &= id > previous;
+                    previous = id;
+                    maxId = Math.max(maxId, id);
+                }
+            }
+            boolean last = page.size() < length;
+            SyncPage.KeyRange range = null;
+            if (ascending) {
+                range = new SyncPage.KeyRange(cursor.lastId(), last ? null : maxId, notBefore());
+            } else {
+                LOG.warn("EasyAppointments page {} is not sorted by id; deletions are not looked for on it", cursor.page());
+            }
+            int number = cursor.page();
+            cursor = cursor.after(maxId, last);
+            return new SyncPage(number, records, range, cursor.json(), last);
+        }
+
+        private SyncRecord map(JsonNode appointment, Instant now, TimeBudget budget) {
+            JsonNode customer = appointment.get("customer");
+            if (customer == null && appointment.path("customerId").canConvertToLong()) {
+                long customerId = appointment.get("customerId").asLong();
+                customer = customers.computeIfAbsent(customerId, id -> api.customer(id, budget).orElse(null));
+            }
+            return appointments.map(appointment, customer, catalog, now);
+        }
+
+        /** Stored appointments starting before this lie outside a window pass's listing; with margin for timezones. */
+        private Instant notBefore() {
+            return cursor.from() == null ? null : cursor.from().atStartOfDay(ZoneOffset.UTC).toInstant().minusSeconds(14 * 3600);
+        }
+
+        @Override
+        public MissingRecords resolveMissing(SyncPage page, List<KnownRecord> missing, TimeBudget budget) {
+            long firstId = page.records().stream().filter(r -> r.sortKey() != null)
+                    .mapToLong(SyncRecord::sortKey).min().orElse(Long.MAX_VALUE);
+            boolean full = page.range().notBefore() == null;
+            Instant now = clock.instant();
+            List<MissingRecords.Gone> gone = new ArrayList<>();
+            List<SyncRecord> found = new ArrayList<>();
+            List<KnownRecord> toConfirm = new ArrayList<>();
+            for (KnownRecord k : missing) {
+                boolean listingCannotHaveShifted = page.number() == 1 || k.sortKey() > firstId;
+                if (full && listingCannotHaveShifted) {
+                    gone.add(gone(k, now));
+                } else {
+                    toConfirm.add(k);
+                }
+            }
+            if (page.records().isEmpty() && !gone.isEmpty()) {
+                // An empty listing where appointments were: make sure the API is not just answering nothing.
+                KnownRecord probe = missing.get(0);
+                if (api.appointment(Long.parseLong(probe.externalId()), budget).isPresent()) {
+                    throw new VendorException(EasyAppointmentsClient.VENDOR, 200, "EasyAppointments listed no appointments"
+                            + " on page " + page.number() + " although appointment " + probe.externalId()
+                            + " exists; not treating " + missing.size() + " stored appointments as deleted", null);
+                }
+            }
+            for (KnownRecord k : toConfirm) {
+                Optional<JsonNode> current = api.appointment(Long.parseLong(k.externalId()), budget);
+                if (current.isPresent()) {
+                    found.add(map(current.get(), now, budget));
+                } else {
+                    gone.add(gone(k, now));
+                }
+            }
+            if (!gone.isEmpty()) {
+                LOG.info("EasyAppointments: {} appointment(s) deleted at the source, first {}", gone.size(),
+                        gone.get(0).externalId());
+            }
+            return new MissingRecords(gone, found);
+        }
+
+        private MissingRecords.Gone gone(KnownRecord k, Instant now) {
+            if (k.windowAt() != null && k.windowAt().isBefore(now)) {
+                // A past appointment deleted in a clean-up: it happened; only the record is marked.
+                return new MissingRecords.Gone(k.externalId(), null, null);
+            }
+            ObjectNode data = JsonNodeFactory.instance.objectNode();
+            data.put("appointment_id", Long.parseLong(k.externalId()));
+            data.put("status", "deleted");
+            return new MissingRecords.Gone(k.externalId(), EventType.APPOINTMENT_CANCELLED, data);
+        }
+    }
+}
