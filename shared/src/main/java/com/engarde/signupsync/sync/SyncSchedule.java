@@ -22,9 +22,10 @@ public class SyncSchedule {
     private final LocalTime timeUtc;
 
     public SyncSchedule(@Value("${funnel.sync.enabled:true}") boolean enabled,
-                        @Value("${funnel.sync.time:18:30}") String time) {
+                        @Value("${funnel.sync.time:}") String time) {
         this.enabled = enabled;
-        this.timeUtc = parse(time);
+        // The default is here, not in the placeholder: its colon would end the placeholder's default.
+        this.timeUtc = parse(time == null || time.isBlank() ? "18:30" : time);
     }
 
     static LocalTime parse(String time) {
