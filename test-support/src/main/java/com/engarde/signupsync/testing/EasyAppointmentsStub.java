@@ -75,8 +75,12 @@ public final class EasyAppointmentsStub implements AutoCloseable {
     private volatile boolean honourWith = true;
 
     public EasyAppointmentsStub() {
+        this(0);
+    }
+
+    public EasyAppointmentsStub(int port) {
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -94,6 +98,38 @@ public final class EasyAppointmentsStub implements AutoCloseable {
     /** The instance URL, as EASYAPPOINTMENTS_URL names it. */
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /**
+     * Serves {@code count} generated appointments (default 500) on {@code port} (default 8090) until stopped,
+     * for trying the local run against it: {@code java -cp local/target/signup-sync-local.jar
+     * com.engarde.signupsync.testing.EasyAppointmentsStub 500 8090}.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        int count = args.length > 0 ? Integer.parseInt(args[0]) : 500;
+        int port = args.length > 1 ? Integer.parseInt(args[1]) : 8090;
+        EasyAppointmentsStub stub = new EasyAppointmentsStub(port);
+        stub.generate(count, java.time.LocalDate.now(java.time.ZoneOffset.UTC));
+        System.out.println("stub EasyAppointments with " + count + " appointments at " + stub.url());
+        System.out.println("  EASYAPPOINTMENTS_URL=" + stub.url() + " EASYAPPOINTMENTS_API_KEY=" + API_KEY);
+        Thread.currentThread().join();
+    }
+
+    /**
+     * {@code count} appointments (ids 1..count) by {@code count / 3} customers, starting from 400 days before
+     * {@code today} to 60 days after, a tenth of them cancelled: a booking calendar's worth of history.
+     */
+    public void generate(int count, LocalDate today) {
+        int customerCount = Math.max(1, count / 3);
+        for (int c = 1; c <= customerCount; c++) {
+            addCustomer(c, "customer" + c + "@example.com", "Customer", "Number" + c);
+        }
+        java.time.format.DateTimeFormatter naive = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+        for (int i = 1; i <= count; i++) {
+            java.time.LocalDateTime start = today.minusDays(400).plusDays((long) i * 460 / count).atTime(9 + i % 8, 0);
+            putAppointment(i, naive.format(start.minusDays(7 + i % 20)), naive.format(start), naive.format(start.plusMinutes(30)),
+                    i % 10 == 0 ? "Cancelled" : "Booked", 1 + (i * 7919L) % customerCount);
+        }
     }
 
     // ---- data ----
