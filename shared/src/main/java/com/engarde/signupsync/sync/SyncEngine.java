@@ -106,7 +106,6 @@ public class SyncEngine {
         private final SyncSource source;
         private final SourceType sourceType;
         private final TimeBudget budget;
-        private final MessageDigest md5;
         private SyncCounts total;
         private int pagesWritten;
         private Duration longestPage = Duration.ZERO;
@@ -119,11 +118,6 @@ public class SyncEngine {
                     () -> new IllegalArgumentException("unknown source type " + source.sourceType()));
             this.budget = budget;
             this.total = run.counts();
-            try {
-                this.md5 = MessageDigest.getInstance("MD5");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
         }
 
         Optional<SyncRun> carryOut() {
@@ -135,14 +129,15 @@ public class SyncEngine {
             try {
                 SyncPass pass = source.open(run.cursorAfter());
                 Instant pageStarted = clock.instant();
-                Future<SyncPage> next = fetcher.submit(() -> pass.next(budget));
+                Future<Fetched> next = fetcher.submit(() -> fetch(pass));
                 while (true) {
-                    SyncPage page = await(next);
+                    Fetched fetched = await(next);
+                    SyncPage page = fetched.page();
                     next = null;
                     if (!page.last() && budget.allows(clock.instant(), longestPage)) {
-                        next = fetcher.submit(() -> pass.next(budget));
+                        next = fetcher.submit(() -> fetch(pass));
                     }
-                    write(pass, page);
+                    write(pass, fetched);
                     Instant now = clock.instant();
                     Duration took = Duration.between(pageStarted, now);
                     longestPage = took.compareTo(longestPage) > 0 ? took : longestPage;
@@ -171,7 +166,19 @@ public class SyncEngine {
             }
         }
 
-        private SyncPage await(Future<SyncPage> next) {
+        /** Fetches the next page and fingerprints its records, both off the writing thread. */
+        private Fetched fetch(SyncPass pass) {
+            SyncPage page = pass.next(budget);
+            Map<String, byte[]> fingerprints = new HashMap<>(page.records().size() * 2);
+            for (SyncRecord record : page.records()) {
+                if (!record.isFailed()) {
+                    fingerprints.put(record.externalId(), fingerprint(record));
+                }
+            }
+            return new Fetched(page, fingerprints);
+        }
+
+        private Fetched await(Future<Fetched> next) {
             try {
                 return next.get();
             } catch (InterruptedException e) {
@@ -189,7 +196,8 @@ public class SyncEngine {
         }
 
         /** One page, one transaction: events, follow-ups, fingerprints, counts and cursor, or none of them. */
-        private void write(SyncPass pass, SyncPage page) {
+        private void write(SyncPass pass, Fetched fetched) {
+            SyncPage page = fetched.page();
             Map<String, SyncRecord> listed = new LinkedHashMap<>();
             page.records().forEach(r -> listed.put(r.externalId(), r));
             Map<String, KnownRecord> known = known(page, listed);
@@ -206,7 +214,15 @@ public class SyncEngine {
                 }
             }
             MissingRecords resolved = missing.isEmpty() ? MissingRecords.NONE : pass.resolveMissing(page, missing, budget);
-            resolved.found().forEach(r -> listed.put(r.externalId(), r));
+            Map<String, byte[]> fingerprints = fetched.fingerprints();
+            if (!resolved.found().isEmpty()) {
+                // Found records were mapped again here: their fingerprints are computed below.
+                fingerprints = new HashMap<>(fingerprints);
+                for (SyncRecord found : resolved.found()) {
+                    listed.put(found.externalId(), found);
+                    fingerprints.remove(found.externalId());
+                }
+            }
 
             int created = 0;
             int updated = 0;
@@ -219,7 +235,10 @@ public class SyncEngine {
                     failures.add(new FailedRecord(record.externalId(), record.failure()));
                     continue;
                 }
-                byte[] fingerprint = fingerprint(record);
+                byte[] fingerprint = fingerprints.get(record.externalId());
+                if (fingerprint == null) {
+                    fingerprint = fingerprint(record);
+                }
                 KnownRecord before = known.get(record.externalId());
                 if (before != null && !before.deleted() && Arrays.equals(before.fingerprint(), fingerprint)) {
                     unchanged++;
@@ -286,19 +305,6 @@ public class SyncEngine {
             });
         }
 
-        private byte[] fingerprint(SyncRecord record) {
-            md5.reset();
-            for (NewFunnelEvent e : record.events()) {
-                StringBuilder s = new StringBuilder(256).append(e.type().id()).append('\u0001')
-                        .append(e.person().email()).append('\u0001').append(e.person().firstName()).append('\u0001')
-                        .append(e.person().lastName()).append('\u0001').append(e.person().phone()).append('\u0001')
-                        .append(e.utm().source()).append('\u0001').append(e.utm().medium()).append('\u0001')
-                        .append(e.utm().campaign()).append('\u0001').append(e.utm().term()).append('\u0001')
-                        .append(e.utm().content()).append('\u0001').append(e.eventData()).append('\u0002');
-                md5.update(s.toString().getBytes(StandardCharsets.UTF_8));
-            }
-            return md5.digest();
-        }
 
         private Optional<SyncRun> finish() {
             SyncStatus status = total.failed() > 0 ? SyncStatus.PARTIAL : SyncStatus.SUCCEEDED;
@@ -330,5 +336,36 @@ public class SyncEngine {
             }
             return runs.find(run.id());
         }
+    }
+
+    /** A page fetched in the background, with the fingerprint of each mapped record. */
+    private record Fetched(SyncPage page, Map<String, byte[]> fingerprints) {
+    }
+
+    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+
+    /**
+     * What a record maps to, as 16 bytes: event types, person, UTM and event data of each event. Equal
+     * fingerprints mean there is nothing to write. MD5 for speed; this detects change, it does not protect.
+     */
+    static byte[] fingerprint(SyncRecord record) {
+        MessageDigest md5 = MD5.get();
+        md5.reset();
+        for (NewFunnelEvent e : record.events()) {
+            StringBuilder s = new StringBuilder(256).append(e.type().id()).append('\u0001')
+                    .append(e.person().email()).append('\u0001').append(e.person().firstName()).append('\u0001')
+                    .append(e.person().lastName()).append('\u0001').append(e.person().phone()).append('\u0001')
+                    .append(e.utm().source()).append('\u0001').append(e.utm().medium()).append('\u0001')
+                    .append(e.utm().campaign()).append('\u0001').append(e.utm().term()).append('\u0001')
+                    .append(e.utm().content()).append('\u0001').append(e.eventData()).append('\u0002');
+            md5.update(s.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        return md5.digest();
     }
 }

@@ -73,6 +73,8 @@ public final class EasyAppointmentsStub implements AutoCloseable {
     private final List<Consumer<String>> afterAnswer = new CopyOnWriteArrayList<>();
     private volatile List<ObjectNode> sorted;
     private volatile boolean honourWith = true;
+    /** Rendered list pages by request, when the data is fixed (the benchmark's server, not the tests'). */
+    private volatile Map<String, byte[]> rendered;
 
     public EasyAppointmentsStub() {
         this(0);
@@ -110,6 +112,9 @@ public final class EasyAppointmentsStub implements AutoCloseable {
         int port = args.length > 1 ? Integer.parseInt(args[1]) : 8090;
         EasyAppointmentsStub stub = new EasyAppointmentsStub(port);
         stub.generate(count, java.time.LocalDate.now(java.time.ZoneOffset.UTC));
+        // The data never changes from here on: render each page once, so that the server's own work (which a
+        // real server does on another machine) does not take CPU from the client being measured.
+        stub.rendered = new java.util.concurrent.ConcurrentHashMap<>();
         System.out.println("stub EasyAppointments with " + count + " appointments at " + stub.url());
         System.out.println("  EASYAPPOINTMENTS_URL=" + stub.url() + " EASYAPPOINTMENTS_API_KEY=" + API_KEY);
         Thread.currentThread().join();
@@ -242,7 +247,13 @@ public final class EasyAppointmentsStub implements AutoCloseable {
                 send(exchange, fault.status(), "application/json", fault.body());
                 return;
             }
-            answer(exchange, path.substring(BASE.length()), params(query));
+            Map<String, byte[]> cache = rendered;
+            byte[] cached = cache == null ? null : cache.get(request);
+            if (cached != null) {
+                sendBytes(exchange, 200, "application/json", cached);
+                return;
+            }
+            answer(exchange, path.substring(BASE.length()), params(query), request);
             afterAnswer.forEach(h -> h.accept(request));
         }
     }
@@ -258,7 +269,8 @@ public final class EasyAppointmentsStub implements AutoCloseable {
         return null;
     }
 
-    private void answer(HttpExchange exchange, String resource, Map<String, String> params) throws IOException {
+    private void answer(HttpExchange exchange, String resource, Map<String, String> params, String request)
+            throws IOException {
         String[] parts = resource.replaceAll("^/+", "").split("/");
         String name = parts[0];
         if (parts.length == 2) {
@@ -311,7 +323,12 @@ public final class EasyAppointmentsStub implements AutoCloseable {
         for (ObjectNode item : all.subList(from, to)) {
             body.add(encode(item, name, params));
         }
-        send(exchange, 200, "application/json", JSON.writeValueAsString(body));
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        Map<String, byte[]> cache = rendered;
+        if (cache != null) {
+            cache.put(request, bytes);
+        }
+        sendBytes(exchange, 200, "application/json", bytes);
     }
 
     private List<ObjectNode> appointmentsFor(Map<String, String> params) {
@@ -380,7 +397,10 @@ public final class EasyAppointmentsStub implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
-        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        sendBytes(exchange, status, type, body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void sendBytes(HttpExchange exchange, int status, String type, byte[] bytes) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", type);
         exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
         if (bytes.length > 0) {
