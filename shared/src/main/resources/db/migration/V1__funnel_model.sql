@@ -121,53 +121,61 @@ CREATE INDEX funnel_events_type_time_idx ON funnel_events (event_type, occurred_
 -- touch (a direct signup's touch is set by the conversion itself).
 -- The new rows are always few against a large leads table, and a transition table has no statistics: the
 -- join must be a nested loop over leads' primary key whatever the planner guesses, hence the SET clauses.
+-- Each lead's first and last new event come from one pass over the new rows (window ranks, then one group
+-- per lead), not from joining two per-lead lists: with hash and merge joins off that join is a nested loop,
+-- quadratic in the leads of the statement (a COPY of 188,000 events took many minutes).
 CREATE FUNCTION funnel_events_update_touches() RETURNS trigger
 LANGUAGE plpgsql
 SET enable_hashjoin = off
 SET enable_mergejoin = off
 AS $$
 BEGIN
-    WITH firsts AS (
-        SELECT DISTINCT ON (lead_id) * FROM new_events
-        WHERE event_type <> 'converted' ORDER BY lead_id, occurred_at, id
+    WITH ranked AS (
+        SELECT *, row_number() OVER (PARTITION BY lead_id ORDER BY occurred_at, id) AS fr,
+                  row_number() OVER (PARTITION BY lead_id ORDER BY occurred_at DESC, id DESC) AS lr
+        FROM new_events WHERE event_type <> 'converted'
     ),
-    lasts AS (
-        SELECT DISTINCT ON (lead_id) * FROM new_events
-        WHERE event_type <> 'converted' ORDER BY lead_id, occurred_at DESC, id DESC
+    t AS (
+        SELECT lead_id,
+               max(id) FILTER (WHERE fr = 1) AS f_id,
+               max(source_type) FILTER (WHERE fr = 1) AS f_source,
+               max(occurred_at) FILTER (WHERE fr = 1) AS f_at,
+               max(utm_source) FILTER (WHERE fr = 1) AS f_utm_source,
+               max(utm_medium) FILTER (WHERE fr = 1) AS f_utm_medium,
+               max(utm_campaign) FILTER (WHERE fr = 1) AS f_utm_campaign,
+               max(utm_term) FILTER (WHERE fr = 1) AS f_utm_term,
+               max(utm_content) FILTER (WHERE fr = 1) AS f_utm_content,
+               max(id) FILTER (WHERE lr = 1) AS l_id,
+               max(source_type) FILTER (WHERE lr = 1) AS l_source,
+               max(occurred_at) FILTER (WHERE lr = 1) AS l_at,
+               max(utm_source) FILTER (WHERE lr = 1) AS l_utm_source,
+               max(utm_medium) FILTER (WHERE lr = 1) AS l_utm_medium,
+               max(utm_campaign) FILTER (WHERE lr = 1) AS l_utm_campaign,
+               max(utm_term) FILTER (WHERE lr = 1) AS l_utm_term,
+               max(utm_content) FILTER (WHERE lr = 1) AS l_utm_content
+        FROM ranked WHERE fr = 1 OR lr = 1 GROUP BY lead_id
     )
     UPDATE leads l SET
-        first_touch_event_id     = CASE WHEN t.first_moves THEN t.f_id ELSE l.first_touch_event_id END,
-        first_touch_source       = CASE WHEN t.first_moves THEN t.f_source ELSE l.first_touch_source END,
-        first_touch_at           = CASE WHEN t.first_moves THEN t.f_at ELSE l.first_touch_at END,
-        first_touch_utm_source   = CASE WHEN t.first_moves THEN t.f_utm_source ELSE l.first_touch_utm_source END,
-        first_touch_utm_medium   = CASE WHEN t.first_moves THEN t.f_utm_medium ELSE l.first_touch_utm_medium END,
-        first_touch_utm_campaign = CASE WHEN t.first_moves THEN t.f_utm_campaign ELSE l.first_touch_utm_campaign END,
-        first_touch_utm_term     = CASE WHEN t.first_moves THEN t.f_utm_term ELSE l.first_touch_utm_term END,
-        first_touch_utm_content  = CASE WHEN t.first_moves THEN t.f_utm_content ELSE l.first_touch_utm_content END,
-        last_touch_event_id      = CASE WHEN t.last_moves THEN t.l_id ELSE l.last_touch_event_id END,
-        last_touch_source        = CASE WHEN t.last_moves THEN t.l_source ELSE l.last_touch_source END,
-        last_touch_at            = CASE WHEN t.last_moves THEN t.l_at ELSE l.last_touch_at END,
-        last_touch_utm_source    = CASE WHEN t.last_moves THEN t.l_utm_source ELSE l.last_touch_utm_source END,
-        last_touch_utm_medium    = CASE WHEN t.last_moves THEN t.l_utm_medium ELSE l.last_touch_utm_medium END,
-        last_touch_utm_campaign  = CASE WHEN t.last_moves THEN t.l_utm_campaign ELSE l.last_touch_utm_campaign END,
-        last_touch_utm_term      = CASE WHEN t.last_moves THEN t.l_utm_term ELSE l.last_touch_utm_term END,
-        last_touch_utm_content   = CASE WHEN t.last_moves THEN t.l_utm_content ELSE l.last_touch_utm_content END,
+        first_touch_event_id     = CASE WHEN l.first_touch_at IS NULL OR t.f_at < l.first_touch_at THEN t.f_id ELSE l.first_touch_event_id END,
+        first_touch_source       = CASE WHEN l.first_touch_at IS NULL OR t.f_at < l.first_touch_at THEN t.f_source ELSE l.first_touch_source END,
+        first_touch_utm_source   = CASE WHEN l.first_touch_at IS NULL OR t.f_at < l.first_touch_at THEN t.f_utm_source ELSE l.first_touch_utm_source END,
+        first_touch_utm_medium   = CASE WHEN l.first_touch_at IS NULL OR t.f_at < l.first_touch_at THEN t.f_utm_medium ELSE l.first_touch_utm_medium END,
+        first_touch_utm_campaign = CASE WHEN l.first_touch_at IS NULL OR t.f_at < l.first_touch_at THEN t.f_utm_campaign ELSE l.first_touch_utm_campaign END,
+        first_touch_utm_term     = CASE WHEN l.first_touch_at IS NULL OR t.f_at < l.first_touch_at THEN t.f_utm_term ELSE l.first_touch_utm_term END,
+        first_touch_utm_content  = CASE WHEN l.first_touch_at IS NULL OR t.f_at < l.first_touch_at THEN t.f_utm_content ELSE l.first_touch_utm_content END,
+        first_touch_at           = CASE WHEN l.first_touch_at IS NULL OR t.f_at < l.first_touch_at THEN t.f_at ELSE l.first_touch_at END,
+        last_touch_event_id      = CASE WHEN l.last_touch_at IS NULL OR t.l_at >= l.last_touch_at THEN t.l_id ELSE l.last_touch_event_id END,
+        last_touch_source        = CASE WHEN l.last_touch_at IS NULL OR t.l_at >= l.last_touch_at THEN t.l_source ELSE l.last_touch_source END,
+        last_touch_utm_source    = CASE WHEN l.last_touch_at IS NULL OR t.l_at >= l.last_touch_at THEN t.l_utm_source ELSE l.last_touch_utm_source END,
+        last_touch_utm_medium    = CASE WHEN l.last_touch_at IS NULL OR t.l_at >= l.last_touch_at THEN t.l_utm_medium ELSE l.last_touch_utm_medium END,
+        last_touch_utm_campaign  = CASE WHEN l.last_touch_at IS NULL OR t.l_at >= l.last_touch_at THEN t.l_utm_campaign ELSE l.last_touch_utm_campaign END,
+        last_touch_utm_term      = CASE WHEN l.last_touch_at IS NULL OR t.l_at >= l.last_touch_at THEN t.l_utm_term ELSE l.last_touch_utm_term END,
+        last_touch_utm_content   = CASE WHEN l.last_touch_at IS NULL OR t.l_at >= l.last_touch_at THEN t.l_utm_content ELSE l.last_touch_utm_content END,
+        last_touch_at            = CASE WHEN l.last_touch_at IS NULL OR t.l_at >= l.last_touch_at THEN t.l_at ELSE l.last_touch_at END,
         updated_at               = now()
-    FROM (
-        SELECT f.lead_id,
-               f.id AS f_id, f.source_type AS f_source, f.occurred_at AS f_at, f.utm_source AS f_utm_source,
-               f.utm_medium AS f_utm_medium, f.utm_campaign AS f_utm_campaign, f.utm_term AS f_utm_term,
-               f.utm_content AS f_utm_content,
-               la.id AS l_id, la.source_type AS l_source, la.occurred_at AS l_at, la.utm_source AS l_utm_source,
-               la.utm_medium AS l_utm_medium, la.utm_campaign AS l_utm_campaign, la.utm_term AS l_utm_term,
-               la.utm_content AS l_utm_content,
-               (cur.first_touch_at IS NULL OR f.occurred_at < cur.first_touch_at) AS first_moves,
-               (cur.last_touch_at IS NULL OR la.occurred_at >= cur.last_touch_at) AS last_moves
-        FROM firsts f
-        JOIN lasts la ON la.lead_id = f.lead_id
-        JOIN leads cur ON cur.id = f.lead_id
-    ) t
-    WHERE l.id = t.lead_id AND (t.first_moves OR t.last_moves);
+    FROM t
+    WHERE l.id = t.lead_id
+      AND (l.first_touch_at IS NULL OR t.f_at < l.first_touch_at OR l.last_touch_at IS NULL OR t.l_at >= l.last_touch_at);
     RETURN NULL;
 END;
 $$;
