@@ -32,12 +32,21 @@ final class EasyAppointmentsClient {
     private final VendorHttp http;
     private final ObjectMapper mapper;
 
-    EasyAppointmentsClient(EasyAppointmentsSettings settings, RetryPolicy retry, Clock clock, ObjectMapper mapper) {
+    private final String apiKey;
+
+    EasyAppointmentsClient(EasyAppointmentsSettings settings, String apiKey, RetryPolicy retry, Clock clock,
+                           ObjectMapper mapper) {
         this.base = settings.apiBase();
+        this.apiKey = apiKey;
         this.mapper = mapper;
-        this.http = new VendorHttp(VENDOR, Map.of("Authorization", "Bearer " + settings.apiKey()),
+        this.http = new VendorHttp(VENDOR, Map.of("Authorization", "Bearer " + apiKey),
                 settings.connectTimeout(), settings.requestTimeout(), settings.rateLimit(), retry, clock,
                 answer -> errorMessage(mapper, answer));
+    }
+
+    /** True when this client presents {@code key} (a rotated key gets a new client). */
+    boolean uses(String key) {
+        return apiKey.equals(key);
     }
 
     /** One page of appointments in id order, each with its customer; {@code from} limits to starts on or after it. */

@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
  * property in brackets):
  * <ul>
  *   <li>{@code EASYAPPOINTMENTS_URL} [easyappointments.url]: the instance ({@code https://book.example.com}) or
- *       its API base ({@code .../index.php/api/v1}); {@code EASYAPPOINTMENTS_API_KEY}
- *       [easyappointments.api.key]: the API token, sent as a Bearer token;</li>
+ *       its API base ({@code .../index.php/api/v1}); {@code EASYAPPOINTMENTS_API_KEY}, the API token sent as a
+ *       Bearer token, is a secret: read through {@code SecretValues} (Secrets Manager in AWS) at each run;</li>
  *   <li>{@code EASYAPPOINTMENTS_PAGE_SIZE} (default 1000): appointments per request. The API enforces no
  *       maximum and limits requests (100 per 120 s), so large pages: 100,000 appointments in ~100 requests;</li>
  *   <li>{@code EASYAPPOINTMENTS_WINDOW_DAYS} (default 30) and {@code EASYAPPOINTMENTS_FULL_PASS_EVERY}
@@ -40,7 +40,6 @@ public class EasyAppointmentsSettings {
     private static final Pattern RATE = Pattern.compile("(\\d+)\\s*/\\s*(\\S+)");
 
     private final String url;
-    private final String apiKey;
     private final int pageSize;
     private final int windowDays;
     private final Duration fullPassEvery;
@@ -51,7 +50,6 @@ public class EasyAppointmentsSettings {
     private final Duration requestTimeout;
 
     public EasyAppointmentsSettings(@Value("${easyappointments.url:}") String url,
-                                    @Value("${easyappointments.api.key:}") String apiKey,
                                     @Value("${easyappointments.page-size:1000}") int pageSize,
                                     @Value("${easyappointments.window-days:30}") int windowDays,
                                     @Value("${easyappointments.full-pass-every:7d}") Duration fullPassEvery,
@@ -64,7 +62,6 @@ public class EasyAppointmentsSettings {
             throw new IllegalArgumentException("EASYAPPOINTMENTS_PAGE_SIZE must be at least 1");
         }
         this.url = url.strip();
-        this.apiKey = apiKey.strip();
         this.pageSize = pageSize;
         this.windowDays = windowDays;
         this.fullPassEvery = fullPassEvery;
@@ -100,10 +97,6 @@ public class EasyAppointmentsSettings {
             base = base + "/index.php/api/v1";
         }
         return URI.create(base + "/");
-    }
-
-    public String apiKey() {
-        return apiKey;
     }
 
     public int pageSize() {

@@ -1,6 +1,7 @@
 package com.engarde.signupsync.sources.easyappointments;
 
 import com.engarde.signupsync.bus.TimeBudget;
+import com.engarde.signupsync.config.SecretValues;
 import com.engarde.signupsync.funnel.EventType;
 import com.engarde.signupsync.funnel.SourceType;
 import com.engarde.signupsync.sync.KnownRecord;
@@ -61,14 +62,17 @@ public class EasyAppointmentsSource implements SyncSource {
     private static final Logger LOG = LoggerFactory.getLogger(EasyAppointmentsSource.class);
 
     private final EasyAppointmentsSettings settings;
+    private final SecretValues secrets;
     private final RetryPolicy retry;
     private final Clock clock;
     private final ObjectMapper mapper;
     private final AppointmentMapper appointments;
-    private volatile EasyAppointmentsClient client;
+    private EasyAppointmentsClient client;
 
-    public EasyAppointmentsSource(EasyAppointmentsSettings settings, RetryPolicy retry, Clock clock, ObjectMapper mapper) {
+    public EasyAppointmentsSource(EasyAppointmentsSettings settings, SecretValues secrets, RetryPolicy retry, Clock clock,
+                                  ObjectMapper mapper) {
         this.settings = settings;
+        this.secrets = secrets;
         this.retry = retry;
         this.clock = clock;
         this.mapper = mapper;
@@ -100,20 +104,16 @@ public class EasyAppointmentsSource implements SyncSource {
         if (settings.apiBase() == null) {
             throw new VendorException(EasyAppointmentsClient.VENDOR, 0, "EASYAPPOINTMENTS_URL is not set", null);
         }
-        if (settings.apiKey().isEmpty()) {
-            throw new VendorException(EasyAppointmentsClient.VENDOR, 0, "EASYAPPOINTMENTS_API_KEY is not set", null);
-        }
-        // One client per container: its pacing to the rate limit spans consecutive runs.
-        EasyAppointmentsClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                if (client == null) {
-                    client = new EasyAppointmentsClient(settings, retry, clock, mapper);
-                }
-                c = client;
+        // Read at every run, so that a rotated key is used without a restart.
+        String apiKey = secrets.get("EASYAPPOINTMENTS_API_KEY").orElseThrow(() -> new VendorException(
+                EasyAppointmentsClient.VENDOR, 0, "EASYAPPOINTMENTS_API_KEY is not set", null));
+        // One client per container and key: its pacing to the rate limit spans consecutive runs.
+        synchronized (this) {
+            if (client == null || !client.uses(apiKey)) {
+                client = new EasyAppointmentsClient(settings, apiKey, retry, clock, mapper);
             }
+            return client;
         }
-        return c;
     }
 
     private final class Pass implements SyncPass {
