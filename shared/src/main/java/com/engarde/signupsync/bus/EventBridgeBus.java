@@ -19,12 +19,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The EventBridge bus named by {@code SIGNUP_SYNC_BUS_NAME}. PutEvents takes ten entries a call and may
+ * The EventBridge bus named by {@code SIGNUP_SYNC_EVENT_BUS_NAME}. PutEvents takes ten entries a call and may
  * accept some of them only; the rejected ones are put again with the one backoff policy, and publishing
  * fails if any is still rejected. {@code signup.sync.bus.endpoint} points the client at a stub in tests.
  */
 @Singleton
-@Requires(property = "signup.sync.bus.name")
+@Requires(property = "signup.sync.event.bus.name")
 @Requires(classes = EventBridgeClient.class)
 public class EventBridgeBus implements EventBus {
 
@@ -35,7 +35,7 @@ public class EventBridgeBus implements EventBus {
     private final EventBridgeClient client;
     private final RetryPolicy retry;
 
-    public EventBridgeBus(@Value("${signup.sync.bus.name}") String busName,
+    public EventBridgeBus(@Value("${signup.sync.event.bus.name}") String busName,
                           @Value("${signup.sync.bus.endpoint:}") String endpoint,
                           @Value("${signup.sync.bus.region:}") String region,
                           RetryPolicy retry) {

@@ -3,7 +3,7 @@ package com.engarde.signupsync.bus;
 import java.util.List;
 
 /**
- * Puts {@link SyncRequested} events on the bus: EventBridge when {@code SIGNUP_SYNC_BUS_NAME} is set
+ * Puts {@link SyncRequested} events on the bus: EventBridge when {@code SIGNUP_SYNC_EVENT_BUS_NAME} is set
  * ({@link EventBridgeBus}), otherwise the {@link InProcessBus} of the local run and the tests. Either way
  * the same events reach the same {@link SyncRequestedHandler}s.
  */

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * deadline here; {@code signup.sync.in-process.time-budget} (a duration) sets one, to try continuations.
  */
 @Singleton
-@Requires(missingProperty = "signup.sync.bus.name")
+@Requires(missingProperty = "signup.sync.event.bus.name")
 public class InProcessBus implements EventBus {
 
     private static final Logger LOG = LoggerFactory.getLogger(InProcessBus.class);

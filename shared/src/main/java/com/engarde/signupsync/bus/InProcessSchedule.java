@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * with an EventBridge bus, where the rule does it.
  */
 @Context
-@Requires(missingProperty = "signup.sync.bus.name")
+@Requires(missingProperty = "signup.sync.event.bus.name")
 @Requires(property = "signup.sync.in-process.schedule", value = "true")
 public class InProcessSchedule {
 

@@ -44,7 +44,7 @@ class SyncDispatchTest {
     }
 
     private static LambdaHarness withEventBridge(EventBridgeStub stub) {
-        return new LambdaHarness(Map.of("signup.sync.bus.name", "signup-sync", "signup.sync.bus.endpoint", stub.endpoint(),
+        return new LambdaHarness(Map.of("signup.sync.event.bus.name", "signup-sync", "signup.sync.bus.endpoint", stub.endpoint(),
                 "signup.sync.bus.region", "eu-west-1", "signup.sync.http.base-delay", "10ms"));
     }
 
