@@ -122,12 +122,15 @@ CREATE INDEX funnel_events_type_time_idx ON funnel_events (event_type, occurred_
 -- The new rows are always few against a large leads table, and a transition table has no statistics: the
 -- join must be a nested loop over leads' primary key whatever the planner guesses, hence the SET clauses.
 -- Each lead's first and last new event come from one pass over the new rows (window ranks, then one group
--- per lead), not from joining two per-lead lists: with hash and merge joins off that join is a nested loop,
--- quadratic in the leads of the statement (a COPY of 188,000 events took many minutes).
+-- per lead, computed once), not from joining two per-lead lists: with hash and merge joins off that join is a
+-- nested loop, quadratic in the leads of the statement (a COPY of 188,000 events took many minutes). Seq scans
+-- are off too: when leads' statistics still say it is empty (analyzed before a first big sync), the planner
+-- would otherwise scan all of leads once per new lead instead of looking each one up by primary key.
 CREATE FUNCTION funnel_events_update_touches() RETURNS trigger
 LANGUAGE plpgsql
 SET enable_hashjoin = off
 SET enable_mergejoin = off
+SET enable_seqscan = off
 AS $$
 BEGIN
     WITH ranked AS (
@@ -135,7 +138,7 @@ BEGIN
                   row_number() OVER (PARTITION BY lead_id ORDER BY occurred_at DESC, id DESC) AS lr
         FROM new_events WHERE event_type <> 'converted'
     ),
-    t AS (
+    t AS MATERIALIZED (
         SELECT lead_id,
                max(id) FILTER (WHERE fr = 1) AS f_id,
                max(source_type) FILTER (WHERE fr = 1) AS f_source,
