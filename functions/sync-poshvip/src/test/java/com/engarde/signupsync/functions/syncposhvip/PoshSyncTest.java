@@ -35,6 +35,30 @@ class PoshSyncTest {
     static final LambdaFunction lambda = new LambdaFunction(Map.of("poshvip.webhook.secret", SECRET));
 
     @Test
+    void aSyncRequestedEventFromTheBusReplaysFailedDeliveries() throws IOException {
+        TestDatabase.get().execute("ALTER TABLE funnel_events ADD CONSTRAINT refuse_poshvip"
+                + " CHECK (source_type <> 'poshvip') NOT VALID");
+        PoshWebhookReceiver.Receipt receipt;
+        try {
+            receipt = receive("new_order.json");
+        } finally {
+            TestDatabase.get().execute("ALTER TABLE funnel_events DROP CONSTRAINT refuse_poshvip");
+        }
+        assertThat(receipt.status()).isEqualTo("failed");
+
+        byte[] event = Files.readAllBytes(LambdaHarness.eventsDir().resolve("eventbridge/sync-requested-poshvip.json"));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        new com.engarde.signupsync.bus.LambdaHandler(lambda.harness().context())
+                .handleRequest(new java.io.ByteArrayInputStream(event), out, null);
+
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("SyncRequested");
+        assertThat(status(receipt.deliveryId())).isEqualTo("processed");
+        assertThat(Rows.number("SELECT count(*) FROM funnel_events WHERE event_type = 'ticket_purchased'")).isEqualTo(1);
+        assertThat(Rows.row("SELECT trigger, status FROM funnel_sync_logs WHERE source_type = 'poshvip'"))
+                .containsEntry("trigger", "manual").containsEntry("status", "succeeded");
+    }
+
+    @Test
     void aFailedDeliveryIsReplayedOnceItsCauseIsFixed() {
         // The cause: the database refuses Posh.VIP events, as a faulty migration might.
         TestDatabase.get().execute("ALTER TABLE funnel_events ADD CONSTRAINT refuse_poshvip"
