@@ -78,7 +78,7 @@ class PoshSyncTest {
         assertThat(sync.status()).as(sync.body()).isEqualTo(200);
         JsonNode run = sync.json().path("run");
         assertThat(sync.json().path("started").asBoolean()).isTrue();
-        assertThat(run.path("status").asText()).isEqualToIgnoringCase("succeeded");
+        assertThat(run.path("status").asText()).isEqualTo("succeeded");
         assertThat(run.path("counts").path("fetched").asInt()).isEqualTo(1);
         assertThat(run.path("counts").path("created").asInt()).isEqualTo(1);
         assertThat(status(receipt.deliveryId())).isEqualTo("processed");
@@ -101,7 +101,7 @@ class PoshSyncTest {
 
         JsonNode run = lambda.handle(request("POST", "/sync/poshvip")).json().path("run");
 
-        assertThat(run.path("status").asText()).isEqualToIgnoringCase("partial");
+        assertThat(run.path("status").asText()).isEqualTo("partial");
         assertThat(run.path("counts").path("failed").asInt()).isEqualTo(1);
         assertThat(run.path("error_message").asText()).contains("1 deliveries still fail");
         assertThat(status(receipt.deliveryId())).isEqualTo("failed");
