@@ -36,15 +36,7 @@ class PoshSyncTest {
 
     @Test
     void aSyncRequestedEventFromTheBusReplaysFailedDeliveries() throws IOException {
-        TestDatabase.get().execute("ALTER TABLE funnel_events ADD CONSTRAINT refuse_poshvip"
-                + " CHECK (source_type <> 'poshvip') NOT VALID");
-        PoshWebhookReceiver.Receipt receipt;
-        try {
-            receipt = receive("new_order.json");
-        } finally {
-            TestDatabase.get().execute("ALTER TABLE funnel_events DROP CONSTRAINT refuse_poshvip");
-        }
-        assertThat(receipt.status()).isEqualTo("failed");
+        PoshWebhookReceiver.Receipt receipt = failedNewOrder();
 
         byte[] event = Files.readAllBytes(LambdaHarness.eventsDir().resolve("eventbridge/sync-requested-poshvip.json"));
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
@@ -60,16 +52,7 @@ class PoshSyncTest {
 
     @Test
     void aFailedDeliveryIsReplayedOnceItsCauseIsFixed() {
-        // The cause: the database refuses Posh.VIP events, as a faulty migration might.
-        TestDatabase.get().execute("ALTER TABLE funnel_events ADD CONSTRAINT refuse_poshvip"
-                + " CHECK (source_type <> 'poshvip') NOT VALID");
-        PoshWebhookReceiver.Receipt receipt;
-        try {
-            receipt = receive("new_order.json");
-        } finally {
-            TestDatabase.get().execute("ALTER TABLE funnel_events DROP CONSTRAINT refuse_poshvip");
-        }
-        assertThat(receipt.status()).isEqualTo("failed");
+        PoshWebhookReceiver.Receipt receipt = failedNewOrder();
         assertThat(receipt.reason()).contains("23514");
         assertThat(Rows.number("SELECT count(*) FROM funnel_events")).isZero();
 
@@ -229,6 +212,20 @@ class PoshSyncTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A new_order that fails: while it is received the database refuses Posh.VIP events, as a faulty migration might. */
+    private static PoshWebhookReceiver.Receipt failedNewOrder() {
+        TestDatabase.get().execute("ALTER TABLE funnel_events ADD CONSTRAINT refuse_poshvip"
+                + " CHECK (source_type <> 'poshvip') NOT VALID");
+        PoshWebhookReceiver.Receipt receipt;
+        try {
+            receipt = receive("new_order.json");
+        } finally {
+            TestDatabase.get().execute("ALTER TABLE funnel_events DROP CONSTRAINT refuse_poshvip");
+        }
+        assertThat(receipt.status()).isEqualTo("failed");
+        return receipt;
     }
 
     private static String status(long deliveryId) {
