@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Runs a benchmark (not a test): builds what it needs, then prints figures and ratios against a baseline
-# measured in the same run. Usage: bench/run.sh [ingest|all|<MainClassSimpleName>]
+# measured in the same run. Usage: bench/run.sh [ingest|all|<MainClassSimpleName> [args]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -DskipTests package -pl bench,functions/funnel-events -am
-run() { java -Xmx1g -cp bench/target/signup-sync-bench.jar "com.engarde.signupsync.bench.$1"; }
+run() { local main=$1; shift; java -Xmx1g -cp bench/target/signup-sync-bench.jar "com.engarde.signupsync.bench.$main" "$@"; }
 case "${1:-ingest}" in
   ingest) run IngestBench ;;
   all) for b in $(cd bench/src/main/java/com/engarde/signupsync/bench && ls *Bench.java | sed 's/\.java//'); do echo "== $b"; run "$b"; done ;;
-  *) run "$1" ;;
+  *) run "$@" ;;
 esac

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.inject.Singleton;
 
@@ -17,9 +18,16 @@ import java.nio.charset.StandardCharsets;
 public class JsonBodies {
 
     private final ObjectMapper mapper;
+    private final ObjectReader strict;
 
     public JsonBodies(ObjectMapper mapper) {
         this.mapper = mapper;
+        this.strict = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    /** The one way bodies are read: a value followed by anything but whitespace is malformed, not truncated. */
+    public ObjectReader strictReader() {
+        return strict;
     }
 
     public ObjectMapper mapper() {
@@ -43,7 +51,7 @@ public class JsonBodies {
             throw ApiException.invalid(null, "request body is empty; send a JSON object");
         }
         try {
-            JsonNode node = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(body);
+            JsonNode node = strict.readTree(body);
             if (node == null || node.isMissingNode()) {
                 throw ApiException.invalid(null, "request body is empty; send a JSON object");
             }

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.sources.poshvip;
 
+import com.engarde.signupsync.api.JsonBodies;
 import com.engarde.signupsync.funnel.FunnelEventWriter;
 import com.engarde.signupsync.funnel.SourceType;
 import com.engarde.signupsync.funnel.WrittenEvent;
@@ -9,9 +10,7 @@ import com.engarde.signupsync.webhooks.DeliveryStatus;
 import com.engarde.signupsync.webhooks.WebhookDeliveries;
 import com.engarde.signupsync.webhooks.WebhookDelivery;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -46,12 +45,12 @@ public class PoshDeliveryProcessor {
     private final Clock clock;
 
     public PoshDeliveryProcessor(Database database, WebhookDeliveries deliveries, PoshDeliveryMapper mapper,
-                                 FunnelEventWriter writer, ObjectMapper objectMapper, Clock clock) {
+                                 FunnelEventWriter writer, JsonBodies bodies, Clock clock) {
         this.database = database;
         this.deliveries = deliveries;
         this.mapper = mapper;
         this.writer = writer;
-        this.json = objectMapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.json = bodies.strictReader();
         this.clock = clock;
     }
 

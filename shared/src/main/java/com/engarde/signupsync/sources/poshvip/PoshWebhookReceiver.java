@@ -1,5 +1,6 @@
 package com.engarde.signupsync.sources.poshvip;
 
+import com.engarde.signupsync.api.JsonBodies;
 import com.engarde.signupsync.api.ApiException;
 import com.engarde.signupsync.config.SecretValues;
 import com.engarde.signupsync.webhooks.AuthScheme;
@@ -13,9 +14,7 @@ import com.engarde.signupsync.webhooks.WebhookRejections;
 import com.engarde.signupsync.webhooks.WebhookRequest;
 import com.engarde.signupsync.webhooks.WebhookSecret;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -62,12 +61,12 @@ public class PoshWebhookReceiver {
     private final Clock clock;
 
     public PoshWebhookReceiver(SecretValues secrets, WebhookDeliveries deliveries, WebhookRejections rejections,
-                               PoshDeliveryProcessor processor, ObjectMapper mapper, Clock clock) {
+                               PoshDeliveryProcessor processor, JsonBodies bodies, Clock clock) {
         this.secrets = secrets;
         this.deliveries = deliveries;
         this.rejections = rejections;
         this.processor = processor;
-        this.json = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.json = bodies.strictReader();
         this.clock = clock;
     }
 
