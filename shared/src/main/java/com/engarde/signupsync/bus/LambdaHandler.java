@@ -1,5 +1,6 @@
 package com.engarde.signupsync.bus;
 
+import com.engarde.signupsync.http.TimeBudget;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;

@@ -1,5 +1,7 @@
 package com.engarde.signupsync.bus;
 
+import com.engarde.signupsync.http.TimeBudget;
+
 /**
  * Carries out the {@link SyncRequested} events of one source. A sync function declares one as a bean; the
  * {@link LambdaHandler} hands it the events EventBridge delivers, and the {@link InProcessBus} (local run,

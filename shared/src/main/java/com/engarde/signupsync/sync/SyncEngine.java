@@ -1,8 +1,11 @@
 package com.engarde.signupsync.sync;
 
+import com.engarde.signupsync.http.TimeBudgetExhausted;
+import com.engarde.signupsync.http.VendorException;
+import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.bus.EventBus;
 import com.engarde.signupsync.bus.SyncRequested;
-import com.engarde.signupsync.bus.TimeBudget;
+import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.funnel.FunnelEventWriter;
 import com.engarde.signupsync.funnel.NewFunnelEvent;
 import com.engarde.signupsync.funnel.SourceType;

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.sync;
 
+import com.engarde.signupsync.bus.SyncTrigger;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Instant;

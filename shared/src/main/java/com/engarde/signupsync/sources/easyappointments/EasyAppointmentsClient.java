@@ -1,9 +1,9 @@
 package com.engarde.signupsync.sources.easyappointments;
 
-import com.engarde.signupsync.bus.TimeBudget;
-import com.engarde.signupsync.sync.RetryPolicy;
-import com.engarde.signupsync.sync.VendorException;
-import com.engarde.signupsync.sync.VendorHttp;
+import com.engarde.signupsync.http.TimeBudget;
+import com.engarde.signupsync.http.RetryPolicy;
+import com.engarde.signupsync.http.VendorException;
+import com.engarde.signupsync.http.VendorHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 

@@ -1,6 +1,6 @@
 package com.engarde.signupsync.sources.easyappointments;
 
-import com.engarde.signupsync.sync.VendorHttp;
+import com.engarde.signupsync.http.VendorHttp;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.convert.ConversionService;
 import jakarta.inject.Singleton;

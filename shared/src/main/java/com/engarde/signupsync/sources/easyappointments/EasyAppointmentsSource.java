@@ -1,17 +1,17 @@
 package com.engarde.signupsync.sources.easyappointments;
 
-import com.engarde.signupsync.bus.TimeBudget;
+import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.config.SecretValues;
 import com.engarde.signupsync.funnel.EventType;
 import com.engarde.signupsync.funnel.SourceType;
 import com.engarde.signupsync.sync.KnownRecord;
 import com.engarde.signupsync.sync.MissingRecords;
-import com.engarde.signupsync.sync.RetryPolicy;
+import com.engarde.signupsync.http.RetryPolicy;
 import com.engarde.signupsync.sync.SyncPage;
 import com.engarde.signupsync.sync.SyncPass;
 import com.engarde.signupsync.sync.SyncRecord;
 import com.engarde.signupsync.sync.SyncSource;
-import com.engarde.signupsync.sync.VendorException;
+import com.engarde.signupsync.http.VendorException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

@@ -5,7 +5,7 @@ import com.engarde.signupsync.bus.LambdaHandler;
 import com.engarde.signupsync.sync.SyncRun;
 import com.engarde.signupsync.sync.SyncRunLog;
 import com.engarde.signupsync.sync.SyncStatus;
-import com.engarde.signupsync.sync.SyncTrigger;
+import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.testing.EventBridgeStub;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.Rows;

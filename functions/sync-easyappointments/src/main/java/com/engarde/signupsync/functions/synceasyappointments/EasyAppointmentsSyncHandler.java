@@ -2,7 +2,7 @@ package com.engarde.signupsync.functions.synceasyappointments;
 
 import com.engarde.signupsync.bus.SyncRequested;
 import com.engarde.signupsync.bus.SyncRequestedHandler;
-import com.engarde.signupsync.bus.TimeBudget;
+import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.sources.easyappointments.EasyAppointmentsSource;
 import com.engarde.signupsync.sync.SyncEngine;
 import jakarta.inject.Singleton;

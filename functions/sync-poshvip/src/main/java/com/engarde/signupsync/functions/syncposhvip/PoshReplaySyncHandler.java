@@ -2,7 +2,7 @@ package com.engarde.signupsync.functions.syncposhvip;
 
 import com.engarde.signupsync.bus.SyncRequested;
 import com.engarde.signupsync.bus.SyncRequestedHandler;
-import com.engarde.signupsync.bus.TimeBudget;
+import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.funnel.SourceType;
 import com.engarde.signupsync.sources.poshvip.PoshDeliveryReplay;
 import jakarta.inject.Singleton;

@@ -1,6 +1,6 @@
-package com.engarde.signupsync.sync;
+package com.engarde.signupsync.http;
 
-import com.engarde.signupsync.bus.TimeBudget;
+import com.engarde.signupsync.http.TimeBudget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
