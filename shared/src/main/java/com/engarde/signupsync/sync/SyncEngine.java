@@ -10,12 +10,16 @@ import com.engarde.signupsync.funnel.FunnelEventWriter;
 import com.engarde.signupsync.funnel.NewFunnelEvent;
 import com.engarde.signupsync.funnel.SourceType;
 import com.engarde.signupsync.persistence.Database;
+import com.engarde.signupsync.persistence.DatabaseException;
 import io.micronaut.context.BeanProvider;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -227,12 +231,9 @@ public class SyncEngine {
                 }
             }
 
-            int created = 0;
-            int updated = 0;
             int unchanged = 0;
             List<FailedRecord> failures = new ArrayList<>();
-            List<NewFunnelEvent> toWrite = new ArrayList<>();
-            List<SyncedRecords.Row> rows = new ArrayList<>();
+            List<Changed> changed = new ArrayList<>();
             for (SyncRecord record : listed.values()) {
                 if (record.isFailed()) {
                     failures.add(new FailedRecord(record.externalId(), record.failure()));
@@ -247,13 +248,7 @@ public class SyncEngine {
                     unchanged++;
                     continue;
                 }
-                if (before == null) {
-                    created++;
-                } else {
-                    updated++;
-                }
-                toWrite.addAll(record.events());
-                rows.add(new SyncedRecords.Row(record.externalId(), record.sortKey(), record.windowAt(), fingerprint));
+                changed.add(new Changed(record, fingerprint, before == null));
             }
             Instant now = clock.instant();
             List<FunnelEventWriter.FollowUp> followUps = new ArrayList<>();
@@ -264,24 +259,104 @@ public class SyncEngine {
                     followUps.add(new FunnelEventWriter.FollowUp(g.externalId(), g.event(), now, g.eventData()));
                 }
             }
-            updated += gone.size();
-            SyncCounts counts = new SyncCounts(listed.size(), created, updated, unchanged, failures.size());
-            String sourceId = source.sourceType();
-            database.transaction(connection -> {
-                events.upsert(connection, toWrite);
-                records.upsert(connection, sourceId, rows, now);
+            PageWrite attempt = new PageWrite(page, listed.size(), unchanged, changed, failures, followUps, gone, now);
+            SyncCounts counts;
+            try {
+                counts = database.transaction(connection -> attempt.write(connection, false));
+            } catch (DatabaseException e) {
+                if (!e.refusedData()) {
+                    throw e;
+                }
+                // One record the database refuses must not fail the page, nor every later run at this cursor:
+                // the page is written again record by record and each refused one is counted failed.
+                LOG.warn("run {}: the database refused page {} ({}); writing it record by record", run.id(),
+                        page.number(), e.getMessage());
+                counts = database.transaction(connection -> attempt.write(connection, true));
+            }
+            total = total.plus(counts);
+            pagesWritten++;
+            if (counts.failed() > 0) {
+                FailedRecord first = attempt.failures.get(0);
+                LOG.warn("run {}: {} record(s) of page {} failed, first {}: {}", run.id(), counts.failed(),
+                        page.number(), first.externalId(), first.reason());
+            }
+        }
+
+        /** A page's writes: all at once, or one savepoint per changed record so that a refused one fails alone. */
+        private final class PageWrite {
+            private final SyncPage page;
+            private final int fetched;
+            private final int unchanged;
+            private final List<Changed> changed;
+            private final List<FailedRecord> mappingFailures;
+            private final List<FunnelEventWriter.FollowUp> followUps;
+            private final List<String> gone;
+            private final Instant now;
+            private List<FailedRecord> failures;
+
+            PageWrite(SyncPage page, int fetched, int unchanged, List<Changed> changed, List<FailedRecord> failures,
+                      List<FunnelEventWriter.FollowUp> followUps, List<String> gone, Instant now) {
+                this.page = page;
+                this.fetched = fetched;
+                this.unchanged = unchanged;
+                this.changed = changed;
+                this.mappingFailures = List.copyOf(failures);
+                this.failures = this.mappingFailures;
+                this.followUps = followUps;
+                this.gone = gone;
+                this.now = now;
+            }
+
+            SyncCounts write(Connection connection, boolean oneByOne) throws SQLException {
+                String sourceId = source.sourceType();
+                failures = new ArrayList<>(mappingFailures);
+                int created = 0;
+                int updated = 0;
+                if (oneByOne) {
+                    for (Changed c : changed) {
+                        Savepoint before = connection.setSavepoint();
+                        try {
+                            events.upsert(connection, c.record().events());
+                            records.upsert(connection, sourceId, List.of(c.row()), now);
+                            connection.releaseSavepoint(before);
+                        } catch (SQLException e) {
+                            DatabaseException refused = new DatabaseException(e);
+                            if (!refused.refusedData()) {
+                                throw e;
+                            }
+                            connection.rollback(before);
+                            failures.add(new FailedRecord(c.record().externalId(),
+                                    "refused by the database: " + refused.getMessage()));
+                            continue;
+                        }
+                        if (c.isNew()) {
+                            created++;
+                        } else {
+                            updated++;
+                        }
+                    }
+                } else {
+                    List<NewFunnelEvent> toWrite = new ArrayList<>();
+                    List<SyncedRecords.Row> rows = new ArrayList<>(changed.size());
+                    for (Changed c : changed) {
+                        toWrite.addAll(c.record().events());
+                        rows.add(c.row());
+                        if (c.isNew()) {
+                            created++;
+                        } else {
+                            updated++;
+                        }
+                    }
+                    events.upsert(connection, toWrite);
+                    records.upsert(connection, sourceId, rows, now);
+                }
                 events.writeFollowUps(connection, sourceType, followUps);
                 records.markDeleted(connection, sourceId, gone, now);
+                SyncCounts counts = new SyncCounts(fetched, created, updated + gone.size(), unchanged, failures.size());
                 if (!runs.progress(connection, run.id(), owner, counts, page.cursorAfter(), failures)) {
                     throw new LostClaim(run.id());
                 }
-                return null;
-            });
-            total = total.plus(counts);
-            pagesWritten++;
-            if (!failures.isEmpty()) {
-                LOG.warn("run {}: {} record(s) of page {} could not be mapped, first {}: {}", run.id(), failures.size(),
-                        page.number(), failures.get(0).externalId(), failures.get(0).reason());
+                return counts;
             }
         }
 
@@ -310,9 +385,10 @@ public class SyncEngine {
 
 
         private Optional<SyncRun> finish() {
-            SyncStatus status = total.failed() > 0 ? SyncStatus.PARTIAL : SyncStatus.SUCCEEDED;
-            String message = total.failed() > 0 ? total.failed() + " record(s) could not be mapped; see failed_records" : null;
-            return runs.finish(run.id(), owner, status, message);
+            // The run covered its source: records skipped as unmappable or refused do not make it partial (they
+            // are counted and listed), so the freshness alarm follows coverage, not data quality.
+            String message = total.failed() > 0 ? total.failed() + " record(s) skipped; see failed_records" : null;
+            return runs.finish(run.id(), owner, SyncStatus.SUCCEEDED, message);
         }
 
         private Optional<SyncRun> fail(String message) {
@@ -338,6 +414,13 @@ public class SyncEngine {
                         + "); the next run resumes from this checkpoint");
             }
             return runs.find(run.id());
+        }
+    }
+
+    /** A record whose events differ from what was last written for it (or that was never written). */
+    private record Changed(SyncRecord record, byte[] fingerprint, boolean isNew) {
+        SyncedRecords.Row row() {
+            return new SyncedRecords.Row(record.externalId(), record.sortKey(), record.windowAt(), fingerprint);
         }
     }
 
