@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.regex.Pattern;
@@ -38,14 +40,30 @@ public class FunctionManifests {
     }
 
     private final List<Route> routes;
+    private final Set<String> busSources;
 
     public FunctionManifests(ObjectMapper mapper) {
-        this.routes = load(mapper, Thread.currentThread().getContextClassLoader() != null
+        List<JsonNode> manifests = read(mapper, Thread.currentThread().getContextClassLoader() != null
                 ? Thread.currentThread().getContextClassLoader() : FunctionManifests.class.getClassLoader());
+        this.routes = routes(manifests);
+        Set<String> sources = new TreeSet<>();
+        for (JsonNode manifest : manifests) {
+            for (JsonNode trigger : manifest.path("triggers")) {
+                if ("bus".equals(trigger.path("type").asText()) && trigger.hasNonNull("source")) {
+                    sources.add(trigger.get("source").asText());
+                }
+            }
+        }
+        this.busSources = Set.copyOf(sources);
     }
 
     public List<Route> routes() {
         return routes;
+    }
+
+    /** The sources whose SyncRequested events a function on this classpath takes (its bus triggers). */
+    public Set<String> busSources() {
+        return busSources;
     }
 
     /**
@@ -62,17 +80,29 @@ public class FunctionManifests {
     }
 
     static List<Route> load(ObjectMapper mapper, ClassLoader loader) {
-        List<Route> routes = new ArrayList<>();
+        return routes(read(mapper, loader));
+    }
+
+    private static List<JsonNode> read(ObjectMapper mapper, ClassLoader loader) {
+        List<JsonNode> manifests = new ArrayList<>();
         try {
             for (URL folder : Collections.list(loader.getResources(FOLDER))) {
                 for (String manifest : manifestsIn(folder)) {
                     try (InputStream in = loader.getResource(manifest).openStream()) {
-                        routes.addAll(parse(mapper.readTree(in)));
+                        manifests.add(mapper.readTree(in));
                     }
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("function manifests could not be read", e);
+        }
+        return manifests;
+    }
+
+    private static List<Route> routes(List<JsonNode> manifests) {
+        List<Route> routes = new ArrayList<>();
+        for (JsonNode manifest : manifests) {
+            routes.addAll(parse(manifest));
         }
         // Literal paths before templated ones, so /sync/poshvip/deliveries is not taken for /sync/{source}.
         routes.sort((a, b) -> Long.compare(a.path().chars().filter(c -> c == '{').count(),

@@ -69,7 +69,7 @@ public class InProcessBus implements EventBus {
 
     private void deliver(SyncRequested event) {
         List<SyncRequestedHandler> handlers = beans.getBeansOfType(SyncRequestedHandler.class).stream()
-                .filter(h -> h.sourceType().equals(event.sourceType())).toList();
+                .filter(h -> h.deployed() && h.sourceType().equals(event.sourceType())).toList();
         if (handlers.isEmpty()) {
             // In AWS an event no rule matches is dropped and its run goes stale; here we can say so at once.
             LOG.warn("no sync function for '{}' runs in this process; {} is not carried out", event.sourceType(), event);
@@ -79,7 +79,7 @@ public class InProcessBus implements EventBus {
         TimeBudget invocation = budget == null ? TimeBudget.unlimited() : new TimeBudget(clock.instant().plus(budget));
         for (SyncRequestedHandler handler : handlers) {
             try {
-                handler.handle(event, invocation);
+                handler.handle(event, Invocation.inProcess(invocation));
             } catch (RuntimeException e) {
                 LOG.error("{} failed", event, e);
             }

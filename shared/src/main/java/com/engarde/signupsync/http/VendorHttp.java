@@ -101,6 +101,7 @@ public final class VendorHttp {
                 throw new TimeBudgetExhausted("no time left for " + where + " within this invocation");
             }
             pace(budget);
+            budget.requests().incrementAndGet();
             Duration wait;
             try {
                 HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());

@@ -28,6 +28,10 @@ final class EasyAppointmentsClient {
     /** What an appointment listing returns: the API's own fields, and the customer's row attached by with=customer. */
     static final String APPOINTMENT_FIELDS = "id,book,start,end,status,customerId,providerId,serviceId";
 
+    /** The customer fields the mapping reads; notes, addresses and the like stay at the source. */
+    static final String CUSTOMER_FIELDS = "id,firstName,lastName,email,phone";
+    static final int CUSTOMER_PAGE = 100;
+
     private final URI base;
     private final VendorHttp http;
     private final ObjectMapper mapper;
@@ -62,6 +66,21 @@ final class EasyAppointmentsClient {
                 .map(body -> object(body, "appointment " + id));
     }
 
+    /**
+     * Every customer, listed page by page in id order: for servers that do not attach customers to
+     * appointments, this costs one request per {@value #CUSTOMER_PAGE} customers instead of one per customer,
+     * which keeps a sync inside the 100-requests-per-120-s limit.
+     */
+    Map<Long, JsonNode> customers(TimeBudget budget) {
+        Map<Long, JsonNode> all = new HashMap<>();
+        each("customers", CUSTOMER_FIELDS, CUSTOMER_PAGE, budget, c -> {
+            if (c.path("id").canConvertToLong()) {
+                all.put(c.get("id").asLong(), c);
+            }
+        });
+        return all;
+    }
+
     /** One customer, for servers that do not attach it to appointments. */
     Optional<JsonNode> customer(long id, TimeBudget budget) {
         return http.find(base.resolve("customers/" + id), budget).map(body -> object(body, "customer " + id));
@@ -89,7 +108,11 @@ final class EasyAppointmentsClient {
     }
 
     private void each(String resource, String fields, TimeBudget budget, java.util.function.Consumer<JsonNode> each) {
-        int length = 500;
+        each(resource, fields, 500, budget, each);
+    }
+
+    private void each(String resource, String fields, int length, TimeBudget budget,
+                      java.util.function.Consumer<JsonNode> each) {
         for (int page = 1; ; page++) {
             JsonNode items = array(http.get(base.resolve(resource + "?page=" + page + "&length=" + length
                     + "&sort=id&fields=" + fields), budget), resource);

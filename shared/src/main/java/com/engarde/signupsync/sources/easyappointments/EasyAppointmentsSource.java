@@ -120,8 +120,12 @@ public class EasyAppointmentsSource implements SyncSource {
         private final EasyAppointmentsClient api;
         private EasyAppointmentsCursor cursor;
         private volatile AppointmentMapper.Catalog catalog;
-        /** Customers fetched one by one, for servers that ignore with=customer. */
+        /**
+         * For servers that ignore with=customer: every customer, listed by page the first time an appointment
+         * comes without one; a customer created since is fetched on its own.
+         */
         private final Map<Long, JsonNode> customers = new ConcurrentHashMap<>();
+        private volatile boolean customersListed;
 
         Pass(EasyAppointmentsClient api, EasyAppointmentsCursor cursor) {
             this.api = api;
@@ -165,9 +169,24 @@ public class EasyAppointmentsSource implements SyncSource {
             JsonNode customer = appointment.get("customer");
             if (customer == null && appointment.path("customerId").canConvertToLong()) {
                 long customerId = appointment.get("customerId").asLong();
+                listCustomers(budget);
                 customer = customers.computeIfAbsent(customerId, id -> api.customer(id, budget).orElse(null));
             }
             return appointments.map(appointment, customer, catalog, now);
+        }
+
+        private void listCustomers(TimeBudget budget) {
+            if (customersListed) {
+                return;
+            }
+            synchronized (customers) {
+                if (!customersListed) {
+                    customers.putAll(api.customers(budget));
+                    customersListed = true;
+                    LOG.info("EasyAppointments does not attach customers to appointments; {} customers listed",
+                            customers.size());
+                }
+            }
         }
 
         /** Stored appointments starting before this lie outside a window pass's listing; with margin for timezones. */
