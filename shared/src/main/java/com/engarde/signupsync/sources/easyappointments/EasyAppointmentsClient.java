@@ -3,6 +3,7 @@ package com.engarde.signupsync.sources.easyappointments;
 import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.http.RetryPolicy;
 import com.engarde.signupsync.http.VendorException;
+import com.engarde.signupsync.http.VendorAuth;
 import com.engarde.signupsync.http.VendorHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,19 +39,19 @@ final class EasyAppointmentsClient {
 
     private final String apiKey;
 
-    EasyAppointmentsClient(EasyAppointmentsSettings settings, String apiKey, RetryPolicy retry, Clock clock,
+    EasyAppointmentsClient(EasyAppointmentsSettings settings, URI base, String apiKey, RetryPolicy retry, Clock clock,
                            ObjectMapper mapper) {
-        this.base = settings.apiBase();
+        this.base = VendorHttp.requireSafeBase(base);
         this.apiKey = apiKey;
         this.mapper = mapper;
-        this.http = new VendorHttp(VENDOR, Map.of("Authorization", "Bearer " + apiKey),
-                settings.connectTimeout(), settings.requestTimeout(), settings.rateLimit(), retry, clock,
-                answer -> errorMessage(mapper, answer));
+        this.http = new VendorHttp(VENDOR, VendorAuth.bearer(apiKey),
+                new VendorHttp.Settings(settings.connectTimeout(), settings.requestTimeout(), settings.rateLimit()),
+                retry, clock, answer -> VendorHttp.jsonMessage(mapper, answer, "message"));
     }
 
-    /** True when this client presents {@code key} (a rotated key gets a new client). */
-    boolean uses(String key) {
-        return apiKey.equals(key);
+    /** True when this client calls {@code base} with {@code key} (a rotated key or a moved instance gets a new client). */
+    boolean uses(URI base, String key) {
+        return this.base.equals(base) && apiKey.equals(key);
     }
 
     /** One page of appointments in id order, each with its customer; {@code from} limits to starts on or after it. */
@@ -145,18 +146,5 @@ final class EasyAppointmentsClient {
         } catch (IOException e) {
             throw new VendorException(VENDOR, 200, VENDOR + " answered " + what + " with a body that is not JSON", e);
         }
-    }
-
-    /** {@code {"success":false,"message":"..."}}, or the plain-text body of a 401. */
-    private static String errorMessage(ObjectMapper mapper, VendorHttp.Answer answer) {
-        try {
-            JsonNode node = mapper.readTree(answer.body());
-            if (node != null && node.hasNonNull("message")) {
-                return node.get("message").asText();
-            }
-        } catch (IOException notJson) {
-            // plain text
-        }
-        return VendorHttp.text(answer);
     }
 }

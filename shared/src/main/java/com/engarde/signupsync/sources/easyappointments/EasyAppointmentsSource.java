@@ -1,7 +1,10 @@
 package com.engarde.signupsync.sources.easyappointments;
 
 import com.engarde.signupsync.http.TimeBudget;
-import com.engarde.signupsync.config.SecretValues;
+import com.engarde.signupsync.credentials.Credentials;
+import com.engarde.signupsync.credentials.MissingCredential;
+import com.engarde.signupsync.credentials.SourceCredentials;
+import com.engarde.signupsync.http.VendorHttp;
 import com.engarde.signupsync.funnel.EventType;
 import com.engarde.signupsync.funnel.SourceType;
 import com.engarde.signupsync.sync.KnownRecord;
@@ -20,6 +23,7 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -62,17 +66,17 @@ public class EasyAppointmentsSource implements SyncSource {
     private static final Logger LOG = LoggerFactory.getLogger(EasyAppointmentsSource.class);
 
     private final EasyAppointmentsSettings settings;
-    private final SecretValues secrets;
+    private final SourceCredentials credentials;
     private final RetryPolicy retry;
     private final Clock clock;
     private final ObjectMapper mapper;
     private final AppointmentMapper appointments;
     private EasyAppointmentsClient client;
 
-    public EasyAppointmentsSource(EasyAppointmentsSettings settings, SecretValues secrets, RetryPolicy retry, Clock clock,
-                                  ObjectMapper mapper) {
+    public EasyAppointmentsSource(EasyAppointmentsSettings settings, SourceCredentials credentials, RetryPolicy retry,
+                                  Clock clock, ObjectMapper mapper) {
         this.settings = settings;
-        this.secrets = secrets;
+        this.credentials = credentials;
         this.retry = retry;
         this.clock = clock;
         this.mapper = mapper;
@@ -101,16 +105,22 @@ public class EasyAppointmentsSource implements SyncSource {
     }
 
     private EasyAppointmentsClient client() {
-        if (settings.apiBase() == null) {
-            throw new VendorException(EasyAppointmentsClient.VENDOR, 0, "EASYAPPOINTMENTS_URL is not set", null);
+        // Read at every run, so that a rotated key (or one an admin stored) is used without a restart.
+        Credentials found = credentials.find(sourceType()).orElseThrow(() -> new VendorException(
+                EasyAppointmentsClient.VENDOR, 0, "EasyAppointments has no credentials configured (url, api_key)", null));
+        URI base;
+        String apiKey;
+        try {
+            base = EasyAppointmentsSettings.apiBase(found.require("url"));
+            apiKey = found.require("api_key");
+            VendorHttp.requireSafeBase(base);
+        } catch (MissingCredential | IllegalArgumentException e) {
+            throw new VendorException(EasyAppointmentsClient.VENDOR, 0, e.getMessage(), null);
         }
-        // Read at every run, so that a rotated key is used without a restart.
-        String apiKey = secrets.get("EASYAPPOINTMENTS_API_KEY").orElseThrow(() -> new VendorException(
-                EasyAppointmentsClient.VENDOR, 0, "EASYAPPOINTMENTS_API_KEY is not set", null));
-        // One client per container and key: its pacing to the rate limit spans consecutive runs.
+        // One client per container, instance and key: its pacing to the rate limit spans consecutive runs.
         synchronized (this) {
-            if (client == null || !client.uses(apiKey)) {
-                client = new EasyAppointmentsClient(settings, apiKey, retry, clock, mapper);
+            if (client == null || !client.uses(base, apiKey)) {
+                client = new EasyAppointmentsClient(settings, base, apiKey, retry, clock, mapper);
             }
             return client;
         }
