@@ -91,7 +91,7 @@ public class PoshDeliverySource implements SyncSource {
     }
 
     private static SyncRecord record(long id, PoshDeliveryProcessor.Outcome outcome) {
-        String externalId = "delivery-" + id;
+        String externalId = Long.toString(id);
         if (outcome != null && outcome.status() == DeliveryStatus.FAILED) {
             return SyncRecord.failed(externalId, id, outcome.reason());
         }

@@ -89,7 +89,7 @@ class PoshSyncTest {
         assertThat(run.path("counts").path("failed").asInt()).isEqualTo(1);
         assertThat(run.path("error_message").asText()).contains("1 record(s) skipped");
         assertThat(run.path("failed_records").get(0).path("external_id").asText())
-                .isEqualTo("delivery-" + receipt.deliveryId());
+                .isEqualTo(Long.toString(receipt.deliveryId()));
         assertThat(status(receipt.deliveryId())).isEqualTo("failed");
 
         // Failed twice now: the next replay leaves it to its backoff instead of running it again at once.
