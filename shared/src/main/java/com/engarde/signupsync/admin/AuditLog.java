@@ -1,5 +1,6 @@
 package com.engarde.signupsync.admin;
 
+import com.engarde.signupsync.api.ApiException;
 import com.engarde.signupsync.persistence.Database;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,6 +42,49 @@ public class AuditLog {
     public record Filter(@Nullable String actor, @Nullable String action, @Nullable String targetType,
                          @Nullable String targetId, @Nullable Instant from, @Nullable Instant to,
                          @Nullable Long before, int limit) {
+    }
+
+    /** The filters from query parameters; 400 naming the parameter when one does not parse. */
+    public static Filter filter(@Nullable String actor, @Nullable String action, @Nullable String targetType,
+                                @Nullable String targetId, @Nullable String from, @Nullable String to,
+                                @Nullable String before, @Nullable String limit) {
+        int pageSize = limit == null ? 50 : positive("limit", limit, 500).intValue();
+        return new Filter(blankToNull(actor, "actor"), blankToNull(action, "action"), blankToNull(targetType, "target_type"),
+                blankToNull(targetId, "target_id"), time("from", from), time("to", to),
+                before == null ? null : positive("before", before, Long.MAX_VALUE), pageSize);
+    }
+
+    private static String blankToNull(String value, String name) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        if (value.length() > 254) {
+            throw ApiException.invalid(name, name + " must be at most 254 characters");
+        }
+        return value.strip();
+    }
+
+    private static Long positive(String name, String value, long max) {
+        try {
+            long parsed = Long.parseLong(value.strip());
+            if (parsed >= 1 && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.invalid(name, name + " must be an integer from 1 to " + max);
+    }
+
+    private static Instant time(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(value.strip()).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiException.invalid(name, name + " must be an ISO-8601 date-time with an offset, such as 2026-03-01T10:00:00Z");
+        }
     }
 
     /** A page, newest first; {@code nextBefore} is null on the last page. */

@@ -1,6 +1,11 @@
 package com.engarde.signupsync.admin;
 
+import com.engarde.signupsync.api.ApiException;
+import com.engarde.signupsync.api.JsonBodies;
+import com.engarde.signupsync.api.JsonFields;
+import com.engarde.signupsync.funnel.Emails;
 import com.engarde.signupsync.persistence.Database;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 
@@ -11,7 +16,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,10 +39,12 @@ public class PlatformAdmins {
 
     private final Database database;
     private final AuditLog audit;
+    private final JsonBodies bodies;
 
-    public PlatformAdmins(Database database, AuditLog audit) {
+    public PlatformAdmins(Database database, AuditLog audit, JsonBodies bodies) {
         this.database = database;
         this.audit = audit;
+        this.bodies = bodies;
     }
 
     /** Whether a token's holder is designated, by subject or email. */
@@ -47,7 +53,7 @@ public class PlatformAdmins {
             try (PreparedStatement select = c.prepareStatement(
                     "SELECT 1 FROM platform_admins WHERE user_id = ? OR email = ? LIMIT 1")) {
                 select.setString(1, subject);
-                select.setString(2, email == null ? null : normalize(email));
+                select.setString(2, Emails.normalize(email));
                 try (ResultSet rs = select.executeQuery()) {
                     return rs.next();
                 }
@@ -68,9 +74,43 @@ public class PlatformAdmins {
         });
     }
 
+    /** {@code {"user_id": "..."}} or {@code {"email": "..."}}: one of the two. */
+    public Added add(AdminPrincipal by, byte[] body) {
+        ObjectNode object = bodies.object(body, 4096);
+        object.fieldNames().forEachRemaining(name -> {
+            if (!name.equals("user_id") && !name.equals("email")) {
+                throw ApiException.invalid(name, "a platform admin is named by user_id or email; " + name + " is unknown");
+            }
+        });
+        String userId = JsonFields.identifier(object, "user_id", 200);
+        String email = JsonFields.text(object, "email", 254);
+        if ((userId == null) == (email == null)) {
+            throw ApiException.invalid(userId == null ? "user_id" : "email",
+                    "name the admin by exactly one of user_id or email");
+        }
+        if (email != null && !Emails.isValid(Emails.normalize(email))) {
+            throw ApiException.invalid("email", "email is not an email address");
+        }
+        return add(by, userId, email);
+    }
+
+    /** Removes by the id the listing shows; 404 when there is none. */
+    public Admin remove(AdminPrincipal by, String id) {
+        long parsed;
+        try {
+            parsed = Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid("id", "id must be a positive integer");
+        }
+        if (parsed <= 0) {
+            throw ApiException.invalid("id", "id must be a positive integer");
+        }
+        return remove(by, parsed).orElseThrow(() -> ApiException.notFound("id", "no platform admin has id " + parsed));
+    }
+
     /** Designates a user by id or email (exactly one non-null); adding one twice writes nothing the second time. */
     public Added add(AdminPrincipal by, @Nullable String userId, @Nullable String email) {
-        String normalizedEmail = email == null ? null : normalize(email);
+        String normalizedEmail = Emails.normalize(email);
         return database.transaction(c -> {
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO platform_admins (user_id, email, added_by)"
                     + " VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING " + COLUMNS)) {
@@ -124,9 +164,5 @@ public class PlatformAdmins {
 
     private static Admin admin(ResultSet rs) throws SQLException {
         return new Admin(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getTimestamp(5).toInstant());
-    }
-
-    static String normalize(String email) {
-        return email.strip().toLowerCase(Locale.ROOT);
     }
 }

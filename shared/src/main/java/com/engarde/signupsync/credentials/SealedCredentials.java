@@ -57,6 +57,11 @@ public class SealedCredentials implements CredentialStore {
         return database.read(c -> sealed(c, sourceType, false)).isPresent();
     }
 
+    /** The key version that new and re-sealed rows get. */
+    public String keyVersion() {
+        return sealer.currentVersion();
+    }
+
     /** Seals and stores a source's credentials, in the caller's transaction (beside its audit row). */
     public void store(Connection connection, String sourceType, Map<String, String> fields, String updatedBy)
             throws SQLException {
