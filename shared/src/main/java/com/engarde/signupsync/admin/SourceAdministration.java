@@ -43,7 +43,8 @@ import java.util.Set;
 /**
  * What admins do with sources: list them with where their credentials come from (never the values), store
  * sealed credentials, verify them with one real vendor call, activate or deactivate a source, and re-seal
- * every stored credential under the current encryption key. Every write commits with its audit row.
+ * every stored credential under the current encryption key. Every write that succeeds commits with exactly one
+ * audit row (a repeat that changes nothing too); one that fails leaves none.
  */
 @Singleton
 public class SourceAdministration {
@@ -240,8 +241,9 @@ public class SourceAdministration {
                     update.setString(2, sourceType);
                     update.executeUpdate();
                 }
-                audit.record(c, admin, wanted ? "source.activate" : "source.deactivate", "source", sourceType, Map.of());
             }
+            audit.record(c, admin, wanted ? "source.activate" : "source.deactivate", "source", sourceType,
+                    Map.of("changed", wanted != current));
             return null;
         });
         return list().stream().filter(v -> v.sourceType().equals(sourceType)).findFirst().orElseThrow();
@@ -255,10 +257,7 @@ public class SourceAdministration {
         return database.transaction(c -> {
             List<String> resealed = sealed.reseal(c);
             String version = sealed.keyVersion();
-            if (!resealed.isEmpty()) {
-                audit.record(c, admin, "encryption_key.rotate", "encryption_key", version,
-                        Map.of("resealed", resealed));
-            }
+            audit.record(c, admin, "encryption_key.rotate", "encryption_key", version, Map.of("resealed", resealed));
             return new Rotation(version, resealed);
         });
     }
