@@ -107,7 +107,7 @@ class AdminSourcesTest {
     static void nothingSecretWasLoggedOrAnswered() {
         String logs = LOGS.text();
         assertThat(logs).as("the functions logged something").isNotEmpty();
-        assertThat(RESPONSES).hasSizeGreaterThan(20);
+        assertThat(RESPONSES).isNotEmpty();
         for (String plaintext : PLAINTEXTS) {
             assertThat(logs).doesNotContain(plaintext);
             assertThat(RESPONSES).noneMatch(body -> body != null && body.contains(plaintext));
