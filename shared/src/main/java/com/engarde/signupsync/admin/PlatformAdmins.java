@@ -88,6 +88,9 @@ public class PlatformAdmins {
             throw ApiException.invalid(userId == null ? "user_id" : "email",
                     "name the admin by exactly one of user_id or email");
         }
+        if (userId != null && userId.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.invalid("user_id", "user_id must not contain control characters");
+        }
         if (email != null && !Emails.isValid(Emails.normalize(email))) {
             throw ApiException.invalid("email", "email is not an email address");
         }

@@ -72,6 +72,7 @@ public class SourceAdministration {
     private static final Logger LOG = LoggerFactory.getLogger(SourceAdministration.class);
     private static final long BODY_LIMIT = 16 * 1024;
     private static final int MESSAGE_LIMIT = 500;
+    private static final java.util.regex.Pattern SOURCE_TYPE = java.util.regex.Pattern.compile("^[a-z][a-z0-9_]{1,39}$");
 
     private final Database database;
     private final SourceCredentials credentials;
@@ -205,6 +206,9 @@ public class SourceAdministration {
 
     /** {@code {"active": true|false}}; a pull source without a deployed sync function cannot be activated. */
     public SourceView setActive(AdminPrincipal admin, String sourceType, byte[] body) {
+        if (!SOURCE_TYPE.matcher(sourceType).matches()) {
+            throw ApiException.notFound("type", "unknown source type");
+        }
         ObjectNode object = bodies.object(body, BODY_LIMIT);
         JsonNode active = object.get("active");
         if (active == null || !active.isBoolean()) {

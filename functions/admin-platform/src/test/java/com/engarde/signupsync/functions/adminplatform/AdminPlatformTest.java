@@ -82,6 +82,7 @@ class AdminPlatformTest {
                 {"POST", "/api/admin/platform/admins", "{\"email\":\"not-an-email\"}", "email"},
                 {"POST", "/api/admin/platform/admins", "{\"role\":\"x\"}", "role"},
                 {"POST", "/api/admin/platform/admins", "[1]", null},
+                {"POST", "/api/admin/platform/admins", "{\"user_id\":\"a\\u0000b\"}", "user_id"},
                 {"POST", "/api/admin/platform/admins", null, null},
                 {"DELETE", "/api/admin/platform/admins/abc", null, "id"},
                 {"DELETE", "/api/admin/platform/admins/999", null, "id"},
@@ -150,11 +151,11 @@ class AdminPlatformTest {
 
         Set<String> badFields = new HashSet<>();
         for (Map<String, String> bad : List.of(Map.of("limit", "0"), Map.of("limit", "x"), Map.of("before", "-1"),
-                Map.of("from", "yesterday"), Map.of("to", "2026-13-01T00:00:00Z"))) {
+                Map.of("from", "yesterday"), Map.of("to", "2026-13-01T00:00:00Z"), Map.of("actor", "a\u0000b"))) {
             Response r = call("GET", "/api/admin/audit", null, bad);
             assertThat(r.status()).as(bad.toString()).isEqualTo(400);
             badFields.add(r.json().path("field").asText());
         }
-        assertThat(badFields).containsExactlyInAnyOrder("limit", "before", "from", "to");
+        assertThat(badFields).containsExactlyInAnyOrder("limit", "before", "from", "to", "actor");
     }
 }

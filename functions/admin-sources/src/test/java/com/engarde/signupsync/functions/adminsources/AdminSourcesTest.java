@@ -185,6 +185,9 @@ class AdminSourcesTest {
                 {"PUT", "/api/admin/sources/brevo/credentials", "{not json"},
                 {"PATCH", "/api/admin/sources/zoom", "{\"active\":true}"},
                 {"PATCH", "/api/admin/sources/zoom", "{\"active\":\"yes\"}"},
+                {"PATCH", "/api/admin/sources/zoom", "{\"active\":true,\"kind\":\"push\"}"},
+                {"PATCH", "/api/admin/sources/ZOOM", "{\"active\":false}"},
+                {"PATCH", "/api/admin/sources/brevo", "{\"active\":false}"},
                 {"POST", "/api/admin/sources/zoom/verify", null},
                 {"POST", "/api/admin/sources/poshvip/verify", null},
         };
