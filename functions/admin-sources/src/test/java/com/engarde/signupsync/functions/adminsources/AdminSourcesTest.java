@@ -67,8 +67,8 @@ class AdminSourcesTest {
         p.put("signup.sync.http.attempts", 2);
         p.put("signup.sync.http.base-delay", "1ms");
         p.put("signup.sync.http.max-delay", "1ms");
-        p.put("signup.sync.verify.request-timeout", "300ms");
-        p.put("easyappointments.request-timeout", "300ms");
+        p.put("signup.sync.verify.request-timeout", "1500ms");
+        p.put("easyappointments.request-timeout", "1500ms");
         p.put("signup.sync.deployed.syncs", "easyappointments");
         return p;
     }
@@ -320,6 +320,7 @@ class AdminSourcesTest {
     @Test
     void verifySucceedsAgainstEachVendorAndIsRecorded() {
         storeAll(lambda.harness());
+        EASYAPPOINTMENTS.clearRequests();
         for (String type : List.of("easyappointments", "eventbrite", "brevo")) {
             Response r = call("POST", "/api/admin/sources/" + type + "/verify", null);
             assertThat(r.status()).as(type).isEqualTo(200);
@@ -372,10 +373,10 @@ class AdminSourcesTest {
     @Test
     void aVendorThatDoesNotAnswerInTimeIsAFailedVerification() {
         storeAll(lambda.harness());
-        BREVO.delay(2000);
-        EVENTBRITE.delay(2000);
-        EASYAPPOINTMENTS.fault(EasyAppointmentsStub.Fault.delay("/services", 2000));
-        EASYAPPOINTMENTS.fault(EasyAppointmentsStub.Fault.delay("/services", 2000));
+        BREVO.delay(4000);
+        EVENTBRITE.delay(4000);
+        EASYAPPOINTMENTS.fault(EasyAppointmentsStub.Fault.delay("/services", 4000));
+        EASYAPPOINTMENTS.fault(EasyAppointmentsStub.Fault.delay("/services", 4000));
         try {
             for (String type : List.of("easyappointments", "eventbrite", "brevo")) {
                 Response r = call("POST", "/api/admin/sources/" + type + "/verify", null);

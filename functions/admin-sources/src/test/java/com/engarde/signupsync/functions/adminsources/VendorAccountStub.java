@@ -37,7 +37,7 @@ final class VendorAccountStub implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
+        server.setExecutor(Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "vendor-stub");
             t.setDaemon(true);
             return t;
