@@ -1,12 +1,12 @@
 package com.engarde.signupsync.bench;
 
-import com.engarde.signupsync.bus.TimeBudget;
+import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.sources.easyappointments.EasyAppointmentsSource;
 import com.engarde.signupsync.sync.SyncEngine;
 import com.engarde.signupsync.sync.SyncRun;
 import com.engarde.signupsync.sync.SyncRunLog;
 import com.engarde.signupsync.sync.SyncStatus;
-import com.engarde.signupsync.sync.SyncTrigger;
+import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.testing.EasyAppointmentsStub;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.TestDatabase;

@@ -3,7 +3,7 @@ package com.engarde.signupsync.admin;
 import com.engarde.signupsync.api.ApiException;
 import com.engarde.signupsync.api.JsonBodies;
 import com.engarde.signupsync.auth.FunctionManifests;
-import com.engarde.signupsync.bus.TimeBudget;
+import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.config.SecretValues;
 import com.engarde.signupsync.credentials.CredentialCheck;
 import com.engarde.signupsync.credentials.CredentialOrigin;
@@ -14,7 +14,7 @@ import com.engarde.signupsync.credentials.SealedCredentials;
 import com.engarde.signupsync.credentials.SourceCredentials;
 import com.engarde.signupsync.crypto.SealBroken;
 import com.engarde.signupsync.persistence.Database;
-import com.engarde.signupsync.sync.VendorException;
+import com.engarde.signupsync.http.VendorException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.context.annotation.Value;
@@ -307,7 +307,7 @@ public class SourceAdministration {
 
     /** Pull sources whose sync function is deployed: on this classpath (local run), or as the deploy names them. */
     private Set<String> deployedSyncs() {
-        Set<String> deployed = new HashSet<>(manifests.busSyncSources());
+        Set<String> deployed = new HashSet<>(manifests.busSources());
         settings.setting("SIGNUP_SYNC_DEPLOYED_SYNCS").ifPresent(list -> Arrays.stream(list.split(","))
                 .map(String::strip).filter(s -> !s.isEmpty()).forEach(deployed::add));
         return deployed;

@@ -45,28 +45,30 @@ public class FunctionManifests {
     }
 
     private final List<Route> routes;
-    private final Set<String> busSyncSources;
+    private final Set<String> busSources;
 
     public FunctionManifests(ObjectMapper mapper) {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
-                ? Thread.currentThread().getContextClassLoader() : FunctionManifests.class.getClassLoader();
-        List<JsonNode> manifests = read(mapper, loader);
-        List<Route> all = new ArrayList<>();
+        List<JsonNode> manifests = read(mapper, Thread.currentThread().getContextClassLoader() != null
+                ? Thread.currentThread().getContextClassLoader() : FunctionManifests.class.getClassLoader());
+        this.routes = routes(manifests);
         Set<String> sources = new TreeSet<>();
         for (JsonNode manifest : manifests) {
-            all.addAll(parse(manifest));
             for (JsonNode trigger : manifest.path("triggers")) {
-                if ("bus".equals(trigger.path("type").asText()) && "SyncRequested".equals(trigger.path("detailType").asText())) {
-                    sources.add(trigger.path("source").asText());
+                if ("bus".equals(trigger.path("type").asText()) && trigger.hasNonNull("source")) {
+                    sources.add(trigger.get("source").asText());
                 }
             }
         }
-        this.routes = sorted(all);
-        this.busSyncSources = Set.copyOf(sources);
+        this.busSources = Set.copyOf(sources);
     }
 
     public List<Route> routes() {
         return routes;
+    }
+
+    /** The sources whose SyncRequested events a function on this classpath takes (its bus triggers). */
+    public Set<String> busSources() {
+        return busSources;
     }
 
     /**
@@ -87,9 +89,8 @@ public class FunctionManifests {
         return Optional.empty();
     }
 
-    /** The sources a function on the classpath pulls on the bus (its {@code SyncRequested} triggers). */
-    public Set<String> busSyncSources() {
-        return busSyncSources;
+    static List<Route> load(ObjectMapper mapper, ClassLoader loader) {
+        return routes(read(mapper, loader));
     }
 
     private static List<JsonNode> read(ObjectMapper mapper, ClassLoader loader) {
@@ -108,7 +109,11 @@ public class FunctionManifests {
         return manifests;
     }
 
-    private static List<Route> sorted(List<Route> routes) {
+    private static List<Route> routes(List<JsonNode> manifests) {
+        List<Route> routes = new ArrayList<>();
+        for (JsonNode manifest : manifests) {
+            routes.addAll(parse(manifest));
+        }
         // Literal paths before templated ones, so /sync/poshvip/deliveries is not taken for /sync/{source}.
         routes.sort((a, b) -> Long.compare(a.path().chars().filter(c -> c == '{').count(),
                 b.path().chars().filter(c -> c == '{').count()));

@@ -1,6 +1,6 @@
 package com.engarde.signupsync.bus;
 
-import com.engarde.signupsync.sync.RetryPolicy;
+import com.engarde.signupsync.http.RetryPolicy;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;

@@ -1,6 +1,6 @@
 package com.engarde.signupsync.bus;
 
-import com.engarde.signupsync.sync.SyncRunLog;
+import com.engarde.signupsync.http.TimeBudget;
 import io.micronaut.context.BeanContext;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
@@ -30,16 +30,16 @@ public class InProcessBus implements EventBus {
     private static final Logger LOG = LoggerFactory.getLogger(InProcessBus.class);
 
     private final BeanContext beans;
-    private final SyncRunLog runs;
+    private final List<UndeliveredRequests> undelivered;
     private final Clock clock;
     private final Duration budget;
     private final ExecutorService executor;
     private final AtomicInteger pending = new AtomicInteger();
 
-    public InProcessBus(BeanContext beans, SyncRunLog runs, Clock clock,
+    public InProcessBus(BeanContext beans, List<UndeliveredRequests> undelivered, Clock clock,
                         @Nullable @Value("${signup.sync.in-process.time-budget:}") Duration budget) {
         this.beans = beans;
-        this.runs = runs;
+        this.undelivered = undelivered;
         this.clock = clock;
         this.budget = budget;
         AtomicInteger threads = new AtomicInteger();
@@ -69,19 +69,17 @@ public class InProcessBus implements EventBus {
 
     private void deliver(SyncRequested event) {
         List<SyncRequestedHandler> handlers = beans.getBeansOfType(SyncRequestedHandler.class).stream()
-                .filter(h -> h.sourceType().equals(event.sourceType())).toList();
+                .filter(h -> h.deployed() && h.sourceType().equals(event.sourceType())).toList();
         if (handlers.isEmpty()) {
             // In AWS an event no rule matches is dropped and its run goes stale; here we can say so at once.
             LOG.warn("no sync function for '{}' runs in this process; {} is not carried out", event.sourceType(), event);
-            if (event.runId() != null) {
-                runs.abandon(event.runId(), "no sync function for " + event.sourceType() + " is deployed here");
-            }
+            undelivered.forEach(u -> u.undelivered(event, "no sync function for " + event.sourceType() + " is deployed here"));
             return;
         }
         TimeBudget invocation = budget == null ? TimeBudget.unlimited() : new TimeBudget(clock.instant().plus(budget));
         for (SyncRequestedHandler handler : handlers) {
             try {
-                handler.handle(event, invocation);
+                handler.handle(event, Invocation.inProcess(invocation));
             } catch (RuntimeException e) {
                 LOG.error("{} failed", event, e);
             }

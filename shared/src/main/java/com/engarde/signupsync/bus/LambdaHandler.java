@@ -1,5 +1,6 @@
 package com.engarde.signupsync.bus;
 
+import com.engarde.signupsync.http.TimeBudget;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
@@ -87,13 +88,14 @@ public class LambdaHandler implements RequestStreamHandler {
             case SyncRequested.DETAIL_TYPE -> {
                 SyncRequested request = SyncRequested.fromDetail(event.path("detail"));
                 List<SyncRequestedHandler> handlers = context.getBeansOfType(SyncRequestedHandler.class).stream()
-                        .filter(h -> h.sourceType().equals(request.sourceType())).toList();
+                        .filter(h -> h.deployed() && h.sourceType().equals(request.sourceType())).toList();
                 if (handlers.isEmpty()) {
                     throw new IllegalArgumentException("this function does not sync " + request.sourceType()
                             + "; check the bus rule that routed " + request + " here");
                 }
                 LOG.info("bus event {} (EventBridge id {})", request, event.path("id").asText());
-                handlers.forEach(h -> h.handle(request, budget));
+                Invocation invocation = new Invocation(lambda == null ? null : lambda.getAwsRequestId(), budget);
+                handlers.forEach(h -> h.handle(request, invocation));
                 answer.put("source_type", request.sourceType());
             }
             case SCHEDULED -> {

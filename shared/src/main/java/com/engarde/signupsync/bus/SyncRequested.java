@@ -1,6 +1,5 @@
 package com.engarde.signupsync.bus;
 
-import com.engarde.signupsync.sync.SyncTrigger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.bus;
 
+
 /**
  * Carries out the {@link SyncRequested} events of one source. A sync function declares one as a bean; the
  * {@link LambdaHandler} hands it the events EventBridge delivers, and the {@link InProcessBus} (local run,
@@ -11,6 +12,14 @@ public interface SyncRequestedHandler {
     /** The {@code source_type} of the events this handles, e.g. {@code easyappointments}. */
     String sourceType();
 
+    /**
+     * Whether this process is where the source's events are carried out (a generic handler exists for every
+     * connector on the classpath; only the function whose manifest takes the source's events runs them).
+     */
+    default boolean deployed() {
+        return true;
+    }
+
     /** Handles one event, stopping (and arranging a continuation) before the budget runs out. */
-    void handle(SyncRequested request, TimeBudget budget);
+    void handle(SyncRequested request, Invocation invocation);
 }

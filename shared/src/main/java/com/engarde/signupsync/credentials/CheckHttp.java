@@ -1,8 +1,10 @@
 package com.engarde.signupsync.credentials;
 
-import com.engarde.signupsync.sync.RetryPolicy;
-import com.engarde.signupsync.sync.VendorException;
-import com.engarde.signupsync.sync.VendorHttp;
+import com.engarde.signupsync.http.OAuthClientCredentials;
+import com.engarde.signupsync.http.RetryPolicy;
+import com.engarde.signupsync.http.VendorAuth;
+import com.engarde.signupsync.http.VendorException;
+import com.engarde.signupsync.http.VendorHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.context.annotation.Value;
@@ -12,8 +14,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,8 +23,7 @@ import java.util.Map;
 @Singleton
 public class CheckHttp {
 
-    private final Duration connectTimeout;
-    private final Duration requestTimeout;
+    private final VendorHttp.Settings settings;
     private final RetryPolicy retry;
     private final Clock clock;
     private final ObjectMapper mapper;
@@ -32,17 +31,20 @@ public class CheckHttp {
     CheckHttp(@Value("${signup.sync.verify.connect-timeout:5s}") Duration connectTimeout,
               @Value("${signup.sync.verify.request-timeout:10s}") Duration requestTimeout,
               RetryPolicy retry, Clock clock, ObjectMapper mapper) {
-        this.connectTimeout = connectTimeout;
-        this.requestTimeout = requestTimeout;
+        this.settings = new VendorHttp.Settings(connectTimeout, requestTimeout, VendorHttp.RateLimit.NONE);
         this.retry = retry;
         this.clock = clock;
         this.mapper = mapper;
     }
 
-    /** A client sending {@code headers} (the credential among them; never logged). */
-    public VendorHttp client(String vendor, Map<String, String> headers, String... messageFields) {
-        return new VendorHttp(vendor, headers, connectTimeout, requestTimeout, VendorHttp.RateLimit.NONE, retry, clock,
-                answer -> message(answer, messageFields));
+    /** A client presenting {@code auth} (the credential; never logged). */
+    public VendorHttp client(String vendor, VendorAuth auth, String... messageFields) {
+        return new VendorHttp(vendor, auth, settings, retry, clock, answer -> VendorHttp.jsonMessage(mapper, answer, messageFields));
+    }
+
+    /** OAuth2 client credentials against {@code tokenUri}, with the same timeouts. */
+    public VendorAuth oauth(String vendor, URI tokenUri, String clientId, String clientSecret, Map<String, String> form) {
+        return new OAuthClientCredentials(vendor, tokenUri, clientId, clientSecret, form, settings, retry, clock, mapper);
     }
 
     /** A 2xx body that must be a JSON object. */
@@ -58,23 +60,8 @@ public class CheckHttp {
         throw new VendorException(vendor, 200, vendor + " answered " + what + " with a body that is not a JSON object", null);
     }
 
-    /** A configured base URL, with the trailing slash that {@link URI#resolve(String)} needs. */
+    /** A configured base URL, with the trailing slash that {@link URI#resolve(String)} needs; https unless loopback. */
     public static URI base(String url) {
-        return URI.create(url.endsWith("/") ? url : url + "/");
-    }
-
-    private String message(VendorHttp.Answer answer, String... fields) {
-        try {
-            JsonNode node = mapper.readTree(answer.body());
-            List<String> parts = new ArrayList<>();
-            for (String field : fields) {
-                if (node != null && node.hasNonNull(field)) {
-                    parts.add(node.get(field).asText());
-                }
-            }
-            return parts.isEmpty() ? null : String.join(" ", parts);
-        } catch (IOException notJson) {
-            return null;
-        }
+        return VendorHttp.requireSafeBase(URI.create(url.endsWith("/") ? url : url + "/"));
     }
 }

@@ -1,6 +1,6 @@
 package com.engarde.signupsync.credentials;
 
-import com.engarde.signupsync.bus.TimeBudget;
+import com.engarde.signupsync.http.TimeBudget;
 
 /**
  * One cheap real call to a source's vendor with a set of credentials, through the shared vendor HTTP policy,

@@ -1,5 +1,7 @@
 package com.engarde.signupsync.credentials;
 
+import com.engarde.signupsync.http.VendorHttp;
+
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +47,7 @@ public enum CredentialShape {
 
     /**
      * The fields to seal, checked: every required one present, nothing unknown, no value over the length limit,
-     * the EasyAppointments URL an absolute http(s) URL. The error names the field, never the value.
+     * the EasyAppointments URL an absolute https URL. The error names the field, never the value.
      */
     public Map<String, String> check(Map<String, String> fields) {
         for (String name : fields.keySet()) {
@@ -81,14 +83,14 @@ public enum CredentialShape {
     private static void checkUrl(String url) {
         try {
             URI uri = new URI(url);
-            if (uri.isAbsolute() && ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
-                    && uri.getHost() != null && uri.getRawQuery() == null && uri.getRawUserInfo() == null) {
+            if (uri.isAbsolute() && uri.getHost() != null && uri.getRawQuery() == null && uri.getRawUserInfo() == null) {
+                VendorHttp.requireSafeBase(uri);
                 return;
             }
-        } catch (java.net.URISyntaxException e) {
+        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
             // answered below
         }
-        throw new InvalidCredentials("url", "url must be the absolute http(s) address of the EasyAppointments API,"
+        throw new InvalidCredentials("url", "url must be the absolute https address of the EasyAppointments instance (http only on localhost),"
                 + " such as https://booking.example.com/index.php/api/v1/, without credentials or a query");
     }
 }

@@ -9,6 +9,7 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 
+import java.time.Duration;
 import javax.sql.DataSource;
 
 /**
@@ -23,13 +24,18 @@ public class DataSourceFactory {
     public HikariDataSource dataSource(@Value("${engarde.database.url:}") String url,
                                        @Value("${engarde.database.secret.arn:}") String secretArn,
                                        @Value("${engarde.database.pool-size:2}") int poolSize,
+                                       @Value("${engarde.database.statement-timeout:60s}") Duration statementTimeout,
+                                       @Value("${engarde.database.lock-timeout:10s}") Duration lockTimeout,
+                                       @Value("${engarde.database.idle-in-transaction-timeout:60s}") Duration idleTimeout,
+                                       @Value("${engarde.database.socket-timeout:90s}") Duration socketTimeout,
                                        SecretStore secrets, ObjectMapper json) {
+        SessionLimits limits = new SessionLimits(statementTimeout, lockTimeout, idleTimeout, socketTimeout);
         HikariConfig config = new HikariConfig();
         config.setPoolName("signup-sync");
         if (secretArn != null && !secretArn.isBlank()) {
             // In AWS (ENGARDE_DATABASE_SECRET_ARN): location and credentials from the RDS secret, read at
             // connection time, so neither is in the environment nor in a SnapStart snapshot.
-            config.setDataSource(new SecretDataSource(secrets, secretArn.strip(), json));
+            config.setDataSource(new SecretDataSource(secrets, secretArn.strip(), json, limits.properties()));
         } else {
             DatabaseUrl parsed = DatabaseUrl.parse(url);
             config.setJdbcUrl(parsed.jdbcUrl());
@@ -39,6 +45,7 @@ public class DataSourceFactory {
             if (parsed.password() != null) {
                 config.setPassword(parsed.password());
             }
+            limits.properties().forEach((name, value) -> config.addDataSourceProperty((String) name, value));
         }
         config.setMaximumPoolSize(poolSize);
         config.setMinimumIdle(0);

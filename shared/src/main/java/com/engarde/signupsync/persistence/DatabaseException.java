@@ -1,14 +1,72 @@
 package com.engarde.signupsync.persistence;
 
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
 import java.sql.SQLException;
 
-/** A database failure that the caller cannot fix: answered as 503 or 500, never with SQL in the body. */
+/**
+ * A database failure that the caller cannot fix: answered as 503 or 500, never with SQL in the body.
+ * <p>
+ * PostgreSQL's messages carry the data that failed ("Failing row contains (...)", "invalid input syntax for
+ * type timestamp: \"...\""), which is personal data here. So this exception keeps only what names the
+ * failure: the SQLSTATE and the table, column, constraint or type concerned; the driver's exception is not
+ * kept as the cause (its stack trace is), so neither a log line nor a run's error message can show a row.
+ */
 public class DatabaseException extends RuntimeException {
+
+    private final String sqlState;
+    private final String field;
+
     public DatabaseException(SQLException cause) {
-        super(cause == null ? "database error" : cause.getMessage(), cause);
+        super(describe(cause));
+        this.sqlState = cause == null ? null : cause.getSQLState();
+        this.field = cause == null ? null : field(cause);
+        if (cause != null) {
+            setStackTrace(cause.getStackTrace());
+        }
     }
 
     public String sqlState() {
-        return getCause() instanceof SQLException sql ? sql.getSQLState() : null;
+        return sqlState;
+    }
+
+    /** The column (else constraint, table or type) PostgreSQL named, when it named one. */
+    public String field() {
+        return field;
+    }
+
+    /** Data exceptions (class 22) and integrity violations (23): these values will never be accepted as they are. */
+    public boolean refusedData() {
+        return sqlState != null && (sqlState.startsWith("22") || sqlState.startsWith("23"));
+    }
+
+    private static String describe(SQLException cause) {
+        if (cause == null) {
+            return "database error";
+        }
+        String field = field(cause);
+        return "database error (SQLSTATE " + cause.getSQLState() + (field == null ? "" : ", " + field) + ")";
+    }
+
+    private static String field(SQLException cause) {
+        ServerErrorMessage server = cause instanceof PSQLException psql ? psql.getServerErrorMessage() : null;
+        if (server == null) {
+            return null;
+        }
+        if (server.getColumn() != null) {
+            return "column " + qualified(server.getTable(), server.getColumn());
+        }
+        if (server.getConstraint() != null) {
+            return "constraint " + server.getConstraint();
+        }
+        if (server.getDatatype() != null) {
+            return "type " + server.getDatatype();
+        }
+        return server.getTable() == null ? null : "table " + server.getTable();
+    }
+
+    private static String qualified(String table, String column) {
+        return table == null ? column : table + "." + column;
     }
 }

@@ -17,6 +17,8 @@ public final class DatabaseMigrations {
     public static MigrateResult migrate(DataSource dataSource) {
         return Flyway.configure()
                 .dataSource(dataSource)
+                // A migration may rewrite a large table: the pool's statement limit is for the functions' work.
+                .initSql("SET statement_timeout = 0")
                 .locations("classpath:db/migration")
                 .failOnMissingLocations(true)
                 .load()

@@ -29,12 +29,18 @@ final class SecretDataSource implements DataSource {
     private final SecretStore store;
     private final String secretArn;
     private final ObjectMapper json;
+    private final Properties sessionProperties;
     private int loginTimeoutSeconds;
 
     SecretDataSource(SecretStore store, String secretArn, ObjectMapper json) {
+        this(store, secretArn, json, new Properties());
+    }
+
+    SecretDataSource(SecretStore store, String secretArn, ObjectMapper json, Properties sessionProperties) {
         this.store = store;
         this.secretArn = secretArn;
         this.json = json;
+        this.sessionProperties = sessionProperties;
     }
 
     @Override
@@ -53,6 +59,7 @@ final class SecretDataSource implements DataSource {
     private Connection connect() throws SQLException {
         DatabaseUrl url = location(store.secretString(secretArn));
         Properties properties = new Properties();
+        properties.putAll(sessionProperties);
         properties.setProperty("user", url.user());
         properties.setProperty("password", url.password());
         if (loginTimeoutSeconds > 0) {

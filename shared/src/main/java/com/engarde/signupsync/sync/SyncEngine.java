@@ -1,18 +1,27 @@
 package com.engarde.signupsync.sync;
 
+import com.engarde.signupsync.http.TimeBudgetExhausted;
+import com.engarde.signupsync.http.VendorException;
+import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.bus.EventBus;
+import com.engarde.signupsync.bus.Invocation;
 import com.engarde.signupsync.bus.SyncRequested;
-import com.engarde.signupsync.bus.TimeBudget;
+import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.funnel.FunnelEventWriter;
 import com.engarde.signupsync.funnel.NewFunnelEvent;
 import com.engarde.signupsync.funnel.SourceType;
 import com.engarde.signupsync.persistence.Database;
+import com.engarde.signupsync.persistence.DatabaseException;
 import io.micronaut.context.BeanProvider;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -26,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,6 +67,8 @@ public class SyncEngine {
     private final FunnelEventWriter events;
     private final BeanProvider<EventBus> bus;
     private final Clock clock;
+    /** The runs this process is carrying out, by id, with their owner. */
+    private final Map<Long, String> active = new ConcurrentHashMap<>();
 
     public SyncEngine(Database database, SyncRunLog runs, SyncedRecords records, FunnelEventWriter events,
                       BeanProvider<EventBus> bus, Clock clock) {
@@ -72,15 +84,25 @@ public class SyncEngine {
      * Carries out a SyncRequested event: the run it names, or else the source's running run or a new one.
      * Empty when another invocation holds the run or it has already ended.
      */
-    public Optional<SyncRun> handle(SyncRequested request, SyncSource source, TimeBudget budget) {
+    public Optional<SyncRun> handle(SyncRequested request, SyncSource source, Invocation invocation) {
         long runId = request.runId() != null ? request.runId()
                 : runs.start(source.sourceType(), request.trigger()).run().id();
-        return execute(runId, source, budget);
+        return execute(runId, source, invocation);
     }
 
     /** Claims the run and carries it out until it ends or the budget does; answers the run as it then stands. */
     public Optional<SyncRun> execute(long runId, SyncSource source, TimeBudget budget) {
-        String owner = "invocation-" + UUID.randomUUID();
+        return execute(runId, source, new Invocation(null, budget));
+    }
+
+    /**
+     * As {@link #execute(long, SyncSource, TimeBudget)}, as {@code invocation}: a Lambda request retried after
+     * its invocation died (same request id) is the same owner, so it takes its run over at once instead of
+     * waiting for the heartbeat to go stale.
+     */
+    public Optional<SyncRun> execute(long runId, SyncSource source, Invocation invocation) {
+        String owner = invocation.requestId() == null ? "invocation-" + UUID.randomUUID() : "lambda-" + invocation.requestId();
+        TimeBudget budget = invocation.budget().counting();
         Optional<SyncRun> claimed = runs.claim(runId, owner);
         if (claimed.isEmpty()) {
             LOG.info("run {} is held by another invocation or has ended; nothing to do", runId);
@@ -90,7 +112,30 @@ public class SyncEngine {
         if (!run.sourceType().equals(source.sourceType())) {
             throw new IllegalArgumentException("run " + runId + " syncs " + run.sourceType() + ", not " + source.sourceType());
         }
-        return new Execution(run, owner, source, budget).carryOut();
+        Execution execution = new Execution(run, owner, source, budget);
+        active.put(run.id(), owner);
+        try {
+            return execution.carryOut();
+        } finally {
+            active.remove(run.id(), owner);
+        }
+    }
+
+    /**
+     * A process that stops (the local run shutting down) hands its running runs back on the way out: each ends
+     * as partial at its last checkpoint, so the next run resumes there at once instead of waiting for the
+     * heartbeat to go stale. The execution still going finds the run ended at its next checkpoint and stops.
+     */
+    @PreDestroy
+    void handBack() {
+        active.forEach((runId, owner) -> {
+            try {
+                runs.finish(runId, owner, SyncStatus.PARTIAL, "stopped with the process carrying it out;"
+                        + " the next run resumes from its last checkpoint", 0);
+            } catch (RuntimeException e) {
+                LOG.warn("run {} could not be handed back: {}", runId, e.getMessage());
+            }
+        });
     }
 
     /** The owner lost the run to another invocation (it was taken over as stale): stop, write nothing more. */
@@ -109,6 +154,7 @@ public class SyncEngine {
         private SyncCounts total;
         private int pagesWritten;
         private Duration longestPage = Duration.ZERO;
+        private int requestsRecorded;
 
         Execution(SyncRun run, String owner, SyncSource source, TimeBudget budget) {
             this.run = run;
@@ -118,6 +164,14 @@ public class SyncEngine {
                     () -> new IllegalArgumentException("unknown source type " + source.sourceType()));
             this.budget = budget;
             this.total = run.counts();
+        }
+
+        /** Requests sent since the last checkpoint recorded them. */
+        private int newRequests() {
+            int now = budget.requestCount();
+            int fresh = now - requestsRecorded;
+            requestsRecorded = now;
+            return fresh;
         }
 
         Optional<SyncRun> carryOut() {
@@ -224,12 +278,9 @@ public class SyncEngine {
                 }
             }
 
-            int created = 0;
-            int updated = 0;
             int unchanged = 0;
             List<FailedRecord> failures = new ArrayList<>();
-            List<NewFunnelEvent> toWrite = new ArrayList<>();
-            List<SyncedRecords.Row> rows = new ArrayList<>();
+            List<Changed> changed = new ArrayList<>();
             for (SyncRecord record : listed.values()) {
                 if (record.isFailed()) {
                     failures.add(new FailedRecord(record.externalId(), record.failure()));
@@ -244,13 +295,7 @@ public class SyncEngine {
                     unchanged++;
                     continue;
                 }
-                if (before == null) {
-                    created++;
-                } else {
-                    updated++;
-                }
-                toWrite.addAll(record.events());
-                rows.add(new SyncedRecords.Row(record.externalId(), record.sortKey(), record.windowAt(), fingerprint));
+                changed.add(new Changed(record, fingerprint, before == null));
             }
             Instant now = clock.instant();
             List<FunnelEventWriter.FollowUp> followUps = new ArrayList<>();
@@ -261,24 +306,107 @@ public class SyncEngine {
                     followUps.add(new FunnelEventWriter.FollowUp(g.externalId(), g.event(), now, g.eventData()));
                 }
             }
-            updated += gone.size();
-            SyncCounts counts = new SyncCounts(listed.size(), created, updated, unchanged, failures.size());
-            String sourceId = source.sourceType();
-            database.transaction(connection -> {
-                events.upsert(connection, toWrite);
-                records.upsert(connection, sourceId, rows, now);
-                events.writeFollowUps(connection, sourceType, followUps);
-                records.markDeleted(connection, sourceId, gone, now);
-                if (!runs.progress(connection, run.id(), owner, counts, page.cursorAfter(), failures)) {
-                    throw new LostClaim(run.id());
+            PageWrite attempt = new PageWrite(page, listed.size(), unchanged, changed, failures, followUps, gone, now,
+                    newRequests());
+            SyncCounts counts;
+            try {
+                counts = database.transaction(connection -> attempt.write(connection, false));
+            } catch (DatabaseException e) {
+                if (!e.refusedData()) {
+                    throw e;
                 }
-                return null;
-            });
+                // One record the database refuses must not fail the page, nor every later run at this cursor:
+                // the page is written again record by record and each refused one is counted failed.
+                LOG.warn("run {}: the database refused page {} ({}); writing it record by record", run.id(),
+                        page.number(), e.getMessage());
+                counts = database.transaction(connection -> attempt.write(connection, true));
+            }
             total = total.plus(counts);
             pagesWritten++;
-            if (!failures.isEmpty()) {
-                LOG.warn("run {}: {} record(s) of page {} could not be mapped, first {}: {}", run.id(), failures.size(),
-                        page.number(), failures.get(0).externalId(), failures.get(0).reason());
+            if (counts.failed() > 0) {
+                FailedRecord first = attempt.failures.get(0);
+                LOG.warn("run {}: {} record(s) of page {} failed, first {}: {}", run.id(), counts.failed(),
+                        page.number(), first.externalId(), first.reason());
+            }
+        }
+
+        /** A page's writes: all at once, or one savepoint per changed record so that a refused one fails alone. */
+        private final class PageWrite {
+            private final SyncPage page;
+            private final int fetched;
+            private final int unchanged;
+            private final List<Changed> changed;
+            private final List<FailedRecord> mappingFailures;
+            private final List<FunnelEventWriter.FollowUp> followUps;
+            private final List<String> gone;
+            private final Instant now;
+            private final int requests;
+            private List<FailedRecord> failures;
+
+            PageWrite(SyncPage page, int fetched, int unchanged, List<Changed> changed, List<FailedRecord> failures,
+                      List<FunnelEventWriter.FollowUp> followUps, List<String> gone, Instant now, int requests) {
+                this.requests = requests;
+                this.page = page;
+                this.fetched = fetched;
+                this.unchanged = unchanged;
+                this.changed = changed;
+                this.mappingFailures = List.copyOf(failures);
+                this.failures = this.mappingFailures;
+                this.followUps = followUps;
+                this.gone = gone;
+                this.now = now;
+            }
+
+            SyncCounts write(Connection connection, boolean oneByOne) throws SQLException {
+                String sourceId = source.sourceType();
+                failures = new ArrayList<>(mappingFailures);
+                int created = 0;
+                int updated = 0;
+                if (oneByOne) {
+                    for (Changed c : changed) {
+                        Savepoint before = connection.setSavepoint();
+                        try {
+                            events.upsert(connection, c.record().events());
+                            records.upsert(connection, sourceId, List.of(c.row()), now);
+                            connection.releaseSavepoint(before);
+                        } catch (SQLException e) {
+                            DatabaseException refused = new DatabaseException(e);
+                            if (!refused.refusedData()) {
+                                throw e;
+                            }
+                            connection.rollback(before);
+                            failures.add(new FailedRecord(c.record().externalId(),
+                                    "refused by the database: " + refused.getMessage()));
+                            continue;
+                        }
+                        if (c.isNew()) {
+                            created++;
+                        } else {
+                            updated++;
+                        }
+                    }
+                } else {
+                    List<NewFunnelEvent> toWrite = new ArrayList<>();
+                    List<SyncedRecords.Row> rows = new ArrayList<>(changed.size());
+                    for (Changed c : changed) {
+                        toWrite.addAll(c.record().events());
+                        rows.add(c.row());
+                        if (c.isNew()) {
+                            created++;
+                        } else {
+                            updated++;
+                        }
+                    }
+                    events.upsert(connection, toWrite);
+                    records.upsert(connection, sourceId, rows, now);
+                }
+                events.writeFollowUps(connection, sourceType, followUps);
+                records.markDeleted(connection, sourceId, gone, now);
+                SyncCounts counts = new SyncCounts(fetched, created, updated + gone.size(), unchanged, failures.size());
+                if (!runs.progress(connection, run.id(), owner, counts, page.cursorAfter(), failures, requests)) {
+                    throw new LostClaim(run.id());
+                }
+                return counts;
             }
         }
 
@@ -307,21 +435,22 @@ public class SyncEngine {
 
 
         private Optional<SyncRun> finish() {
-            SyncStatus status = total.failed() > 0 ? SyncStatus.PARTIAL : SyncStatus.SUCCEEDED;
-            String message = total.failed() > 0 ? total.failed() + " record(s) could not be mapped; see failed_records" : null;
-            return runs.finish(run.id(), owner, status, message);
+            // The run covered its source: records skipped as unmappable or refused do not make it partial (they
+            // are counted and listed), so the freshness alarm follows coverage, not data quality.
+            String message = total.failed() > 0 ? total.failed() + " record(s) skipped; see failed_records" : null;
+            return runs.finish(run.id(), owner, SyncStatus.SUCCEEDED, message, newRequests());
         }
 
         private Optional<SyncRun> fail(String message) {
             LOG.warn("sync run {} of {} failed: {}", run.id(), source.sourceType(), message);
-            return runs.finish(run.id(), owner, SyncStatus.FAILED, message);
+            return runs.finish(run.id(), owner, SyncStatus.FAILED, message, newRequests());
         }
 
         /** Ends this invocation's part as partial and hands the rest to a continuation run over the bus. */
         private Optional<SyncRun> handOver(TimeBudgetExhausted reason) {
             String message = "time budget reached after " + pagesWritten + " page(s) (" + reason.getMessage()
                     + "); a continuation run goes on from this checkpoint";
-            Optional<SyncRun> continuation = runs.continueAs(run.id(), owner, message);
+            Optional<SyncRun> continuation = runs.continueAs(run.id(), owner, message, newRequests());
             if (continuation.isEmpty()) {
                 return runs.find(run.id());
             }
@@ -335,6 +464,13 @@ public class SyncEngine {
                         + "); the next run resumes from this checkpoint");
             }
             return runs.find(run.id());
+        }
+    }
+
+    /** A record whose events differ from what was last written for it (or that was never written). */
+    private record Changed(SyncRecord record, byte[] fingerprint, boolean isNew) {
+        SyncedRecords.Row row() {
+            return new SyncedRecords.Row(record.externalId(), record.sortKey(), record.windowAt(), fingerprint);
         }
     }
 

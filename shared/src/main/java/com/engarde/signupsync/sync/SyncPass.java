@@ -1,6 +1,6 @@
 package com.engarde.signupsync.sync;
 
-import com.engarde.signupsync.bus.TimeBudget;
+import com.engarde.signupsync.http.TimeBudget;
 
 import java.util.List;
 

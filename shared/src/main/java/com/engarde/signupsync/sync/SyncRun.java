@@ -1,5 +1,6 @@
 package com.engarde.signupsync.sync;
 
+import com.engarde.signupsync.bus.SyncTrigger;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Instant;
@@ -8,9 +9,11 @@ import java.util.List;
 /**
  * One row of funnel_sync_logs: a run of one source's sync. {@code heartbeatAt} moves at every checkpoint;
  * {@code continuesRunId} names the run this one continues after that one reached its time budget;
- * {@code failedRecords} lists the first records that could not be mapped ({@code counts.failed} counts all).
+ * {@code failedRecords} lists the first records that could not be mapped ({@code counts.failed} counts all);
+ * {@code requests} is how many HTTP requests the run sent to its vendor, retries included.
  */
 public record SyncRun(long id, String sourceType, SyncTrigger trigger, SyncStatus status, Instant startedAt,
                       Instant finishedAt, SyncCounts counts, JsonNode cursorBefore, JsonNode cursorAfter,
-                      String errorMessage, Instant heartbeatAt, Long continuesRunId, List<FailedRecord> failedRecords) {
+                      String errorMessage, Instant heartbeatAt, Long continuesRunId, List<FailedRecord> failedRecords,
+                      int requests) {
 }

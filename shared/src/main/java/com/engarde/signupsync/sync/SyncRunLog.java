@@ -1,5 +1,6 @@
 package com.engarde.signupsync.sync;
 
+import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.persistence.Database;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,7 +39,7 @@ public class SyncRunLog {
     private static final String COLUMNS = """
             id, source_type, trigger, status, started_at, finished_at, fetched_count, created_count, updated_count,
             unchanged_count, failed_count, cursor_before::text AS cursor_before, cursor_after::text AS cursor_after,
-            error_message, heartbeat_at, continues_run_id, failed_records::text AS failed_records
+            error_message, heartbeat_at, continues_run_id, failed_records::text AS failed_records, request_count
             """;
 
     /** The latest checkpoint of a source: where its next run starts. */
@@ -149,7 +150,7 @@ public class SyncRunLog {
 
     /** Adds a page's counts and checkpoints the cursor, inside the page's own transaction. */
     public void progress(Connection connection, long runId, SyncCounts page, JsonNode cursorAfter) throws SQLException {
-        update(connection, runId, null, page, cursorAfter, List.of());
+        update(connection, runId, null, page, cursorAfter, List.of(), 0);
     }
 
     /**
@@ -157,12 +158,12 @@ public class SyncRunLog {
      * the heartbeat. False when {@code owner} no longer holds the run: the caller must roll the page back.
      */
     public boolean progress(Connection connection, long runId, String owner, SyncCounts page, JsonNode cursorAfter,
-                            List<FailedRecord> failures) throws SQLException {
-        return update(connection, runId, owner, page, cursorAfter, failures);
+                            List<FailedRecord> failures, int requests) throws SQLException {
+        return update(connection, runId, owner, page, cursorAfter, failures, requests);
     }
 
     private boolean update(Connection connection, long runId, String owner, SyncCounts page, JsonNode cursorAfter,
-                           List<FailedRecord> failures) throws SQLException {
+                           List<FailedRecord> failures, int requests) throws SQLException {
         ArrayNode failed = mapper.createArrayNode();
         for (FailedRecord f : failures.subList(0, Math.min(failures.size(), FAILED_RECORDS_KEPT))) {
             failed.addObject().put("external_id", f.externalId()).put("reason", f.reason());
@@ -171,6 +172,7 @@ public class SyncRunLog {
                 UPDATE funnel_sync_logs SET fetched_count = fetched_count + ?, created_count = created_count + ?,
                     updated_count = updated_count + ?, unchanged_count = unchanged_count + ?,
                     failed_count = failed_count + ?, cursor_after = COALESCE(?::jsonb, cursor_after), heartbeat_at = ?,
+                    request_count = request_count + ?,
                     failed_records = CASE WHEN ? = 0 OR jsonb_array_length(failed_records) >= ? THEN failed_records
                         ELSE (SELECT jsonb_agg(f) FROM (SELECT f FROM jsonb_array_elements(failed_records || ?::jsonb) f
                                                         LIMIT ?) kept) END
@@ -183,13 +185,14 @@ public class SyncRunLog {
             update.setInt(5, page.failed());
             update.setString(6, json(cursorAfter));
             update.setTimestamp(7, Timestamp.from(clock.instant()));
-            update.setInt(8, failed.size());
-            update.setInt(9, FAILED_RECORDS_KEPT);
-            update.setString(10, failed.toString());
-            update.setInt(11, FAILED_RECORDS_KEPT);
-            update.setLong(12, runId);
-            update.setString(13, owner);
+            update.setInt(8, requests);
+            update.setInt(9, failed.size());
+            update.setInt(10, FAILED_RECORDS_KEPT);
+            update.setString(11, failed.toString());
+            update.setInt(12, FAILED_RECORDS_KEPT);
+            update.setLong(13, runId);
             update.setString(14, owner);
+            update.setString(15, owner);
             return update.executeUpdate() == 1;
         }
     }
@@ -199,30 +202,33 @@ public class SyncRunLog {
      * also reported to CloudWatch ({@link SyncMetrics}), after it is committed.
      */
     public SyncRun finish(long runId, SyncStatus status, String errorMessage) {
-        return finish(runId, null, status, errorMessage)
+        return finish(runId, null, status, errorMessage, 0)
                 .orElseThrow(() -> new IllegalArgumentException("no running sync run " + runId));
     }
 
     /** The owner ends its run; empty when it no longer holds it (taken over) or the run already ended. */
-    public Optional<SyncRun> finish(long runId, String owner, SyncStatus status, String errorMessage) {
+    public Optional<SyncRun> finish(long runId, String owner, SyncStatus status, String errorMessage, int requests) {
         if (status == SyncStatus.RUNNING) {
             throw new IllegalArgumentException("a run finishes as succeeded, partial or failed");
         }
-        Optional<SyncRun> finished = database.transaction(connection -> end(connection, runId, owner, status, errorMessage));
+        Optional<SyncRun> finished = database.transaction(connection -> end(connection, runId, owner, status, errorMessage,
+                requests));
         finished.filter(run -> run.status() == SyncStatus.SUCCEEDED).ifPresent(run -> metrics.succeeded(run.sourceType()));
         return finished;
     }
 
-    private Optional<SyncRun> end(Connection connection, long runId, String owner, SyncStatus status, String errorMessage)
-            throws SQLException {
-        return one(connection, "UPDATE funnel_sync_logs SET status = ?, finished_at = ?, error_message = ?"
+    private Optional<SyncRun> end(Connection connection, long runId, String owner, SyncStatus status, String errorMessage,
+                                  int requests) throws SQLException {
+        return one(connection, "UPDATE funnel_sync_logs SET status = ?, finished_at = ?, error_message = ?,"
+                + " request_count = request_count + ?"
                 + " WHERE id = ? AND status = 'running' AND (?::text IS NULL OR owner = ?) RETURNING " + COLUMNS, ps -> {
                     ps.setString(1, status.id());
                     ps.setTimestamp(2, Timestamp.from(clock.instant()));
                     ps.setString(3, errorMessage);
-                    ps.setLong(4, runId);
-                    ps.setString(5, owner);
+                    ps.setInt(4, requests);
+                    ps.setLong(5, runId);
                     ps.setString(6, owner);
+                    ps.setString(7, owner);
                 });
     }
 
@@ -230,9 +236,9 @@ public class SyncRunLog {
      * The owner's run reached its time budget: in one transaction it ends as partial and a continuation run
      * starts from its checkpoint, unclaimed, for the next invocation. Empty when the owner no longer holds it.
      */
-    public Optional<SyncRun> continueAs(long runId, String owner, String message) {
+    public Optional<SyncRun> continueAs(long runId, String owner, String message, int requests) {
         return database.transaction(connection -> {
-            Optional<SyncRun> ended = end(connection, runId, owner, SyncStatus.PARTIAL, message);
+            Optional<SyncRun> ended = end(connection, runId, owner, SyncStatus.PARTIAL, message, requests);
             if (ended.isEmpty()) {
                 return Optional.empty();
             }
@@ -342,7 +348,8 @@ public class SyncRunLog {
                 new SyncCounts(rs.getInt("fetched_count"), rs.getInt("created_count"), rs.getInt("updated_count"),
                         rs.getInt("unchanged_count"), rs.getInt("failed_count")),
                 parse(rs.getString("cursor_before")), parse(rs.getString("cursor_after")), rs.getString("error_message"),
-                rs.getTimestamp("heartbeat_at").toInstant(), continuesRunId, List.copyOf(failed));
+                rs.getTimestamp("heartbeat_at").toInstant(), continuesRunId, List.copyOf(failed),
+                rs.getInt("request_count"));
     }
 
     private String json(JsonNode node) {

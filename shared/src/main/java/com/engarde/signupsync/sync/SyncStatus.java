@@ -5,8 +5,10 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
- * Where a sync run stands. {@code partial}: it finished without doing all of it: some records could not be
- * mapped, or it reached its invocation's time budget and a continuation run goes on from its checkpoint.
+ * Where a sync run stands. {@code succeeded}: it covered everything it set out to (records skipped as
+ * unmappable or refused are counted and listed in failed_records). {@code partial}: it did not cover
+ * everything (its invocation's time budget, a vendor's daily limit) and a continuation or the next run
+ * carries on from its checkpoint. {@code failed}: it stopped on an error.
  */
 public enum SyncStatus {
     RUNNING, SUCCEEDED, FAILED, PARTIAL;

@@ -73,6 +73,7 @@ public final class EasyAppointmentsStub implements AutoCloseable {
     private final List<Consumer<String>> afterAnswer = new CopyOnWriteArrayList<>();
     private volatile List<ObjectNode> sorted;
     private volatile boolean honourWith = true;
+    private final Set<Long> unlisted = new HashSet<>();
     /** Rendered list pages by request, when the data is fixed (the benchmark's server, not the tests'). */
     private volatile Map<String, byte[]> rendered;
 
@@ -192,6 +193,11 @@ public final class EasyAppointmentsStub implements AutoCloseable {
     }
 
     /** false: behave like a server that ignores with=customer, so clients must fetch customers themselves. */
+    /** The customer is left out of the customers listing (as one created after it was read), not out of GET /customers/{id}. */
+    public synchronized void leaveOutOfListing(long customerId) {
+        unlisted.add(customerId);
+    }
+
     public void honourWith(boolean honour) {
         this.honourWith = honour;
     }
@@ -302,7 +308,8 @@ public final class EasyAppointmentsStub implements AutoCloseable {
         synchronized (this) {
             all = switch (name) {
                 case "appointments" -> appointmentsFor(params);
-                case "customers" -> customers.values().stream().map(EasyAppointmentsStub::apiCustomer).toList();
+                case "customers" -> customers.values().stream().filter(c -> !unlisted.contains(c.path("id").asLong()))
+                        .map(EasyAppointmentsStub::apiCustomer).toList();
                 case "services" -> new ArrayList<>(services.values());
                 case "providers" -> new ArrayList<>(providers.values());
                 default -> null;

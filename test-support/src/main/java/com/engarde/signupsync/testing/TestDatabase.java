@@ -72,7 +72,6 @@ public final class TestDatabase {
         execute("TRUNCATE leads, funnel_events, funnel_conversions, funnel_sync_logs, sync_records, webhook_deliveries,"
                 + " webhook_rejections, platform_admins, platform_admin_actions, source_credentials, source_verifications"
                 + " RESTART IDENTITY CASCADE");
-        execute("UPDATE funnel_sources SET active = true");
     }
 
     public void execute(String sql) {

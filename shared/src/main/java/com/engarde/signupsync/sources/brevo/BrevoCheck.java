@@ -1,14 +1,14 @@
 package com.engarde.signupsync.sources.brevo;
 
-import com.engarde.signupsync.bus.TimeBudget;
+import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.credentials.CheckHttp;
 import com.engarde.signupsync.credentials.CredentialCheck;
 import com.engarde.signupsync.credentials.Credentials;
+import com.engarde.signupsync.http.VendorAuth;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 
 import java.net.URI;
-import java.util.Map;
 
 /**
  * Verifies a Brevo v3 API key with {@code GET /account} (see shared/sources/brevo.md); errors are
@@ -32,7 +32,7 @@ final class BrevoCheck implements CredentialCheck {
 
     @Override
     public void check(Credentials credentials, TimeBudget budget) {
-        http.client("Brevo", Map.of("api-key", credentials.require("api_key")), "message")
+        http.client("Brevo", VendorAuth.header("api-key", credentials.require("api_key")), "message")
                 .get(base.resolve("account"), budget);
     }
 }

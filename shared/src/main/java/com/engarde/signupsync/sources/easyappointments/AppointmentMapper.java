@@ -7,6 +7,7 @@ import com.engarde.signupsync.funnel.Person;
 import com.engarde.signupsync.funnel.SourceType;
 import com.engarde.signupsync.funnel.Utm;
 import com.engarde.signupsync.sync.SyncRecord;
+import com.engarde.signupsync.sync.VendorText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -33,6 +34,10 @@ import java.util.Map;
  * instance's. Event data carries the appointment as the funnel needs it; not notes, not the manage-link hash.
  */
 final class AppointmentMapper {
+
+    /** Years a booking can plausibly have; PostgreSQL would refuse some beyond them, and none is real. */
+    private static final int MIN_YEAR = 1900;
+    private static final int MAX_YEAR = 9999;
 
     private static final DateTimeFormatter NAIVE = DateTimeFormatter.ofPattern("uuuu-MM-dd[ ]['T']HH:mm[:ss]")
             .withResolverStyle(ResolverStyle.STRICT);
@@ -79,7 +84,7 @@ final class AppointmentMapper {
             Instant book = time(appointment, "book", catalog.instanceZone());
             Instant start = time(appointment, "start", providerZone);
             Instant end = time(appointment, "end", providerZone);
-            String status = appointment.path("status").asText("");
+            String status = VendorText.clean(appointment.path("status").asText(""));
 
             ObjectNode data = JsonNodeFactory.instance.objectNode();
             data.put("appointment_id", id);
@@ -91,7 +96,7 @@ final class AppointmentMapper {
             if (appointment.hasNonNull("serviceId")) {
                 long serviceId = appointment.get("serviceId").asLong();
                 data.put("service_id", serviceId);
-                String service = catalog.services().get(serviceId);
+                String service = VendorText.clean(catalog.services().get(serviceId));
                 if (service != null) {
                     data.put("service", service);
                 }
@@ -123,12 +128,17 @@ final class AppointmentMapper {
         if (value.isEmpty()) {
             throw new MalformedField(field + " is missing");
         }
+        LocalDateTime parsed;
         try {
-            return LocalDateTime.parse(value, NAIVE).atZone(zone).toInstant();
+            parsed = LocalDateTime.parse(value, NAIVE);
         } catch (DateTimeParseException e) {
             throw new MalformedField(field + " '" + (value.length() > 40 ? value.substring(0, 40) : value)
                     + "' is not a date-time (YYYY-MM-DD HH:MM:SS)");
         }
+        if (parsed.getYear() < MIN_YEAR || parsed.getYear() > MAX_YEAR) {
+            throw new MalformedField(field + " is out of range (year " + parsed.getYear() + ")");
+        }
+        return parsed.atZone(zone).toInstant();
     }
 
     /** The attached customer is the raw database row (snake_case); the customers API is camelCase. */
@@ -137,7 +147,7 @@ final class AppointmentMapper {
         if (node == null || node.isNull()) {
             return null;
         }
-        String value = node.asText().strip();
+        String value = VendorText.clean(node.asText()).strip();
         return value.isEmpty() ? null : value.length() > 200 ? value.substring(0, 200) : value;
     }
 

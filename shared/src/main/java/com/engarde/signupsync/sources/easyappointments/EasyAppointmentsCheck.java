@@ -1,9 +1,9 @@
 package com.engarde.signupsync.sources.easyappointments;
 
-import com.engarde.signupsync.bus.TimeBudget;
+import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.credentials.CredentialCheck;
 import com.engarde.signupsync.credentials.Credentials;
-import com.engarde.signupsync.sync.RetryPolicy;
+import com.engarde.signupsync.http.RetryPolicy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.inject.Singleton;
 

@@ -1,9 +1,10 @@
 package com.engarde.signupsync.sources.easyappointments;
 
-import com.engarde.signupsync.bus.TimeBudget;
-import com.engarde.signupsync.sync.RetryPolicy;
-import com.engarde.signupsync.sync.VendorException;
-import com.engarde.signupsync.sync.VendorHttp;
+import com.engarde.signupsync.http.TimeBudget;
+import com.engarde.signupsync.http.RetryPolicy;
+import com.engarde.signupsync.http.VendorException;
+import com.engarde.signupsync.http.VendorAuth;
+import com.engarde.signupsync.http.VendorHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -28,31 +29,29 @@ final class EasyAppointmentsClient {
     /** What an appointment listing returns: the API's own fields, and the customer's row attached by with=customer. */
     static final String APPOINTMENT_FIELDS = "id,book,start,end,status,customerId,providerId,serviceId";
 
+    /** The customer fields the mapping reads; notes, addresses and the like stay at the source. */
+    static final String CUSTOMER_FIELDS = "id,firstName,lastName,email,phone";
+    static final int CUSTOMER_PAGE = 100;
+
     private final URI base;
     private final VendorHttp http;
     private final ObjectMapper mapper;
 
     private final String apiKey;
 
-    EasyAppointmentsClient(EasyAppointmentsSettings settings, String apiKey, RetryPolicy retry, Clock clock,
-                           ObjectMapper mapper) {
-        this(settings, settings.apiBase(), apiKey, retry, clock, mapper);
-    }
-
-    /** A client of the instance at {@code base}, which may differ from the configured one (an admin's check). */
     EasyAppointmentsClient(EasyAppointmentsSettings settings, URI base, String apiKey, RetryPolicy retry, Clock clock,
                            ObjectMapper mapper) {
-        this.base = base;
+        this.base = VendorHttp.requireSafeBase(base);
         this.apiKey = apiKey;
         this.mapper = mapper;
-        this.http = new VendorHttp(VENDOR, Map.of("Authorization", "Bearer " + apiKey),
-                settings.connectTimeout(), settings.requestTimeout(), settings.rateLimit(), retry, clock,
-                answer -> errorMessage(mapper, answer));
+        this.http = new VendorHttp(VENDOR, VendorAuth.bearer(apiKey),
+                new VendorHttp.Settings(settings.connectTimeout(), settings.requestTimeout(), settings.rateLimit()),
+                retry, clock, answer -> VendorHttp.jsonMessage(mapper, answer, "message"));
     }
 
-    /** True when this client presents {@code key} (a rotated key gets a new client). */
-    boolean uses(String key) {
-        return apiKey.equals(key);
+    /** True when this client calls {@code base} with {@code key} (a rotated key or a moved instance gets a new client). */
+    boolean uses(URI base, String key) {
+        return this.base.equals(base) && apiKey.equals(key);
     }
 
     /** One page of appointments in id order, each with its customer; {@code from} limits to starts on or after it. */
@@ -66,6 +65,21 @@ final class EasyAppointmentsClient {
     Optional<JsonNode> appointment(long id, TimeBudget budget) {
         return http.find(base.resolve("appointments/" + id + "?with=customer&fields=" + APPOINTMENT_FIELDS), budget)
                 .map(body -> object(body, "appointment " + id));
+    }
+
+    /**
+     * Every customer, listed page by page in id order: for servers that do not attach customers to
+     * appointments, this costs one request per {@value #CUSTOMER_PAGE} customers instead of one per customer,
+     * which keeps a sync inside the 100-requests-per-120-s limit.
+     */
+    Map<Long, JsonNode> customers(TimeBudget budget) {
+        Map<Long, JsonNode> all = new HashMap<>();
+        each("customers", CUSTOMER_FIELDS, CUSTOMER_PAGE, budget, c -> {
+            if (c.path("id").canConvertToLong()) {
+                all.put(c.get("id").asLong(), c);
+            }
+        });
+        return all;
     }
 
     /** One customer, for servers that do not attach it to appointments. */
@@ -100,7 +114,11 @@ final class EasyAppointmentsClient {
     }
 
     private void each(String resource, String fields, TimeBudget budget, java.util.function.Consumer<JsonNode> each) {
-        int length = 500;
+        each(resource, fields, 500, budget, each);
+    }
+
+    private void each(String resource, String fields, int length, TimeBudget budget,
+                      java.util.function.Consumer<JsonNode> each) {
         for (int page = 1; ; page++) {
             JsonNode items = array(http.get(base.resolve(resource + "?page=" + page + "&length=" + length
                     + "&sort=id&fields=" + fields), budget), resource);
@@ -133,18 +151,5 @@ final class EasyAppointmentsClient {
         } catch (IOException e) {
             throw new VendorException(VENDOR, 200, VENDOR + " answered " + what + " with a body that is not JSON", e);
         }
-    }
-
-    /** {@code {"success":false,"message":"..."}}, or the plain-text body of a 401. */
-    private static String errorMessage(ObjectMapper mapper, VendorHttp.Answer answer) {
-        try {
-            JsonNode node = mapper.readTree(answer.body());
-            if (node != null && node.hasNonNull("message")) {
-                return node.get("message").asText();
-            }
-        } catch (IOException notJson) {
-            // plain text
-        }
-        return VendorHttp.text(answer);
     }
 }

@@ -1,6 +1,6 @@
 package com.engarde.signupsync.sources.easyappointments;
 
-import com.engarde.signupsync.sync.VendorHttp;
+import com.engarde.signupsync.http.VendorHttp;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.convert.ConversionService;
 import jakarta.inject.Singleton;
@@ -19,9 +19,10 @@ import java.util.stream.Collectors;
  * How to reach and read an EasyAppointments instance. Environment variables (Micronaut maps each to the
  * property in brackets):
  * <ul>
- *   <li>{@code EASYAPPOINTMENTS_URL} [easyappointments.url]: the instance ({@code https://book.example.com}) or
- *       its API base ({@code .../index.php/api/v1}); {@code EASYAPPOINTMENTS_API_KEY}, the API token sent as a
- *       Bearer token, is a secret: read through {@code SecretValues} (Secrets Manager in AWS) at each run;</li>
+ *   <li>the instance ({@code url}: {@code https://book.example.com} or its API base {@code .../index.php/api/v1})
+ *       and the API token ({@code api_key}, sent as a Bearer token) are the source's credentials, asked of
+ *       {@code SourceCredentials} at each run ({@code EASYAPPOINTMENTS_URL} and {@code EASYAPPOINTMENTS_API_KEY}
+ *       unless an admin stored others);</li>
  *   <li>{@code EASYAPPOINTMENTS_PAGE_SIZE} (default 1000): appointments per request. The API enforces no
  *       maximum and limits requests (100 per 120 s), so large pages: 100,000 appointments in ~100 requests;</li>
  *   <li>{@code EASYAPPOINTMENTS_WINDOW_DAYS} (default 30) and {@code EASYAPPOINTMENTS_FULL_PASS_EVERY}
@@ -39,7 +40,6 @@ public class EasyAppointmentsSettings {
 
     private static final Pattern RATE = Pattern.compile("(\\d+)\\s*/\\s*(\\S+)");
 
-    private final String url;
     private final int pageSize;
     private final int windowDays;
     private final Duration fullPassEvery;
@@ -49,8 +49,7 @@ public class EasyAppointmentsSettings {
     private final Duration connectTimeout;
     private final Duration requestTimeout;
 
-    public EasyAppointmentsSettings(@Value("${easyappointments.url:}") String url,
-                                    @Value("${easyappointments.page-size:1000}") int pageSize,
+    public EasyAppointmentsSettings(@Value("${easyappointments.page-size:1000}") int pageSize,
                                     @Value("${easyappointments.window-days:30}") int windowDays,
                                     @Value("${easyappointments.full-pass-every:7d}") Duration fullPassEvery,
                                     @Value("${easyappointments.timezone:UTC}") String timezone,
@@ -61,7 +60,6 @@ public class EasyAppointmentsSettings {
         if (pageSize < 1) {
             throw new IllegalArgumentException("EASYAPPOINTMENTS_PAGE_SIZE must be at least 1");
         }
-        this.url = url.strip();
         this.pageSize = pageSize;
         this.windowDays = windowDays;
         this.fullPassEvery = fullPassEvery;
@@ -87,12 +85,7 @@ public class EasyAppointmentsSettings {
         return new VendorHttp.RateLimit(Integer.parseInt(m.group(1)), window);
     }
 
-    /** The API base, {@code .../index.php/api/v1}; null when EASYAPPOINTMENTS_URL is not set. */
-    public URI apiBase() {
-        return url.isEmpty() ? null : apiBase(url);
-    }
-
-    /** The API base for an instance's address, with or without the {@code /index.php/api/v1} suffix. */
+    /** The API base of an instance's URL, {@code .../index.php/api/v1}. */
     static URI apiBase(String url) {
         String base = url.strip().replaceAll("/+$", "");
         if (!base.endsWith("/api/v1")) {

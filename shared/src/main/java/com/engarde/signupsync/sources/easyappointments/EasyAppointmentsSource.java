@@ -1,17 +1,20 @@
 package com.engarde.signupsync.sources.easyappointments;
 
-import com.engarde.signupsync.bus.TimeBudget;
-import com.engarde.signupsync.config.SecretValues;
+import com.engarde.signupsync.http.TimeBudget;
+import com.engarde.signupsync.credentials.Credentials;
+import com.engarde.signupsync.credentials.MissingCredential;
+import com.engarde.signupsync.credentials.SourceCredentials;
+import com.engarde.signupsync.http.VendorHttp;
 import com.engarde.signupsync.funnel.EventType;
 import com.engarde.signupsync.funnel.SourceType;
 import com.engarde.signupsync.sync.KnownRecord;
 import com.engarde.signupsync.sync.MissingRecords;
-import com.engarde.signupsync.sync.RetryPolicy;
+import com.engarde.signupsync.http.RetryPolicy;
 import com.engarde.signupsync.sync.SyncPage;
 import com.engarde.signupsync.sync.SyncPass;
 import com.engarde.signupsync.sync.SyncRecord;
 import com.engarde.signupsync.sync.SyncSource;
-import com.engarde.signupsync.sync.VendorException;
+import com.engarde.signupsync.http.VendorException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -20,6 +23,7 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -62,17 +66,17 @@ public class EasyAppointmentsSource implements SyncSource {
     private static final Logger LOG = LoggerFactory.getLogger(EasyAppointmentsSource.class);
 
     private final EasyAppointmentsSettings settings;
-    private final SecretValues secrets;
+    private final SourceCredentials credentials;
     private final RetryPolicy retry;
     private final Clock clock;
     private final ObjectMapper mapper;
     private final AppointmentMapper appointments;
     private EasyAppointmentsClient client;
 
-    public EasyAppointmentsSource(EasyAppointmentsSettings settings, SecretValues secrets, RetryPolicy retry, Clock clock,
-                                  ObjectMapper mapper) {
+    public EasyAppointmentsSource(EasyAppointmentsSettings settings, SourceCredentials credentials, RetryPolicy retry,
+                                  Clock clock, ObjectMapper mapper) {
         this.settings = settings;
-        this.secrets = secrets;
+        this.credentials = credentials;
         this.retry = retry;
         this.clock = clock;
         this.mapper = mapper;
@@ -101,16 +105,22 @@ public class EasyAppointmentsSource implements SyncSource {
     }
 
     private EasyAppointmentsClient client() {
-        if (settings.apiBase() == null) {
-            throw new VendorException(EasyAppointmentsClient.VENDOR, 0, "EASYAPPOINTMENTS_URL is not set", null);
+        // Read at every run, so that a rotated key (or one an admin stored) is used without a restart.
+        Credentials found = credentials.find(sourceType()).orElseThrow(() -> new VendorException(
+                EasyAppointmentsClient.VENDOR, 0, "EasyAppointments has no credentials configured (url, api_key)", null));
+        URI base;
+        String apiKey;
+        try {
+            base = EasyAppointmentsSettings.apiBase(found.require("url"));
+            apiKey = found.require("api_key");
+            VendorHttp.requireSafeBase(base);
+        } catch (MissingCredential | IllegalArgumentException e) {
+            throw new VendorException(EasyAppointmentsClient.VENDOR, 0, e.getMessage(), null);
         }
-        // Read at every run, so that a rotated key is used without a restart.
-        String apiKey = secrets.get("EASYAPPOINTMENTS_API_KEY").orElseThrow(() -> new VendorException(
-                EasyAppointmentsClient.VENDOR, 0, "EASYAPPOINTMENTS_API_KEY is not set", null));
-        // One client per container and key: its pacing to the rate limit spans consecutive runs.
+        // One client per container, instance and key: its pacing to the rate limit spans consecutive runs.
         synchronized (this) {
-            if (client == null || !client.uses(apiKey)) {
-                client = new EasyAppointmentsClient(settings, apiKey, retry, clock, mapper);
+            if (client == null || !client.uses(base, apiKey)) {
+                client = new EasyAppointmentsClient(settings, base, apiKey, retry, clock, mapper);
             }
             return client;
         }
@@ -120,8 +130,12 @@ public class EasyAppointmentsSource implements SyncSource {
         private final EasyAppointmentsClient api;
         private EasyAppointmentsCursor cursor;
         private volatile AppointmentMapper.Catalog catalog;
-        /** Customers fetched one by one, for servers that ignore with=customer. */
+        /**
+         * For servers that ignore with=customer: every customer, listed by page the first time an appointment
+         * comes without one; a customer created since is fetched on its own.
+         */
         private final Map<Long, JsonNode> customers = new ConcurrentHashMap<>();
+        private volatile boolean customersListed;
 
         Pass(EasyAppointmentsClient api, EasyAppointmentsCursor cursor) {
             this.api = api;
@@ -165,9 +179,24 @@ public class EasyAppointmentsSource implements SyncSource {
             JsonNode customer = appointment.get("customer");
             if (customer == null && appointment.path("customerId").canConvertToLong()) {
                 long customerId = appointment.get("customerId").asLong();
+                listCustomers(budget);
                 customer = customers.computeIfAbsent(customerId, id -> api.customer(id, budget).orElse(null));
             }
             return appointments.map(appointment, customer, catalog, now);
+        }
+
+        private void listCustomers(TimeBudget budget) {
+            if (customersListed) {
+                return;
+            }
+            synchronized (customers) {
+                if (!customersListed) {
+                    customers.putAll(api.customers(budget));
+                    customersListed = true;
+                    LOG.info("EasyAppointments does not attach customers to appointments; {} customers listed",
+                            customers.size());
+                }
+            }
         }
 
         /** Stored appointments starting before this lie outside a window pass's listing; with margin for timezones. */

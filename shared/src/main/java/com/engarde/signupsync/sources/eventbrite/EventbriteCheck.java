@@ -1,16 +1,16 @@
 package com.engarde.signupsync.sources.eventbrite;
 
-import com.engarde.signupsync.bus.TimeBudget;
+import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.credentials.CheckHttp;
 import com.engarde.signupsync.credentials.CredentialCheck;
 import com.engarde.signupsync.credentials.Credentials;
-import com.engarde.signupsync.sync.VendorException;
+import com.engarde.signupsync.http.VendorAuth;
+import com.engarde.signupsync.http.VendorException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 
 import java.net.URI;
-import java.util.Map;
 
 /**
  * Verifies an Eventbrite private token with {@code GET /users/me/organizations/} (see shared/sources/eventbrite.md)
@@ -37,8 +37,8 @@ final class EventbriteCheck implements CredentialCheck {
 
     @Override
     public void check(Credentials credentials, TimeBudget budget) {
-        byte[] body = http.client(VENDOR, Map.of("Authorization", "Bearer " + credentials.require("private_token")),
-                "error", "error_description").get(base.resolve("users/me/organizations/"), budget);
+        byte[] body = http.client(VENDOR, VendorAuth.bearer(credentials.require("private_token")),
+                "error_description", "error").get(base.resolve("users/me/organizations/"), budget);
         JsonNode organizations = http.object(VENDOR, "/users/me/organizations/", body).path("organizations");
         String wanted = credentials.field("organization_id").orElse(null);
         if (wanted == null) {

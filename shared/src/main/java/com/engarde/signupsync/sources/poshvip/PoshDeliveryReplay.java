@@ -6,7 +6,7 @@ import com.engarde.signupsync.sync.SyncCounts;
 import com.engarde.signupsync.sync.SyncRun;
 import com.engarde.signupsync.sync.SyncRunLog;
 import com.engarde.signupsync.sync.SyncStatus;
-import com.engarde.signupsync.sync.SyncTrigger;
+import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.webhooks.DeliveryReport;
 import com.engarde.signupsync.webhooks.DeliveryStatus;
 import com.engarde.signupsync.webhooks.WebhookDeliveries;

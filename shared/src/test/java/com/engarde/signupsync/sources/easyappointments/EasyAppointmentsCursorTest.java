@@ -1,6 +1,6 @@
 package com.engarde.signupsync.sources.easyappointments;
 
-import com.engarde.signupsync.sync.VendorHttp;
+import com.engarde.signupsync.http.VendorHttp;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import org.junit.jupiter.api.Test;
 

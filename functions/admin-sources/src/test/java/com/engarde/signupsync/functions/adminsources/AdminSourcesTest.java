@@ -345,7 +345,7 @@ class AdminSourcesTest {
                 "easyappointments", "{\"url\":\"" + EASYAPPOINTMENTS.url() + "\",\"api_key\":\"wrong-ea-key-0a1b\"}",
                 "eventbrite", "{\"private_token\":\"wrong-eventbrite-token-2c3d\"}",
                 "brevo", "{\"api_key\":\"wrong-brevo-key-4e5f\"}");
-        Map<String, String> vendorWords = Map.of("easyappointments", "not authorized", "eventbrite", "INVALID_AUTH",
+        Map<String, String> vendorWords = Map.of("easyappointments", "not authorized", "eventbrite", "token you provided was invalid",
                 "brevo", "Key not found");
         wrong.forEach((type, body) -> {
             call("PUT", "/api/admin/sources/" + type + "/credentials", body);

@@ -1,9 +1,9 @@
 package com.engarde.signupsync.functions.syncdispatch;
 
 import com.engarde.signupsync.bus.ScheduleHandler;
-import com.engarde.signupsync.bus.TimeBudget;
+import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.sync.SyncDispatch;
-import com.engarde.signupsync.sync.SyncTrigger;
+import com.engarde.signupsync.bus.SyncTrigger;
 import jakarta.inject.Singleton;
 
 /** The daily schedule (FUNNEL_SYNC_TIME): a run of every active pull source. */

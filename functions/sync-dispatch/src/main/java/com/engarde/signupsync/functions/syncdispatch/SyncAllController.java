@@ -1,7 +1,7 @@
 package com.engarde.signupsync.functions.syncdispatch;
 
 import com.engarde.signupsync.sync.SyncDispatch;
-import com.engarde.signupsync.sync.SyncTrigger;
+import com.engarde.signupsync.bus.SyncTrigger;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Consumes;

@@ -5,7 +5,7 @@ import com.engarde.signupsync.bus.LambdaHandler;
 import com.engarde.signupsync.sync.SyncRun;
 import com.engarde.signupsync.sync.SyncRunLog;
 import com.engarde.signupsync.sync.SyncStatus;
-import com.engarde.signupsync.sync.SyncTrigger;
+import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.testing.EventBridgeStub;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.Rows;
@@ -13,6 +13,7 @@ import com.engarde.signupsync.testing.TestDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,9 +39,31 @@ class SyncDispatchTest {
         System.setProperty("aws.secretAccessKey", "test-secret-key-not-a-secret");
     }
 
+    /** Zoom and Eventbrite are inactive until their connectors land (V4); these tests dispatch to three sources. */
+    private static final String ZOOM_AND_EVENTBRITE = "UPDATE funnel_sources SET active = %s WHERE source_type IN ('zoom', 'eventbrite')";
+
     @BeforeEach
     void clean() {
         TestDatabase.get().truncate();
+        TestDatabase.get().execute(ZOOM_AND_EVENTBRITE.formatted("true"));
+    }
+
+    @AfterEach
+    void restore() {
+        TestDatabase.get().execute(ZOOM_AND_EVENTBRITE.formatted("false"));
+    }
+
+    @Test
+    void onlySourcesTheMigrationsMakeActiveAreDispatched() {
+        restore();
+        try (EventBridgeStub bus = new EventBridgeStub(); LambdaHarness lambda = withEventBridge(bus)) {
+            JsonNode runs = lambda.handle(LambdaHarness.sample("sync-all.json")).json().path("runs");
+
+            assertThat(runs.findValuesAsText("source_type")).containsExactly("easyappointments");
+            assertThat(bus.entries()).hasSize(1);
+            assertThat(Rows.number("SELECT count(*) FROM funnel_sources WHERE source_type IN ('zoom', 'eventbrite')"
+                    + " AND NOT active")).isEqualTo(2);
+        }
     }
 
     private static LambdaHarness withEventBridge(EventBridgeStub stub) {
@@ -120,14 +143,10 @@ class SyncDispatchTest {
     void inactiveSourcesAreNotSynced() {
         try (EventBridgeStub bus = new EventBridgeStub(); LambdaHarness lambda = withEventBridge(bus)) {
             TestDatabase.get().execute("UPDATE funnel_sources SET active = false WHERE source_type = 'zoom'");
-            try {
-                JsonNode runs = lambda.handle(LambdaHarness.sample("sync-all.json")).json().path("runs");
+            JsonNode runs = lambda.handle(LambdaHarness.sample("sync-all.json")).json().path("runs");
 
-                assertThat(runs.findValuesAsText("source_type")).containsExactly("easyappointments", "eventbrite");
-                assertThat(bus.entries()).hasSize(2);
-            } finally {
-                TestDatabase.get().execute("UPDATE funnel_sources SET active = true WHERE source_type = 'zoom'");
-            }
+            assertThat(runs.findValuesAsText("source_type")).containsExactly("easyappointments", "eventbrite");
+            assertThat(bus.entries()).hasSize(2);
         }
     }
 

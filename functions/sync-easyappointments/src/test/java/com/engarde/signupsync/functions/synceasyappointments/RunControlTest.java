@@ -1,6 +1,6 @@
 package com.engarde.signupsync.functions.synceasyappointments;
 
-import com.engarde.signupsync.bus.TimeBudget;
+import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.sync.KnownRecord;
 import com.engarde.signupsync.sync.MissingRecords;
 import com.engarde.signupsync.sync.SyncDispatch;
@@ -10,7 +10,7 @@ import com.engarde.signupsync.sync.SyncRun;
 import com.engarde.signupsync.sync.SyncRunLog;
 import com.engarde.signupsync.sync.SyncSource;
 import com.engarde.signupsync.sync.SyncStatus;
-import com.engarde.signupsync.sync.SyncTrigger;
+import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.testing.Rows;
 import com.engarde.signupsync.testing.TestClock;
 import com.engarde.signupsync.testing.TestDatabase;

@@ -124,7 +124,7 @@ class VendorFaultsTest {
     }
 
     @Test
-    void unmappableRecordsAreCountedAsFailedWithTheirIdsAndTheRunGoesOn() {
+    void unmappableRecordsAreSkippedWithTheirIdsAndTheRunStillSucceeds() {
         try (SyncFixture f = new SyncFixture()) {
             f.appointments(12);
             f.stub.appointment(4).put("start", "2026-13-45 10:00:00");
@@ -133,9 +133,10 @@ class VendorFaultsTest {
 
             SyncRun run = f.sync();
 
-            assertThat(run.status()).isEqualTo(SyncStatus.PARTIAL);
+            // The run covered the source: skipped records are counted and listed, they do not make it partial.
+            assertThat(run.status()).isEqualTo(SyncStatus.SUCCEEDED);
             assertThat(run.counts()).isEqualTo(new SyncCounts(12, 10, 0, 0, 2));
-            assertThat(run.errorMessage()).contains("2 record(s) could not be mapped");
+            assertThat(run.errorMessage()).contains("2 record(s) skipped");
             assertThat(run.failedRecords()).extracting(r -> r.externalId()).containsExactly("4", "9");
             assertThat(run.failedRecords().get(0).reason()).contains("start '2026-13-45 10:00:00' is not a date-time");
             assertThat(run.failedRecords().get(1).reason()).isEqualTo("customer 99 has no email address");
@@ -145,18 +146,47 @@ class VendorFaultsTest {
     }
 
     @Test
-    void aServerThatIgnoresWithCustomerGetsItsCustomersFetchedOnce() {
-        try (SyncFixture f = new SyncFixture()) {
-            f.appointments(6);
-            f.stub.appointment(3).put("customerId", 1);
+    void aServerThatIgnoresWithCustomerHasItsCustomersListedByPageNotFetchedOneByOne() {
+        try (SyncFixture f = new SyncFixture(Map.of("easyappointments.page-size", 100))) {
+            for (int i = 1; i <= 250; i++) {
+                f.stub.addCustomer(i, "person" + i + "@example.com", "First" + i, "Last" + i);
+            }
+            for (int i = 1; i <= 1000; i++) {
+                f.appointment(i, (i - 1) % 250 + 1, i % 2 == 0 ? -10 : 5, "Booked");
+            }
             f.stub.honourWith(false);
 
             SyncRun run = f.sync();
 
             assertThat(run.status()).isEqualTo(SyncStatus.SUCCEEDED);
-            assertThat(Rows.count("leads")).isEqualTo(5);
-            List<String> customerCalls = f.stub.requests().stream().filter(r -> r.contains("/customers/")).toList();
-            assertThat(customerCalls).hasSize(5).doesNotHaveDuplicates();
+            assertThat(run.counts().created()).isEqualTo(1000);
+            assertThat(Rows.count("leads")).isEqualTo(250);
+            List<String> customerCalls = f.stub.requests().stream().filter(r -> r.contains("/customers")).toList();
+            // 250 customers at 100 a page: 3 listing requests, none per customer.
+            assertThat(customerCalls).hasSize(3).allMatch(r -> r.contains("/customers?"));
+            // 11 appointment pages (the 11th, empty, ends the listing), 1 of services, 1 of providers, 3 of
+            // customers: well within 100 requests per 120 s, and the run log counts every one.
+            assertThat(f.stub.requests()).hasSize(16);
+            assertThat(run.requests()).isEqualTo(16);
+        }
+    }
+
+    @Test
+    void aCustomerCreatedAfterTheListingIsFetchedOnItsOwn() {
+        try (SyncFixture f = new SyncFixture()) {
+            f.appointments(6);
+            f.stub.honourWith(false);
+            f.stub.addCustomer(77, "late@example.com", "Late", "Comer");
+            f.appointment(7, 77, 3, "Booked");
+            // Created after the listing was read: the listing does not have it yet.
+            f.stub.leaveOutOfListing(77);
+
+            SyncRun run = f.sync();
+
+            assertThat(run.status()).isEqualTo(SyncStatus.SUCCEEDED);
+            assertThat(Rows.count("leads")).isEqualTo(7);
+            assertThat(f.stub.requests().stream().filter(r -> r.contains("/customers/")).toList())
+                    .singleElement().matches(r -> r.endsWith("/customers/77"));
         }
     }
 }

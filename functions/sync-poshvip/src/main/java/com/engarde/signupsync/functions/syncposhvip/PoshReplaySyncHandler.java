@@ -2,7 +2,7 @@ package com.engarde.signupsync.functions.syncposhvip;
 
 import com.engarde.signupsync.bus.SyncRequested;
 import com.engarde.signupsync.bus.SyncRequestedHandler;
-import com.engarde.signupsync.bus.TimeBudget;
+import com.engarde.signupsync.bus.Invocation;
 import com.engarde.signupsync.funnel.SourceType;
 import com.engarde.signupsync.sources.poshvip.PoshDeliveryReplay;
 import jakarta.inject.Singleton;
@@ -23,7 +23,7 @@ public class PoshReplaySyncHandler implements SyncRequestedHandler {
     }
 
     @Override
-    public void handle(SyncRequested request, TimeBudget budget) {
+    public void handle(SyncRequested request, Invocation invocation) {
         replay.replayAll(request.trigger());
     }
 }

@@ -2,7 +2,7 @@ package com.engarde.signupsync.functions.syncposhvip;
 
 import com.engarde.signupsync.sources.poshvip.PoshDeliveryProcessor;
 import com.engarde.signupsync.sources.poshvip.PoshDeliveryReplay;
-import com.engarde.signupsync.sync.SyncTrigger;
+import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.webhooks.DeliveryReport;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.MediaType;

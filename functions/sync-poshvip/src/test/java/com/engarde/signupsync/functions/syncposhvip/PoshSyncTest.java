@@ -3,7 +3,7 @@ package com.engarde.signupsync.functions.syncposhvip;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.engarde.signupsync.sources.poshvip.PoshWebhookReceiver;
 import com.engarde.signupsync.sync.SyncRunLog;
-import com.engarde.signupsync.sync.SyncTrigger;
+import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.testing.LambdaFunction;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.Rows;

@@ -1,17 +1,35 @@
-package com.engarde.signupsync.bus;
+package com.engarde.signupsync.http;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * How long an invocation may keep working. In Lambda it ends a reserve before the function's deadline, so
  * that the last checkpoint and the continuation event are out before the runtime stops the invocation;
  * in-process (local run, tests) it is unlimited unless configured.
+ * <p>
+ * It also counts what the invocation spent of its vendors' request limits: {@link VendorHttp} adds every
+ * request it sends (retries included), and the sync engine records the count in the run log.
  */
-public record TimeBudget(Instant deadline) {
+public record TimeBudget(Instant deadline, AtomicInteger requests) {
+
+    public TimeBudget(Instant deadline) {
+        this(deadline, new AtomicInteger());
+    }
 
     public static TimeBudget unlimited() {
         return new TimeBudget(null);
+    }
+
+    /** The same deadline with a request count of its own (one per run carried out). */
+    public TimeBudget counting() {
+        return new TimeBudget(deadline);
+    }
+
+    /** Requests sent within this budget so far. */
+    public int requestCount() {
+        return requests.get();
     }
 
     /** The budget of an invocation with {@code remaining} time left at {@code now}, keeping back {@code reserve}. */

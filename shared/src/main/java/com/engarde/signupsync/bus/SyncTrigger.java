@@ -1,4 +1,4 @@
-package com.engarde.signupsync.sync;
+package com.engarde.signupsync.bus;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 

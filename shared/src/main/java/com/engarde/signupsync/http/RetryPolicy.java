@@ -1,4 +1,4 @@
-package com.engarde.signupsync.sync;
+package com.engarde.signupsync.http;
 
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;

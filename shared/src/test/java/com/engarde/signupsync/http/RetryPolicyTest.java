@@ -1,4 +1,4 @@
-package com.engarde.signupsync.sync;
+package com.engarde.signupsync.http;
 
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package com.engarde.signupsync.sync;
+package com.engarde.signupsync.http;
 
 /**
  * A vendor call that failed for good: its status (0 when no answer came) and the vendor's own message. The

@@ -1,6 +1,7 @@
-package com.engarde.signupsync.bus;
+package com.engarde.signupsync.sync;
 
-import com.engarde.signupsync.sync.SyncSchedule;
+import com.engarde.signupsync.bus.ScheduleHandler;
+import com.engarde.signupsync.http.TimeBudget;
 import io.micronaut.context.BeanContext;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;

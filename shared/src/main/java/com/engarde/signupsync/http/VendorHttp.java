@@ -1,0 +1,334 @@
+package com.engarde.signupsync.http;
+
+import com.engarde.signupsync.http.TimeBudget;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The one way the service calls a vendor's HTTP API. Every vendor gets the same behaviour:
+ * <ul>
+ *   <li>connect and request timeouts, and a cap on the size of an answer (a vendor cannot fill the heap);</li>
+ *   <li>GET, and POST with a JSON (or, for token endpoints, form) body; the credential from a pluggable
+ *       {@link VendorAuth}: a static bearer token or API key, or OAuth2 client credentials, whose token is
+ *       renewed once when the API answers 401;</li>
+ *   <li>retries on 429, 5xx, connection errors and timeouts, per the {@link RetryPolicy}: Retry-After
+ *       honoured (seconds, HTTP date or ISO timestamp), otherwise exponential backoff with jitter, and for a
+ *       429 without Retry-After at least the vendor's documented rate-limit window;</li>
+ *   <li>any other 4xx fails at once with the vendor's own message;</li>
+ *   <li>redirects followed only within the same scheme, host and port (a credential never goes elsewhere),
+ *       and base URLs only over https, except on a loopback address (local stubs);</li>
+ *   <li>optional pacing to the vendor's published rate limit, so that a long sync does not run into it;</li>
+ *   <li>no wait or call that would outlast the invocation's {@link TimeBudget}, which also counts the
+ *       requests sent.</li>
+ * </ul>
+ * Error messages name the method, status, path and vendor message, never headers or query strings.
+ */
+public final class VendorHttp {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VendorHttp.class);
+    private static final int MAX_REDIRECTS = 5;
+
+    /** A vendor's published rate limit ({@code requests} per {@code window}); {@link #NONE} when it has none. */
+    public record RateLimit(int requests, Duration window) {
+        public static final RateLimit NONE = new RateLimit(0, Duration.ZERO);
+    }
+
+    /** How a vendor is called: timeouts, its rate limit, and the largest answer read ({@code maxResponseBytes}). */
+    public record Settings(Duration connectTimeout, Duration requestTimeout, RateLimit rateLimit, long maxResponseBytes) {
+        public static final long DEFAULT_MAX_RESPONSE_BYTES = 32L * 1024 * 1024;
+
+        public Settings(Duration connectTimeout, Duration requestTimeout, RateLimit rateLimit) {
+            this(connectTimeout, requestTimeout, rateLimit, DEFAULT_MAX_RESPONSE_BYTES);
+        }
+    }
+
+    /** An answer that is not an error: 2xx, or 404 where the caller asked for it. */
+    public record Answer(int status, byte[] body) {
+        public boolean found() {
+            return status != 404;
+        }
+    }
+
+    private record Body(String contentType, byte[] bytes) {
+    }
+
+    private final String vendor;
+    private final VendorAuth auth;
+    private final Settings settings;
+    private final RateLimit rateLimit;
+    private final RetryPolicy policy;
+    private final Clock clock;
+    private final Function<Answer, String> errorMessage;
+    private final HttpClient client;
+    private final ArrayDeque<Long> recentRequests = new ArrayDeque<>();
+
+    /** @param errorMessage the vendor's message from an error answer's body */
+    public VendorHttp(String vendor, VendorAuth auth, Settings settings, RetryPolicy policy, Clock clock,
+                      Function<Answer, String> errorMessage) {
+        this.vendor = vendor;
+        this.auth = auth;
+        this.settings = settings;
+        this.rateLimit = settings.rateLimit();
+        this.policy = policy;
+        this.clock = clock;
+        this.errorMessage = errorMessage;
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(settings.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    /**
+     * Refuses a vendor base URL that is not https, unless it is a loopback address (a local stub): a
+     * credential is never sent in clear over a network.
+     */
+    public static URI requireSafeBase(URI base) {
+        String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme.equals("https") || (scheme.equals("http") && isLoopback(base.getHost()))) {
+            return base;
+        }
+        throw new IllegalArgumentException("a vendor URL must use https (http only on a loopback address): "
+                + base.getScheme() + "://" + base.getHost());
+    }
+
+    private static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
+    }
+
+    public String vendor() {
+        return vendor;
+    }
+
+    /** GETs a resource; anything but a 2xx, after retries, throws {@link VendorException}. */
+    public byte[] get(URI uri, TimeBudget budget) {
+        return send("GET", uri, null, budget, false).body();
+    }
+
+    /** GETs a resource that may be gone: a 404 is an answer (empty), not an error. */
+    public Optional<byte[]> find(URI uri, TimeBudget budget) {
+        Answer answer = send("GET", uri, null, budget, true);
+        return answer.found() ? Optional.of(answer.body()) : Optional.empty();
+    }
+
+    /** POSTs a JSON body; answers the response body of a 2xx. */
+    public byte[] post(URI uri, byte[] json, TimeBudget budget) {
+        return send("POST", uri, new Body("application/json", json), budget, false).body();
+    }
+
+    /** POSTs a form ({@code application/x-www-form-urlencoded}), as token endpoints take it. */
+    byte[] postForm(URI uri, String form, TimeBudget budget) {
+        return send("POST", uri, new Body("application/x-www-form-urlencoded", form.getBytes(StandardCharsets.UTF_8)),
+                budget, false).body();
+    }
+
+    private HttpRequest request(String method, URI uri, Body body, TimeBudget budget) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(settings.requestTimeout())
+                .header("Accept", "application/json");
+        if (body == null) {
+            builder.GET();
+        } else {
+            builder.header("Content-Type", body.contentType()).method(method, HttpRequest.BodyPublishers.ofByteArray(body.bytes()));
+        }
+        auth.apply(builder, budget);
+        return builder.build();
+    }
+
+    private Answer send(String method, URI uri, Body body, TimeBudget budget, boolean notFoundIsAnswer) {
+        requireSafeBase(uri);
+        String where = method + " " + uri.getPath();
+        Duration requestTimeout = settings.requestTimeout();
+        String last = null;
+        int lastStatus = 0;
+        Throwable lastCause = null;
+        boolean renewed = false;
+        for (int attempt = 1; attempt <= policy.attempts(); attempt++) {
+            if (!budget.allows(clock.instant(), requestTimeout)) {
+                throw new TimeBudgetExhausted("no time left for " + where + " within this invocation");
+            }
+            Duration wait;
+            try {
+                Received response = exchange(method, uri, body, budget, where);
+                int status = response.status();
+                Answer answer = new Answer(status, response.body());
+                if (status / 100 == 2 || (status == 404 && notFoundIsAnswer)) {
+                    return answer;
+                }
+                lastStatus = status;
+                last = vendor + " answered " + status + " to " + where + message(answer);
+                if (status == 401 && !renewed && auth.renewAfterUnauthorized()) {
+                    // A token the vendor stopped accepting early: once more with a fresh one, not as a retry.
+                    renewed = true;
+                    attempt--;
+                    continue;
+                }
+                if (status != 429 && status / 100 != 5) {
+                    throw new VendorException(vendor, status, last, null);
+                }
+                Optional<Duration> retryAfter = RetryAfter.parse(response.retryAfter(), clock.instant());
+                if (retryAfter.isPresent() && retryAfter.get().compareTo(policy.maxRetryAfter()) > 0) {
+                    throw new VendorException(vendor, status, last + "; it asks to retry after "
+                            + retryAfter.get().toSeconds() + " s, longer than a sync waits", null);
+                }
+                if (retryAfter.isPresent()) {
+                    wait = retryAfter.get();
+                } else {
+                    wait = status == 429 ? policy.rateLimitBackoff(attempt, rateLimit.window()) : policy.backoff(attempt);
+                }
+            } catch (IOException e) {
+                lastStatus = 0;
+                lastCause = e;
+                last = vendor + " did not answer " + where + ": " + describe(e);
+                wait = policy.backoff(attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new VendorException(vendor, 0, "interrupted during " + where, e);
+            }
+            if (attempt == policy.attempts()) {
+                break;
+            }
+            if (!budget.allows(clock.instant(), wait.plus(requestTimeout))) {
+                throw new TimeBudgetExhausted(last + "; the retry after " + wait.toMillis() + " ms would outlast this invocation");
+            }
+            LOG.warn("{}; retry {} of {} in {} ms", last, attempt, policy.attempts() - 1, wait.toMillis());
+            policy.pause(wait);
+        }
+        throw new VendorException(vendor, lastStatus, last + " (gave up after " + policy.attempts() + " attempts)", lastCause);
+    }
+
+    private record Received(int status, byte[] body, String retryAfter) {
+    }
+
+    /** One request, following redirects that stay on the same scheme, host and port; every hop is counted. */
+    private Received exchange(String method, URI uri, Body body, TimeBudget budget, String where)
+            throws IOException, InterruptedException {
+        URI target = uri;
+        for (int hop = 0; ; hop++) {
+            pace(budget);
+            budget.requests().incrementAndGet();
+            HttpResponse<InputStream> response = client.send(request(method, target, body, budget),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            int status = response.statusCode();
+            if (status / 100 == 3 && status != 304 && response.headers().firstValue("Location").isPresent()) {
+                response.body().close();
+                URI next = target.resolve(response.headers().firstValue("Location").get());
+                if (!sameOrigin(uri, next)) {
+                    throw new VendorException(vendor, status, vendor + " redirected " + where
+                            + " to another host; not followed", null);
+                }
+                if (hop == MAX_REDIRECTS || (body != null && status != 307 && status != 308)) {
+                    throw new VendorException(vendor, status, vendor + " answered " + status + " to " + where
+                            + (body != null ? " (a redirect that would turn the POST into a GET)" : " (too many redirects)"), null);
+                }
+                target = next;
+                continue;
+            }
+            return new Received(status, read(response.body(), where),
+                    response.headers().firstValue("Retry-After").orElse(null));
+        }
+    }
+
+    private static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost() != null
+                && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
+    /** The body, up to the cap: a larger answer fails the call rather than the heap. */
+    private byte[] read(InputStream in, String where) throws IOException {
+        try (in) {
+            long max = settings.maxResponseBytes();
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+            if (bytes.length > max) {
+                throw new VendorException(vendor, 200, vendor + "'s answer to " + where + " is larger than "
+                        + max + " bytes; not read", null);
+            }
+            return bytes;
+        }
+    }
+
+    /** Waits, when needed, so that no more than the vendor's limit of requests fall in any one window. */
+    private void pace(TimeBudget budget) {
+        if (rateLimit.requests() <= 0) {
+            return;
+        }
+        long wait;
+        synchronized (recentRequests) {
+            long now = System.nanoTime();
+            long window = rateLimit.window().toNanos();
+            while (!recentRequests.isEmpty() && now - recentRequests.peekFirst() >= window) {
+                recentRequests.pollFirst();
+            }
+            wait = recentRequests.size() < rateLimit.requests() ? 0 : window - (now - recentRequests.peekFirst());
+            recentRequests.addLast(now + Math.max(0, wait));
+        }
+        if (wait > 0) {
+            Duration pause = Duration.ofNanos(wait);
+            if (!budget.allows(clock.instant(), pause.plus(settings.requestTimeout()))) {
+                synchronized (recentRequests) {
+                    recentRequests.pollLast();
+                }
+                throw new TimeBudgetExhausted(vendor + "'s rate limit (" + rateLimit.requests() + " requests per "
+                        + rateLimit.window().toSeconds() + " s) leaves no room in this invocation");
+            }
+            LOG.info("pacing to {}'s rate limit: waiting {} ms", vendor, pause.toMillis());
+            policy.pause(pause);
+        }
+    }
+
+    private String message(Answer answer) {
+        String message = answer.body() == null || answer.body().length == 0 ? null : errorMessage.apply(answer);
+        if (message == null || message.isBlank()) {
+            return " (empty body)";
+        }
+        String oneLine = message.strip().replaceAll("\\s+", " ");
+        return ": " + (oneLine.length() > 300 ? oneLine.substring(0, 300) + "..." : oneLine);
+    }
+
+    private static String describe(IOException e) {
+        String type = e instanceof java.net.http.HttpTimeoutException ? "timed out"
+                : e instanceof java.net.ConnectException ? "connection refused" : e.getClass().getSimpleName();
+        return e.getMessage() == null ? type : type + " (" + e.getMessage() + ")";
+    }
+
+    /** The first of {@code fields} in a JSON error body, else the body as text. */
+    public static String jsonMessage(com.fasterxml.jackson.databind.ObjectMapper mapper, Answer answer, String... fields) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = mapper.readTree(answer.body());
+            for (String field : fields) {
+                if (node != null && node.hasNonNull(field)) {
+                    return node.get(field).asText();
+                }
+            }
+        } catch (IOException notJson) {
+            // plain text
+        }
+        return text(answer);
+    }
+
+    /** The body as text, for vendors whose errors are plain text. */
+    public static String text(Answer answer) {
+        return new String(answer.body(), StandardCharsets.UTF_8);
+    }
+}
