@@ -45,11 +45,14 @@ class AdminSourcesTest {
     static final String POSH_NEXT = "poshvip-plaintext-next-1d8c";
     /** Every credential value the tests store: none may appear in the database, a response or a log line. */
     static final List<String> PLAINTEXTS = List.of(BREVO_KEY, EVENTBRITE_TOKEN, ZOOM_SECRET, POSH_SECRET, POSH_NEXT,
-            EasyAppointmentsStub.API_KEY, "zoom-plaintext-client-44e1");
+            EasyAppointmentsStub.API_KEY, "zoom-plaintext-client-44e1", ZoomStub.ACCESS_TOKEN);
 
     static final EasyAppointmentsStub EASYAPPOINTMENTS = new EasyAppointmentsStub();
     static final VendorAccountStub BREVO = VendorAccountStub.brevo(BREVO_KEY);
     static final VendorAccountStub EVENTBRITE = VendorAccountStub.eventbrite(EVENTBRITE_TOKEN);
+    static final ZoomStub ZOOM = new ZoomStub("acc-1", "zoom-plaintext-client-44e1", ZOOM_SECRET);
+    /** The sources with an API that verify calls. */
+    static final List<String> VERIFIABLE = List.of("easyappointments", "zoom", "eventbrite", "brevo");
     static final List<String> RESPONSES = new ArrayList<>();
 
     @RegisterExtension
@@ -64,6 +67,8 @@ class AdminSourcesTest {
         }
         p.put("brevo.api.url", BREVO.base());
         p.put("eventbrite.api.url", EVENTBRITE.base());
+        p.put("zoom.api.url", ZOOM.apiUrl());
+        p.put("zoom.oauth.url", ZOOM.tokenUrl());
         p.put("signup.sync.http.attempts", 2);
         p.put("signup.sync.http.base-delay", "1ms");
         p.put("signup.sync.http.max-delay", "1ms");
@@ -115,6 +120,7 @@ class AdminSourcesTest {
         EASYAPPOINTMENTS.close();
         BREVO.close();
         EVENTBRITE.close();
+        ZOOM.close();
     }
 
     @Test
@@ -305,7 +311,7 @@ class AdminSourcesTest {
             SourceCredentials credentials = after.context().getBean(SourceCredentials.class);
             assertThat(credentials.find("zoom").orElseThrow().require("client_secret")).isEqualTo(ZOOM_SECRET);
             assertThat(credentials.find("poshvip").orElseThrow().require("webhook_secret")).isEqualTo(POSH_SECRET);
-            for (String type : List.of("easyappointments", "eventbrite", "brevo")) {
+            for (String type : VERIFIABLE) {
                 Response verify = call(after, "POST", "/api/admin/sources/" + type + "/verify", null);
                 assertThat(verify.status()).as(type).isEqualTo(200);
                 assertThat(verify.json().path("succeeded").asBoolean()).as(type + ": " + verify.body()).isTrue();
@@ -321,14 +327,15 @@ class AdminSourcesTest {
     void verifySucceedsAgainstEachVendorAndIsRecorded() {
         storeAll(lambda.harness());
         EASYAPPOINTMENTS.clearRequests();
-        for (String type : List.of("easyappointments", "eventbrite", "brevo")) {
+        for (String type : VERIFIABLE) {
             Response r = call("POST", "/api/admin/sources/" + type + "/verify", null);
             assertThat(r.status()).as(type).isEqualTo(200);
             assertThat(r.json().path("succeeded").asBoolean()).as(type + ": " + r.body()).isTrue();
             assertThat(r.json().has("message")).isFalse();
         }
         assertThat(EASYAPPOINTMENTS.count(p -> p.contains("/services?page=1&length=1"))).isEqualTo(1);
-        assertThat(Rows.number("SELECT count(*) FROM source_verifications WHERE succeeded")).isEqualTo(3);
+        assertThat(ZOOM.tokenRequests()).isPositive();
+        assertThat(Rows.number("SELECT count(*) FROM source_verifications WHERE succeeded")).isEqualTo(4);
         JsonNode listed = call("GET", "/api/admin/sources", null).json().path("sources");
         int verified = 0;
         for (JsonNode s : listed) {
@@ -336,7 +343,7 @@ class AdminSourcesTest {
                 verified++;
             }
         }
-        assertThat(verified).isEqualTo(3);
+        assertThat(verified).isEqualTo(4);
     }
 
     @Test
@@ -344,21 +351,21 @@ class AdminSourcesTest {
         Map<String, String> wrong = Map.of(
                 "easyappointments", "{\"url\":\"" + EASYAPPOINTMENTS.url() + "\",\"api_key\":\"wrong-ea-key-0a1b\"}",
                 "eventbrite", "{\"private_token\":\"wrong-eventbrite-token-2c3d\"}",
-                "brevo", "{\"api_key\":\"wrong-brevo-key-4e5f\"}");
+                "brevo", "{\"api_key\":\"wrong-brevo-key-4e5f\"}",
+                "zoom", "{\"account_id\":\"acc-1\",\"client_id\":\"zoom-plaintext-client-44e1\",\"client_secret\":\"wrong-zoom-secret-6a7b\"}");
         Map<String, String> vendorWords = Map.of("easyappointments", "not authorized", "eventbrite", "token you provided was invalid",
-                "brevo", "Key not found");
+                "brevo", "Key not found", "zoom", "Invalid client_id or client_secret");
         wrong.forEach((type, body) -> {
             call("PUT", "/api/admin/sources/" + type + "/credentials", body);
             Response r = call("POST", "/api/admin/sources/" + type + "/verify", null);
             assertThat(r.status()).as(type).isEqualTo(200);
             assertThat(r.json().path("succeeded").asBoolean()).isFalse();
-            assertThat(r.json().path("message").asText()).as(type).contains("401").contains(vendorWords.get(type))
+            assertThat(r.json().path("message").asText()).as(type).containsPattern("40[01]").contains(vendorWords.get(type))
                     .doesNotContain("wrong-");
         });
-        assertThat(Rows.number("SELECT count(*) FROM source_verifications WHERE NOT succeeded AND message LIKE '%401%'"))
-                .isEqualTo(3);
+        assertThat(Rows.number("SELECT count(*) FROM source_verifications WHERE NOT succeeded")).isEqualTo(4);
         assertThat(LOGS.text()).doesNotContain("wrong-ea-key").doesNotContain("wrong-eventbrite-token")
-                .doesNotContain("wrong-brevo-key");
+                .doesNotContain("wrong-brevo-key").doesNotContain("wrong-zoom-secret");
     }
 
     @Test
@@ -375,10 +382,11 @@ class AdminSourcesTest {
         storeAll(lambda.harness());
         BREVO.delay(4000);
         EVENTBRITE.delay(4000);
+        ZOOM.delay(4000);
         EASYAPPOINTMENTS.fault(EasyAppointmentsStub.Fault.delay("/services", 4000));
         EASYAPPOINTMENTS.fault(EasyAppointmentsStub.Fault.delay("/services", 4000));
         try {
-            for (String type : List.of("easyappointments", "eventbrite", "brevo")) {
+            for (String type : VERIFIABLE) {
                 Response r = call("POST", "/api/admin/sources/" + type + "/verify", null);
                 assertThat(r.status()).as(type).isEqualTo(200);
                 assertThat(r.json().path("succeeded").asBoolean()).as(type).isFalse();
@@ -387,6 +395,7 @@ class AdminSourcesTest {
         } finally {
             BREVO.delay(0);
             EVENTBRITE.delay(0);
+            ZOOM.delay(0);
         }
     }
 }
