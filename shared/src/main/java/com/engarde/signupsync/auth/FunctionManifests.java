@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.jar.JarEntry;
@@ -32,8 +33,12 @@ public class FunctionManifests {
 
     public static final String FOLDER = "META-INF/signup-sync/functions";
 
-    /** One route of one function. */
-    public record Route(String function, String method, String path, RouteAuth auth, Pattern pattern) {
+    /**
+     * One route of one function. {@code superuserOnly} is the manifest's {@code "role": "superuser"} on an
+     * admin-jwt route: designated platform admins may not use it, only superusers.
+     */
+    public record Route(String function, String method, String path, RouteAuth auth, boolean superuserOnly,
+                        Pattern pattern) {
         boolean matches(String requestMethod, String requestPath) {
             return method.equalsIgnoreCase(requestMethod) && pattern.matcher(requestPath).matches();
         }
@@ -71,12 +76,17 @@ public class FunctionManifests {
      * that someone forgot to declare is closed, not open.
      */
     public RouteAuth authFor(String method, String path) {
+        return routeFor(method, path).map(Route::auth).orElse(RouteAuth.SERVICE_TOKEN);
+    }
+
+    /** The declared route a request is for, if any manifest declares it. */
+    public Optional<Route> routeFor(String method, String path) {
         for (Route route : routes) {
             if (route.matches(method, path)) {
-                return route.auth();
+                return Optional.of(route);
             }
         }
-        return RouteAuth.SERVICE_TOKEN;
+        return Optional.empty();
     }
 
     static List<Route> load(ObjectMapper mapper, ClassLoader loader) {
@@ -115,8 +125,13 @@ public class FunctionManifests {
         List<Route> routes = new ArrayList<>();
         for (JsonNode route : manifest.path("routes")) {
             String path = route.path("path").asText();
+            String role = route.path("role").asText("admin");
+            if (!role.equals("admin") && !role.equals("superuser")) {
+                throw new IllegalArgumentException("unknown role '" + role + "' in " + function
+                        + "'s function.json; use admin or superuser");
+            }
             routes.add(new Route(function, route.path("method").asText(), path,
-                    RouteAuth.fromManifest(route.path("auth").asText()), template(path)));
+                    RouteAuth.fromManifest(route.path("auth").asText()), role.equals("superuser"), template(path)));
         }
         return routes;
     }

@@ -70,7 +70,8 @@ public final class TestDatabase {
     /** Empties every table the tests write, keeping the seeded sources. */
     public void truncate() {
         execute("TRUNCATE leads, funnel_events, funnel_conversions, funnel_sync_logs, sync_records, webhook_deliveries,"
-                + " webhook_rejections RESTART IDENTITY CASCADE");
+                + " webhook_rejections, platform_admins, platform_admin_actions, source_credentials, source_verifications"
+                + " RESTART IDENTITY CASCADE");
     }
 
     public void execute(String sql) {

@@ -87,6 +87,11 @@ final class EasyAppointmentsClient {
         return http.find(base.resolve("customers/" + id), budget).map(body -> object(body, "customer " + id));
     }
 
+    /** One short page of services: the cheapest call that proves the URL and key work. */
+    void probe(TimeBudget budget) {
+        array(http.get(base.resolve("services?page=1&length=1&fields=id"), budget), "services");
+    }
+
     /** Service names by id: a small table, read whole at the start of each pass. */
     Map<Long, String> services(TimeBudget budget) {
         Map<Long, String> names = new HashMap<>();
