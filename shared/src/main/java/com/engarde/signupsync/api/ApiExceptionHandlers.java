@@ -1,5 +1,8 @@
 package com.engarde.signupsync.api;
 
+import com.engarde.signupsync.credentials.InvalidCredentials;
+import com.engarde.signupsync.crypto.EncryptionKeyMissing;
+import com.engarde.signupsync.crypto.SealBroken;
 import com.engarde.signupsync.persistence.DatabaseException;
 import io.micronaut.core.convert.exceptions.ConversionErrorException;
 import io.micronaut.http.HttpRequest;
@@ -54,6 +57,39 @@ public final class ApiExceptionHandlers {
             String field = exception.getArgument().getName();
             return HttpResponse.<ApiError>badRequest(new ApiError("invalid_request",
                     field + " has an invalid value", field));
+        }
+    }
+
+    @Produces
+    @Singleton
+    public static class BadCredentials implements ExceptionHandler<InvalidCredentials, HttpResponse<ApiError>> {
+        @Override
+        public HttpResponse<ApiError> handle(HttpRequest request, InvalidCredentials exception) {
+            return HttpResponse.<ApiError>badRequest(new ApiError("invalid_request", exception.getMessage(),
+                    exception.field()));
+        }
+    }
+
+    /** Stored credentials that do not open: the admin must store them again (or restore the previous key). */
+    @Produces
+    @Singleton
+    public static class UnopenedCredentials implements ExceptionHandler<SealBroken, HttpResponse<ApiError>> {
+        @Override
+        public HttpResponse<ApiError> handle(HttpRequest request, SealBroken exception) {
+            LOG.warn("{} {}: {}", request.getMethodName(), request.getPath(), exception.getMessage());
+            return HttpResponse.<ApiError>status(HttpStatus.CONFLICT).body(ApiError.of("credentials_unreadable",
+                    exception.getMessage() + "; store them again"));
+        }
+    }
+
+    @Produces
+    @Singleton
+    public static class NoEncryptionKey implements ExceptionHandler<EncryptionKeyMissing, HttpResponse<ApiError>> {
+        @Override
+        public HttpResponse<ApiError> handle(HttpRequest request, EncryptionKeyMissing exception) {
+            LOG.error("{} {}: {}", request.getMethodName(), request.getPath(), exception.getMessage());
+            return HttpResponse.<ApiError>status(HttpStatus.SERVICE_UNAVAILABLE).body(ApiError.of("not_configured",
+                    exception.getMessage()));
         }
     }
 }

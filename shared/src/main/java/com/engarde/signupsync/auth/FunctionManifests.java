@@ -15,6 +15,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.regex.Pattern;
@@ -30,18 +33,36 @@ public class FunctionManifests {
 
     public static final String FOLDER = "META-INF/signup-sync/functions";
 
-    /** One route of one function. */
-    public record Route(String function, String method, String path, RouteAuth auth, Pattern pattern) {
+    /**
+     * One route of one function. {@code superuserOnly} is the manifest's {@code "role": "superuser"} on an
+     * admin-jwt route: designated platform admins may not use it, only superusers.
+     */
+    public record Route(String function, String method, String path, RouteAuth auth, boolean superuserOnly,
+                        Pattern pattern) {
         boolean matches(String requestMethod, String requestPath) {
             return method.equalsIgnoreCase(requestMethod) && pattern.matcher(requestPath).matches();
         }
     }
 
     private final List<Route> routes;
+    private final Set<String> busSyncSources;
 
     public FunctionManifests(ObjectMapper mapper) {
-        this.routes = load(mapper, Thread.currentThread().getContextClassLoader() != null
-                ? Thread.currentThread().getContextClassLoader() : FunctionManifests.class.getClassLoader());
+        ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
+                ? Thread.currentThread().getContextClassLoader() : FunctionManifests.class.getClassLoader();
+        List<JsonNode> manifests = read(mapper, loader);
+        List<Route> all = new ArrayList<>();
+        Set<String> sources = new TreeSet<>();
+        for (JsonNode manifest : manifests) {
+            all.addAll(parse(manifest));
+            for (JsonNode trigger : manifest.path("triggers")) {
+                if ("bus".equals(trigger.path("type").asText()) && "SyncRequested".equals(trigger.path("detailType").asText())) {
+                    sources.add(trigger.path("source").asText());
+                }
+            }
+        }
+        this.routes = sorted(all);
+        this.busSyncSources = Set.copyOf(sources);
     }
 
     public List<Route> routes() {
@@ -53,27 +74,41 @@ public class FunctionManifests {
      * that someone forgot to declare is closed, not open.
      */
     public RouteAuth authFor(String method, String path) {
-        for (Route route : routes) {
-            if (route.matches(method, path)) {
-                return route.auth();
-            }
-        }
-        return RouteAuth.SERVICE_TOKEN;
+        return routeFor(method, path).map(Route::auth).orElse(RouteAuth.SERVICE_TOKEN);
     }
 
-    static List<Route> load(ObjectMapper mapper, ClassLoader loader) {
-        List<Route> routes = new ArrayList<>();
+    /** The declared route a request is for, if any manifest declares it. */
+    public Optional<Route> routeFor(String method, String path) {
+        for (Route route : routes) {
+            if (route.matches(method, path)) {
+                return Optional.of(route);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The sources a function on the classpath pulls on the bus (its {@code SyncRequested} triggers). */
+    public Set<String> busSyncSources() {
+        return busSyncSources;
+    }
+
+    private static List<JsonNode> read(ObjectMapper mapper, ClassLoader loader) {
+        List<JsonNode> manifests = new ArrayList<>();
         try {
             for (URL folder : Collections.list(loader.getResources(FOLDER))) {
                 for (String manifest : manifestsIn(folder)) {
                     try (InputStream in = loader.getResource(manifest).openStream()) {
-                        routes.addAll(parse(mapper.readTree(in)));
+                        manifests.add(mapper.readTree(in));
                     }
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("function manifests could not be read", e);
         }
+        return manifests;
+    }
+
+    private static List<Route> sorted(List<Route> routes) {
         // Literal paths before templated ones, so /sync/poshvip/deliveries is not taken for /sync/{source}.
         routes.sort((a, b) -> Long.compare(a.path().chars().filter(c -> c == '{').count(),
                 b.path().chars().filter(c -> c == '{').count()));
@@ -85,8 +120,13 @@ public class FunctionManifests {
         List<Route> routes = new ArrayList<>();
         for (JsonNode route : manifest.path("routes")) {
             String path = route.path("path").asText();
+            String role = route.path("role").asText("admin");
+            if (!role.equals("admin") && !role.equals("superuser")) {
+                throw new IllegalArgumentException("unknown role '" + role + "' in " + function
+                        + "'s function.json; use admin or superuser");
+            }
             routes.add(new Route(function, route.path("method").asText(), path,
-                    RouteAuth.fromManifest(route.path("auth").asText()), template(path)));
+                    RouteAuth.fromManifest(route.path("auth").asText()), role.equals("superuser"), template(path)));
         }
         return routes;
     }

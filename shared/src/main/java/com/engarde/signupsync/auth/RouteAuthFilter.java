@@ -1,6 +1,11 @@
 package com.engarde.signupsync.auth;
 
+import com.engarde.signupsync.admin.AdminAccess;
+import com.engarde.signupsync.admin.AdminForbidden;
+import com.engarde.signupsync.admin.AdminPrincipal;
+import com.engarde.signupsync.admin.AdminTokenRejected;
 import com.engarde.signupsync.api.ApiError;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpHeaders;
@@ -9,6 +14,9 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.servlet.http.ServletHttpRequest;
+
+import java.util.UUID;
 
 /** Enforces, before any controller runs, the auth that each route's manifest declares. */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
@@ -16,21 +24,25 @@ public class RouteAuthFilter implements Ordered {
 
     private final FunctionManifests manifests;
     private final ServiceTokens tokens;
+    private final AdminAccess admins;
 
-    public RouteAuthFilter(FunctionManifests manifests, ServiceTokens tokens) {
+    public RouteAuthFilter(FunctionManifests manifests, ServiceTokens tokens, AdminAccess admins) {
         this.manifests = manifests;
         this.tokens = tokens;
+        this.admins = admins;
     }
 
     @RequestFilter
     @Nullable
     public HttpResponse<ApiError> authenticate(HttpRequest<?> request) {
-        RouteAuth auth = manifests.authFor(request.getMethodName(), request.getPath());
+        FunctionManifests.Route route = manifests.routeFor(request.getMethodName(), request.getPath()).orElse(null);
+        RouteAuth auth = route == null ? RouteAuth.SERVICE_TOKEN : route.auth();
+        String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
         return switch (auth) {
             case NONE, WEBHOOK_SIGNATURE -> null;
-            case SERVICE_TOKEN -> tokens.accepts(request.getHeaders().get(HttpHeaders.AUTHORIZATION)) ? null
+            case SERVICE_TOKEN -> tokens.accepts(authorization) ? null
                     : unauthorized("a valid service token is required: Authorization: Bearer <token>");
-            case ADMIN_JWT -> unauthorized("an admin token is required");
+            case ADMIN_JWT -> admin(request, authorization, route.superuserOnly());
         };
     }
 
@@ -38,6 +50,30 @@ public class RouteAuthFilter implements Ordered {
         return HttpResponse.<ApiError>status(HttpStatus.UNAUTHORIZED)
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
                 .body(ApiError.of("unauthorized", message));
+    }
+
+    private HttpResponse<ApiError> admin(HttpRequest<?> request, String authorization, boolean superuserOnly) {
+        try {
+            request.setAttribute(AdminPrincipal.ATTRIBUTE, admins.authorize(authorization, superuserOnly, requestId(request)));
+            return null;
+        } catch (AdminTokenRejected e) {
+            return HttpResponse.<ApiError>status(HttpStatus.UNAUTHORIZED)
+                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")
+                    .body(ApiError.of("unauthorized", e.getMessage()));
+        } catch (AdminForbidden e) {
+            return HttpResponse.<ApiError>status(HttpStatus.FORBIDDEN).body(ApiError.of("forbidden", e.getMessage()));
+        }
+    }
+
+    /** API Gateway's request id in AWS (what its access logs show), else the caller's X-Request-Id, else a new one. */
+    private static String requestId(HttpRequest<?> request) {
+        if (request instanceof ServletHttpRequest<?, ?> servlet
+                && servlet.getNativeRequest() instanceof APIGatewayProxyRequestEvent event
+                && event.getRequestContext() != null && event.getRequestContext().getRequestId() != null) {
+            return event.getRequestContext().getRequestId();
+        }
+        String header = request.getHeaders().get("X-Request-Id");
+        return header != null && !header.isBlank() && header.length() <= 200 ? header : UUID.randomUUID().toString();
     }
 
     @Override

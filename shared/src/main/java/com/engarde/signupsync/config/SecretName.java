@@ -17,7 +17,11 @@ public enum SecretName {
             "SIGNUP_SYNC_SERVICE_TOKEN", "SIGNUP_SYNC_SERVICE_TOKEN_PREVIOUS"),
     POSHVIP_WEBHOOK_SECRET("poshvip-webhook-secret", "POSHVIP_WEBHOOK_SECRET_ARN", "POSHVIP_WEBHOOK_SECRET",
             "POSHVIP_WEBHOOK_SECRET_PREVIOUS"),
-    ENCRYPTION_KEY("encryption-key", "SIGNUP_SYNC_ENCRYPTION_KEY_SECRET_ARN", "SIGNUP_SYNC_ENCRYPTION_KEY"),
+    /** The key that seals stored credentials, and the one before it while a rotation re-seals old rows. */
+    ENCRYPTION_KEY("encryption-key", "SIGNUP_SYNC_ENCRYPTION_KEY_SECRET_ARN", "SIGNUP_SYNC_ENCRYPTION_KEY",
+            "SIGNUP_SYNC_ENCRYPTION_KEY_PREVIOUS"),
+    /** The HS256 secret admin JWTs are signed with, when the issuer does not publish a JWKS. */
+    ADMIN_JWT("admin-jwt", "ADMIN_JWT_SECRET_ARN", "ADMIN_JWT_SECRET"),
     EASYAPPOINTMENTS("easyappointments", "EASYAPPOINTMENTS_SECRET_ARN", "EASYAPPOINTMENTS_API_KEY"),
     ZOOM("zoom", "ZOOM_SECRET_ARN", "ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET"),
     EVENTBRITE("eventbrite", "EVENTBRITE_SECRET_ARN", "EVENTBRITE_OAUTH_TOKEN"),

@@ -70,8 +70,10 @@ public final class TestDatabase {
     /** Empties every table the tests write, keeping the seeded sources and the platform tenant. */
     public void truncate() {
         execute("TRUNCATE leads, funnel_events, funnel_conversions, funnel_sync_logs, sync_records, webhook_deliveries,"
-                + " webhook_rejections, usage_metrics, usage_dirty_days, admin_usage_reports, tenant_health_metrics,"
-                + " platform_brands, platform_users RESTART IDENTITY CASCADE");
+                + " webhook_rejections, platform_admins, platform_admin_actions, source_credentials, source_verifications,"
+                + " usage_metrics, usage_dirty_days, admin_usage_reports, tenant_health_metrics, platform_brands,"
+                + " platform_users RESTART IDENTITY CASCADE");
+        execute("UPDATE funnel_sources SET active = true");
         execute("DELETE FROM platform_tenants WHERE NOT unlimited");
         execute("DELETE FROM platform_organizations o WHERE NOT EXISTS"
                 + " (SELECT 1 FROM platform_tenants t WHERE t.organization_id = o.id)");

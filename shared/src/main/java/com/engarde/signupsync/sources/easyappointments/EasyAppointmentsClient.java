@@ -36,7 +36,13 @@ final class EasyAppointmentsClient {
 
     EasyAppointmentsClient(EasyAppointmentsSettings settings, String apiKey, RetryPolicy retry, Clock clock,
                            ObjectMapper mapper) {
-        this.base = settings.apiBase();
+        this(settings, settings.apiBase(), apiKey, retry, clock, mapper);
+    }
+
+    /** A client of the instance at {@code base}, which may differ from the configured one (an admin's check). */
+    EasyAppointmentsClient(EasyAppointmentsSettings settings, URI base, String apiKey, RetryPolicy retry, Clock clock,
+                           ObjectMapper mapper) {
+        this.base = base;
         this.apiKey = apiKey;
         this.mapper = mapper;
         this.http = new VendorHttp(VENDOR, Map.of("Authorization", "Bearer " + apiKey),
@@ -65,6 +71,11 @@ final class EasyAppointmentsClient {
     /** One customer, for servers that do not attach it to appointments. */
     Optional<JsonNode> customer(long id, TimeBudget budget) {
         return http.find(base.resolve("customers/" + id), budget).map(body -> object(body, "customer " + id));
+    }
+
+    /** One short page of services: the cheapest call that proves the URL and key work. */
+    void probe(TimeBudget budget) {
+        array(http.get(base.resolve("services?page=1&length=1&fields=id"), budget), "services");
     }
 
     /** Service names by id: a small table, read whole at the start of each pass. */

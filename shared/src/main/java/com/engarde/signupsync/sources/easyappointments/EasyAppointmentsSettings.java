@@ -89,10 +89,12 @@ public class EasyAppointmentsSettings {
 
     /** The API base, {@code .../index.php/api/v1}; null when EASYAPPOINTMENTS_URL is not set. */
     public URI apiBase() {
-        if (url.isEmpty()) {
-            return null;
-        }
-        String base = url.replaceAll("/+$", "");
+        return url.isEmpty() ? null : apiBase(url);
+    }
+
+    /** The API base for an instance's address, with or without the {@code /index.php/api/v1} suffix. */
+    static URI apiBase(String url) {
+        String base = url.strip().replaceAll("/+$", "");
         if (!base.endsWith("/api/v1")) {
             base = base + "/index.php/api/v1";
         }

@@ -1,0 +1,169 @@
+package com.engarde.signupsync.admin;
+
+import com.engarde.signupsync.config.SecretValues;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.ImmutableSecret;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.BadJWTException;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Validates the admin JWTs the En Garde backend issues. Keys come from ADMIN_JWT_JWKS_URL (RS256/ES256; fetched
+ * at the first admin request, never at start-up, cached, and fetched again when a token names an unknown
+ * {@code kid}) or else from the HS256 secret ADMIN_JWT_SECRET (at least 32 bytes; Secrets Manager in AWS).
+ * Each mode accepts only its own algorithms, so {@code none} and algorithm switching (an RSA public key used as
+ * an HMAC secret) are refused. Expiry is required; expiry and not-before are checked against the one clock
+ * with a small leeway; issuer and audience when ADMIN_JWT_ISSUER and ADMIN_JWT_AUDIENCE are set.
+ */
+@Singleton
+public class AdminTokens {
+
+    static final String JWKS_URL = "ADMIN_JWT_JWKS_URL";
+    static final String SECRET = "ADMIN_JWT_SECRET";
+    static final String ISSUER = "ADMIN_JWT_ISSUER";
+    static final String AUDIENCE = "ADMIN_JWT_AUDIENCE";
+    private static final Set<JWSAlgorithm> JWKS_ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
+    private static final int MIN_SECRET_BYTES = 32;
+    private static final Logger LOG = LoggerFactory.getLogger(AdminTokens.class);
+
+    private record Jwks(String url, JWKSource<SecurityContext> source) {
+    }
+
+    private final SecretValues secrets;
+    private final Clock clock;
+    private final Duration leeway;
+    private final Duration jwksRefreshInterval;
+    private volatile Jwks jwks;
+    private volatile boolean misconfigurationReported;
+
+    public AdminTokens(SecretValues secrets, Clock clock,
+                       @Value("${signup.sync.admin.jwt.leeway:60s}") Duration leeway,
+                       @Value("${signup.sync.admin.jwt.jwks-min-refresh:30s}") Duration jwksRefreshInterval) {
+        this.secrets = secrets;
+        this.clock = clock;
+        this.leeway = leeway;
+        this.jwksRefreshInterval = jwksRefreshInterval;
+    }
+
+    /** The token's holder; {@link AdminTokenRejected} with a reason that names no token content otherwise. */
+    public AdminPrincipal verify(String authorizationHeader, String requestId) {
+        if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new AdminTokenRejected("an admin token is required: Authorization: Bearer <JWT>");
+        }
+        JWT jwt;
+        try {
+            jwt = JWTParser.parse(authorizationHeader.substring(7).strip());
+        } catch (ParseException e) {
+            throw new AdminTokenRejected("the admin token is not a JWT");
+        }
+        if (!(jwt instanceof SignedJWT signed)) {
+            throw new AdminTokenRejected("the admin token is not signed");
+        }
+        JWTClaimsSet claims;
+        try {
+            claims = processor().process(signed, null);
+        } catch (BadJWTException e) {
+            throw new AdminTokenRejected("the admin token " + e.getMessage());
+        } catch (BadJOSEException e) {
+            throw new AdminTokenRejected("the admin token's signature or algorithm is not accepted");
+        } catch (JOSEException e) {
+            LOG.warn("admin token keys could not be read: {}", e.getClass().getSimpleName());
+            throw new AdminTokenRejected("the admin token could not be checked: its keys are unavailable");
+        }
+        Object superuser = claims.getClaim("is_superuser");
+        String email = claims.getClaim("email") instanceof String s && !s.isBlank() ? s.strip() : null;
+        return new AdminPrincipal(claims.getSubject(), email, Boolean.TRUE.equals(superuser), requestId);
+    }
+
+    private DefaultJWTProcessor<SecurityContext> processor() {
+        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        Optional<String> url = secrets.setting(JWKS_URL);
+        if (url.isPresent()) {
+            processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWKS_ALGORITHMS, jwks(url.get())));
+        } else {
+            byte[] secret = secrets.get(SECRET).map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null);
+            if (secret == null || secret.length < MIN_SECRET_BYTES) {
+                if (!misconfigurationReported) {
+                    misconfigurationReported = true;
+                    LOG.error("neither ADMIN_JWT_JWKS_URL nor an ADMIN_JWT_SECRET of at least {} bytes is set:"
+                            + " every admin route answers 401", MIN_SECRET_BYTES);
+                }
+                throw new AdminTokenRejected("admin tokens cannot be checked: the service has no admin key configured");
+            }
+            processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableSecret<>(secret)));
+        }
+        Optional<String> issuer = secrets.setting(ISSUER);
+        Optional<String> audience = secrets.setting(AUDIENCE);
+        processor.setJWTClaimsSetVerifier((claims, context) -> check(claims, issuer, audience));
+        return processor;
+    }
+
+    private void check(JWTClaimsSet claims, Optional<String> issuer, Optional<String> audience) throws BadJWTException {
+        Instant now = clock.instant();
+        Date expires = claims.getExpirationTime();
+        if (expires == null) {
+            throw new BadJWTException("has no expiry (exp)");
+        }
+        if (!now.isBefore(expires.toInstant().plus(leeway))) {
+            throw new BadJWTException("has expired");
+        }
+        Date notBefore = claims.getNotBeforeTime();
+        if (notBefore != null && now.plus(leeway).isBefore(notBefore.toInstant())) {
+            throw new BadJWTException("is not valid yet (nbf)");
+        }
+        if (claims.getSubject() == null || claims.getSubject().isBlank() || claims.getSubject().length() > 200) {
+            throw new BadJWTException("has no subject (sub)");
+        }
+        if (issuer.isPresent() && !issuer.get().equals(claims.getIssuer())) {
+            throw new BadJWTException("was issued by someone else (iss)");
+        }
+        if (audience.isPresent() && (claims.getAudience() == null || !claims.getAudience().contains(audience.get()))) {
+            throw new BadJWTException("is meant for another audience (aud)");
+        }
+    }
+
+    /** Built at the first admin request, so a cold start fetches nothing; rebuilt only if the URL changes. */
+    private JWKSource<SecurityContext> jwks(String url) {
+        Jwks current = jwks;
+        if (current == null || !current.url().equals(url)) {
+            try {
+                // Cached; an unknown kid triggers a fetch, rate-limited so forged kids cannot make us hammer the
+                // issuer. No refresh-ahead threads: a Lambda freezes between requests.
+                JWKSource<SecurityContext> source = JWKSourceBuilder.<SecurityContext>create(URI.create(url).toURL())
+                        .refreshAheadCache(false)
+                        .retrying(false)
+                        .rateLimited(jwksRefreshInterval.toMillis())
+                        .build();
+                current = new Jwks(url, source);
+                jwks = current;
+            } catch (MalformedURLException | IllegalArgumentException e) {
+                throw new AdminTokenRejected("admin tokens cannot be checked: ADMIN_JWT_JWKS_URL is not a URL");
+            }
+        }
+        return current.source();
+    }
+}

@@ -1,0 +1,168 @@
+package com.engarde.signupsync.admin;
+
+import com.engarde.signupsync.api.ApiException;
+import com.engarde.signupsync.api.JsonBodies;
+import com.engarde.signupsync.api.JsonFields;
+import com.engarde.signupsync.funnel.Emails;
+import com.engarde.signupsync.persistence.Database;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micronaut.core.annotation.Nullable;
+import jakarta.inject.Singleton;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The designated platform admins ({@code platform_admins}): users who may use the admin routes without being
+ * superusers, named by user id (the JWT's subject) or by email. Only superusers change the list; each change
+ * is audited in its own transaction.
+ */
+@Singleton
+public class PlatformAdmins {
+
+    /** One designated admin; exactly one of userId and email is set. */
+    public record Admin(long id, @Nullable String userId, @Nullable String email, String addedBy, Instant createdAt) {
+    }
+
+    /** What an add did: {@code created} is false when the admin was already designated (nothing written). */
+    public record Added(Admin admin, boolean created) {
+    }
+
+    private static final String COLUMNS = "id, user_id, email, added_by, created_at";
+
+    private final Database database;
+    private final AuditLog audit;
+    private final JsonBodies bodies;
+
+    public PlatformAdmins(Database database, AuditLog audit, JsonBodies bodies) {
+        this.database = database;
+        this.audit = audit;
+        this.bodies = bodies;
+    }
+
+    /** Whether a token's holder is designated, by subject or email. */
+    public boolean designated(String subject, @Nullable String email) {
+        return database.read(c -> {
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT 1 FROM platform_admins WHERE user_id = ? OR email = ? LIMIT 1")) {
+                select.setString(1, subject);
+                select.setString(2, Emails.normalize(email));
+                try (ResultSet rs = select.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    public List<Admin> list() {
+        return database.read(c -> {
+            List<Admin> admins = new ArrayList<>();
+            try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM platform_admins ORDER BY id");
+                 ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    admins.add(admin(rs));
+                }
+            }
+            return admins;
+        });
+    }
+
+    /** {@code {"user_id": "..."}} or {@code {"email": "..."}}: one of the two. */
+    public Added add(AdminPrincipal by, byte[] body) {
+        ObjectNode object = bodies.object(body, 4096);
+        object.fieldNames().forEachRemaining(name -> {
+            if (!name.equals("user_id") && !name.equals("email")) {
+                throw ApiException.invalid(name, "a platform admin is named by user_id or email; " + name + " is unknown");
+            }
+        });
+        String userId = JsonFields.identifier(object, "user_id", 200);
+        String email = JsonFields.text(object, "email", 254);
+        if ((userId == null) == (email == null)) {
+            throw ApiException.invalid(userId == null ? "user_id" : "email",
+                    "name the admin by exactly one of user_id or email");
+        }
+        if (email != null && !Emails.isValid(Emails.normalize(email))) {
+            throw ApiException.invalid("email", "email is not an email address");
+        }
+        return add(by, userId, email);
+    }
+
+    /** Removes by the id the listing shows; 404 when there is none. */
+    public Admin remove(AdminPrincipal by, String id) {
+        long parsed;
+        try {
+            parsed = Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid("id", "id must be a positive integer");
+        }
+        if (parsed <= 0) {
+            throw ApiException.invalid("id", "id must be a positive integer");
+        }
+        return remove(by, parsed).orElseThrow(() -> ApiException.notFound("id", "no platform admin has id " + parsed));
+    }
+
+    /** Designates a user by id or email (exactly one non-null); adding one twice writes nothing the second time. */
+    public Added add(AdminPrincipal by, @Nullable String userId, @Nullable String email) {
+        String normalizedEmail = Emails.normalize(email);
+        return database.transaction(c -> {
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO platform_admins (user_id, email, added_by)"
+                    + " VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING " + COLUMNS)) {
+                insert.setString(1, userId);
+                insert.setString(2, normalizedEmail);
+                insert.setString(3, by.name());
+                try (ResultSet rs = insert.executeQuery()) {
+                    if (rs.next()) {
+                        Admin admin = admin(rs);
+                        audit.record(c, by, "platform_admin.add", "platform_admin", String.valueOf(admin.id()),
+                                Map.of("by", userId != null ? "user_id" : "email"));
+                        return new Added(admin, true);
+                    }
+                }
+            }
+            return new Added(existing(c, userId, normalizedEmail), false);
+        });
+    }
+
+    /** Removes a designated admin; empty when there is none with that id (nothing written, nothing audited). */
+    public Optional<Admin> remove(AdminPrincipal by, long id) {
+        return database.transaction(c -> {
+            try (PreparedStatement delete = c.prepareStatement(
+                    "DELETE FROM platform_admins WHERE id = ? RETURNING " + COLUMNS)) {
+                delete.setLong(1, id);
+                try (ResultSet rs = delete.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    Admin admin = admin(rs);
+                    audit.record(c, by, "platform_admin.remove", "platform_admin", String.valueOf(id), Map.of());
+                    return Optional.of(admin);
+                }
+            }
+        });
+    }
+
+    private static Admin existing(Connection c, String userId, String email) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM platform_admins"
+                + " WHERE user_id = ? OR email = ?")) {
+            select.setString(1, userId);
+            select.setString(2, email);
+            try (ResultSet rs = select.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("a conflicting platform admin row disappeared");
+                }
+                return admin(rs);
+            }
+        }
+    }
+
+    private static Admin admin(ResultSet rs) throws SQLException {
+        return new Admin(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getTimestamp(5).toInstant());
+    }
+}
