@@ -1,5 +1,7 @@
 package com.engarde.signupsync.platform;
 
+import com.engarde.signupsync.admin.AdminPrincipal;
+import com.engarde.signupsync.admin.AuditLog;
 import com.engarde.signupsync.persistence.Database;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -13,6 +15,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -134,9 +137,11 @@ public class UsageRollups {
             """;
 
     private final Database database;
+    private final AuditLog audit;
 
-    public UsageRollups(Database database) {
+    public UsageRollups(Database database, AuditLog audit) {
         this.database = database;
+        this.audit = audit;
     }
 
     /** What a run recomputed, and what the check then found (nothing, unless something is wrong). */
@@ -166,18 +171,30 @@ public class UsageRollups {
         return run;
     }
 
-    /** An on-demand run over {@code from..to} (inclusive), whatever is marked dirty. */
-    public Run roll(UsageRange range) {
+    /** An on-demand run over {@code from..to} (inclusive), whatever is marked dirty; audited with the run. */
+    public Run roll(AdminPrincipal admin, UsageRange range) {
         return database.transaction(connection -> {
-            lock(connection);
-            try (PreparedStatement claim = connection.prepareStatement(CLAIM_RANGE)) {
-                claim.setObject(1, range.from());
-                claim.setObject(2, range.to());
-                claim.executeUpdate();
-            }
-            SortedSet<LocalDate> days = new TreeSet<>(range.from().datesUntil(range.to().plusDays(1)).toList());
-            return roll(connection, days);
+            Run run = roll(connection, range);
+            audit.record(connection, admin, "usage.rollup", "usage_rollup", range.from() + ".." + range.to(),
+                    Map.of("date_from", range.from().toString(), "date_to", range.to().toString(),
+                            "days", run.days().size(), "differences", run.differences().size()));
+            return run;
         });
+    }
+
+    /** A run over {@code from..to} (inclusive), for a caller that is no admin (tests, benchmarks, the local run). */
+    public Run roll(UsageRange range) {
+        return database.transaction(connection -> roll(connection, range));
+    }
+
+    private Run roll(Connection connection, UsageRange range) throws SQLException {
+        lock(connection);
+        try (PreparedStatement claim = connection.prepareStatement(CLAIM_RANGE)) {
+            claim.setObject(1, range.from());
+            claim.setObject(2, range.to());
+            claim.executeUpdate();
+        }
+        return roll(connection, new TreeSet<>(range.from().datesUntil(range.to().plusDays(1)).toList()));
     }
 
     /** Compares the rollups of {@code from..to} and of the months those days fill with the raw records. */

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.functions.usagerollup;
 
+import com.engarde.signupsync.admin.AdminPrincipal;
 import com.engarde.signupsync.platform.UsageRollupRequests;
 import com.engarde.signupsync.platform.UsageRollups;
 import io.micronaut.core.annotation.Nullable;
@@ -8,6 +9,7 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.RequestAttribute;
 
 /** POST /api/admin/platform/usage/rollups: an admin recomputes the rollups of a date range now. */
 @Controller("/api/admin/platform/usage")
@@ -23,7 +25,8 @@ public class UsageRollupController {
     }
 
     @Post("/rollups")
-    public UsageRollups.Run rollup(@Body @Nullable byte[] body) {
-        return rollups.roll(requests.range(body));
+    public UsageRollups.Run rollup(@Body @Nullable byte[] body,
+                                   @RequestAttribute(AdminPrincipal.ATTRIBUTE) AdminPrincipal admin) {
+        return rollups.roll(admin, requests.range(body));
     }
 }

@@ -5,6 +5,7 @@ import com.engarde.signupsync.bus.LambdaHandler;
 import com.engarde.signupsync.platform.UsageIngest;
 import com.engarde.signupsync.platform.UsageRange;
 import com.engarde.signupsync.platform.UsageRollups;
+import com.engarde.signupsync.testing.AdminJwts;
 import com.engarde.signupsync.testing.LambdaFunction;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.Rows;
@@ -17,6 +18,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.file.Files;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +32,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 class UsageRollupTest {
 
     @RegisterExtension
-    static final LambdaFunction lambda = new LambdaFunction();
+    static final LambdaFunction lambda = new LambdaFunction(withAdmin());
+
+    private static Map<String, Object> withAdmin() {
+        Map<String, Object> properties = new java.util.HashMap<>(AdminJwts.PROPERTIES);
+        properties.put("engarde.database.pool-size", 4);
+        return properties;
+    }
+
+    private static LambdaHarness.Response rollupRoute(String body, String token) {
+        var request = LambdaHarness.request("POST", "/api/admin/platform/usage/rollups", body);
+        if (token == null) {
+            request.getHeaders().remove("Authorization");
+        } else {
+            request.getHeaders().put("Authorization", "Bearer " + token);
+        }
+        return lambda.handle(request);
+    }
 
     private static final String TENANT = uuid(1, 1);
     private static final String OTHER = uuid(1, 2);
@@ -141,13 +159,49 @@ class UsageRollupTest {
     }
 
     @Test
-    void theOnDemandRouteNeedsAnAdminToken() {
+    void theOnDemandRouteRollsARangeAndLeavesOneAuditRow() {
         aroundTheMonthEnd();
-        var request = LambdaHarness.request("POST", "/api/admin/platform/usage/rollups",
-                "{\"date_from\":\"2026-03-01\",\"date_to\":\"2026-03-31\"}");
 
-        assertThat(lambda.handle(request).status()).as("the service token is not an admin token").isEqualTo(401);
+        LambdaHarness.Response r = rollupRoute("{\"date_from\":\"2026-03-01\",\"date_to\":\"2026-04-30\"}",
+                AdminJwts.superuser(Instant.now()));
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().path("days").size()).isEqualTo(61);
+        assertThat(r.json().path("differences").size()).isZero();
+        assertThat(Rows.count("admin_usage_reports")).isEqualTo(8);
+        assertThat(Rows.row("SELECT actor_email, action, target_type, target_id FROM platform_admin_actions"))
+                .containsEntry("actor_email", "root@example.com").containsEntry("action", "usage.rollup")
+                .containsEntry("target_type", "usage_rollup").containsEntry("target_id", "2026-03-01..2026-04-30");
+        assertThat(Rows.count("platform_admin_actions")).isEqualTo(1);
+    }
+
+    @Test
+    void aBadRangeIsA400NamingTheFieldAndWritesNothing() {
+        Map<String, String> bad = Map.of(
+                "{\"date_to\":\"2026-03-01\"}", "date_from",
+                "{\"date_from\":\"2026-03-01\"}", "date_to",
+                "{\"date_from\":\"2026-03-32\",\"date_to\":\"2026-04-01\"}", "date_from",
+                "{\"date_from\":\"2026-04-02\",\"date_to\":\"2026-04-01\"}", "date_from",
+                "{\"date_from\":\"2025-01-01\",\"date_to\":\"2026-04-01\"}", "date_to");
+        for (var entry : bad.entrySet()) {
+            LambdaHarness.Response r = rollupRoute(entry.getKey(), AdminJwts.superuser(Instant.now()));
+            assertThat(r.status()).as(entry.getKey()).isEqualTo(400);
+            assertThat(r.json().path("field").asText()).as(entry.getKey()).isEqualTo(entry.getValue());
+        }
+        assertThat(Rows.count("platform_admin_actions")).isZero();
         assertThat(Rows.count("admin_usage_reports")).isZero();
+    }
+
+    @Test
+    void theOnDemandRouteIs401WithoutAnAdminTokenAnd403ForANonAdmin() {
+        aroundTheMonthEnd();
+        String body = "{\"date_from\":\"2026-03-01\",\"date_to\":\"2026-03-31\"}";
+
+        assertThat(rollupRoute(body, null).status()).isEqualTo(401);
+        assertThat(rollupRoute(body, LambdaHarness.TOKEN).status()).as("the service token is not an admin token").isEqualTo(401);
+        assertThat(rollupRoute(body, AdminJwts.user("someone", "someone@example.com", Instant.now())).status()).isEqualTo(403);
+        assertThat(Rows.count("admin_usage_reports")).isZero();
+        assertThat(Rows.count("platform_admin_actions")).isZero();
     }
 
     private static List<Map<String, Object>> reports() {
