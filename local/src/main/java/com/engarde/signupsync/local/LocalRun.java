@@ -2,6 +2,8 @@ package com.engarde.signupsync.local;
 
 import com.engarde.signupsync.persistence.DatabaseMigrations;
 import com.engarde.signupsync.persistence.DatabaseUrl;
+import com.engarde.signupsync.testing.AdminJwts;
+import com.nimbusds.jwt.JWTClaimsSet;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -9,7 +11,11 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,16 +27,20 @@ import java.util.Map;
  */
 public final class LocalRun implements AutoCloseable {
 
+    static final String KEY_FILE = "encryption-key";
+
     private final EmbeddedPostgres embedded;
     private final ApplicationContext context;
     private final String url;
     private final String token;
+    private final String adminToken;
 
-    private LocalRun(EmbeddedPostgres embedded, ApplicationContext context, String url, String token) {
+    private LocalRun(EmbeddedPostgres embedded, ApplicationContext context, String url, String token, String adminToken) {
         this.embedded = embedded;
         this.context = context;
         this.url = url;
         this.token = token;
+        this.adminToken = adminToken;
     }
 
     public static void main(String[] args) throws IOException {
@@ -44,7 +54,16 @@ public final class LocalRun implements AutoCloseable {
                 : "ENGARDE_DATABASE_URL"));
         System.out.println("  service token: " + run.token
                 + (blank(env.get("SIGNUP_SYNC_SERVICE_TOKEN")) ? "  (generated for this run; set SIGNUP_SYNC_SERVICE_TOKEN to fix it)" : ""));
+        System.out.println("  admin token: " + (run.adminToken != null ? run.adminToken
+                + "  (a superuser's JWT for 12 hours, signed with a secret generated for this run)"
+                : "none printed: ADMIN_JWT_SECRET or ADMIN_JWT_JWKS_URL is set, so tokens come from their issuer"));
+        System.out.println("  encryption key: " + (blank(env.get("SIGNUP_SYNC_ENCRYPTION_KEY"))
+                ? dataDir(env).resolve(KEY_FILE).toAbsolutePath() + " (generated once, kept with the data)"
+                : "SIGNUP_SYNC_ENCRYPTION_KEY"));
         System.out.println("  try: curl -s " + run.url + "/health");
+        if (run.adminToken != null) {
+            System.out.println("       curl -s -H \"Authorization: Bearer $ADMIN_TOKEN\" " + run.url + "/api/admin/sources");
+        }
     }
 
     /** Starts the database (embedded unless configured), migrates it, and serves every route. */
@@ -65,11 +84,17 @@ public final class LocalRun implements AutoCloseable {
 
         String token = env.get("SIGNUP_SYNC_SERVICE_TOKEN");
         if (blank(token)) {
-            byte[] bytes = new byte[32];
-            new SecureRandom().nextBytes(bytes);
-            token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            token = random();
         }
         Map<String, Object> properties = new HashMap<>();
+        properties.put("signup.sync.encryption.key", blank(env.get("SIGNUP_SYNC_ENCRYPTION_KEY"))
+                ? localEncryptionKey(dataDir(env)) : env.get("SIGNUP_SYNC_ENCRYPTION_KEY"));
+        String adminToken = null;
+        if (blank(env.get("ADMIN_JWT_SECRET")) && blank(env.get("ADMIN_JWT_JWKS_URL"))) {
+            String secret = random();
+            properties.put("admin.jwt.secret", secret);
+            adminToken = developmentAdminToken(secret, env);
+        }
         properties.put("engarde.database.url", databaseUrl);
         properties.put("engarde.database.pool-size", 10);
         properties.put("signup.sync.service.token", token);
@@ -81,7 +106,50 @@ public final class LocalRun implements AutoCloseable {
         ApplicationContext context = ApplicationContext.builder().args(args).properties(properties).start();
         EmbeddedServer server = context.getBean(EmbeddedServer.class).start();
         String url = "http://localhost:" + server.getPort();
-        return new LocalRun(embedded, context, url, token);
+        return new LocalRun(embedded, context, url, token, adminToken);
+    }
+
+    private static String random() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /**
+     * The local key that seals stored credentials: generated once into the data folder and kept there with the
+     * database it protects (only the owner may read it), so stored credentials still open after a restart.
+     */
+    private static String localEncryptionKey(Path dataDir) throws IOException {
+        Path file = dataDir.resolve(KEY_FILE);
+        if (Files.exists(file)) {
+            return Files.readString(file).strip();
+        }
+        Files.createDirectories(dataDir);
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        String encoded = Base64.getEncoder().encodeToString(key);
+        Files.writeString(file, encoded + "\n");
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // Windows: the folder's own permissions apply
+        }
+        return encoded;
+    }
+
+    /** A superuser's token for this run, signed with its generated secret, as the En Garde backend would issue it. */
+    private static String developmentAdminToken(String secret, Map<String, String> env) {
+        Instant now = Instant.now();
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject("local-admin")
+                .claim("email", blank(env.get("PLATFORM_USER_EMAIL")) ? "admin@localhost" : env.get("PLATFORM_USER_EMAIL"))
+                .claim("is_superuser", true).issueTime(Date.from(now)).expirationTime(Date.from(now.plus(Duration.ofHours(12))));
+        if (!blank(env.get("ADMIN_JWT_ISSUER"))) {
+            claims.issuer(env.get("ADMIN_JWT_ISSUER"));
+        }
+        if (!blank(env.get("ADMIN_JWT_AUDIENCE"))) {
+            claims.audience(env.get("ADMIN_JWT_AUDIENCE"));
+        }
+        return AdminJwts.hs256(claims.build(), secret);
     }
 
     private static Path dataDir(Map<String, String> env) {
@@ -99,6 +167,11 @@ public final class LocalRun implements AutoCloseable {
 
     public String token() {
         return token;
+    }
+
+    /** The development admin JWT, or null when the admin keys are configured. */
+    public String adminToken() {
+        return adminToken;
     }
 
     public ApplicationContext context() {

@@ -5,6 +5,7 @@ import com.engarde.signupsync.testing.TestDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -57,6 +58,35 @@ class LocalRunTest {
             assertThat(b.path("created").asInt()).isEqualTo(1);
             assertThat(b.path("errors").asInt()).isEqualTo(1);
             assertThat(b.at("/results/1/field").asText()).isEqualTo("email");
+        }
+    }
+
+    @Test
+    void thePrintedAdminTokenWorksAndTheEncryptionKeyIsKeptInTheDataFolder(@TempDir Path data) throws Exception {
+        TestDatabase.get().truncate();
+        Map<String, String> env = Map.of("ENGARDE_DATABASE_URL", TestDatabase.get().url(), "PORT", "0",
+                "SIGNUP_SYNC_DATA_DIR", data.toString());
+        String key;
+        try (LocalRun run = LocalRun.start(env)) {
+            assertThat(run.adminToken()).isNotBlank();
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> stored = http.send(HttpRequest.newBuilder(URI.create(run.url()
+                            + "/api/admin/sources/brevo/credentials"))
+                    .header("Authorization", "Bearer " + run.adminToken()).header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"api_key\":\"local-run-brevo-key\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
+            HttpResponse<String> withServiceToken = http.send(HttpRequest.newBuilder(URI.create(run.url() + "/api/admin/sources"))
+                    .header("Authorization", "Bearer " + run.token()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(withServiceToken.statusCode()).isEqualTo(401);
+            key = Files.readString(data.resolve(LocalRun.KEY_FILE)).strip();
+            assertThat(java.util.Base64.getDecoder().decode(key)).hasSize(32);
+        }
+        try (LocalRun again = LocalRun.start(env)) {
+            assertThat(Files.readString(data.resolve(LocalRun.KEY_FILE)).strip()).isEqualTo(key);
+            assertThat(again.context().getBean(com.engarde.signupsync.credentials.SourceCredentials.class).find("brevo")
+                    .orElseThrow().require("api_key")).as("stored credentials open after a restart")
+                    .isEqualTo("local-run-brevo-key");
         }
     }
 

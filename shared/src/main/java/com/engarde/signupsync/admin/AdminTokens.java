@@ -138,6 +138,9 @@ public class AdminTokens {
         if (claims.getSubject() == null || claims.getSubject().isBlank() || claims.getSubject().length() > 200) {
             throw new BadJWTException("has no subject (sub)");
         }
+        if (claims.getClaim("email") instanceof String email && email.length() > 254) {
+            throw new BadJWTException("has an email claim longer than an email address can be");
+        }
         if (issuer.isPresent() && !issuer.get().equals(claims.getIssuer())) {
             throw new BadJWTException("was issued by someone else (iss)");
         }

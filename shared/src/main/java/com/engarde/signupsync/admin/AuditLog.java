@@ -58,8 +58,8 @@ public class AuditLog {
         if (value == null || value.isBlank()) {
             return null;
         }
-        if (value.length() > 254) {
-            throw ApiException.invalid(name, name + " must be at most 254 characters");
+        if (value.length() > 254 || value.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.invalid(name, name + " must be at most 254 characters, without control characters");
         }
         return value.strip();
     }

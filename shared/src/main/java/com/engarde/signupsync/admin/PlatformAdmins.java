@@ -22,7 +22,7 @@ import java.util.Optional;
 /**
  * The designated platform admins ({@code platform_admins}): users who may use the admin routes without being
  * superusers, named by user id (the JWT's subject) or by email. Only superusers change the list; each change
- * is audited in its own transaction.
+ * is audited in its own transaction, a repeated add too (the audit log records requests that succeeded).
  */
 @Singleton
 public class PlatformAdmins {
@@ -31,7 +31,7 @@ public class PlatformAdmins {
     public record Admin(long id, @Nullable String userId, @Nullable String email, String addedBy, Instant createdAt) {
     }
 
-    /** What an add did: {@code created} is false when the admin was already designated (nothing written). */
+    /** What an add did: {@code created} is false when the admin was already designated (the row is left as it was). */
     public record Added(Admin admin, boolean created) {
     }
 
@@ -88,6 +88,9 @@ public class PlatformAdmins {
             throw ApiException.invalid(userId == null ? "user_id" : "email",
                     "name the admin by exactly one of user_id or email");
         }
+        if (userId != null && userId.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.invalid("user_id", "user_id must not contain control characters");
+        }
         if (email != null && !Emails.isValid(Emails.normalize(email))) {
             throw ApiException.invalid("email", "email is not an email address");
         }
@@ -108,7 +111,7 @@ public class PlatformAdmins {
         return remove(by, parsed).orElseThrow(() -> ApiException.notFound("id", "no platform admin has id " + parsed));
     }
 
-    /** Designates a user by id or email (exactly one non-null); adding one twice writes nothing the second time. */
+    /** Designates a user by id or email (exactly one non-null); adding one twice leaves one row. */
     public Added add(AdminPrincipal by, @Nullable String userId, @Nullable String email) {
         String normalizedEmail = Emails.normalize(email);
         return database.transaction(c -> {
@@ -126,7 +129,10 @@ public class PlatformAdmins {
                     }
                 }
             }
-            return new Added(existing(c, userId, normalizedEmail), false);
+            Admin existing = existing(c, userId, normalizedEmail);
+            audit.record(c, by, "platform_admin.add", "platform_admin", String.valueOf(existing.id()),
+                    Map.of("by", userId != null ? "user_id" : "email", "already_admin", true));
+            return new Added(existing, false);
         });
     }
 

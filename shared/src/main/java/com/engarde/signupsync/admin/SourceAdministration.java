@@ -43,7 +43,8 @@ import java.util.Set;
 /**
  * What admins do with sources: list them with where their credentials come from (never the values), store
  * sealed credentials, verify them with one real vendor call, activate or deactivate a source, and re-seal
- * every stored credential under the current encryption key. Every write commits with its audit row.
+ * every stored credential under the current encryption key. Every write that succeeds commits with exactly one
+ * audit row (a repeat that changes nothing too); one that fails leaves none.
  */
 @Singleton
 public class SourceAdministration {
@@ -71,6 +72,7 @@ public class SourceAdministration {
     private static final Logger LOG = LoggerFactory.getLogger(SourceAdministration.class);
     private static final long BODY_LIMIT = 16 * 1024;
     private static final int MESSAGE_LIMIT = 500;
+    private static final java.util.regex.Pattern SOURCE_TYPE = java.util.regex.Pattern.compile("^[a-z][a-z0-9_]{1,39}$");
 
     private final Database database;
     private final SourceCredentials credentials;
@@ -204,6 +206,9 @@ public class SourceAdministration {
 
     /** {@code {"active": true|false}}; a pull source without a deployed sync function cannot be activated. */
     public SourceView setActive(AdminPrincipal admin, String sourceType, byte[] body) {
+        if (!SOURCE_TYPE.matcher(sourceType).matches()) {
+            throw ApiException.notFound("type", "unknown source type");
+        }
         ObjectNode object = bodies.object(body, BODY_LIMIT);
         JsonNode active = object.get("active");
         if (active == null || !active.isBoolean()) {
@@ -240,8 +245,9 @@ public class SourceAdministration {
                     update.setString(2, sourceType);
                     update.executeUpdate();
                 }
-                audit.record(c, admin, wanted ? "source.activate" : "source.deactivate", "source", sourceType, Map.of());
             }
+            audit.record(c, admin, wanted ? "source.activate" : "source.deactivate", "source", sourceType,
+                    Map.of("changed", wanted != current));
             return null;
         });
         return list().stream().filter(v -> v.sourceType().equals(sourceType)).findFirst().orElseThrow();
@@ -255,10 +261,7 @@ public class SourceAdministration {
         return database.transaction(c -> {
             List<String> resealed = sealed.reseal(c);
             String version = sealed.keyVersion();
-            if (!resealed.isEmpty()) {
-                audit.record(c, admin, "encryption_key.rotate", "encryption_key", version,
-                        Map.of("resealed", resealed));
-            }
+            audit.record(c, admin, "encryption_key.rotate", "encryption_key", version, Map.of("resealed", resealed));
             return new Rotation(version, resealed);
         });
     }

@@ -1,0 +1,230 @@
+package com.engarde.signupsync.local;
+
+import com.engarde.signupsync.auth.FunctionManifests;
+import com.engarde.signupsync.auth.FunctionManifests.Route;
+import com.engarde.signupsync.auth.RouteAuth;
+import com.engarde.signupsync.testing.AdminJwts;
+import com.engarde.signupsync.testing.JwksStub;
+import com.engarde.signupsync.testing.LambdaHarness;
+import com.engarde.signupsync.testing.LambdaHarness.Response;
+import com.engarde.signupsync.testing.Rows;
+import com.engarde.signupsync.testing.TestDatabase;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Walks every route a manifest marks admin-jwt and proves who gets through: 401 for a missing or bad token of
+ * every kind, 403 for a valid token of someone who is not an admin (or not a superuser where the route wants
+ * one), 2xx for a superuser and for a designated admin. Every function is on this module's classpath.
+ */
+class AdminRouteAuthTest {
+
+    /** A request each admin route answers 2xx to; a new admin route must add its own here. */
+    private record Sample(String path, String body) {
+    }
+
+    private static final String ENCRYPTION_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    private static LambdaHarness lambda;
+    private static List<Route> adminRoutes;
+    private static final Map<String, Sample> SAMPLES = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void start() {
+        Map<String, Object> properties = new HashMap<>(AdminJwts.PROPERTIES);
+        properties.put("signup.sync.encryption.key", ENCRYPTION_KEY);
+        properties.put("brevo.api.key", "walk-env-brevo-key");
+        // Nothing listens on the discard port: verify answers 200 with the failure, at once.
+        properties.put("brevo.api.url", "http://127.0.0.1:9/v3/");
+        properties.put("signup.sync.http.attempts", 1);
+        lambda = new LambdaHarness(properties);
+        adminRoutes = lambda.context().getBean(FunctionManifests.class).routes().stream()
+                .filter(r -> r.auth() == RouteAuth.ADMIN_JWT).toList();
+        SAMPLES.put("GET /api/admin/sources", new Sample("/api/admin/sources", null));
+        SAMPLES.put("PUT /api/admin/sources/{type}/credentials",
+                new Sample("/api/admin/sources/brevo/credentials", "{\"api_key\":\"walk-stored-brevo-key\"}"));
+        SAMPLES.put("POST /api/admin/sources/{type}/verify", new Sample("/api/admin/sources/brevo/verify", null));
+        SAMPLES.put("PATCH /api/admin/sources/{type}", new Sample("/api/admin/sources/poshvip", "{\"active\":true}"));
+        SAMPLES.put("POST /api/admin/sources/rotate-key", new Sample("/api/admin/sources/rotate-key", null));
+        SAMPLES.put("GET /api/admin/platform/admins", new Sample("/api/admin/platform/admins", null));
+        SAMPLES.put("POST /api/admin/platform/admins",
+                new Sample("/api/admin/platform/admins", "{\"email\":\"walk@example.com\"}"));
+        SAMPLES.put("DELETE /api/admin/platform/admins/{id}", new Sample("/api/admin/platform/admins/{removable}", null));
+        SAMPLES.put("GET /api/admin/audit", new Sample("/api/admin/audit", null));
+    }
+
+    @AfterAll
+    static void stop() {
+        lambda.close();
+    }
+
+    @BeforeEach
+    void designatedAdmin() {
+        TestDatabase.get().truncate();
+        TestDatabase.get().execute("INSERT INTO platform_admins (user_id, added_by) VALUES ('user-designated', 'test')");
+    }
+
+    @Test
+    void thereAreAdminRoutesAndEachHasASample() {
+        assertThat(adminRoutes).hasSizeGreaterThanOrEqualTo(9);
+        assertThat(adminRoutes).allSatisfy(r -> assertThat(SAMPLES).containsKey(r.method() + " " + r.path()));
+    }
+
+    @Test
+    void everyAdminRouteRefusesEveryBadTokenWith401() {
+        Instant now = Instant.now();
+        JWTClaimsSet.Builder valid = AdminJwts.claims("user-root", "root@example.com", true, now);
+        Map<String, String> bad = new LinkedHashMap<>();
+        bad.put("no token", null);
+        bad.put("not bearer", "Basic " + AdminJwts.superuser(now));
+        bad.put("expired", AdminJwts.hs256(AdminJwts.with(valid, c -> c
+                .expirationTime(Date.from(now.minus(Duration.ofMinutes(5))))), AdminJwts.SECRET));
+        bad.put("not yet valid", AdminJwts.hs256(AdminJwts.with(AdminJwts.claims("user-root", null, true, now), c -> c
+                .notBeforeTime(Date.from(now.plus(Duration.ofMinutes(10))))), AdminJwts.SECRET));
+        bad.put("no expiry", AdminJwts.hs256(AdminJwts.with(AdminJwts.claims("user-root", null, true, now), c -> c
+                .expirationTime(null)), AdminJwts.SECRET));
+        bad.put("wrong issuer", AdminJwts.hs256(AdminJwts.with(AdminJwts.claims("user-root", null, true, now), c -> c
+                .issuer("https://elsewhere.test")), AdminJwts.SECRET));
+        bad.put("wrong audience", AdminJwts.hs256(AdminJwts.with(AdminJwts.claims("user-root", null, true, now), c -> c
+                .audience("another-service")), AdminJwts.SECRET));
+        bad.put("alg none", AdminJwts.unsigned(AdminJwts.claims("user-root", null, true, now).build()));
+        bad.put("wrong signature", AdminJwts.hs256(AdminJwts.claims("user-root", null, true, now).build(),
+                "another-secret-that-is-long-enough-0123456789"));
+        bad.put("service token", LambdaHarness.TOKEN);
+        bad.put("garbage", "not.a.jwt");
+
+        int checked = 0;
+        for (Route route : adminRoutes) {
+            for (Map.Entry<String, String> token : bad.entrySet()) {
+                Response r = call(route, token.getValue() == null ? null
+                        : token.getKey().equals("not bearer") ? token.getValue() : "Bearer " + token.getValue());
+                assertThat(r.status()).as(route.method() + " " + route.path() + " with " + token.getKey()).isEqualTo(401);
+                assertThat(r.json().path("error").asText()).isEqualTo("unauthorized");
+                assertThat(r.headers()).containsKey("WWW-Authenticate");
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(adminRoutes.size() * bad.size());
+        assertThat(Rows.count("platform_admin_actions")).isZero();
+    }
+
+    @Test
+    void aValidTokenOfSomeoneWhoIsNotAnAdminGets403Everywhere() {
+        String nobody = AdminJwts.user("user-nobody", "nobody@example.com", Instant.now());
+        for (Route route : adminRoutes) {
+            Response r = call(route, "Bearer " + nobody);
+            assertThat(r.status()).as(route.method() + " " + route.path()).isEqualTo(403);
+            assertThat(r.json().path("error").asText()).isEqualTo("forbidden");
+        }
+    }
+
+    @Test
+    void aSuperuserPassesEveryAdminRoute() {
+        String root = AdminJwts.superuser(Instant.now());
+        for (Route route : adminRoutes) {
+            Response r = call(route, "Bearer " + root);
+            assertThat(r.status()).as(route.method() + " " + route.path() + ": " + r.body()).isBetween(200, 201);
+        }
+    }
+
+    @Test
+    void aDesignatedAdminPassesAdminRoutesAndIsRefusedSuperuserOnes() {
+        String designated = AdminJwts.user("user-designated", "designated@example.com", Instant.now());
+        long superuserOnly = adminRoutes.stream().filter(Route::superuserOnly).count();
+        assertThat(superuserOnly).isPositive().isLessThan(adminRoutes.size());
+        for (Route route : adminRoutes) {
+            Response r = call(route, "Bearer " + designated);
+            if (route.superuserOnly()) {
+                assertThat(r.status()).as(route.method() + " " + route.path()).isEqualTo(403);
+            } else {
+                assertThat(r.status()).as(route.method() + " " + route.path() + ": " + r.body()).isBetween(200, 201);
+            }
+        }
+    }
+
+    @Test
+    void aDesignatedAdminByEmailPassesInAnyCase() {
+        TestDatabase.get().execute("INSERT INTO platform_admins (email, added_by) VALUES ('ada@example.com', 'test')");
+        Response r = lambda.handle(request("GET", "/api/admin/sources", null,
+                "Bearer " + AdminJwts.user("user-ada", "Ada@Example.com", Instant.now())));
+        assertThat(r.status()).isEqualTo(200);
+    }
+
+    @Test
+    void anAdminJwtIsNotAServiceToken() {
+        APIGatewayProxyRequestEvent request = request("POST", "/funnel/event", "{}", "Bearer " + AdminJwts.superuser(Instant.now()));
+        assertThat(lambda.handle(request).status()).isEqualTo(401);
+    }
+
+    @Test
+    void jwksKeysAreFetchedAtTheFirstAdminRequestAndAgainForAnUnknownKid() {
+        try (JwksStub jwks = new JwksStub();
+             LambdaHarness withJwks = new LambdaHarness(Map.of("admin.jwt.jwks.url", jwks.url(),
+                     "admin.jwt.issuer", AdminJwts.ISSUER, "admin.jwt.audience", AdminJwts.AUDIENCE,
+                     "signup.sync.admin.jwt.jwks-min-refresh", "1ms"))) {
+            RSAKey first = jwks.rotate("key-1", false);
+            assertThat(jwks.fetches()).as("nothing fetched at start-up").isZero();
+            Instant now = Instant.now();
+            JWTClaimsSet root = AdminJwts.claims("user-root", null, true, now).build();
+
+            assertThat(withJwks.handle(request("GET", "/api/admin/sources", null, "Bearer " + AdminJwts.rs256(root, first)))
+                    .status()).isEqualTo(200);
+            assertThat(withJwks.handle(request("GET", "/api/admin/sources", null, "Bearer " + AdminJwts.rs256(root, first)))
+                    .status()).isEqualTo(200);
+            assertThat(jwks.fetches()).as("cached").isEqualTo(1);
+
+            RSAKey second = jwks.rotate("key-2", true);
+            assertThat(withJwks.handle(request("GET", "/api/admin/sources", null, "Bearer " + AdminJwts.rs256(root, second)))
+                    .status()).as("the new kid makes it fetch again").isEqualTo(200);
+            assertThat(jwks.fetches()).isEqualTo(2);
+            assertThat(withJwks.handle(request("GET", "/api/admin/sources", null, "Bearer " + AdminJwts.rs256(root, first)))
+                    .status()).as("the retired key no longer signs").isEqualTo(401);
+            assertThat(withJwks.handle(request("GET", "/api/admin/sources", null, "Bearer " + AdminJwts.superuser(now)))
+                    .status()).as("HS256 is not accepted where the keys are a JWKS").isEqualTo(401);
+        }
+    }
+
+    @Test
+    void withNoAdminKeyConfiguredEveryAdminRouteAnswers401() {
+        try (LambdaHarness unconfigured = new LambdaHarness(Map.of())) {
+            Response r = unconfigured.handle(request("GET", "/api/admin/sources", null,
+                    "Bearer " + AdminJwts.superuser(Instant.now())));
+            assertThat(r.status()).isEqualTo(401);
+            assertThat(r.json().path("message").asText()).contains("no admin key configured");
+        }
+    }
+
+    private static Response call(Route route, String authorization) {
+        Sample sample = SAMPLES.get(route.method() + " " + route.path());
+        String path = sample.path();
+        if (path.contains("{removable}")) {
+            long id = Rows.number("INSERT INTO platform_admins (email, added_by) VALUES ('gone" + System.nanoTime()
+                    + "@example.com', 'test') RETURNING id");
+            path = path.replace("{removable}", String.valueOf(id));
+        }
+        return lambda.handle(request(route.method(), path, sample.body(), authorization));
+    }
+
+    static APIGatewayProxyRequestEvent request(String method, String path, String body, String authorization) {
+        APIGatewayProxyRequestEvent request = LambdaHarness.request(method, path, body);
+        request.getHeaders().remove("Authorization");
+        if (authorization != null) {
+            request.getHeaders().put("Authorization", authorization);
+        }
+        return request;
+    }
+}
