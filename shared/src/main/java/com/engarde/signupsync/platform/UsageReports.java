@@ -76,11 +76,15 @@ public class UsageReports {
 
     public UsagePage page(UsageQuery query, Rows rows) {
         SqlParts sql = view(query, rows);
-        String statement = sql.with + select(rows, """
-                , count(*) OVER () AS total_count, sum(r.tokens) OVER () AS total_tokens,
-                  sum(r.cost) OVER () AS total_cost, sum(r.storage) OVER () AS total_storage,
-                  sum(CASE WHEN r.tenant_id = %s THEN r.cost ELSE 0 END) OVER () AS platform_cost""".formatted(PLATFORM))
-                + " LIMIT ? OFFSET ?";
+        // The window sums run over every row before the page is cut; the models only for the page's rows.
+        String statement = sql.with + """
+                , ranked AS (
+                    SELECT r.*, count(*) OVER () AS total_count, sum(r.tokens) OVER () AS total_tokens,
+                           sum(r.cost) OVER () AS total_cost, sum(r.storage) OVER () AS total_storage,
+                           sum(CASE WHEN r.tenant_id = %s THEN r.cost ELSE 0 END) OVER () AS platform_cost
+                    FROM rowset r ORDER BY %s LIMIT ? OFFSET ?)
+                """.formatted(PLATFORM, order(rows)) + select(rows, "ranked",
+                "total_count, total_tokens, total_cost, total_storage, platform_cost");
         List<Object> params = new ArrayList<>(sql.params);
         params.add(query.pageSize());
         params.add(query.offset());
@@ -178,7 +182,7 @@ public class UsageReports {
 
     private long stream(UsageQuery query, Rows rows, RowSink sink) {
         SqlParts sql = view(query, rows);
-        String statement = sql.with + select(rows, "");
+        String statement = sql.with + select(rows, "rowset", null);
         // A cursor needs a transaction: with autocommit the driver would read every row before the first.
         return database.transaction(connection -> {
             long n = 0;
@@ -200,18 +204,34 @@ public class UsageReports {
     }
 
     /** The rows in their one stable order: cost, then the row key. */
-    private static String select(Rows rows, String extraColumns) {
+    private static String order(Rows rows) {
+        return rows == Rows.USERS ? "cost DESC, tenant_id, user_id NULLS FIRST" : "cost DESC, tenant_id";
+    }
+
+    /**
+     * The rows of {@code from} with names and their model breakdown, in order. The breakdown is one grouped
+     * pass over {@code flows} joined by key (hashable), never a lookup per row.
+     */
+    private static String select(Rows rows, String from, String extraColumns) {
         boolean users = rows == Rows.USERS;
+        String keys = users ? "f.tenant_id, f.user_id" : "f.tenant_id";
+        String only = !from.equals("ranked") ? "" : users
+                ? " WHERE (f.tenant_id, coalesce(f.user_id, " + NO_ID + ")) IN (SELECT tenant_id, coalesce(user_id, "
+                        + NO_ID + ") FROM ranked)"
+                : " WHERE f.tenant_id IN (SELECT tenant_id FROM ranked)";
         return """
-                SELECT r.*, t.name AS tenant_name, t.plan_tier, %s AS email,
-                       (SELECT jsonb_agg(jsonb_build_object('provider', f.provider, 'model', f.model,
-                                   'llm_tokens', f.tokens, 'cost_usd', f.cost) ORDER BY f.provider, f.model)::text
-                        FROM flows f WHERE %s) AS models %s
-                FROM rowset r JOIN platform_tenants t ON t.id = r.tenant_id
+                SELECT r.tenant_id, %s r.tokens, r.cost, r.storage, t.name AS tenant_name, t.plan_tier,
+                       %s AS email, m.models::text AS models %s
+                FROM %s r JOIN platform_tenants t ON t.id = r.tenant_id
                 %s
-                ORDER BY r.cost DESC, r.tenant_id%s
-                """.formatted(users ? "u.email" : "NULL::text", match(rows, "f", "r"), extraColumns,
-                users ? "LEFT JOIN platform_users u ON u.id = r.user_id" : "", users ? ", r.user_id NULLS FIRST" : "");
+                LEFT JOIN (SELECT %s, jsonb_agg(jsonb_build_object('provider', f.provider, 'model', f.model,
+                                   'llm_tokens', f.tokens, 'cost_usd', f.cost) ORDER BY f.provider, f.model) AS models
+                           FROM flows f%s GROUP BY %s) m ON %s
+                ORDER BY %s
+                """.formatted(users ? "r.user_id," : "", users ? "u.email" : "NULL::text",
+                extraColumns == null ? "" : ", " + extraColumns, from,
+                users ? "LEFT JOIN platform_users u ON u.id = r.user_id" : "", keys, only, keys,
+                match(rows, "m", "r"), "r." + order(rows).replace(", ", ", r."));
     }
 
     private record SqlParts(String with, List<Object> params) {
