@@ -1,11 +1,11 @@
 package com.engarde.signupsync.bench;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.engarde.signupsync.platform.UsageQuery;
 import com.engarde.signupsync.platform.UsageRange;
 import com.engarde.signupsync.platform.UsageReports;
 import com.engarde.signupsync.platform.UsageRollups;
 import com.engarde.signupsync.testing.AdminJwts;
+import com.engarde.signupsync.testing.AdminRequests;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.TestDatabase;
 import org.postgresql.PGConnection;
@@ -99,7 +99,7 @@ public final class UsageBench {
                     Map<String, String> params = Map.of("view_mode", mode, "date_from", from.toString(),
                             "date_to", to.toString(), "page", String.valueOf(page), "page_size", "50");
                     long a = System.nanoTime();
-                    LambdaHarness.Response r = lambda.handle(get("/api/admin/platform/usage/" + view, params, token));
+                    LambdaHarness.Response r = lambda.handle(AdminRequests.request("GET", "/api/admin/platform/usage/" + view, null, params, token));
                     double ms = (System.nanoTime() - a) / 1e6;
                     if (r.status() != 200) {
                         throw new IllegalStateException(r.body());
@@ -305,16 +305,6 @@ public final class UsageBench {
             copy.writeToCopy(bytes, 0, bytes.length);
             copy.endCopy();
         }
-    }
-
-    private static APIGatewayProxyRequestEvent get(String path, Map<String, String> params, String token) {
-        APIGatewayProxyRequestEvent request = LambdaHarness.request("GET", path, null);
-        request.setQueryStringParameters(params);
-        Map<String, List<String>> multi = new HashMap<>();
-        params.forEach((k, v) -> multi.put(k, List.of(v)));
-        request.setMultiValueQueryStringParameters(multi);
-        request.getHeaders().put("Authorization", "Bearer " + token);
-        return request;
     }
 
     private static long count(TestDatabase db, String sql) throws SQLException {

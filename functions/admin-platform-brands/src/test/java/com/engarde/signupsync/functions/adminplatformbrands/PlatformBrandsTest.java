@@ -1,11 +1,11 @@
 package com.engarde.signupsync.functions.adminplatformbrands;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.engarde.signupsync.api.JsonBodies;
 import com.engarde.signupsync.platform.UsageIngest;
 import com.engarde.signupsync.platform.UsageRange;
 import com.engarde.signupsync.platform.UsageRollups;
 import com.engarde.signupsync.testing.AdminJwts;
+import com.engarde.signupsync.testing.AdminRequests;
 import com.engarde.signupsync.testing.LambdaFunction;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.LambdaHarness.Response;
@@ -36,14 +36,7 @@ class PlatformBrandsTest {
     private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
 
     @RegisterExtension
-    static final LambdaFunction lambda = new LambdaFunction(withAdmin());
-
-    private static Map<String, Object> withAdmin() {
-        Map<String, Object> properties = new HashMap<>(AdminJwts.PROPERTIES);
-        properties.put("test.clock", "mutable");
-        properties.put("engarde.database.pool-size", 4);
-        return properties;
-    }
+    static final LambdaFunction lambda = new LambdaFunction(AdminRequests.properties());
 
     private static final String STUDIO = uuid(3, 1);
     private static final String CUSTOMER_BRAND = uuid(3, 2);
@@ -54,17 +47,7 @@ class PlatformBrandsTest {
     }
 
     private static Response call(String method, String path, String body, Map<String, String> params, String token) {
-        APIGatewayProxyRequestEvent request = LambdaHarness.request(method, path, body);
-        request.setQueryStringParameters(params);
-        Map<String, List<String>> multi = new HashMap<>();
-        params.forEach((k, v) -> multi.put(k, List.of(v)));
-        request.setMultiValueQueryStringParameters(multi);
-        if (token == null) {
-            request.getHeaders().remove("Authorization");
-        } else {
-            request.getHeaders().put("Authorization", "Bearer " + token);
-        }
-        return lambda.handle(request);
+        return lambda.handle(AdminRequests.request(method, path, body, params, token));
     }
 
     private static Response admin(String method, String path, String body, Map<String, String> params) {
