@@ -65,6 +65,16 @@ class AdminRouteAuthTest {
                 new Sample("/api/admin/platform/admins", "{\"email\":\"walk@example.com\"}"));
         SAMPLES.put("DELETE /api/admin/platform/admins/{id}", new Sample("/api/admin/platform/admins/{removable}", null));
         SAMPLES.put("GET /api/admin/audit", new Sample("/api/admin/audit", null));
+        SAMPLES.put("GET /api/admin/platform/brands", new Sample("/api/admin/platform/brands", null));
+        SAMPLES.put("POST /api/admin/platform/brands",
+                new Sample("/api/admin/platform/brands", "{\"brand_name\":\"Walk {unique}\"}"));
+        SAMPLES.put("GET /api/admin/platform/brands/{brand_id}/usage",
+                new Sample("/api/admin/platform/brands/{brand}/usage", null));
+        SAMPLES.put("GET /api/admin/platform/usage/users", new Sample("/api/admin/platform/usage/users", null));
+        SAMPLES.put("GET /api/admin/platform/usage/tenants", new Sample("/api/admin/platform/usage/tenants", null));
+        SAMPLES.put("GET /api/admin/platform/usage/export", new Sample("/api/admin/platform/usage/export", null));
+        SAMPLES.put("POST /api/admin/platform/usage/rollups", new Sample("/api/admin/platform/usage/rollups",
+                "{\"date_from\":\"2026-03-01\",\"date_to\":\"2026-03-02\"}"));
     }
 
     @AfterAll
@@ -216,7 +226,13 @@ class AdminRouteAuthTest {
                     + "@example.com', 'test') RETURNING id");
             path = path.replace("{removable}", String.valueOf(id));
         }
-        return lambda.handle(request(route.method(), path, sample.body(), authorization));
+        if (path.contains("{brand}")) {
+            Object id = Rows.row("INSERT INTO platform_brands (tenant_id, brand_name) VALUES"
+                    + " ('00000000-0000-0000-0000-000000000002', 'walk-" + System.nanoTime() + "') RETURNING id").get("id");
+            path = path.replace("{brand}", id.toString());
+        }
+        String body = sample.body() == null ? null : sample.body().replace("{unique}", String.valueOf(System.nanoTime()));
+        return lambda.handle(request(route.method(), path, body, authorization));
     }
 
     static APIGatewayProxyRequestEvent request(String method, String path, String body, String authorization) {

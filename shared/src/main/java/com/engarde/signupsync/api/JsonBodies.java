@@ -19,10 +19,12 @@ public class JsonBodies {
 
     private final ObjectMapper mapper;
     private final ObjectReader strict;
+    private final ObjectReader exact;
 
     public JsonBodies(ObjectMapper mapper) {
         this.mapper = mapper;
         this.strict = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.exact = strict.with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     }
 
     /** The one way bodies are read: a value followed by anything but whitespace is malformed, not truncated. */
@@ -43,7 +45,20 @@ public class JsonBodies {
         return (ObjectNode) node;
     }
 
+    /** Like {@link #object}, with every fractional number kept as the exact decimal it was written as (money). */
+    public ObjectNode exactObject(byte[] body, long limitBytes) {
+        JsonNode node = parse(exact, body, limitBytes);
+        if (!node.isObject()) {
+            throw ApiException.invalid(null, "request body must be a JSON object");
+        }
+        return (ObjectNode) node;
+    }
+
     public JsonNode parse(byte[] body, long limitBytes) {
+        return parse(strict, body, limitBytes);
+    }
+
+    private static JsonNode parse(ObjectReader reader, byte[] body, long limitBytes) {
         if (body != null && body.length > limitBytes) {
             throw ApiException.tooLarge(limitBytes);
         }
@@ -51,7 +66,7 @@ public class JsonBodies {
             throw ApiException.invalid(null, "request body is empty; send a JSON object");
         }
         try {
-            JsonNode node = strict.readTree(body);
+            JsonNode node = reader.readTree(body);
             if (node == null || node.isMissingNode()) {
                 throw ApiException.invalid(null, "request body is empty; send a JSON object");
             }

@@ -3,9 +3,12 @@ package com.engarde.signupsync.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.UUID;
 
 /** Reads typed fields out of a request object, failing with a 400 that names the field. */
 public final class JsonFields {
@@ -90,5 +93,87 @@ public final class JsonFields {
             throw ApiException.invalid(field, field + " must be a JSON object");
         }
         return (ObjectNode) node;
+    }
+
+    /** A UUID, sent as a string. */
+    public static UUID uuid(ObjectNode body, String field) {
+        String value = text(body, field, 36);
+        return value == null ? null : uuid(field, value);
+    }
+
+    /** A UUID in its canonical 36-character form, from a body or a query parameter. */
+    public static UUID uuid(String field, String value) {
+        if (value.length() == 36) {
+            try {
+                return UUID.fromString(value);
+            } catch (IllegalArgumentException e) {
+                // answered below
+            }
+        }
+        throw ApiException.invalid(field, field + " must be a UUID such as 00000000-0000-0000-0000-000000000002");
+    }
+
+    /** A non-negative whole number no larger than {@code max}; absent or null gives 0. */
+    public static long count(ObjectNode body, String field, long max) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return 0;
+        }
+        if (node.isIntegralNumber() && node.canConvertToLong() && node.longValue() >= 0 && node.longValue() <= max) {
+            return node.longValue();
+        }
+        throw ApiException.invalid(field, field + " must be a whole number between 0 and " + max);
+    }
+
+    /**
+     * A non-negative decimal with at most {@code scale} decimals, sent as a JSON number or a string such as
+     * "0.001234". Read from a body parsed by {@link JsonBodies#exactObject}, a number is never a float.
+     */
+    public static BigDecimal decimal(ObjectNode body, String field, int scale, BigDecimal max) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        BigDecimal value = null;
+        if (node.isBigDecimal() || node.isIntegralNumber()) {
+            value = node.decimalValue();
+        } else if (node.isTextual()) {
+            try {
+                value = new BigDecimal(node.textValue().strip());
+            } catch (NumberFormatException e) {
+                // answered below
+            }
+        }
+        if (value == null || node.isFloatingPointNumber() && !node.isBigDecimal()) {
+            throw ApiException.invalid(field, field + " must be a decimal number such as 0.001234");
+        }
+        value = value.stripTrailingZeros();
+        if (value.signum() < 0 || value.compareTo(max) > 0) {
+            throw ApiException.invalid(field, field + " must be between 0 and " + max.toPlainString());
+        }
+        if (value.scale() > scale) {
+            throw ApiException.invalid(field, field + " must have at most " + scale + " decimals");
+        }
+        return value.setScale(scale);
+    }
+
+    public static Boolean bool(ObjectNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isBoolean()) {
+            throw ApiException.invalid(field, field + " must be true or false");
+        }
+        return node.booleanValue();
+    }
+
+    /** A calendar date, {@code 2026-03-01}, from a query parameter. */
+    public static LocalDate date(String field, String value) {
+        try {
+            return LocalDate.parse(value.strip());
+        } catch (DateTimeParseException e) {
+            throw ApiException.invalid(field, field + " must be a date such as 2026-03-01");
+        }
     }
 }

@@ -22,6 +22,8 @@ public final class TestDatabase {
     private final EmbeddedPostgres embedded;
     private final String url;
     private final DataSource dataSource;
+    /** The statement that puts every source's active flag back as the migrations left it. */
+    private String seededActive;
 
     private TestDatabase(EmbeddedPostgres embedded, String url, DataSource dataSource) {
         this.embedded = embedded;
@@ -33,6 +35,7 @@ public final class TestDatabase {
         if (instance == null) {
             instance = start();
             DatabaseMigrations.migrate(instance.dataSource);
+            instance.seededActive = instance.seededActiveSources();
         }
         return instance;
     }
@@ -67,11 +70,31 @@ public final class TestDatabase {
         return dataSource;
     }
 
-    /** Empties every table the tests write, keeping the seeded sources. */
+    /** Empties every table the tests write, keeping the seeded sources and the platform tenant. */
     public void truncate() {
         execute("TRUNCATE leads, funnel_events, funnel_conversions, funnel_sync_logs, sync_records, webhook_deliveries,"
-                + " webhook_rejections, platform_admins, platform_admin_actions, source_credentials, source_verifications"
-                + " RESTART IDENTITY CASCADE");
+                + " webhook_rejections, platform_admins, platform_admin_actions, source_credentials, source_verifications,"
+                + " usage_metrics, usage_dirty_days, admin_usage_reports, tenant_health_metrics, platform_brands,"
+                + " platform_users RESTART IDENTITY CASCADE");
+        // Tests activate and deactivate sources: put back what the migrations seeded.
+        execute(seededActive);
+        execute("DELETE FROM platform_tenants WHERE NOT unlimited");
+        execute("DELETE FROM platform_organizations o WHERE NOT EXISTS"
+                + " (SELECT 1 FROM platform_tenants t WHERE t.organization_id = o.id)");
+    }
+
+    private String seededActiveSources() {
+        StringBuilder sql = new StringBuilder("UPDATE funnel_sources SET active = CASE source_type");
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             java.sql.ResultSet rows = s.executeQuery("SELECT source_type, active FROM funnel_sources")) {
+            while (rows.next()) {
+                sql.append(" WHEN '").append(rows.getString(1).replace("'", "''")).append("' THEN ")
+                        .append(rows.getBoolean(2));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the seeded sources", e);
+        }
+        return sql.append(" ELSE active END").toString();
     }
 
     public void execute(String sql) {

@@ -1,0 +1,347 @@
+package com.engarde.signupsync.bench;
+
+import com.engarde.signupsync.platform.UsageQuery;
+import com.engarde.signupsync.platform.UsageRange;
+import com.engarde.signupsync.platform.UsageReports;
+import com.engarde.signupsync.platform.UsageRollups;
+import com.engarde.signupsync.testing.AdminJwts;
+import com.engarde.signupsync.testing.AdminRequests;
+import com.engarde.signupsync.testing.LambdaHarness;
+import com.engarde.signupsync.testing.TestDatabase;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
+
+import java.io.OutputStream;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The usage targets, each against a baseline measured in the same run, over a generated data set: N usage
+ * records (default 20,000,000) over 2 years and T tenants (default 5,000; 20 users and 2 brands each),
+ * loaded by COPY and rolled up. Usage: UsageBench [records] [tenants].
+ * <ol>
+ *   <li>daily and monthly views: p50 of a page through the admin-platform-usage handler in-process, against
+ *       the same page aggregated from the raw records by one SQL statement;</li>
+ *   <li>the CSV export: rows/s written and peak heap growth, against COPY TO STDOUT of the rollup rows;</li>
+ *   <li>ingestion: 1,000-record batches through the usage-ingest handler against COPY of the same rows.</li>
+ * </ol>
+ */
+public final class UsageBench {
+
+    private static final LocalDate START = LocalDate.parse("2024-06-01");
+    private static final int DAYS = 730;
+    private static final String[][] MODELS = {{"openai", "gpt-4o"}, {"openai", "gpt-4o-mini"},
+            {"anthropic", "claude-sonnet"}, {"anthropic", "claude-haiku"}, {"google", "gemini-pro"}, {"google", "bigquery"}};
+    private static final String COPY_METRICS = "COPY usage_metrics (idempotency_key, occurred_at, tenant_id, user_id,"
+            + " brand_id, provider, model, input_tokens, output_tokens, cost_usd, bigquery_storage_gb, error_count)"
+            + " FROM STDIN (FORMAT csv)";
+
+    public static void main(String[] args) throws Exception {
+        long records = args.length > 0 ? Long.parseLong(args[0]) : 20_000_000L;
+        int tenants = args.length > 1 ? Integer.parseInt(args[1]) : 5_000;
+        TestDatabase db = TestDatabase.get();
+        System.out.printf("database: %s; %,d records, %,d tenants, %d days from %s%n",
+                db.embedded() ? "embedded PostgreSQL 16" : "SIGNUP_SYNC_TEST_DATABASE_URL", records, tenants, DAYS, START);
+        db.truncate();
+        long t0 = System.nanoTime();
+        loadIdentities(db, tenants);
+        copyRecords(db, "gen", 0, records, tenants);
+        db.execute("ANALYZE");
+        System.out.printf("load: %,d records by COPY in %.0f s%n", records, seconds(t0));
+
+        Map<String, Object> properties = new HashMap<>(AdminJwts.PROPERTIES);
+        properties.put("engarde.database.pool-size", 2);
+        try (LambdaHarness lambda = new LambdaHarness(properties)) {
+            long t1 = System.nanoTime();
+            UsageRollups rollups = lambda.context().getBean(UsageRollups.class);
+            for (LocalDate month = START.withDayOfMonth(1); month.isBefore(START.plusDays(DAYS)); month = month.plusMonths(1)) {
+                rollups.roll(new UsageRange(month, month.plusMonths(1).minusDays(1)));
+            }
+            db.execute("TRUNCATE usage_dirty_days");
+            db.execute("ANALYZE");
+            System.out.printf("rollup: %d days in %.0f s; admin_usage_reports rows: %,d%n", DAYS, seconds(t1),
+                    count(db, "SELECT count(*) FROM admin_usage_reports"));
+            views(lambda, db);
+            export(lambda, db);
+            ingest(lambda, db, tenants);
+        }
+        System.exit(0);
+    }
+
+    private static void views(LambdaHarness lambda, TestDatabase db) throws SQLException {
+        Random random = new Random(7);
+        String token = AdminJwts.superuser(Instant.now());
+        for (String mode : new String[]{"daily", "monthly"}) {
+            for (String view : new String[]{"users", "tenants"}) {
+                List<Double> api = new ArrayList<>();
+                List<Double> raw = new ArrayList<>();
+                for (int i = 0; i < 25; i++) {
+                    LocalDate from = START.plusDays(random.nextInt(DAYS - 400));
+                    LocalDate to = mode.equals("daily") ? from.plusDays(29) : from.plusMonths(11);
+                    int page = 1 + random.nextInt(5);
+                    Map<String, String> params = Map.of("view_mode", mode, "date_from", from.toString(),
+                            "date_to", to.toString(), "page", String.valueOf(page), "page_size", "50");
+                    long a = System.nanoTime();
+                    LambdaHarness.Response r = lambda.handle(AdminRequests.request("GET", "/api/admin/platform/usage/" + view, null, params, token));
+                    double ms = (System.nanoTime() - a) / 1e6;
+                    if (r.status() != 200) {
+                        throw new IllegalStateException(r.body());
+                    }
+                    long b = System.nanoTime();
+                    rawPage(db, view, mode.equals("daily") ? from : from.withDayOfMonth(1),
+                            mode.equals("daily") ? to.plusDays(1) : to.withDayOfMonth(1).plusMonths(1), page);
+                    double rawMs = (System.nanoTime() - b) / 1e6;
+                    if (i >= 5) {
+                        api.add(ms);
+                        raw.add(rawMs);
+                    }
+                }
+                double p50 = p50(api);
+                double rawP50 = p50(raw);
+                System.out.printf("(1) %s %s view, a page of 50 over %s: p50 %.1f ms (target < 100 ms); the same page"
+                                + " from the raw records p50 %.1f ms; raw/rollup = %.1fx%n", mode, view,
+                        mode.equals("daily") ? "30 days" : "12 months", p50, rawP50, rawP50 / p50);
+            }
+        }
+    }
+
+    /** The baseline: the page aggregated straight from usage_metrics, without model breakdown or storage. */
+    private static void rawPage(TestDatabase db, String view, LocalDate from, LocalDate toExclusive, int page) throws SQLException {
+        String key = view.equals("users") ? "tenant_id, user_id" : "tenant_id";
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.executeQuery("SELECT " + key + ", sum(input_tokens + output_tokens), sum(cost_usd) AS cost,"
+                    + " count(*) OVER () FROM usage_metrics WHERE occurred_at >= '" + from + "T00:00:00Z'"
+                    + " AND occurred_at < '" + toExclusive + "T00:00:00Z' GROUP BY " + key
+                    + " ORDER BY cost DESC, " + key + " LIMIT 50 OFFSET " + (page - 1) * 50).close();
+        }
+    }
+
+    private static void export(LambdaHarness lambda, TestDatabase db) throws Exception {
+        UsageReports reports = lambda.context().getBean(UsageReports.class);
+        Clock clock = Clock.fixed(START.plusDays(DAYS).atStartOfDay().toInstant(ZoneOffset.UTC), ZoneOffset.UTC);
+        UsageQuery query = UsageQuery.parse(Map.of("view_mode", "monthly", "date_from", START.toString(),
+                "date_to", START.plusDays(DAYS - 1).toString()), clock);
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        for (int round = 1; round <= 2; round++) {
+            System.gc();
+            long before = memory.getHeapMemoryUsage().getUsed();
+            AtomicLong peak = new AtomicLong(before);
+            AtomicBoolean done = new AtomicBoolean();
+            Thread sampler = new Thread(() -> {
+                while (!done.get()) {
+                    peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            sampler.start();
+            CountingWriter out = new CountingWriter();
+            long a = System.nanoTime();
+            long rows = reports.exportCsv(query, UsageReports.Rows.USERS, out);
+            double s = seconds(a);
+            done.set(true);
+            sampler.join();
+            long b = System.nanoTime();
+            long copied;
+            try (Connection c = db.dataSource().getConnection()) {
+                copied = c.unwrap(PGConnection.class).getCopyAPI().copyOut(
+                        "COPY (SELECT * FROM admin_usage_reports WHERE grain = 'month') TO STDOUT (FORMAT csv)",
+                        OutputStream.nullOutputStream());
+            }
+            double copyS = seconds(b);
+            System.out.printf("(2) CSV export round %d, users view over 24 months: %,d rows (%,d chars) in %.2f s ="
+                            + " %,.0f rows/s (target >= 50,000); peak heap growth %.1f MB; baseline COPY TO STDOUT of"
+                            + " %,d monthly rollup rows %,.0f rows/s%n", round, rows, out.chars, s, rows / s,
+                    (peak.get() - before) / 1e6, copied, copied / copyS);
+        }
+    }
+
+    private static void ingest(LambdaHarness lambda, TestDatabase db, int tenants) throws Exception {
+        int batches = 30;
+        int size = 1000;
+        // Warm-up, so the JIT does not decide the ratio.
+        batchIngest(lambda, "warm", 10, size, tenants);
+        copyRecords(db, "warm-copy", 0, 10_000, tenants);
+        double best = 0;
+        double bestCopy = 0;
+        for (int round = 1; round <= 2; round++) {
+            long a = System.nanoTime();
+            batchIngest(lambda, "r" + round, batches, size, tenants);
+            double rate = batches * size / seconds(a);
+            long b = System.nanoTime();
+            copyRecords(db, "copy-r" + round, 0, (long) batches * size, tenants);
+            double copyRate = batches * size / seconds(b);
+            System.out.printf("    ingest round %d: handler %,.0f records/s, COPY %,.0f records/s%n", round, rate, copyRate);
+            best = Math.max(best, rate);
+            bestCopy = Math.max(bestCopy, copyRate);
+        }
+        System.out.printf("(3) ingest, %,d records in batches of %,d, best of 2: usage-ingest handler %,.0f records/s,"
+                + " COPY of the same rows %,.0f records/s; handler/COPY = %.0f%% (target >= 50%%)%n",
+                batches * size, size, best, bestCopy, 100 * best / bestCopy);
+    }
+
+    private static void batchIngest(LambdaHarness lambda, String run, int batches, int size, int tenants) {
+        for (int b = 0; b < batches; b++) {
+            StringBuilder body = new StringBuilder(size * 400).append("{\"records\":[");
+            for (int i = 0; i < size; i++) {
+                long n = (long) b * size + i;
+                Row r = row(n, 30_000, tenants);
+                if (i > 0) {
+                    body.append(',');
+                }
+                body.append("{\"idempotency_key\":\"").append(run).append('-').append(n)
+                        .append("\",\"occurred_at\":\"").append(r.at).append("\",\"tenant_id\":\"").append(r.tenant)
+                        .append("\",\"user_id\":\"").append(r.user).append("\",\"brand_id\":\"").append(r.brand)
+                        .append("\",\"provider\":\"").append(r.provider).append("\",\"model\":\"").append(r.model)
+                        .append("\",\"input_tokens\":").append(r.input).append(",\"output_tokens\":").append(r.output)
+                        .append(",\"cost_usd\":\"").append(r.cost).append("\"}");
+            }
+            body.append("]}");
+            LambdaHarness.Response response = lambda.handle(LambdaHarness.request("POST", "/usage/metrics", body.toString()));
+            if (response.status() != 200 || !response.body().startsWith("{\"created\":" + size)) {
+                throw new IllegalStateException(response.status() + " " + response.body().substring(0, 200));
+            }
+        }
+    }
+
+    private record Row(String at, String tenant, String user, String brand, String provider, String model, long input,
+                       long output, String cost, String storage) {
+    }
+
+    /** Record n of {@code of}, spread evenly over the 2 years, deterministic. */
+    private static Row row(long n, long of, int tenants) {
+        long mix = n * 0x9E3779B97F4A7C15L;
+        int t = (int) Math.floorMod(mix >>> 17, (long) tenants);
+        int u = (int) Math.floorMod(mix >>> 33, 20L);
+        String[] model = MODELS[(int) Math.floorMod(mix >>> 41, (long) MODELS.length)];
+        long second = (long) ((double) n / of * DAYS * 86_400L);
+        String at = START.atStartOfDay().toInstant(ZoneOffset.UTC).plusSeconds(second).toString();
+        long input = Math.floorMod(mix >>> 7, 4000L);
+        long output = Math.floorMod(mix >>> 11, 1000L);
+        long micros = Math.floorMod(mix >>> 23, 50_000L);
+        String cost = "0." + String.format("%06d", micros);
+        String storage = n % 50 == 0 ? String.valueOf(Math.floorMod(mix >>> 29, 500L)) + ".25" : "";
+        return new Row(at, tenant(t), uuid(2, t * 20 + u), uuid(3, t * 2 + (int) (n & 1)), model[0], model[1],
+                input, output, cost, storage);
+    }
+
+    private static String tenant(int t) {
+        return t == 0 ? "00000000-0000-0000-0000-000000000002" : uuid(1, t);
+    }
+
+    private static String uuid(int tag, long n) {
+        return String.format("%08x-0000-4000-8000-%012x", tag, n);
+    }
+
+    private static void loadIdentities(TestDatabase db, int tenants) throws Exception {
+        StringBuilder orgs = new StringBuilder();
+        StringBuilder ts = new StringBuilder();
+        StringBuilder users = new StringBuilder();
+        StringBuilder brands = new StringBuilder();
+        String[] plans = {"free", "pro", "enterprise"};
+        for (int t = 1; t < tenants; t++) {
+            orgs.append(uuid(4, t)).append(",Org ").append(t).append('\n');
+            ts.append(tenant(t)).append(',').append(uuid(4, t)).append(",\"Tenant ").append(t).append(", Inc.\",")
+                    .append(plans[t % 3]).append('\n');
+        }
+        for (int t = 0; t < tenants; t++) {
+            for (int u = 0; u < 20; u++) {
+                users.append(uuid(2, t * 20 + u)).append(",user").append(t * 20 + u).append("@example.com\n");
+            }
+            for (int b = 0; b < 2; b++) {
+                brands.append(uuid(3, t * 2 + b)).append(',').append(tenant(t)).append(",Brand ").append(t * 2 + b).append('\n');
+            }
+        }
+        try (Connection c = db.dataSource().getConnection()) {
+            CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+            copy.copyIn("COPY platform_organizations (id, name) FROM STDIN (FORMAT csv)", new java.io.StringReader(orgs.toString()));
+            copy.copyIn("COPY platform_tenants (id, organization_id, name, plan_tier) FROM STDIN (FORMAT csv)",
+                    new java.io.StringReader(ts.toString()));
+            copy.copyIn("COPY platform_users (id, email) FROM STDIN (FORMAT csv)", new java.io.StringReader(users.toString()));
+            copy.copyIn("COPY platform_brands (id, tenant_id, brand_name) FROM STDIN (FORMAT csv)",
+                    new java.io.StringReader(brands.toString()));
+        }
+    }
+
+    /** COPY of records {@code from..from+n} (keys prefixed with {@code run}), generated as they are sent. */
+    private static void copyRecords(TestDatabase db, String run, long from, long n, int tenants) throws SQLException {
+        try (Connection c = db.dataSource().getConnection()) {
+            CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_METRICS);
+            StringBuilder chunk = new StringBuilder(1 << 20);
+            long of = run.equals("gen") ? n : 30_000;
+            for (long i = from; i < from + n; i++) {
+                Row r = row(i, of, tenants);
+                chunk.append(run).append('-').append(i).append(',').append(r.at).append(',').append(r.tenant).append(',')
+                        .append(r.user).append(',').append(r.brand).append(',').append(r.provider).append(',')
+                        .append(r.model).append(',').append(r.input).append(',').append(r.output).append(',')
+                        .append(r.cost).append(',').append(r.storage).append(",0\n");
+                if (chunk.length() > (1 << 20) - 512) {
+                    byte[] bytes = chunk.toString().getBytes(StandardCharsets.UTF_8);
+                    copy.writeToCopy(bytes, 0, bytes.length);
+                    chunk.setLength(0);
+                }
+            }
+            byte[] bytes = chunk.toString().getBytes(StandardCharsets.UTF_8);
+            copy.writeToCopy(bytes, 0, bytes.length);
+            copy.endCopy();
+        }
+    }
+
+    private static long count(TestDatabase db, String sql) throws SQLException {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+             var rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static double p50(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return sorted[sorted.length / 2];
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /** Counts what the export writes and keeps none of it. */
+    private static final class CountingWriter extends Writer {
+        long chars;
+
+        @Override
+        public void write(char[] buffer, int offset, int length) {
+            chars += length;
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private UsageBench() {
+    }
+}

@@ -1,0 +1,185 @@
+package com.engarde.signupsync.functions.usageingest;
+
+import com.engarde.signupsync.testing.LambdaFunction;
+import com.engarde.signupsync.testing.LambdaHarness;
+import com.engarde.signupsync.testing.LambdaHarness.Response;
+import com.engarde.signupsync.testing.Rows;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static com.engarde.signupsync.testing.UsageRecords.PLATFORM_TENANT;
+import static com.engarde.signupsync.testing.UsageRecords.batch;
+import static com.engarde.signupsync.testing.UsageRecords.record;
+import static com.engarde.signupsync.testing.UsageRecords.uuid;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** POST /usage/metrics: records validated one by one, stored exactly, duplicates changing nothing. */
+class UsageIngestTest {
+
+    @RegisterExtension
+    static final LambdaFunction lambda = new LambdaFunction();
+
+    private static final String TENANT = uuid(1, 1);
+    private static final String USER = uuid(2, 1);
+
+    private static Response post(String body) {
+        return lambda.post("/usage/metrics", body);
+    }
+
+    @Test
+    void aBatchOfAThousandIsStoredToTheCentAndItsDaysMarkedDirty() {
+        List<ObjectNode> records = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            records.add(record("k" + i, "2026-03-31T23:59:59.999Z", TENANT, USER, "0.000001", 3)
+                    .put("tenant_name", "Acme").put("plan_tier", "pro"));
+        }
+        records.get(999).put("occurred_at", "2026-04-01T00:00:00Z");
+
+        Response r = post(batch(records));
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().path("created").asInt()).isEqualTo(1000);
+        assertThat(Rows.row("SELECT sum(cost_usd) AS s FROM usage_metrics").get("s")).isEqualTo(new BigDecimal("0.001000"));
+        assertThat(Rows.number("SELECT count(DISTINCT day) FROM usage_dirty_days")).isEqualTo(2);
+        assertThat(Rows.row("SELECT name, plan_tier FROM platform_tenants WHERE id = ?::uuid", TENANT))
+                .containsEntry("name", "Acme").containsEntry("plan_tier", "pro");
+    }
+
+    @Test
+    void aDuplicateIsAnsweredAsOneAndChangesNothingHoweverLate() {
+        post(batch(List.of(record("same", "2026-01-01T10:00:00Z", TENANT, USER, "1.50", 10)
+                .put("tenant_name", "First name").put("brand_id", uuid(3, 1)).put("brand_name", "Brand A"))));
+        long dirtyBefore = Rows.count("usage_dirty_days");
+
+        Response r = post(batch(List.of(
+                record("same", "2026-06-01T10:00:00Z", TENANT, USER, "99.00", 999)
+                        .put("tenant_name", "Changed").put("brand_id", uuid(3, 1)).put("brand_name", "Brand B"),
+                record("new", "2026-01-02T10:00:00Z", TENANT, USER, "2.00", 5),
+                record("new", "2026-01-02T10:00:00Z", TENANT, USER, "2.00", 5))));
+
+        JsonNode results = r.json().path("results");
+        assertThat(results.get(0).path("status").asText()).isEqualTo("duplicate");
+        assertThat(results.get(1).path("status").asText()).isEqualTo("created");
+        assertThat(results.get(2).path("status").asText()).isEqualTo("duplicate");
+        assertThat(Rows.row("SELECT cost_usd, input_tokens FROM usage_metrics WHERE idempotency_key = 'same'"))
+                .containsEntry("cost_usd", new BigDecimal("1.500000")).containsEntry("input_tokens", 10L);
+        assertThat(Rows.row("SELECT name FROM platform_tenants WHERE id = ?::uuid", TENANT)).containsEntry("name", "First name");
+        assertThat(Rows.row("SELECT brand_name FROM platform_brands WHERE id = ?::uuid", uuid(3, 1)))
+                .containsEntry("brand_name", "Brand A");
+        assertThat(Rows.count("usage_dirty_days")).isEqualTo(dirtyBefore + 1);
+    }
+
+    @Test
+    void laterRecordsRenameWhatTheyName() {
+        post(batch(List.of(record("a", "2026-01-01T10:00:00Z", TENANT, USER, "1", 1)
+                .put("tenant_name", "Old").put("brand_id", uuid(3, 1)).put("brand_name", "Old brand")
+                .put("organization_id", uuid(4, 1)).put("organization_name", "Org"))));
+        post(batch(List.of(record("b", "2026-01-01T11:00:00Z", TENANT, USER, "1", 1)
+                .put("tenant_name", "New").put("brand_id", uuid(3, 1)).put("brand_name", "New brand"))));
+
+        assertThat(Rows.row("SELECT t.name, o.name AS org FROM platform_tenants t JOIN platform_organizations o"
+                + " ON o.id = t.organization_id WHERE t.id = ?::uuid", TENANT))
+                .containsEntry("name", "New").containsEntry("org", "Org");
+        assertThat(Rows.row("SELECT brand_name FROM platform_brands WHERE id = ?::uuid", uuid(3, 1)))
+                .containsEntry("brand_name", "New brand");
+    }
+
+    @Test
+    void aNewBrandWithATakenNameKeepsItsIdAndItsRecord() {
+        post(batch(List.of(
+                record("a", "2026-01-01T10:00:00Z", TENANT, USER, "1", 1).put("brand_id", uuid(3, 1)).put("brand_name", "Shop"),
+                record("b", "2026-01-01T10:00:00Z", TENANT, USER, "1", 1).put("brand_id", uuid(3, 2)).put("brand_name", "SHOP"))));
+
+        assertThat(Rows.count("usage_metrics")).isEqualTo(2);
+        assertThat(Rows.number("SELECT count(*) FROM platform_brands WHERE tenant_id = ?::uuid", TENANT)).isEqualTo(2);
+    }
+
+    @Test
+    void eachBadFieldIsA400NamingItAndTheGoodRecordsAreStored() {
+        Map<String, ObjectNode> bad = Map.of(
+                "cost_usd", record("x1", "2026-01-01T00:00:00Z", TENANT, USER, "0.0000001", 1),
+                "occurred_at", record("x2", "yesterday", TENANT, USER, "1", 1),
+                "tenant_id", record("x3", "2026-01-01T00:00:00Z", "not-a-uuid", USER, "1", 1),
+                "input_tokens", record("x4", "2026-01-01T00:00:00Z", TENANT, USER, "1", -1),
+                "user_email", record("x5", "2026-01-01T00:00:00Z", TENANT, USER, "1", 1).put("user_email", "nope"),
+                "idempotency_key", record("x6", "2026-01-01T00:00:00Z", TENANT, USER, "1", 1).put("idempotency_key", ""),
+                "provider", record("x7", "2026-01-01T00:00:00Z", TENANT, USER, "1", 1).putNull("provider"),
+                "plan_tier", record("x8", "2026-01-01T00:00:00Z", TENANT, USER, "1", 1).put("plan_tier", "Pro Plan!"),
+                "bigquery_storage_gb", record("x9", "2026-01-01T00:00:00Z", TENANT, USER, "1", 1).put("bigquery_storage_gb", "-2"));
+        List<ObjectNode> records = new ArrayList<>(bad.values());
+        records.add(record("good", "2026-01-01T00:00:00Z", TENANT, USER, "1.25", 1));
+        List<String> fields = new ArrayList<>(bad.keySet());
+
+        Response r = post(batch(records));
+
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode results = r.json().path("results");
+        assertThat(results.size()).isEqualTo(10);
+        for (int i = 0; i < fields.size(); i++) {
+            assertThat(results.get(i).path("status").asText()).isEqualTo("error");
+            assertThat(results.get(i).path("error").asText()).isEqualTo("invalid_request");
+            assertThat(results.get(i).path("field").asText()).as(results.get(i).toString()).isEqualTo(fields.get(i));
+        }
+        assertThat(results.get(9).path("status").asText()).isEqualTo("created");
+        assertThat(Rows.count("usage_metrics")).isEqualTo(1);
+    }
+
+    @Test
+    void aCostSentAsAJsonNumberStaysExact() {
+        String body = "{\"records\":[{\"idempotency_key\":\"n\",\"occurred_at\":\"2026-01-01T00:00:00Z\",\"tenant_id\":\""
+                + TENANT + "\",\"provider\":\"anthropic\",\"model\":\"claude\",\"cost_usd\":0.123457,"
+                + "\"bigquery_storage_gb\":12.000001}]}";
+
+        assertThat(post(body).json().path("created").asInt()).isEqualTo(1);
+        assertThat(Rows.row("SELECT cost_usd, bigquery_storage_gb FROM usage_metrics"))
+                .containsEntry("cost_usd", new BigDecimal("0.123457"))
+                .containsEntry("bigquery_storage_gb", new BigDecimal("12.000001"));
+    }
+
+    @Test
+    void badBatchesAre400sNamingRecords() {
+        List<ObjectNode> tooMany = new ArrayList<>();
+        for (int i = 0; i < 1001; i++) {
+            tooMany.add(record("k" + i, "2026-01-01T00:00:00Z", TENANT, USER, "1", 1));
+        }
+        for (String body : new String[]{batch(tooMany), "{\"records\":[]}", "{\"records\":{}}", "{}", "[]", "{bad"}) {
+            Response r = post(body);
+            assertThat(r.status()).as(body.length() > 50 ? "1001 records" : body).isEqualTo(400);
+            assertThat(r.json().path("error").asText()).isEqualTo("invalid_request");
+        }
+        assertThat(post(batch(tooMany)).json().path("field").asText()).isEqualTo("records");
+        assertThat(Rows.count("usage_metrics")).isZero();
+    }
+
+    @Test
+    void thePlatformTenantIsNeverRefusedAndKeepsItsPlan() {
+        List<ObjectNode> records = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            records.add(record("p" + i, "2026-01-01T00:00:00Z", PLATFORM_TENANT, USER, "99999999.999999", 900_000_000_000L)
+                    .put("plan_tier", "free").put("tenant_name", "Someone else"));
+        }
+
+        Response r = post(batch(records));
+
+        assertThat(r.json().path("created").asInt()).isEqualTo(1000);
+        assertThat(Rows.row("SELECT name, plan_tier, unlimited FROM platform_tenants WHERE id = ?::uuid", PLATFORM_TENANT))
+                .containsEntry("name", "En Garde Admin").containsEntry("plan_tier", "platform").containsEntry("unlimited", true);
+    }
+
+    @Test
+    void withoutTheServiceTokenNothingIsStored() {
+        var request = LambdaHarness.request("POST", "/usage/metrics",
+                batch(List.of(record("a", "2026-01-01T00:00:00Z", TENANT, USER, "1", 1))));
+        request.getHeaders().remove("Authorization");
+
+        assertThat(lambda.handle(request).status()).isEqualTo(401);
+        assertThat(Rows.count("usage_metrics")).isZero();
+    }
+}

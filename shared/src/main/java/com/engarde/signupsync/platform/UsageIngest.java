@@ -1,0 +1,81 @@
+package com.engarde.signupsync.platform;
+
+import com.engarde.signupsync.api.ApiError;
+import com.engarde.signupsync.api.ApiException;
+import com.engarde.signupsync.api.JsonBodies;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.inject.Singleton;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * POST /usage/metrics: the En Garde backend's usage records, up to {@value #MAX_BATCH_SIZE} a batch. Each item
+ * is validated on its own, as funnel events are; the valid ones are stored together, whatever the others
+ * hold. Nothing here limits usage: every tenant's valid records are stored, the platform tenant's included.
+ */
+@Singleton
+public class UsageIngest {
+
+    public static final int MAX_BATCH_SIZE = 1000;
+    /** Lambda's synchronous payload limit. */
+    public static final long MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+    private final JsonBodies bodies;
+    private final UsageRecordRequests requests;
+    private final UsageWriter writer;
+
+    public UsageIngest(JsonBodies bodies, UsageRecordRequests requests, UsageWriter writer) {
+        this.bodies = bodies;
+        this.requests = requests;
+        this.writer = writer;
+    }
+
+    public Outcome record(byte[] body) {
+        // Exact decimals: a cost of 0.000001 must stay that, not become the nearest double.
+        JsonNode items = bodies.exactObject(body, MAX_BODY_BYTES).get("records");
+        if (items == null || !items.isArray()) {
+            throw ApiException.invalid("records", "records must be an array of usage records");
+        }
+        if (items.isEmpty() || items.size() > MAX_BATCH_SIZE) {
+            throw ApiException.invalid("records", "records must hold between 1 and " + MAX_BATCH_SIZE + " items");
+        }
+        Item[] results = new Item[items.size()];
+        List<UsageRecord> valid = new ArrayList<>(items.size());
+        List<Integer> validIndex = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i);
+            try {
+                if (!item.isObject()) {
+                    throw ApiException.invalid(null, "each record must be a JSON object");
+                }
+                valid.add(requests.parse((ObjectNode) item));
+                validIndex.add(i);
+            } catch (ApiException e) {
+                results[i] = Item.error(i, e.body());
+            }
+        }
+        boolean[] created = writer.write(valid);
+        for (int j = 0; j < created.length; j++) {
+            int i = validIndex.get(j);
+            results[i] = new Item(i, created[j] ? "created" : "duplicate", valid.get(j).idempotencyKey(), null, null, null);
+        }
+        return Outcome.of(List.of(results));
+    }
+
+    /** One record's outcome: {@code created}, {@code duplicate} (changed nothing) or {@code error}. */
+    public record Item(int index, String status, String idempotencyKey, String error, String message, String field) {
+        static Item error(int index, ApiError e) {
+            return new Item(index, "error", null, e.error(), e.message(), e.field());
+        }
+    }
+
+    public record Outcome(int created, int duplicates, int errors, List<Item> results) {
+        static Outcome of(List<Item> results) {
+            int created = (int) results.stream().filter(r -> r.status().equals("created")).count();
+            int duplicates = (int) results.stream().filter(r -> r.status().equals("duplicate")).count();
+            return new Outcome(created, duplicates, results.size() - created - duplicates, results);
+        }
+    }
+}

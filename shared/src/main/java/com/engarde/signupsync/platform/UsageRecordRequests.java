@@ -1,0 +1,81 @@
+package com.engarde.signupsync.platform;
+
+import com.engarde.signupsync.api.ApiException;
+import com.engarde.signupsync.api.JsonFields;
+import com.engarde.signupsync.funnel.Emails;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.inject.Singleton;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** Turns one item of POST /usage/metrics into a validated {@link UsageRecord}, or a 400 naming the field. */
+@Singleton
+public class UsageRecordRequests {
+
+    static final int NAME_LENGTH = 200;
+    static final int KEY_LENGTH = 200;
+    static final long MAX_TOKENS = 1_000_000_000_000L;
+    static final BigDecimal MAX_AMOUNT = new BigDecimal("99999999999999.999999");
+    static final int SCALE = 6;
+    private static final Duration MAX_FUTURE = Duration.ofDays(1);
+    private static final Pattern PLAN_TIER = Pattern.compile("[a-z][a-z0-9_]{0,39}");
+
+    private final Clock clock;
+
+    public UsageRecordRequests(Clock clock) {
+        this.clock = clock;
+    }
+
+    public UsageRecord parse(ObjectNode item) {
+        String key = JsonFields.requiredText(item, "idempotency_key", KEY_LENGTH);
+        Instant occurredAt = JsonFields.instant(item, "occurred_at");
+        if (occurredAt == null) {
+            throw ApiException.invalid("occurred_at", "occurred_at is required");
+        }
+        // PostgreSQL keeps microseconds: a record's day is decided on what is stored.
+        occurredAt = occurredAt.truncatedTo(ChronoUnit.MICROS);
+        if (occurredAt.isAfter(clock.instant().plus(MAX_FUTURE))) {
+            throw ApiException.invalid("occurred_at", "occurred_at must not be more than a day in the future");
+        }
+        UUID tenantId = JsonFields.uuid(item, "tenant_id");
+        if (tenantId == null) {
+            throw ApiException.invalid("tenant_id", "tenant_id is required");
+        }
+        String planTier = JsonFields.text(item, "plan_tier", 40);
+        if (planTier != null && !PLAN_TIER.matcher(planTier).matches()) {
+            throw ApiException.invalid("plan_tier", "plan_tier must be lower-case letters, digits and _, such as pro");
+        }
+        UUID userId = JsonFields.uuid(item, "user_id");
+        String email = Emails.normalize(JsonFields.text(item, "user_email", 320));
+        if (email != null && !Emails.isValid(email)) {
+            throw ApiException.invalid("user_email", "user_email is not a valid email address");
+        }
+        if (email != null && userId == null) {
+            throw ApiException.invalid("user_id", "user_id is required when user_email is given");
+        }
+        UUID brandId = JsonFields.uuid(item, "brand_id");
+        String brandName = JsonFields.text(item, "brand_name", NAME_LENGTH);
+        if (brandName != null && brandId == null) {
+            throw ApiException.invalid("brand_id", "brand_id is required when brand_name is given");
+        }
+        UUID organizationId = JsonFields.uuid(item, "organization_id");
+        String organizationName = JsonFields.text(item, "organization_name", NAME_LENGTH);
+        if (organizationName != null && organizationId == null) {
+            throw ApiException.invalid("organization_id", "organization_id is required when organization_name is given");
+        }
+        BigDecimal cost = JsonFields.decimal(item, "cost_usd", SCALE, MAX_AMOUNT);
+        return new UsageRecord(key, occurredAt, tenantId, JsonFields.text(item, "tenant_name", NAME_LENGTH), planTier,
+                organizationId, organizationName, userId, email, brandId, brandName,
+                JsonFields.requiredText(item, "provider", 100), JsonFields.requiredText(item, "model", NAME_LENGTH),
+                JsonFields.count(item, "input_tokens", MAX_TOKENS), JsonFields.count(item, "output_tokens", MAX_TOKENS),
+                cost == null ? BigDecimal.ZERO.setScale(SCALE) : cost,
+                JsonFields.decimal(item, "bigquery_storage_gb", SCALE, MAX_AMOUNT),
+                JsonFields.count(item, "error_count", Integer.MAX_VALUE));
+    }
+}

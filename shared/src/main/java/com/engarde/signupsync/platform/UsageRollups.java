@@ -1,0 +1,295 @@
+package com.engarde.signupsync.platform;
+
+import com.engarde.signupsync.admin.AdminPrincipal;
+import com.engarde.signupsync.admin.AuditLog;
+import com.engarde.signupsync.persistence.Database;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * The rollups the daily and monthly views read ({@code admin_usage_reports}, {@code tenant_health_metrics}),
+ * computed from the raw records by UTC day and month. Re-running a day replaces exactly that day's rows (and
+ * its month's, and the health of the 7 days whose growth it enters), so a run is idempotent. The schedule
+ * recomputes the days that ingestion marked dirty since the last run: a record that arrives late for an
+ * earlier day is in the rollups after the next run.
+ */
+@Singleton
+public class UsageRollups {
+
+    /** The largest range one on-demand run recomputes: it answers within the API's 29 seconds. */
+    public static final int MAX_DAYS = 92;
+
+    private static final Logger LOG = LoggerFactory.getLogger(UsageRollups.class);
+
+    /** One run at a time: two runs over one day would each delete the other's fresh rows. */
+    private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtext('signup-sync:usage-rollup'))";
+
+    private static final String CLAIM_DIRTY = "DELETE FROM usage_dirty_days RETURNING day";
+
+    private static final String CLAIM_RANGE = "DELETE FROM usage_dirty_days WHERE day BETWEEN ? AND ?";
+
+    private static final String DELETE_PERIOD = "DELETE FROM admin_usage_reports WHERE grain = ? AND period_start = ?";
+
+    /** Storage is a level: the latest one reported in the day per key (ties: the larger level). */
+    private static final String ROLL_DAY = """
+            INSERT INTO admin_usage_reports (grain, period_start, tenant_id, organization_id, user_id, brand_id,
+                provider, model, record_count, input_tokens, output_tokens, cost_usd, error_count,
+                bigquery_storage_gb, storage_reported_at)
+            SELECT 'day', ?, m.tenant_id, t.organization_id, m.user_id, m.brand_id, m.provider, m.model, count(*),
+                   sum(m.input_tokens), sum(m.output_tokens), sum(m.cost_usd), sum(m.error_count),
+                   (array_agg(m.bigquery_storage_gb ORDER BY m.occurred_at DESC, m.bigquery_storage_gb DESC)
+                        FILTER (WHERE m.bigquery_storage_gb IS NOT NULL))[1],
+                   max(m.occurred_at) FILTER (WHERE m.bigquery_storage_gb IS NOT NULL)
+            FROM usage_metrics m JOIN platform_tenants t ON t.id = m.tenant_id
+            WHERE m.occurred_at >= ?::timestamptz AND m.occurred_at < ?::timestamptz
+            GROUP BY m.tenant_id, t.organization_id, m.user_id, m.brand_id, m.provider, m.model
+            """;
+
+    private static final String ROLL_MONTH = """
+            INSERT INTO admin_usage_reports (grain, period_start, tenant_id, organization_id, user_id, brand_id,
+                provider, model, record_count, input_tokens, output_tokens, cost_usd, error_count,
+                bigquery_storage_gb, storage_reported_at)
+            SELECT 'month', ?, tenant_id, (array_agg(organization_id ORDER BY period_start DESC))[1], user_id, brand_id,
+                   provider, model, sum(record_count), sum(input_tokens), sum(output_tokens), sum(cost_usd),
+                   sum(error_count),
+                   (array_agg(bigquery_storage_gb ORDER BY storage_reported_at DESC, bigquery_storage_gb DESC)
+                        FILTER (WHERE bigquery_storage_gb IS NOT NULL))[1],
+                   max(storage_reported_at)
+            FROM admin_usage_reports
+            WHERE grain = 'day' AND period_start >= ? AND period_start < ?
+            GROUP BY tenant_id, user_id, brand_id, provider, model
+            """;
+
+    private static final String DELETE_HEALTH = "DELETE FROM tenant_health_metrics WHERE day = ANY(?::date[])";
+
+    private static final String ROLL_HEALTH = """
+            INSERT INTO tenant_health_metrics (tenant_id, day, active_users, record_count, llm_tokens, cost_usd,
+                                               error_count, tokens_growth_pct, cost_growth_pct)
+            WITH today AS (
+                SELECT tenant_id, period_start AS day, count(DISTINCT user_id) AS active_users,
+                       sum(record_count) AS records, sum(input_tokens + output_tokens) AS tokens,
+                       sum(cost_usd) AS cost, sum(error_count) AS errors
+                FROM admin_usage_reports
+                WHERE grain = 'day' AND period_start = ANY(?::date[])
+                GROUP BY tenant_id, period_start),
+            before AS (
+                SELECT d.tenant_id, d.day, sum(r.input_tokens + r.output_tokens) / 7.0 AS tokens,
+                       sum(r.cost_usd) / 7.0 AS cost
+                FROM today d JOIN admin_usage_reports r
+                  ON r.grain = 'day' AND r.tenant_id = d.tenant_id
+                 AND r.period_start >= d.day - 7 AND r.period_start < d.day
+                GROUP BY d.tenant_id, d.day)
+            SELECT d.tenant_id, d.day, d.active_users, d.records, d.tokens, d.cost, d.errors,
+                   CASE WHEN b.tokens > 0 THEN round((d.tokens - b.tokens) * 100 / b.tokens, 2) END,
+                   CASE WHEN b.cost > 0 THEN round((d.cost - b.cost) * 100 / b.cost, 2) END
+            FROM today d LEFT JOIN before b USING (tenant_id, day)
+            """;
+
+    /** Each day's (and month's) rollup rows against the raw records, key by key; rows with NULLs match as equals. */
+    private static final String CHECK = """
+            WITH raw AS (
+                SELECT 'day'::text AS grain, (m.occurred_at AT TIME ZONE 'UTC')::date AS period_start, m.tenant_id,
+                       m.user_id, m.brand_id, m.provider, m.model, count(*) AS record_count,
+                       sum(m.input_tokens) AS input_tokens, sum(m.output_tokens) AS output_tokens,
+                       sum(m.cost_usd) AS cost_usd
+                FROM usage_metrics m
+                WHERE m.occurred_at >= ?::timestamptz AND m.occurred_at < ?::timestamptz
+                GROUP BY 2, 3, 4, 5, 6, 7),
+            raw_all AS (
+                SELECT * FROM raw
+                UNION ALL
+                SELECT 'month', date_trunc('month', period_start)::date, tenant_id, user_id, brand_id, provider, model,
+                       sum(record_count), sum(input_tokens), sum(output_tokens), sum(cost_usd)
+                FROM raw WHERE period_start >= ? AND period_start < ?
+                GROUP BY 2, 3, 4, 5, 6, 7),
+            rolled AS (
+                SELECT grain, period_start, tenant_id, user_id, brand_id, provider, model, record_count,
+                       input_tokens, output_tokens, cost_usd
+                FROM admin_usage_reports
+                WHERE (grain = 'day' AND period_start BETWEEN ? AND ?)
+                   OR (grain = 'month' AND period_start >= ? AND period_start < ?))
+            SELECT coalesce(r.grain, a.grain) AS grain, coalesce(r.period_start, a.period_start) AS period_start,
+                   coalesce(r.tenant_id, a.tenant_id) AS tenant_id, coalesce(r.provider, a.provider) AS provider,
+                   coalesce(r.model, a.model) AS model, r.record_count AS raw_records, a.record_count AS rolled_records,
+                   r.cost_usd AS raw_cost, a.cost_usd AS rolled_cost
+            FROM raw_all r FULL JOIN rolled a
+              ON a.grain = r.grain AND a.period_start = r.period_start AND a.tenant_id = r.tenant_id
+             AND coalesce(a.user_id, '00000000-0000-0000-0000-000000000000') = coalesce(r.user_id, '00000000-0000-0000-0000-000000000000')
+             AND coalesce(a.brand_id, '00000000-0000-0000-0000-000000000000') = coalesce(r.brand_id, '00000000-0000-0000-0000-000000000000')
+             AND a.provider = r.provider AND a.model = r.model
+            WHERE (r.record_count, r.input_tokens, r.output_tokens, r.cost_usd)
+                  IS DISTINCT FROM (a.record_count, a.input_tokens, a.output_tokens, a.cost_usd)
+            ORDER BY 1, 2, 3, 4, 5
+            LIMIT 100
+            """;
+
+    private final Database database;
+    private final AuditLog audit;
+
+    public UsageRollups(Database database, AuditLog audit) {
+        this.database = database;
+        this.audit = audit;
+    }
+
+    /** What a run recomputed, and what the check then found (nothing, unless something is wrong). */
+    public record Run(List<LocalDate> days, List<LocalDate> months, List<Difference> differences) {
+    }
+
+    /** A key whose rollup differs from the raw records (or exists on one side only). */
+    public record Difference(String grain, LocalDate periodStart, String tenantId, String provider, String model,
+                             Long rawRecords, Long rolledRecords, java.math.BigDecimal rawCostUsd,
+                             java.math.BigDecimal rolledCostUsd) {
+    }
+
+    /** The schedule's run: every day ingestion marked dirty since the last one. */
+    public Run rollDirtyDays() {
+        Run run = database.transaction(connection -> {
+            lock(connection);
+            SortedSet<LocalDate> days = new TreeSet<>();
+            try (PreparedStatement claim = connection.prepareStatement(CLAIM_DIRTY); ResultSet rs = claim.executeQuery()) {
+                while (rs.next()) {
+                    days.add(rs.getObject(1, LocalDate.class));
+                }
+            }
+            return roll(connection, days);
+        });
+        LOG.info("usage rollup: {} dirty days, {} months recomputed; {} differences from the raw records",
+                run.days().size(), run.months().size(), run.differences().size());
+        return run;
+    }
+
+    /** An on-demand run over {@code from..to} (inclusive), whatever is marked dirty; audited with the run. */
+    public Run roll(AdminPrincipal admin, UsageRange range) {
+        return database.transaction(connection -> {
+            Run run = roll(connection, range);
+            audit.record(connection, admin, "usage.rollup", "usage_rollup", range.from() + ".." + range.to(),
+                    Map.of("date_from", range.from().toString(), "date_to", range.to().toString(),
+                            "days", run.days().size(), "differences", run.differences().size()));
+            return run;
+        });
+    }
+
+    /** A run over {@code from..to} (inclusive), for a caller that is no admin (tests, benchmarks, the local run). */
+    public Run roll(UsageRange range) {
+        return database.transaction(connection -> roll(connection, range));
+    }
+
+    private Run roll(Connection connection, UsageRange range) throws SQLException {
+        lock(connection);
+        try (PreparedStatement claim = connection.prepareStatement(CLAIM_RANGE)) {
+            claim.setObject(1, range.from());
+            claim.setObject(2, range.to());
+            claim.executeUpdate();
+        }
+        return roll(connection, new TreeSet<>(range.from().datesUntil(range.to().plusDays(1)).toList()));
+    }
+
+    /** Compares the rollups of {@code from..to} and of the months those days fill with the raw records. */
+    public List<Difference> check(UsageRange range) {
+        return database.read(connection -> check(connection, range.from(), range.to()));
+    }
+
+    private Run roll(Connection connection, SortedSet<LocalDate> days) throws SQLException {
+        if (days.isEmpty()) {
+            return new Run(List.of(), List.of(), List.of());
+        }
+        for (LocalDate day : days) {
+            delete(connection, "day", day);
+            try (PreparedStatement roll = connection.prepareStatement(ROLL_DAY)) {
+                roll.setObject(1, day);
+                roll.setString(2, utcMidnight(day));
+                roll.setString(3, utcMidnight(day.plusDays(1)));
+                roll.executeUpdate();
+            }
+        }
+        SortedSet<LocalDate> months = new TreeSet<>();
+        days.forEach(d -> months.add(d.withDayOfMonth(1)));
+        for (LocalDate month : months) {
+            delete(connection, "month", month);
+            try (PreparedStatement roll = connection.prepareStatement(ROLL_MONTH)) {
+                roll.setObject(1, month);
+                roll.setObject(2, month);
+                roll.setObject(3, month.plusMonths(1));
+                roll.executeUpdate();
+            }
+        }
+        // A day's growth is measured against the 7 days before it: a changed day changes the next 7.
+        SortedSet<LocalDate> healthDays = new TreeSet<>();
+        days.forEach(d -> d.datesUntil(d.plusDays(8)).forEach(healthDays::add));
+        java.sql.Array healthArray = connection.createArrayOf("date", healthDays.stream().map(java.sql.Date::valueOf).toArray());
+        try (PreparedStatement delete = connection.prepareStatement(DELETE_HEALTH);
+             PreparedStatement roll = connection.prepareStatement(ROLL_HEALTH)) {
+            delete.setArray(1, healthArray);
+            delete.executeUpdate();
+            roll.setArray(1, healthArray);
+            roll.executeUpdate();
+        }
+        return new Run(List.copyOf(days), List.copyOf(months), check(connection, days.first(), days.last()));
+    }
+
+    private static List<Difference> check(Connection connection, LocalDate from, LocalDate to) throws SQLException {
+        // Months are checked only where the range covers them whole: a month's rollup sums all its days.
+        LocalDate firstWholeMonth = from.getDayOfMonth() == 1 ? from : from.withDayOfMonth(1).plusMonths(1);
+        LocalDate endWholeMonths = to.plusDays(1).withDayOfMonth(1);
+        if (endWholeMonths.isBefore(firstWholeMonth)) {
+            endWholeMonths = firstWholeMonth;
+        }
+        List<Difference> differences = new ArrayList<>();
+        try (PreparedStatement check = connection.prepareStatement(CHECK)) {
+            check.setString(1, utcMidnight(from));
+            check.setString(2, utcMidnight(to.plusDays(1)));
+            check.setObject(3, firstWholeMonth);
+            check.setObject(4, endWholeMonths);
+            check.setObject(5, from);
+            check.setObject(6, to);
+            check.setObject(7, firstWholeMonth);
+            check.setObject(8, endWholeMonths);
+            try (ResultSet rs = check.executeQuery()) {
+                while (rs.next()) {
+                    differences.add(new Difference(rs.getString("grain"), rs.getObject("period_start", LocalDate.class),
+                            rs.getString("tenant_id"), rs.getString("provider"), rs.getString("model"),
+                            count(rs, "raw_records"), count(rs, "rolled_records"),
+                            rs.getBigDecimal("raw_cost"), rs.getBigDecimal("rolled_cost")));
+                }
+            }
+        }
+        return differences;
+    }
+
+    private static Long count(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    private static void lock(Connection connection) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement(LOCK)) {
+            lock.execute();
+        }
+    }
+
+    private static void delete(Connection connection, String grain, LocalDate period) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(DELETE_PERIOD)) {
+            delete.setString(1, grain);
+            delete.setObject(2, period);
+            delete.executeUpdate();
+        }
+    }
+
+    /** A UTC instant, never a date cast in the session's time zone. */
+    static String utcMidnight(LocalDate day) {
+        return day.atStartOfDay().atOffset(ZoneOffset.UTC).toString();
+    }
+}

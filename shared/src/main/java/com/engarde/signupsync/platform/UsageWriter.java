@@ -1,0 +1,262 @@
+package com.engarde.signupsync.platform;
+
+import com.engarde.signupsync.persistence.Database;
+import jakarta.inject.Singleton;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Writes usage records set-wise, in one transaction: the records whose idempotency key is new are found
+ * first, and only they create or rename organizations, tenants, users and brands (a duplicate changes
+ * nothing); one statement inserts them, and the UTC days they fall on are marked dirty for the rollup.
+ */
+@Singleton
+public class UsageWriter {
+
+    private static final String KNOWN_KEYS = "SELECT idempotency_key FROM usage_metrics WHERE idempotency_key = ANY(?::text[])";
+
+    private static final String UPSERT_ORGANIZATIONS = """
+            INSERT INTO platform_organizations AS o (id, name)
+            SELECT id, coalesce(name, id::text) FROM unnest(?::uuid[], ?::text[]) AS u(id, name)
+            ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, updated_at = now()
+            WHERE o.id <> '00000000-0000-0000-0000-000000000001' AND EXCLUDED.name <> EXCLUDED.id::text
+              AND o.name IS DISTINCT FROM EXCLUDED.name
+            """;
+
+    /** The platform tenant keeps the migration's name, plan and limits whatever a record says. */
+    private static final String UPSERT_TENANTS = """
+            INSERT INTO platform_tenants AS t (id, organization_id, name, plan_tier)
+            SELECT id, org, coalesce(name, id::text), coalesce(plan, 'unknown')
+            FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[]) AS u(id, org, name, plan)
+            ON CONFLICT (id) DO UPDATE SET
+                organization_id = coalesce(EXCLUDED.organization_id, t.organization_id),
+                name = CASE WHEN EXCLUDED.name = EXCLUDED.id::text THEN t.name ELSE EXCLUDED.name END,
+                plan_tier = CASE WHEN EXCLUDED.plan_tier = 'unknown' THEN t.plan_tier ELSE EXCLUDED.plan_tier END,
+                updated_at = now()
+            WHERE NOT t.unlimited
+              AND (t.organization_id, t.name, t.plan_tier) IS DISTINCT FROM
+                  (coalesce(EXCLUDED.organization_id, t.organization_id),
+                   CASE WHEN EXCLUDED.name = EXCLUDED.id::text THEN t.name ELSE EXCLUDED.name END,
+                   CASE WHEN EXCLUDED.plan_tier = 'unknown' THEN t.plan_tier ELSE EXCLUDED.plan_tier END)
+            """;
+
+    private static final String UPSERT_USERS = """
+            INSERT INTO platform_users AS p (id, email)
+            SELECT * FROM unnest(?::uuid[], ?::text[])
+            ON CONFLICT (id) DO UPDATE SET email = EXCLUDED.email, updated_at = now()
+            WHERE EXCLUDED.email IS NOT NULL AND p.email IS DISTINCT FROM EXCLUDED.email
+            """;
+
+    /** Without a conflict target: a new brand whose name its tenant already uses is left to the next steps. */
+    private static final String INSERT_BRANDS = """
+            INSERT INTO platform_brands (id, tenant_id, brand_name)
+            SELECT id, tenant, coalesce(name, id::text) FROM unnest(?::uuid[], ?::uuid[], ?::text[]) AS u(id, tenant, name)
+            ON CONFLICT DO NOTHING
+            """;
+
+    private static final String RENAME_BRANDS = """
+            UPDATE platform_brands b SET brand_name = u.name, updated_at = now()
+            FROM unnest(?::uuid[], ?::text[]) AS u(id, name)
+            WHERE b.id = u.id AND u.name IS NOT NULL AND b.brand_name IS DISTINCT FROM u.name
+              AND NOT EXISTS (SELECT 1 FROM platform_brands o
+                              WHERE o.tenant_id = b.tenant_id AND lower(o.brand_name) = lower(u.name) AND o.id <> b.id)
+            """;
+
+    /** A brand first named with a name its tenant already uses keeps its id and gets the id beside the name. */
+    private static final String INSERT_RENAMED_BRANDS = """
+            INSERT INTO platform_brands (id, tenant_id, brand_name)
+            SELECT id, tenant, left(coalesce(name, ''), 150) || ' (' || id::text || ')'
+            FROM unnest(?::uuid[], ?::uuid[], ?::text[]) AS u(id, tenant, name)
+            WHERE NOT EXISTS (SELECT 1 FROM platform_brands b WHERE b.id = u.id)
+            ON CONFLICT DO NOTHING
+            """;
+
+    private static final String INSERT_METRICS = """
+            INSERT INTO usage_metrics (idempotency_key, occurred_at, tenant_id, user_id, brand_id, provider, model,
+                                       input_tokens, output_tokens, cost_usd, bigquery_storage_gb, error_count)
+            SELECT * FROM unnest(?::text[], ?::timestamptz[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::text[],
+                                 ?::bigint[], ?::bigint[], ?::numeric[], ?::numeric[], ?::int[])
+            ON CONFLICT (idempotency_key) DO NOTHING
+            RETURNING idempotency_key
+            """;
+
+    private static final String MARK_DIRTY = "INSERT INTO usage_dirty_days (day) SELECT unnest(?::date[])";
+
+    private final Database database;
+
+    public UsageWriter(Database database) {
+        this.database = database;
+    }
+
+    /**
+     * Stores the records; answers, in their order, whether each was created (true) or is a duplicate of a
+     * stored record or of an earlier one in the same list (false).
+     */
+    public boolean[] write(List<UsageRecord> records) {
+        if (records.isEmpty()) {
+            return new boolean[0];
+        }
+        return database.transaction(connection -> write(connection, records));
+    }
+
+    private boolean[] write(Connection connection, List<UsageRecord> records) throws SQLException {
+        Set<String> known = new HashSet<>();
+        try (PreparedStatement select = connection.prepareStatement(KNOWN_KEYS)) {
+            select.setArray(1, text(connection, records, UsageRecord::idempotencyKey));
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    known.add(rs.getString(1));
+                }
+            }
+        }
+        // The first record of each new key, in order: later ones with the same key are duplicates of it.
+        Map<String, UsageRecord> fresh = new java.util.LinkedHashMap<>();
+        for (UsageRecord r : records) {
+            if (!known.contains(r.idempotencyKey())) {
+                fresh.putIfAbsent(r.idempotencyKey(), r);
+            }
+        }
+        Set<String> inserted = new HashSet<>();
+        if (!fresh.isEmpty()) {
+            List<UsageRecord> list = new ArrayList<>(fresh.values());
+            upsertNamed(connection, list);
+            inserted = insert(connection, list);
+            markDirty(connection, list, inserted);
+        }
+        boolean[] created = new boolean[records.size()];
+        Set<String> answered = new HashSet<>();
+        for (int i = 0; i < records.size(); i++) {
+            String key = records.get(i).idempotencyKey();
+            created[i] = inserted.contains(key) && answered.add(key);
+        }
+        return created;
+    }
+
+    /** Organizations, tenants, users and brands; sorted by id so concurrent batches lock in one order. */
+    private static void upsertNamed(Connection connection, List<UsageRecord> records) throws SQLException {
+        Map<UUID, String[]> organizations = new TreeMap<>();
+        Map<UUID, Object[]> tenants = new TreeMap<>();
+        Map<UUID, String> users = new TreeMap<>();
+        Map<UUID, Object[]> brands = new TreeMap<>();
+        for (UsageRecord r : records) {
+            // Later records of the batch win where they name something.
+            if (r.organizationId() != null) {
+                organizations.merge(r.organizationId(), new String[]{r.organizationName()},
+                        (a, b) -> b[0] != null ? b : a);
+            }
+            tenants.merge(r.tenantId(), new Object[]{r.organizationId(), r.tenantName(), r.planTier()},
+                    (a, b) -> new Object[]{b[0] != null ? b[0] : a[0], b[1] != null ? b[1] : a[1], b[2] != null ? b[2] : a[2]});
+            if (r.userId() != null) {
+                users.merge(r.userId(), r.userEmail() == null ? "" : r.userEmail(), (a, b) -> b.isEmpty() ? a : b);
+            }
+            if (r.brandId() != null) {
+                brands.merge(r.brandId(), new Object[]{r.tenantId(), r.brandName()}, (a, b) -> b[1] != null ? b : a);
+            }
+        }
+        if (!organizations.isEmpty()) {
+            try (PreparedStatement ps = connection.prepareStatement(UPSERT_ORGANIZATIONS)) {
+                ps.setArray(1, array(connection, organizations.keySet().toArray()));
+                ps.setArray(2, array(connection, organizations.values().stream().map(v -> v[0]).toArray()));
+                ps.executeUpdate();
+            }
+        }
+        try (PreparedStatement ps = connection.prepareStatement(UPSERT_TENANTS)) {
+            ps.setArray(1, array(connection, tenants.keySet().toArray()));
+            ps.setArray(2, array(connection, tenants.values().stream().map(v -> v[0]).toArray()));
+            ps.setArray(3, array(connection, tenants.values().stream().map(v -> v[1]).toArray()));
+            ps.setArray(4, array(connection, tenants.values().stream().map(v -> v[2]).toArray()));
+            ps.executeUpdate();
+        }
+        if (!users.isEmpty()) {
+            try (PreparedStatement ps = connection.prepareStatement(UPSERT_USERS)) {
+                ps.setArray(1, array(connection, users.keySet().toArray()));
+                ps.setArray(2, connection.createArrayOf("text",
+                        users.values().stream().map(v -> v.isEmpty() ? null : v).toArray()));
+                ps.executeUpdate();
+            }
+        }
+        if (!brands.isEmpty()) {
+            Array ids = array(connection, brands.keySet().toArray());
+            Array owners = array(connection, brands.values().stream().map(v -> v[0]).toArray());
+            Array names = array(connection, brands.values().stream().map(v -> v[1]).toArray());
+            for (String sql : new String[]{INSERT_BRANDS, RENAME_BRANDS, INSERT_RENAMED_BRANDS}) {
+                try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                    ps.setArray(1, ids);
+                    if (sql == RENAME_BRANDS) {
+                        ps.setArray(2, names);
+                    } else {
+                        ps.setArray(2, owners);
+                        ps.setArray(3, names);
+                    }
+                    ps.executeUpdate();
+                }
+            }
+        }
+    }
+
+    private static Set<String> insert(Connection connection, List<UsageRecord> records) throws SQLException {
+        Set<String> inserted = new HashSet<>(records.size() * 2);
+        try (PreparedStatement ps = connection.prepareStatement(INSERT_METRICS)) {
+            ps.setArray(1, text(connection, records, UsageRecord::idempotencyKey));
+            ps.setArray(2, text(connection, records, r -> r.occurredAt().toString()));
+            ps.setArray(3, array(connection, records.stream().map(UsageRecord::tenantId).toArray()));
+            ps.setArray(4, array(connection, records.stream().map(UsageRecord::userId).toArray()));
+            ps.setArray(5, array(connection, records.stream().map(UsageRecord::brandId).toArray()));
+            ps.setArray(6, text(connection, records, UsageRecord::provider));
+            ps.setArray(7, text(connection, records, UsageRecord::model));
+            ps.setArray(8, array(connection, records.stream().map(UsageRecord::inputTokens).toArray()));
+            ps.setArray(9, array(connection, records.stream().map(UsageRecord::outputTokens).toArray()));
+            ps.setArray(10, text(connection, records, r -> r.costUsd().toPlainString()));
+            ps.setArray(11, text(connection, records,
+                    r -> r.bigqueryStorageGb() == null ? null : r.bigqueryStorageGb().toPlainString()));
+            ps.setArray(12, connection.createArrayOf("int",
+                    records.stream().map(r -> (int) r.errorCount()).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    inserted.add(rs.getString(1));
+                }
+            }
+        }
+        return inserted;
+    }
+
+    private static void markDirty(Connection connection, List<UsageRecord> records, Set<String> inserted)
+            throws SQLException {
+        TreeSet<java.time.LocalDate> days = new TreeSet<>();
+        records.stream().filter(r -> inserted.contains(r.idempotencyKey())).forEach(r -> days.add(r.day()));
+        if (days.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(MARK_DIRTY)) {
+            ps.setArray(1, array(connection, days.stream().map(java.sql.Date::valueOf).toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Every array goes as text and is cast in SQL: one encoding for uuid, numeric, bigint and date. */
+    private static Array array(Connection connection, Object[] values) throws SQLException {
+        String[] text = new String[values.length];
+        Arrays.setAll(text, i -> values[i] == null ? null : values[i].toString());
+        return connection.createArrayOf("text", text);
+    }
+
+    private static <T> Array text(Connection connection, List<T> items, Function<T, String> field) throws SQLException {
+        String[] values = new String[items.size()];
+        Arrays.setAll(values, i -> field.apply(items.get(i)));
+        return array(connection, values);
+    }
+}
