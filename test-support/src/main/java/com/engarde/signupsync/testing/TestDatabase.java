@@ -70,7 +70,7 @@ public final class TestDatabase {
     /** Empties every table the tests write, keeping the seeded sources. */
     public void truncate() {
         execute("TRUNCATE leads, funnel_events, funnel_conversions, funnel_sync_logs, sync_records, webhook_deliveries,"
-                + " webhook_rejections RESTART IDENTITY CASCADE");
+                + " webhook_rejections, analytics_leads RESTART IDENTITY CASCADE");
     }
 
     public void execute(String sql) {
