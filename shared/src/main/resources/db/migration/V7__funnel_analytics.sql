@@ -81,6 +81,8 @@ CREATE TABLE analytics_leads (
 
 -- Every question selects a cohort by first-touch time; short ranges read only their part of the table.
 CREATE INDEX analytics_leads_cohort_idx ON analytics_leads (cohort_at);
+-- Time to convert reads only the converted leads of the cohort.
+CREATE INDEX analytics_leads_converted_idx ON analytics_leads (cohort_at) WHERE at_converted IS NOT NULL;
 
 -- Recomputes the analytics rows of the given leads from their events. The existing rows are locked first, in
 -- id order: a concurrent writer of the same lead waits, and the recomputation that follows (a new snapshot)

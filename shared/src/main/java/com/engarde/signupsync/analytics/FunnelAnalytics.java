@@ -28,7 +28,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.temporal.IsoFields;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,86 +107,115 @@ public class FunnelAnalytics {
     private FunnelMetricsReport metrics(Connection c, FunnelQuery q, LeadTable table) throws SQLException {
         boolean grouped = q.groupBy() != GroupBy.NONE;
         int n = q.steps().size();
-        long bin = q.histogramBin().getSeconds();
+        String total = grouped ? "GROUPING(g) = 1" : "true";
+        String sets = grouped ? " GROUP BY GROUPING SETS ((g), ())" : "";
+        String g = grouped ? "g::text" : "NULL::text";
+
+        // The stage counts: one pass over the cohort's rows.
         StringBuilder sql = new StringBuilder();
         List<Object> binds = new ArrayList<>();
-        FunnelSql.funnel(q, table.relation, groupExpression(q), sql, binds);
-        sql.append(", m AS MATERIALIZED (SELECT g, reached, conv, secs, floor(secs / ").append(bin)
-                .append(")::bigint AS bin FROM funnel)\n");
-        String sets = grouped ? " GROUP BY GROUPING SETS ((g), ())" : "";
-        sql.append("SELECT 'm' AS kind, ").append(grouped ? "GROUPING(g) = 1" : "true").append(" AS total, ")
-                .append(grouped ? "g" : "NULL::text").append(" AS g, NULL::bigint AS bin, count(*) AS leads, ARRAY[");
+        FunnelSql.funnel(q, table.relation, groupExpression(q), false, sql, binds);
+        sql.append("SELECT ").append(total).append(" AS total, ").append(g).append(" AS g, count(*) AS leads, ARRAY[");
         for (int k = 1; k <= n; k++) {
             sql.append(k == 1 ? "" : ", ").append("count(*) FILTER (WHERE reached >= ").append(k).append(")");
         }
-        sql.append("]::bigint[] AS stages, count(*) FILTER (WHERE conv) AS conversions,")
-                .append(" percentile_cont(ARRAY[0.5, 0.75, 0.9]) WITHIN GROUP (ORDER BY secs) FILTER (WHERE conv) AS pct")
-                .append(" FROM m").append(sets)
-                .append("\nUNION ALL SELECT 'h', ").append(grouped ? "GROUPING(g) = 1" : "true").append(", ")
-                .append(grouped ? "g" : "NULL::text").append(", bin, count(*), NULL, NULL, NULL FROM m WHERE conv")
-                .append(grouped ? " GROUP BY GROUPING SETS ((g, bin), (bin))" : " GROUP BY bin")
-                .append("\nORDER BY 1 DESC, 2 DESC, 3, 4");
+        sql.append("]::bigint[] AS stages, count(*) FILTER (WHERE conv) AS conversions FROM funnel").append(sets)
+                .append(" ORDER BY 1, 2");
+        Map<String, long[]> counts = new LinkedHashMap<>();
+        try (PreparedStatement s = prepare(c, sql.toString(), binds); ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                Long[] stages = (Long[]) rs.getArray("stages").getArray();
+                long[] row = new long[n + 2];
+                row[0] = rs.getLong("leads");
+                for (int k = 0; k < n; k++) {
+                    row[k + 1] = stages[k];
+                }
+                row[n + 1] = rs.getLong("conversions");
+                counts.put(rs.getBoolean("total") ? null : rs.getString("g"), row);
+            }
+        }
 
-        Map<String, Metrics> groups = new LinkedHashMap<>();
-        Metrics total = null;
-        Map<String, List<Bin>> histograms = new TreeMap<>();
-        List<Bin> totalHistogram = new ArrayList<>();
+        // Time to convert: only the converted leads' rows are read (a partial index holds them).
+        long bin = q.histogramBin().getSeconds();
+        sql = new StringBuilder();
+        binds = new ArrayList<>();
+        FunnelSql.funnel(q, table.relation, groupExpression(q), true, sql, binds);
+        sql.append("SELECT 'p' AS kind, ").append(total).append(" AS total, ").append(g)
+                .append(" AS g, NULL::bigint AS bin, NULL::bigint AS leads,")
+                .append(" percentile_cont(ARRAY[0.5, 0.75, 0.9]) WITHIN GROUP (ORDER BY secs) AS pct")
+                .append(" FROM funnel WHERE conv").append(sets)
+                .append("\nUNION ALL SELECT 'h', ").append(total).append(", ").append(g).append(", floor(secs / ").append(bin)
+                .append(")::bigint AS b, count(*), NULL FROM funnel WHERE conv GROUP BY ")
+                .append(grouped ? "GROUPING SETS ((g, b), (b))" : "b");
+        Map<String, Double[]> percentiles = new LinkedHashMap<>();
+        Map<String, List<Bin>> histograms = new LinkedHashMap<>();
         double binHours = bin / 3600.0;
         try (PreparedStatement s = prepare(c, sql.toString(), binds); ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
-                boolean isTotal = rs.getBoolean("total");
-                String key = rs.getString("g");
-                if ("m".equals(rs.getString("kind"))) {
-                    Metrics m = metricsRow(q, key, rs);
-                    if (isTotal) {
-                        total = m;
-                    } else {
-                        groups.put(key, m);
-                    }
+                String key = rs.getBoolean("total") ? null : rs.getString("g");
+                if ("p".equals(rs.getString("kind"))) {
+                    Array pct = rs.getArray("pct");
+                    percentiles.put(key, pct == null ? new Double[3] : (Double[]) pct.getArray());
                 } else {
                     long b = rs.getLong("bin");
-                    Bin row = new Bin(b * binHours, (b + 1) * binHours, rs.getLong("leads"));
-                    (isTotal ? totalHistogram : histograms.computeIfAbsent(key, k -> new ArrayList<>())).add(row);
+                    histograms.computeIfAbsent(key, k -> new ArrayList<>())
+                            .add(new Bin(b * binHours, (b + 1) * binHours, rs.getLong("leads")));
                 }
             }
         }
-        List<Metrics> withHistograms = new ArrayList<>();
-        for (Metrics m : groups.values()) {
-            withHistograms.add(withHistogram(m, histograms.getOrDefault(m.key(), List.of()), q));
+        Metrics totals = null;
+        List<Metrics> groups = new ArrayList<>();
+        for (Map.Entry<String, long[]> e : counts.entrySet()) {
+            Metrics m = metrics(q, e.getKey(), e.getValue(), percentiles.getOrDefault(e.getKey(), new Double[3]),
+                    histograms.getOrDefault(e.getKey(), List.of()));
+            if (e.getKey() == null) {
+                totals = m;
+            } else {
+                groups.add(m);
+            }
         }
-        return new FunnelMetricsReport(used(q, true), withHistogram(total, totalHistogram, q), withHistograms);
+        return new FunnelMetricsReport(used(q, true), totals, groups);
     }
 
-    private static Metrics metricsRow(FunnelQuery q, String key, ResultSet rs) throws SQLException {
-        long leads = rs.getLong("leads");
-        Long[] reached = (Long[]) rs.getArray("stages").getArray();
+    private static Metrics metrics(FunnelQuery q, String key, long[] row, Double[] p, List<Bin> histogram) {
+        long leads = row[0];
         List<StageMetrics> stages = new ArrayList<>();
         long previous = leads;
-        for (int k = 0; k < reached.length; k++) {
-            long count = reached[k];
+        for (int k = 0; k < q.steps().size(); k++) {
+            long count = row[k + 1];
             stages.add(new StageMetrics(q.steps().get(k).name(), count, rate(count, previous),
-                    rate(count, reached[0]), previous - count));
+                    rate(count, row[1]), previous - count));
             previous = count;
         }
-        long conversions = rs.getLong("conversions");
-        Array pct = rs.getArray("pct");
-        Double[] p = pct == null ? new Double[3] : (Double[]) pct.getArray();
-        return new Metrics(key, leads, stages, conversions, rate(conversions, leads),
-                new TimeToConvert(hours(p[0]), hours(p[1]), hours(p[2]), null, List.of()));
+        long conversions = row[q.steps().size() + 1];
+        List<Bin> sorted = new ArrayList<>(histogram);
+        sorted.sort(Comparator.comparingDouble(Bin::fromHours));
+        return new Metrics(groupKey(q, key), leads, stages, conversions, rate(conversions, leads),
+                new TimeToConvert(hours(p[0]), hours(p[1]), hours(p[2]), FunnelParameters.format(q.histogramBin()),
+                        List.copyOf(sorted)));
     }
 
-    private static Metrics withHistogram(Metrics m, List<Bin> histogram, FunnelQuery q) {
-        TimeToConvert t = m.timeToConvert();
-        return new Metrics(m.key(), m.leads(), m.stages(), m.conversions(), m.conversionRate(),
-                new TimeToConvert(t.medianHours(), t.p75Hours(), t.p90Hours(),
-                        FunnelParameters.format(q.histogramBin()), List.copyOf(histogram)));
+    /** Period groups are read as dates and named here: 2026-03-02, 2026-W10, 2026-03. */
+    private static String groupKey(FunnelQuery q, String key) {
+        if (key == null) {
+            return null;
+        }
+        return switch (q.groupBy()) {
+            case WEEK -> {
+                LocalDate d = LocalDate.parse(key);
+                yield String.format("%d-W%02d", d.get(IsoFields.WEEK_BASED_YEAR),
+                        d.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
+            }
+            case MONTH -> key.substring(0, 7);
+            default -> key;
+        };
     }
 
     private FunnelTrendsReport trends(Connection c, FunnelQuery q, String interval, LeadTable table) throws SQLException {
         StringBuilder sql = new StringBuilder();
         List<Object> binds = new ArrayList<>();
         FunnelSql.funnel(q, table.relation, "(date_trunc('" + interval + "', a.cohort_at AT TIME ZONE 'UTC'))::date::text",
-                sql, binds);
+                false, sql, binds);
         int n = q.steps().size();
         sql.append("SELECT g, count(*) FILTER (WHERE reached >= 1), count(*) FILTER (WHERE reached >= ").append(n)
                 .append(") FROM funnel GROUP BY g");
@@ -211,7 +242,7 @@ public class FunnelAnalytics {
                                   LeadTable table) throws SQLException {
         StringBuilder sql = new StringBuilder();
         List<Object> binds = new ArrayList<>();
-        FunnelSql.funnel(q, table.relation, "NULL::text", sql, binds);
+        FunnelSql.funnel(q, table.relation, "NULL::text", false, sql, binds);
         sql.append("SELECT f.lead_id, l.email, f.reached, f.cohort_at, f.ft_source, f.ft_utm_source, f.ft_utm_medium,")
                 .append(" f.ft_utm_campaign, f.lt_at, f.lt_source, f.lt_utm_source, f.lt_utm_medium, f.lt_utm_campaign")
                 .append(" FROM funnel f JOIN leads l ON l.id = f.lead_id WHERE f.reached ")
@@ -244,9 +275,9 @@ public class FunnelAnalytics {
             case NONE -> "NULL::text";
             case SOURCE -> p + "source";
             case UTM_SOURCE, UTM_MEDIUM, UTM_CAMPAIGN -> "coalesce(" + p + FunnelQuery.id(q.groupBy()) + ", '(none)')";
-            case DAY -> "to_char(" + utc + ", 'YYYY-MM-DD')";
-            case WEEK -> "to_char(" + utc + ", 'IYYY-\"W\"IW')";
-            case MONTH -> "to_char(" + utc + ", 'YYYY-MM')";
+            case DAY -> utc + "::date";
+            case WEEK -> "date_trunc('week', " + utc + ")::date";
+            case MONTH -> "date_trunc('month', " + utc + ")::date";
         };
     }
 

@@ -30,8 +30,9 @@ final class FunnelSql {
         return attribution == Attribution.FIRST_TOUCH ? "a.ft_" : "a.lt_";
     }
 
-    /** Appends the WITH chain to {@code sql} and its bind values to {@code binds}. */
-    static void funnel(FunnelQuery q, String table, String groupExpression, StringBuilder sql, List<Object> binds) {
+    /** Appends the WITH chain to {@code sql} and its bind values to {@code binds}; optionally converted leads only. */
+    static void funnel(FunnelQuery q, String table, String groupExpression, boolean convertedOnly, StringBuilder sql,
+                       List<Object> binds) {
         String p = prefix(q.attribution());
         List<Stage> steps = q.steps();
         int n = steps.size();
@@ -42,6 +43,9 @@ final class FunnelSql {
         sql.append(" FROM ").append(table).append(" a WHERE a.cohort_at >= ? AND a.cohort_at < ?");
         binds.add(Timestamp.from(q.dateFrom().atStartOfDay(ZoneOffset.UTC).toInstant()));
         binds.add(Timestamp.from(q.dateTo().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
+        if (convertedOnly) {
+            sql.append(" AND a.at_converted IS NOT NULL");
+        }
         filter(sql, binds, p + "source", q.filters().sourceType());
         filter(sql, binds, p + "utm_source", q.filters().utmSource());
         filter(sql, binds, p + "utm_medium", q.filters().utmMedium());
