@@ -252,9 +252,6 @@ final class FunnelParameters {
 
     static String format(Duration d) {
         long s = d.getSeconds();
-        if (s % (7 * 86400) == 0) {
-            return s / (7 * 86400) + "w";
-        }
         if (s % 86400 == 0) {
             return s / 86400 + "d";
         }
