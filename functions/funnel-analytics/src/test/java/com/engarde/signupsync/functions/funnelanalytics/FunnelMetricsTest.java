@@ -1,6 +1,10 @@
 package com.engarde.signupsync.functions.funnelanalytics;
 
+import com.engarde.signupsync.funnel.EventType;
+import com.engarde.signupsync.funnel.NewFunnelEvent;
 import com.engarde.signupsync.funnel.Utm;
+import com.engarde.signupsync.testing.Race;
+import com.engarde.signupsync.testing.Rows;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.TestClock;
 import com.engarde.signupsync.testing.TestDatabase;
@@ -12,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -280,6 +285,34 @@ class FunnelMetricsTest {
         assertThat(time.path("histogram").get(0).path("to_hours").asDouble()).isEqualTo(48.0);
         assertThat(time.path("histogram").get(1).path("from_hours").asDouble()).isEqualTo(72.0);
         assertThat(time.path("histogram").get(1).path("leads").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentWritersOfTheSameLeadsAreAllCounted() throws Exception {
+        funnel.write(event("vic", ZOOM, LEAD_CAPTURED, "v0", "2026-03-10T10:00:00Z"),
+                event("wes", ZOOM, LEAD_CAPTURED, "w0", "2026-03-10T10:00:00Z"));
+        // Eight writers at once, each one event for both leads (in opposite orders), one of them older.
+        List<String> types = List.of("event_registered", "event_attended", "signup_completed", "ticket_purchased",
+                "appointment_booked", "appointment_completed", "signup_started", "lead_captured");
+        Race.run(types.size(), i -> () -> {
+            EventType type = EventType.fromId(types.get(i)).orElseThrow();
+            String at = i == 7 ? "2026-03-01T09:00:00Z" : "2026-03-1" + (1 + i % 8) + "T10:00:00Z";
+            List<NewFunnelEvent> batch = new ArrayList<>(List.of(event("vic", EVENTBRITE, type, "v" + (i + 1), at),
+                    event("wes", EVENTBRITE, type, "w" + (i + 1), at)));
+            if (i % 2 == 1) {
+                Collections.reverse(batch);
+            }
+            funnel.write(batch);
+            return null;
+        });
+
+        assertThat(Rows.number("SELECT count(*) FROM (SELECT * FROM analytics_leads"
+                + " EXCEPT SELECT * FROM analytics_leads_from_events) d")).isZero();
+        assertThat(Rows.count("analytics_leads")).isEqualTo(2);
+        JsonNode total = funnel.metrics(MARCH + "&group_by=source").path("total");
+        assertThat(stageCounts(total)).containsExactly(2L, 2L, 2L, 2L, 0L);
+        // The older lead_captured event moved both first touches to eventbrite on 1 March.
+        assertThat(group(funnel.metrics(MARCH + "&group_by=source"), "eventbrite").path("leads").asLong()).isEqualTo(2);
     }
 
     @Test
