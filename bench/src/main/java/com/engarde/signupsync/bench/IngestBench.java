@@ -101,7 +101,7 @@ public final class IngestBench {
         }
     }
 
-    private static double handler(LambdaHarness lambda, String run, int n) {
+    static double handler(LambdaHarness lambda, String run, int n) {
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
             LambdaHarness.Response r = lambda.handle(LambdaHarness.request("POST", "/funnel/event", eventJson(run, i)));
@@ -112,7 +112,7 @@ public final class IngestBench {
         return n / seconds(start);
     }
 
-    private static double batch(LambdaHarness lambda, String run, int n) {
+    static double batch(LambdaHarness lambda, String run, int n) {
         long start = System.nanoTime();
         for (int from = 0; from < n; from += 500) {
             StringBuilder body = new StringBuilder("{\"events\":[");

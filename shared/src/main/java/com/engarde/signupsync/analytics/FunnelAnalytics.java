@@ -1,0 +1,349 @@
+package com.engarde.signupsync.analytics;
+
+import com.engarde.signupsync.analytics.FunnelQuery.GroupBy;
+import com.engarde.signupsync.analytics.FunnelQuery.Stage;
+import com.engarde.signupsync.analytics.FunnelReports.Bin;
+import com.engarde.signupsync.analytics.FunnelReports.FunnelLead;
+import com.engarde.signupsync.analytics.FunnelReports.FunnelLeadsPage;
+import com.engarde.signupsync.analytics.FunnelReports.FunnelMetricsReport;
+import com.engarde.signupsync.analytics.FunnelReports.FunnelTrendsReport;
+import com.engarde.signupsync.analytics.FunnelReports.Metrics;
+import com.engarde.signupsync.analytics.FunnelReports.StageMetrics;
+import com.engarde.signupsync.analytics.FunnelReports.Step;
+import com.engarde.signupsync.analytics.FunnelReports.TimeToConvert;
+import com.engarde.signupsync.analytics.FunnelReports.Touch;
+import com.engarde.signupsync.analytics.FunnelReports.TrendPeriod;
+import com.engarde.signupsync.analytics.FunnelReports.Used;
+import com.engarde.signupsync.funnel.EventType;
+import com.engarde.signupsync.persistence.Database;
+import jakarta.inject.Singleton;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.IsoFields;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Answers funnel questions from {@code analytics_leads}, one row per lead kept exact by triggers on every event
+ * write (V7), so an answer reads the cohort's leads, never their raw events. The same questions can be answered
+ * from the raw events at request time ({@link LeadTable#RAW_EVENTS}): the benchmark and the tests compare both.
+ *
+ * <p>The rules: a lead counts once per stage, when it first did one of the stage's events; a refunded ticket
+ * or a cancelled booking does not reach its stage; a lead is attributed by its first or last touch; a lead is
+ * counted at a stage only if it reached every stage before it (so no rate exceeds 100%); groups partition the
+ * cohort (so they add up to the total); an empty range answers zeros.
+ */
+@Singleton
+public class FunnelAnalytics {
+
+    /** Where the per-lead rows come from. */
+    public enum LeadTable {
+        /** The table the triggers keep: what the routes use. */
+        MAINTAINED("analytics_leads"),
+        /** The same rows derived from every raw event at request time: the naive baseline. */
+        RAW_EVENTS("analytics_leads_from_events");
+
+        private final String relation;
+
+        LeadTable(String relation) {
+            this.relation = relation;
+        }
+    }
+
+    private final Database database;
+    private final Clock clock;
+
+    public FunnelAnalytics(Database database, Clock clock) {
+        this.database = database;
+        this.clock = clock;
+    }
+
+    public FunnelMetricsReport metrics(Map<String, List<String>> params, LeadTable table) {
+        FunnelQuery q = FunnelParameters.metrics(params, clock);
+        return database.read(c -> metrics(c, q, table));
+    }
+
+    public FunnelTrendsReport trends(Map<String, List<String>> params, LeadTable table) {
+        FunnelParameters p = FunnelParameters.trendParameters(params);
+        String interval = p.value("interval") == null ? "week" : p.value("interval").strip();
+        if (!List.of("day", "week", "month").contains(interval)) {
+            throw new InvalidFunnelQuery("interval", "interval must be one of day, week, month");
+        }
+        FunnelQuery q = p.query(clock, FunnelParameters.DEFAULT_TREND_WINDOW);
+        return database.read(c -> trends(c, q, interval, table));
+    }
+
+    public FunnelLeadsPage leads(Map<String, List<String>> params, LeadTable table) {
+        FunnelParameters p = FunnelParameters.leadParameters(params);
+        FunnelQuery q = p.query(clock, null);
+        if (p.value("stage") == null) {
+            throw new InvalidFunnelQuery("stage", "stage is required: the number of a stage, from 1 to " + q.steps().size());
+        }
+        int stage = (int) p.number("stage", 1, q.steps().size(), 1);
+        boolean dropped = p.choice("status", LeadStatus.class, LeadStatus.REACHED) == LeadStatus.DROPPED;
+        if (dropped && stage == q.steps().size()) {
+            throw new InvalidFunnelQuery("status", "nobody drops off after the last stage; use status=reached");
+        }
+        int limit = (int) p.number("limit", 1, FunnelParameters.MAX_LIMIT, FunnelParameters.DEFAULT_LIMIT);
+        long after = p.number("after", 0, Long.MAX_VALUE, 0);
+        return database.read(c -> leads(c, q, stage, dropped, limit, after, table));
+    }
+
+    enum LeadStatus { REACHED, DROPPED }
+
+    private FunnelMetricsReport metrics(Connection c, FunnelQuery q, LeadTable table) throws SQLException {
+        boolean grouped = q.groupBy() != GroupBy.NONE;
+        int n = q.steps().size();
+        String total = grouped ? "GROUPING(g) = 1" : "true";
+        String sets = grouped ? " GROUP BY GROUPING SETS ((g), ())" : "";
+        String g = grouped ? "g::text" : "NULL::text";
+
+        // The stage counts: one pass over the cohort's rows.
+        StringBuilder sql = new StringBuilder();
+        List<Object> binds = new ArrayList<>();
+        FunnelSql.funnel(q, table.relation, groupExpression(q), false, sql, binds);
+        sql.append("SELECT ").append(total).append(" AS total, ").append(g).append(" AS g, count(*) AS leads, ARRAY[");
+        for (int k = 1; k <= n; k++) {
+            sql.append(k == 1 ? "" : ", ").append("count(*) FILTER (WHERE reached >= ").append(k).append(")");
+        }
+        sql.append("]::bigint[] AS stages, count(*) FILTER (WHERE conv) AS conversions FROM funnel").append(sets)
+                .append(" ORDER BY 1, 2");
+        Map<String, long[]> counts = new LinkedHashMap<>();
+        try (PreparedStatement s = prepare(c, sql.toString(), binds); ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                Long[] stages = (Long[]) rs.getArray("stages").getArray();
+                long[] row = new long[n + 2];
+                row[0] = rs.getLong("leads");
+                for (int k = 0; k < n; k++) {
+                    row[k + 1] = stages[k];
+                }
+                row[n + 1] = rs.getLong("conversions");
+                counts.put(rs.getBoolean("total") ? null : rs.getString("g"), row);
+            }
+        }
+
+        // Time to convert: only the converted leads' rows are read (a partial index holds them).
+        long bin = q.histogramBin().getSeconds();
+        sql = new StringBuilder();
+        binds = new ArrayList<>();
+        FunnelSql.funnel(q, table.relation, groupExpression(q), true, sql, binds);
+        sql.append("SELECT 'p' AS kind, ").append(total).append(" AS total, ").append(g)
+                .append(" AS g, NULL::bigint AS bin, NULL::bigint AS leads,")
+                .append(" percentile_cont(ARRAY[0.5, 0.75, 0.9]) WITHIN GROUP (ORDER BY secs) AS pct")
+                .append(" FROM funnel WHERE conv").append(sets)
+                .append("\nUNION ALL SELECT 'h', ").append(total).append(", ").append(g).append(", floor(secs / ").append(bin)
+                .append(")::bigint AS b, count(*), NULL FROM funnel WHERE conv GROUP BY ")
+                .append(grouped ? "GROUPING SETS ((g, b), (b))" : "b");
+        Map<String, Double[]> percentiles = new LinkedHashMap<>();
+        Map<String, List<Bin>> histograms = new LinkedHashMap<>();
+        double binHours = bin / 3600.0;
+        try (PreparedStatement s = prepare(c, sql.toString(), binds); ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                String key = rs.getBoolean("total") ? null : rs.getString("g");
+                if ("p".equals(rs.getString("kind"))) {
+                    Array pct = rs.getArray("pct");
+                    percentiles.put(key, pct == null ? new Double[3] : (Double[]) pct.getArray());
+                } else {
+                    long b = rs.getLong("bin");
+                    histograms.computeIfAbsent(key, k -> new ArrayList<>())
+                            .add(new Bin(b * binHours, (b + 1) * binHours, rs.getLong("leads")));
+                }
+            }
+        }
+        Metrics totals = null;
+        List<Metrics> groups = new ArrayList<>();
+        for (Map.Entry<String, long[]> e : counts.entrySet()) {
+            Metrics m = metrics(q, e.getKey(), e.getValue(), percentiles.getOrDefault(e.getKey(), new Double[3]),
+                    histograms.getOrDefault(e.getKey(), List.of()));
+            if (e.getKey() == null) {
+                totals = m;
+            } else {
+                groups.add(m);
+            }
+        }
+        return new FunnelMetricsReport(used(q, true), totals, groups);
+    }
+
+    private static Metrics metrics(FunnelQuery q, String key, long[] row, Double[] p, List<Bin> histogram) {
+        long leads = row[0];
+        List<StageMetrics> stages = new ArrayList<>();
+        long previous = leads;
+        for (int k = 0; k < q.steps().size(); k++) {
+            long count = row[k + 1];
+            stages.add(new StageMetrics(q.steps().get(k).name(), count, rate(count, previous),
+                    rate(count, row[1]), previous - count));
+            previous = count;
+        }
+        long conversions = row[q.steps().size() + 1];
+        List<Bin> sorted = new ArrayList<>(histogram);
+        sorted.sort(Comparator.comparingDouble(Bin::fromHours));
+        return new Metrics(groupKey(q, key), leads, stages, conversions, rate(conversions, leads),
+                new TimeToConvert(hours(p[0]), hours(p[1]), hours(p[2]), FunnelParameters.format(q.histogramBin()),
+                        List.copyOf(sorted)));
+    }
+
+    /** Period groups are read as dates and named here: 2026-03-02, 2026-W10, 2026-03. */
+    private static String groupKey(FunnelQuery q, String key) {
+        if (key == null) {
+            return null;
+        }
+        return switch (q.groupBy()) {
+            case WEEK -> {
+                LocalDate d = LocalDate.parse(key);
+                yield String.format("%d-W%02d", d.get(IsoFields.WEEK_BASED_YEAR),
+                        d.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
+            }
+            case MONTH -> key.substring(0, 7);
+            default -> key;
+        };
+    }
+
+    private FunnelTrendsReport trends(Connection c, FunnelQuery q, String interval, LeadTable table) throws SQLException {
+        StringBuilder sql = new StringBuilder();
+        List<Object> binds = new ArrayList<>();
+        FunnelSql.funnel(q, table.relation, "(date_trunc('" + interval + "', a.cohort_at AT TIME ZONE 'UTC'))::date::text",
+                false, sql, binds);
+        int n = q.steps().size();
+        sql.append("SELECT g, count(*) FILTER (WHERE reached >= 1), count(*) FILTER (WHERE reached >= ").append(n)
+                .append(") FROM funnel GROUP BY g");
+        Map<LocalDate, long[]> counts = new TreeMap<>();
+        try (PreparedStatement s = prepare(c, sql.toString(), binds); ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                counts.put(LocalDate.parse(rs.getString(1)), new long[] {rs.getLong(2), rs.getLong(3)});
+            }
+        }
+        Instant now = clock.instant();
+        Instant rangeEnd = q.dateTo().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        List<TrendPeriod> periods = new ArrayList<>();
+        for (LocalDate p = periodStart(q.dateFrom(), interval); !p.isAfter(q.dateTo()); p = next(p, interval)) {
+            long[] row = counts.getOrDefault(p, new long[2]);
+            Instant end = next(p, interval).atStartOfDay(ZoneOffset.UTC).toInstant();
+            Instant lastEntry = end.isBefore(rangeEnd) ? end : rangeEnd;
+            periods.add(new TrendPeriod(p, row[0], row[1], rate(row[1], row[0]),
+                    lastEntry.plus(q.window()).isAfter(now)));
+        }
+        return new FunnelTrendsReport(used(q, false), interval, periods);
+    }
+
+    private FunnelLeadsPage leads(Connection c, FunnelQuery q, int stage, boolean dropped, int limit, long after,
+                                  LeadTable table) throws SQLException {
+        StringBuilder sql = new StringBuilder();
+        List<Object> binds = new ArrayList<>();
+        FunnelSql.funnel(q, table.relation, "NULL::text", false, sql, binds);
+        sql.append("SELECT f.lead_id, l.email, f.reached, f.cohort_at, f.ft_source, f.ft_utm_source, f.ft_utm_medium,")
+                .append(" f.ft_utm_campaign, f.lt_at, f.lt_source, f.lt_utm_source, f.lt_utm_medium, f.lt_utm_campaign")
+                .append(" FROM funnel f JOIN leads l ON l.id = f.lead_id WHERE f.reached ")
+                .append(dropped ? "= " : ">= ").append(stage).append(" AND f.lead_id > ? ORDER BY f.lead_id LIMIT ?");
+        binds.add(after);
+        binds.add(limit + 1);
+        List<FunnelLead> leads = new ArrayList<>();
+        try (PreparedStatement s = prepare(c, sql.toString(), binds); ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                leads.add(new FunnelLead(rs.getLong(1), rs.getString(2), rs.getInt(3),
+                        new Touch(rs.getString(5), rs.getTimestamp(4).toInstant(), rs.getString(6), rs.getString(7),
+                                rs.getString(8)),
+                        new Touch(rs.getString(10), rs.getTimestamp(9).toInstant(), rs.getString(11), rs.getString(12),
+                                rs.getString(13))));
+            }
+        }
+        Long next = null;
+        if (leads.size() > limit) {
+            leads = leads.subList(0, limit);
+            next = leads.get(limit - 1).leadId();
+        }
+        return new FunnelLeadsPage(used(q, false), stage, q.steps().get(stage - 1).name(),
+                dropped ? "dropped" : "reached", List.copyOf(leads), next);
+    }
+
+    private static String groupExpression(FunnelQuery q) {
+        String p = FunnelSql.prefix(q.attribution());
+        String utc = "(a.cohort_at AT TIME ZONE 'UTC')";
+        return switch (q.groupBy()) {
+            case NONE -> "NULL::text";
+            case SOURCE -> p + "source";
+            case UTM_SOURCE, UTM_MEDIUM, UTM_CAMPAIGN -> "coalesce(" + p + FunnelQuery.id(q.groupBy()) + ", '(none)')";
+            case DAY -> utc + "::date";
+            case WEEK -> "date_trunc('week', " + utc + ")::date";
+            case MONTH -> "date_trunc('month', " + utc + ")::date";
+        };
+    }
+
+    private static Used used(FunnelQuery q, boolean metrics) {
+        Map<String, String> filters = new LinkedHashMap<>();
+        putIf(filters, "source_type", q.filters().sourceType());
+        putIf(filters, "utm_source", q.filters().utmSource());
+        putIf(filters, "utm_medium", q.filters().utmMedium());
+        putIf(filters, "utm_campaign", q.filters().utmCampaign());
+        List<Step> steps = new ArrayList<>();
+        for (Stage s : q.steps()) {
+            steps.add(new Step(s.name(), s.anyEvent() ? List.of("any")
+                    : s.eventTypes().stream().sorted().map(EventType::id).toList()));
+        }
+        return new Used(q.dateFrom(), q.dateTo(), FunnelQuery.id(q.attribution()), filters,
+                metrics ? FunnelQuery.id(q.groupBy()) : null, steps, FunnelQuery.id(q.order()),
+                q.window() == null ? null : FunnelParameters.format(q.window()),
+                q.exclude().stream().sorted().map(EventType::id).toList(),
+                metrics ? FunnelParameters.format(q.histogramBin()) : null);
+    }
+
+    private static void putIf(Map<String, String> map, String key, String value) {
+        if (value != null) {
+            map.put(key, value);
+        }
+    }
+
+    private static LocalDate periodStart(LocalDate date, String interval) {
+        return switch (interval) {
+            case "day" -> date;
+            case "week" -> date.minusDays(date.getDayOfWeek().getValue() - 1L);
+            default -> date.withDayOfMonth(1);
+        };
+    }
+
+    private static LocalDate next(LocalDate period, String interval) {
+        return switch (interval) {
+            case "day" -> period.plusDays(1);
+            case "week" -> period.plusWeeks(1);
+            default -> period.plusMonths(1);
+        };
+    }
+
+    /** A share of {@code whole}, to six decimals; zero of zero is zero. */
+    static double rate(long part, long whole) {
+        return whole == 0 ? 0 : Math.round(part * 1_000_000.0 / whole) / 1_000_000.0;
+    }
+
+    private static Double hours(Double seconds) {
+        return seconds == null ? null : Math.round(seconds / 3.6) / 1000.0;
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, List<Object> binds) throws SQLException {
+        PreparedStatement s = c.prepareStatement(sql);
+        for (int i = 0; i < binds.size(); i++) {
+            Object v = binds.get(i);
+            if (v instanceof Timestamp t) {
+                s.setTimestamp(i + 1, t);
+            } else if (v instanceof Long l) {
+                s.setLong(i + 1, l);
+            } else if (v instanceof Integer n) {
+                s.setInt(i + 1, n);
+            } else {
+                s.setString(i + 1, (String) v);
+            }
+        }
+        return s;
+    }
+}

@@ -1,0 +1,121 @@
+package com.engarde.signupsync.analytics;
+
+import com.engarde.signupsync.analytics.FunnelQuery.Attribution;
+import com.engarde.signupsync.analytics.FunnelQuery.Order;
+import com.engarde.signupsync.analytics.FunnelQuery.Stage;
+import com.engarde.signupsync.funnel.EventType;
+
+import java.sql.Timestamp;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.StringJoiner;
+import java.util.stream.Collectors;
+
+/**
+ * The SQL of a funnel question over one row per lead (the maintained table, or the same rows derived from raw
+ * events at request time). Every value the caller gave is a bind parameter; only validated numbers, enum
+ * codes and column names are written into the text.
+ *
+ * <p>The chain ends in {@code funnel}: one row per lead of the cohort that no exclusion removed, with its
+ * group key {@code g}, {@code reached} (how many stages it reached, in a row from the first), {@code conv}
+ * (converted, within the window of its first touch when there is one) and {@code secs} (first touch to
+ * conversion, in seconds).
+ */
+final class FunnelSql {
+
+    private FunnelSql() {
+    }
+
+    static String prefix(Attribution attribution) {
+        return attribution == Attribution.FIRST_TOUCH ? "a.ft_" : "a.lt_";
+    }
+
+    /** Appends the WITH chain to {@code sql} and its bind values to {@code binds}; optionally converted leads only. */
+    static void funnel(FunnelQuery q, String table, String groupExpression, boolean convertedOnly, StringBuilder sql,
+                       List<Object> binds) {
+        String p = prefix(q.attribution());
+        List<Stage> steps = q.steps();
+        int n = steps.size();
+        sql.append("WITH base AS (SELECT a.*, ").append(groupExpression).append(" AS g");
+        for (int k = 1; k <= n; k++) {
+            sql.append(", ").append(stageTime(steps.get(k - 1))).append(" AS t").append(k);
+        }
+        sql.append(" FROM ").append(table).append(" a WHERE a.cohort_at >= ? AND a.cohort_at < ?");
+        binds.add(Timestamp.from(q.dateFrom().atStartOfDay(ZoneOffset.UTC).toInstant()));
+        binds.add(Timestamp.from(q.dateTo().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
+        if (convertedOnly) {
+            sql.append(" AND a.at_converted IS NOT NULL");
+        }
+        filter(sql, binds, p + "source", q.filters().sourceType());
+        filter(sql, binds, p + "utm_source", q.filters().utmSource());
+        filter(sql, binds, p + "utm_medium", q.filters().utmMedium());
+        filter(sql, binds, p + "utm_campaign", q.filters().utmCampaign());
+        sql.append("), reach AS (SELECT b.*, CASE WHEN t1 IS NULL THEN 0");
+        for (int k = 2; k <= n; k++) {
+            sql.append(" WHEN NOT (t").append(k).append(" IS NOT NULL");
+            if (q.order() == Order.SEQUENTIAL) {
+                sql.append(" AND t").append(k).append(" >= t").append(k - 1);
+            }
+            if (q.window() != null) {
+                sql.append(" AND t").append(k).append(" <= t1 + ").append(interval(q));
+            }
+            sql.append(") THEN ").append(k - 1);
+        }
+        sql.append(" ELSE ").append(n).append(" END AS reached FROM base b), funnel AS (SELECT r.*, ");
+        sql.append("(r.at_converted IS NOT NULL");
+        if (q.window() != null) {
+            sql.append(" AND r.at_converted <= r.cohort_at + ").append(interval(q));
+        }
+        sql.append(") AS conv, greatest(0, extract(epoch FROM r.at_converted - r.cohort_at))::float8 AS secs FROM reach r");
+        if (!q.exclude().isEmpty()) {
+            String codes = q.exclude().stream().map(t -> String.valueOf(t.ordinal())).sorted()
+                    .collect(Collectors.joining(", "));
+            sql.append(" WHERE NOT (r.reached >= 2 AND EXISTS (SELECT 1 FROM unnest(r.occurrences) o WHERE (o & 15) IN (")
+                    .append(codes).append(") AND (o >> 4) > ").append(micros(spanEnd("least", n)))
+                    .append(" AND (o >> 4) < ").append(micros(spanEnd("greatest", n))).append("))");
+        }
+        sql.append(")\n");
+    }
+
+    /** When the lead first reached the stage: its first touch for "any event", else its first of the types. */
+    private static String stageTime(Stage stage) {
+        if (stage.anyEvent()) {
+            return "a.cohort_at";
+        }
+        List<EventType> types = stage.eventTypes().stream().sorted().toList();
+        if (types.size() == 1) {
+            return "a.at_" + types.get(0).id();
+        }
+        StringJoiner least = new StringJoiner(", ", "least(", ")");
+        types.forEach(t -> least.add("a.at_" + t.id()));
+        return least.toString();
+    }
+
+    /** The earliest (or latest) of the times of the stages the lead reached. */
+    private static String spanEnd(String function, int n) {
+        StringBuilder s = new StringBuilder("CASE r.reached");
+        for (int r = 2; r <= n; r++) {
+            s.append(" WHEN ").append(r).append(" THEN ").append(function).append("(r.t1");
+            for (int k = 2; k <= r; k++) {
+                s.append(", r.t").append(k);
+            }
+            s.append(")");
+        }
+        return s.append(" END").toString();
+    }
+
+    private static String micros(String timestamp) {
+        return "(extract(epoch FROM " + timestamp + ") * 1000000)::bigint";
+    }
+
+    private static String interval(FunnelQuery q) {
+        return "interval '" + q.window().getSeconds() + " seconds'";
+    }
+
+    private static void filter(StringBuilder sql, List<Object> binds, String column, String value) {
+        if (value != null) {
+            sql.append(" AND ").append(column).append(" = ?");
+            binds.add(value);
+        }
+    }
+}
