@@ -53,8 +53,10 @@ public class FunctionManifests {
      * that someone forgot to declare is closed, not open.
      */
     public RouteAuth authFor(String method, String path) {
+        // HEAD is GET without the body (RFC 9110): the same route, the same auth.
+        String asked = "HEAD".equalsIgnoreCase(method) ? "GET" : method;
         for (Route route : routes) {
-            if (route.matches(method, path)) {
+            if (route.matches(asked, path)) {
                 return route.auth();
             }
         }

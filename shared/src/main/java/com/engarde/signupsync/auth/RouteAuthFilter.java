@@ -1,6 +1,7 @@
 package com.engarde.signupsync.auth;
 
 import com.engarde.signupsync.api.ApiError;
+import com.engarde.signupsync.api.QueryParameters;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpHeaders;
@@ -25,6 +26,12 @@ public class RouteAuthFilter implements Ordered {
     @RequestFilter
     @Nullable
     public HttpResponse<ApiError> authenticate(HttpRequest<?> request) {
+        // Before auth: a query string nothing can read is the caller's mistake to fix (400), not a missing
+        // token (401), and no controller should see it half-decoded.
+        if (!QueryParameters.readable(request.getUri().getRawQuery())) {
+            return HttpResponse.<ApiError>badRequest(ApiError.of("invalid_request",
+                    "the query string is not valid percent-encoded UTF-8"));
+        }
         RouteAuth auth = manifests.authFor(request.getMethodName(), request.getPath());
         return switch (auth) {
             case NONE, WEBHOOK_SIGNATURE -> null;
