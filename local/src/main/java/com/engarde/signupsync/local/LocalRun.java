@@ -34,13 +34,16 @@ public final class LocalRun implements AutoCloseable {
     private final String url;
     private final String token;
     private final String adminToken;
+    private final String databaseUrl;
 
-    private LocalRun(EmbeddedPostgres embedded, ApplicationContext context, String url, String token, String adminToken) {
+    private LocalRun(EmbeddedPostgres embedded, ApplicationContext context, String url, String token, String adminToken,
+                     String databaseUrl) {
         this.embedded = embedded;
         this.context = context;
         this.url = url;
         this.token = token;
         this.adminToken = adminToken;
+        this.databaseUrl = databaseUrl;
     }
 
     public static void main(String[] args) throws IOException {
@@ -49,9 +52,9 @@ public final class LocalRun implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(run::close));
         System.out.println();
         System.out.println("signup-sync is running at " + run.url);
-        System.out.println("  database: " + (run.embedded != null
-                ? "embedded PostgreSQL 16, data in " + dataDir(env).resolve("postgres").toAbsolutePath()
-                : "ENGARDE_DATABASE_URL"));
+        System.out.println("  database: " + run.databaseUrl() + (run.embedded != null
+                ? "  (embedded PostgreSQL 16, data in " + dataDir(env).resolve("postgres").toAbsolutePath() + ")"
+                : "  (ENGARDE_DATABASE_URL)"));
         System.out.println("  service token: " + run.token
                 + (blank(env.get("SIGNUP_SYNC_SERVICE_TOKEN")) ? "  (generated for this run; set SIGNUP_SYNC_SERVICE_TOKEN to fix it)" : ""));
         System.out.println("  admin token: " + (run.adminToken != null ? run.adminToken
@@ -73,9 +76,14 @@ public final class LocalRun implements AutoCloseable {
         if (blank(databaseUrl)) {
             Path data = dataDir(env).resolve("postgres");
             Files.createDirectories(data.getParent());
+            // The builder's defaults are for throwaway test databases (fsync and synchronous commit off); this
+            // one's data is meant to survive a crash of the laptop, not only a clean restart.
             embedded = EmbeddedPostgres.builder()
                     .setDataDirectory(data)
                     .setCleanDataDirectory(false)
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
                     .start();
             // Trust authentication on 127.0.0.1 only: there is no password to default.
             databaseUrl = "postgresql://postgres@localhost:" + embedded.getPort() + "/postgres";
@@ -101,12 +109,15 @@ public final class LocalRun implements AutoCloseable {
         int port = blank(env.get("PORT")) ? 8080 : Integer.parseInt(env.get("PORT"));
         // PORT=0 asks for any free port (tests); Micronaut spells that -1.
         properties.put("micronaut.server.port", port == 0 ? -1 : port);
+        // Loopback unless HOST says otherwise: the service token is the only thing between the network and
+        // the data, and a laptop's network is not a trusted one.
+        properties.put("micronaut.server.host", host(env));
         // Not Micronaut.run: its own shutdown hook races ours and deadlocks. Ours stops the server, the
         // context, then PostgreSQL, in that order.
         ApplicationContext context = ApplicationContext.builder().args(args).properties(properties).start();
         EmbeddedServer server = context.getBean(EmbeddedServer.class).start();
-        String url = "http://localhost:" + server.getPort();
-        return new LocalRun(embedded, context, url, token, adminToken);
+        String url = "http://" + host(env) + ":" + server.getPort();
+        return new LocalRun(embedded, context, url, token, adminToken, printable(databaseUrl));
     }
 
     private static String random() {
@@ -150,6 +161,45 @@ public final class LocalRun implements AutoCloseable {
             claims.audience(env.get("ADMIN_JWT_AUDIENCE"));
         }
         return AdminJwts.hs256(claims.build(), secret);
+    }
+
+    /** Where the server listens: {@code HOST}, else 127.0.0.1. */
+    static String host(Map<String, String> env) {
+        String host = env.get("HOST");
+        return blank(host) ? "127.0.0.1" : host.strip();
+    }
+
+    /** A postgresql:// URL without its password, for printing; never the input when it cannot be parsed. */
+    static String printable(String databaseUrl) {
+        try {
+            java.net.URI uri = java.net.URI.create(databaseUrl.strip());
+            String userInfo = uri.getRawUserInfo();
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                return "(a database URL that is not postgresql://user@host:port/db)";
+            }
+            String user = userInfo == null ? "" : userInfo.substring(0, userInfo.indexOf(':') < 0 ? userInfo.length()
+                    : userInfo.indexOf(':')) + "@";
+            return uri.getScheme() + "://" + user + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+                    + (uri.getRawPath() == null ? "" : uri.getRawPath())
+                    + query(uri.getRawQuery());
+        } catch (IllegalArgumentException e) {
+            return "(a database URL that is not postgresql://user@host:port/db)";
+        }
+    }
+
+    private static String query(String raw) {
+        if (raw == null) {
+            return "";
+        }
+        String kept = java.util.Arrays.stream(raw.split("&"))
+                .filter(p -> !p.toLowerCase(java.util.Locale.ROOT).startsWith("password="))
+                .collect(java.util.stream.Collectors.joining("&"));
+        return kept.isEmpty() ? "" : "?" + kept;
+    }
+
+    /** The database in use, without its password. */
+    public String databaseUrl() {
+        return databaseUrl;
     }
 
     private static Path dataDir(Map<String, String> env) {

@@ -5,7 +5,9 @@ import com.engarde.signupsync.credentials.InvalidCredentials;
 import com.engarde.signupsync.crypto.EncryptionKeyMissing;
 import com.engarde.signupsync.crypto.SealBroken;
 import com.engarde.signupsync.persistence.DatabaseException;
+import io.micronaut.context.annotation.Replaces;
 import io.micronaut.core.convert.exceptions.ConversionErrorException;
+import io.micronaut.http.server.exceptions.ConversionErrorHandler;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -40,8 +42,16 @@ public final class ApiExceptionHandlers {
     public static class DatabaseDown implements ExceptionHandler<DatabaseException, HttpResponse<ApiError>> {
         @Override
         public HttpResponse<ApiError> handle(HttpRequest request, DatabaseException exception) {
-            LOG.error("database failure on {} {} (SQLSTATE {})", request.getMethodName(), request.getPath(),
-                    exception.sqlState(), exception);
+            if (exception.refusedData()) {
+                // The input's fault: a 400, so the caller fixes it rather than retrying. PostgreSQL's message
+                // is neither logged nor answered: its detail quotes the failing row (personal data).
+                LOG.warn("database refused the data of {} {} (SQLSTATE {})", request.getMethodName(),
+                        request.getPath(), exception.sqlState());
+                return HttpResponse.<ApiError>badRequest(ApiError.of("invalid_request",
+                        "the request holds a value that cannot be stored (SQLSTATE " + exception.sqlState() + ")"));
+            }
+            LOG.error("database failure on {} {} (SQLSTATE {}, {})", request.getMethodName(), request.getPath(),
+                    exception.sqlState(), exception.getCause() == null ? "no cause" : exception.getCause().getClass().getName());
             boolean unavailable = exception.sqlState() == null || exception.sqlState().startsWith("08");
             HttpStatus status = unavailable ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.INTERNAL_SERVER_ERROR;
             return HttpResponse.<ApiError>status(status).body(ApiError.of(
@@ -50,8 +60,13 @@ public final class ApiExceptionHandlers {
         }
     }
 
+    /**
+     * Replaces Micronaut's own handler of the same exception: with both, neither is chosen and every
+     * unconvertible parameter answered 500.
+     */
     @Produces
     @Singleton
+    @Replaces(ConversionErrorHandler.class)
     public static class BadParameter implements ExceptionHandler<ConversionErrorException, HttpResponse<ApiError>> {
         @Override
         public HttpResponse<ApiError> handle(HttpRequest request, ConversionErrorException exception) {

@@ -16,7 +16,10 @@ public final class JsonFields {
     private JsonFields() {
     }
 
-    /** A string field: absent or null gives null, blank gives null; over {@code maxLength} characters fails. */
+    /**
+     * A string field, by the one text rule ({@link InputText}): absent, null or blank gives null; a control or
+     * bidi character, or more than {@code maxLength} characters as stored, fails naming the field.
+     */
     public static String text(ObjectNode body, String field, int maxLength) {
         JsonNode node = body.get(field);
         if (node == null || node.isNull()) {
@@ -25,11 +28,20 @@ public final class JsonFields {
         if (!node.isTextual()) {
             throw ApiException.invalid(field, field + " must be a string");
         }
-        String value = node.textValue().strip();
+        return checked(field, node.textValue(), maxLength);
+    }
+
+    /** A value from a path or query parameter, by the same rule as a body's string fields. */
+    public static String checked(String field, String raw, int maxLength) {
+        String value = InputText.normalize(raw);
         if (value.isEmpty()) {
             return null;
         }
-        if (value.length() > maxLength) {
+        String problem = InputText.problem(value, false);
+        if (problem != null) {
+            throw ApiException.invalid(field, field + " " + problem);
+        }
+        if (InputText.length(value) > maxLength) {
             throw ApiException.invalid(field, field + " must be at most " + maxLength + " characters");
         }
         return value;
@@ -43,31 +55,61 @@ public final class JsonFields {
         return value;
     }
 
-    /** An identifier: sources send ids as strings or as integers; both are kept as text. */
+    /**
+     * An identifier: sources send ids as strings or as integers; both are kept as text, and both are held to
+     * {@code maxLength} as stored.
+     */
     public static String identifier(ObjectNode body, String field, int maxLength) {
         JsonNode node = body.get(field);
         if (node != null && node.isIntegralNumber()) {
-            return node.asText();
+            String digits = node.asText();
+            if (digits.length() > maxLength) {
+                throw ApiException.invalid(field, field + " must be at most " + maxLength + " characters");
+            }
+            return digits;
+        }
+        if (node != null && !node.isNull() && !node.isTextual()) {
+            throw ApiException.invalid(field, field + " must be a string or an integer");
         }
         return text(body, field, maxLength);
     }
 
-    /** A positive integer id, sent as a number or a numeric string. */
+    /** A positive integer id (at most 2^63-1), sent as a number or a string of ASCII digits. */
     public static Long id(ObjectNode body, String field) {
         JsonNode node = body.get(field);
         if (node == null || node.isNull()) {
             return null;
         }
-        try {
-            long value = node.isIntegralNumber() ? node.longValue()
-                    : node.isTextual() ? Long.parseLong(node.textValue().strip()) : -1;
-            if (value > 0) {
-                return value;
+        if (node.isIntegralNumber()) {
+            if (node.canConvertToLong() && node.longValue() > 0) {
+                return node.longValue();
             }
-        } catch (NumberFormatException e) {
-            // answered below
+            throw ApiException.invalid(field, field + " must be a positive integer of at most " + Long.MAX_VALUE);
+        }
+        if (node.isTextual()) {
+            return positiveId(field, node.textValue());
         }
         throw ApiException.invalid(field, field + " must be a positive integer");
+    }
+
+    /**
+     * A positive id written in ASCII digits. {@link Long#parseLong} alone would also read other scripts'
+     * digits ({@code \u0661} as 1): an id a caller never wrote.
+     */
+    public static long positiveId(String field, String raw) {
+        String value = raw == null ? "" : raw.strip();
+        if (value.isEmpty() || value.length() > 19 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw ApiException.invalid(field, field + " must be a positive integer");
+        }
+        try {
+            long id = Long.parseLong(value);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // over 2^63-1: answered below
+        }
+        throw ApiException.invalid(field, field + " must be a positive integer of at most " + Long.MAX_VALUE);
     }
 
     /** An ISO-8601 instant with an offset ({@code 2026-03-01T10:00:00Z} or {@code ...+02:00}). */

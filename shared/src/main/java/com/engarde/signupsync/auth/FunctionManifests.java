@@ -81,8 +81,10 @@ public class FunctionManifests {
 
     /** The declared route a request is for, if any manifest declares it. */
     public Optional<Route> routeFor(String method, String path) {
+        // HEAD is GET without the body (RFC 9110): the same route, the same auth.
+        String asked = "HEAD".equalsIgnoreCase(method) ? "GET" : method;
         for (Route route : routes) {
-            if (route.matches(method, path)) {
+            if (route.matches(asked, path)) {
                 return Optional.of(route);
             }
         }

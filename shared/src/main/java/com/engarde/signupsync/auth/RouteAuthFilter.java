@@ -6,6 +6,7 @@ import com.engarde.signupsync.admin.AdminPrincipal;
 import com.engarde.signupsync.admin.AdminTokenRejected;
 import com.engarde.signupsync.api.ApiError;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.engarde.signupsync.api.QueryParameters;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpHeaders;
@@ -35,6 +36,12 @@ public class RouteAuthFilter implements Ordered {
     @RequestFilter
     @Nullable
     public HttpResponse<ApiError> authenticate(HttpRequest<?> request) {
+        // Before auth: a query string nothing can read is the caller's mistake to fix (400), not a missing
+        // token (401), and no controller should see it half-decoded.
+        if (!QueryParameters.readable(request.getUri().getRawQuery())) {
+            return HttpResponse.<ApiError>badRequest(ApiError.of("invalid_request",
+                    "the query string is not valid percent-encoded UTF-8"));
+        }
         FunctionManifests.Route route = manifests.routeFor(request.getMethodName(), request.getPath()).orElse(null);
         RouteAuth auth = route == null ? RouteAuth.SERVICE_TOKEN : route.auth();
         String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);

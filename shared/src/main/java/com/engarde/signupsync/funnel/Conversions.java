@@ -102,8 +102,9 @@ public class Conversions {
         if (convertedAt != null) {
             convertedAt = convertedAt.truncatedTo(ChronoUnit.MICROS);
         }
-        if (convertedAt != null && convertedAt.isAfter(now.plus(Duration.ofDays(1)))) {
-            throw ApiException.invalid("converted_at", "converted_at must not be more than a day in the future");
+        String late = convertedAt == null ? null : EventTimes.problem("converted_at", convertedAt, now);
+        if (late != null) {
+            throw ApiException.invalid("converted_at", late);
         }
         return new Request(leadId, email, platformUserId, tenantId, convertedAt == null ? now : convertedAt);
     }

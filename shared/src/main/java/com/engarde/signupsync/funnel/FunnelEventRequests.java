@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
@@ -20,7 +19,6 @@ import java.util.HexFormat;
 public class FunnelEventRequests {
 
     public static final int MAX_EVENT_DATA_BYTES = 32 * 1024;
-    static final Duration MAX_FUTURE = Duration.ofDays(1);
     static final int NAME_LENGTH = 200;
     static final int PHONE_LENGTH = 50;
     static final int EXTERNAL_ID_LENGTH = 255;
@@ -48,8 +46,9 @@ public class FunnelEventRequests {
         if (occurredAt != null) {
             occurredAt = occurredAt.truncatedTo(ChronoUnit.MICROS);
         }
-        if (occurredAt != null && occurredAt.isAfter(now.plus(MAX_FUTURE))) {
-            throw ApiException.invalid("occurred_at", "occurred_at must not be more than a day in the future");
+        String late = occurredAt == null ? null : EventTimes.problem("occurred_at", occurredAt, now);
+        if (late != null) {
+            throw ApiException.invalid("occurred_at", late);
         }
         Utm utm = new Utm(
                 JsonFields.text(body, "utm_source", UTM_LENGTH),

@@ -107,17 +107,23 @@ public class FunnelEventWriter {
         if (events.isEmpty()) {
             return List.of();
         }
-        Map<String, Long> leadIds = upsertLeads(connection, events);
-
         Map<EventKey, Integer> firstIndex = new LinkedHashMap<>();
         for (int i = 0; i < events.size(); i++) {
             firstIndex.putIfAbsent(events.get(i).key(), i);
         }
-        List<NewFunnelEvent> unique = firstIndex.values().stream().map(events::get).toList();
-        Map<EventKey, FunnelEvent> created = insertEvents(connection, unique, leadIds);
+        // Stored events first: a duplicate (a retry, a replayed old body) must not rewrite its lead's name or
+        // phone, so only the people of new events reach the lead upsert.
+        Map<EventKey, FunnelEvent> existing = new HashMap<>(existingEvents(connection, List.copyOf(firstIndex.keySet())));
+        List<NewFunnelEvent> unique = firstIndex.entrySet().stream().filter(e -> !existing.containsKey(e.getKey()))
+                .map(e -> events.get(e.getValue())).toList();
+        Map<EventKey, FunnelEvent> created = unique.isEmpty() ? Map.of()
+                : insertEvents(connection, unique, upsertLeads(connection, unique));
 
-        List<EventKey> missing = firstIndex.keySet().stream().filter(k -> !created.containsKey(k)).toList();
-        Map<EventKey, FunnelEvent> existing = missing.isEmpty() ? Map.of() : existingEvents(connection, missing);
+        // Inserted by a concurrent transaction between the read above and the insert.
+        List<EventKey> missing = unique.stream().map(NewFunnelEvent::key).filter(k -> !created.containsKey(k)).toList();
+        if (!missing.isEmpty()) {
+            existing.putAll(existingEvents(connection, missing));
+        }
 
         List<WrittenEvent> results = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {

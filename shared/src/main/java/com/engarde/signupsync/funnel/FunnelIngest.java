@@ -3,6 +3,7 @@ package com.engarde.signupsync.funnel;
 import com.engarde.signupsync.api.ApiError;
 import com.engarde.signupsync.api.ApiException;
 import com.engarde.signupsync.api.JsonBodies;
+import com.engarde.signupsync.persistence.DatabaseException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.inject.Singleton;
@@ -36,7 +37,7 @@ public class FunnelIngest {
 
     /** Each item is validated on its own; the valid ones are stored together, whatever the others hold. */
     public BatchOutcome recordBatch(byte[] body) {
-        JsonNode items = bodies.object(body, MAX_BATCH_BODY_BYTES).get("events");
+        JsonNode items = bodies.envelope(body, MAX_BATCH_BODY_BYTES).get("events");
         if (items == null || !items.isArray()) {
             throw ApiException.invalid("events", "events must be an array of event objects");
         }
@@ -52,16 +53,36 @@ public class FunnelIngest {
                 if (!item.isObject()) {
                     throw ApiException.invalid(null, "each event must be a JSON object");
                 }
+                bodies.storable((ObjectNode) item);
                 valid.add(requests.parse((ObjectNode) item));
                 validIndex.add(i);
             } catch (ApiException e) {
                 results[i] = BatchItem.error(i, e.body());
             }
         }
-        List<WrittenEvent> written = writer.write(valid);
-        for (int j = 0; j < written.size(); j++) {
-            int i = validIndex.get(j);
-            results[i] = BatchItem.written(i, written.get(j));
+        try {
+            List<WrittenEvent> written = writer.write(valid);
+            for (int j = 0; j < written.size(); j++) {
+                int i = validIndex.get(j);
+                results[i] = BatchItem.written(i, written.get(j));
+            }
+        } catch (DatabaseException e) {
+            if (!e.refusedData() || valid.size() < 2) {
+                throw e;
+            }
+            // The set-wise write is all or nothing; one item the database refuses must fail alone.
+            for (int j = 0; j < valid.size(); j++) {
+                int i = validIndex.get(j);
+                try {
+                    results[i] = BatchItem.written(i, writer.write(List.of(valid.get(j))).get(0));
+                } catch (DatabaseException one) {
+                    if (!one.refusedData()) {
+                        throw one;
+                    }
+                    results[i] = BatchItem.error(i, new ApiError("invalid_request",
+                            "this event holds a value the database cannot store (SQLSTATE " + one.sqlState() + ")", null));
+                }
+            }
         }
         return BatchOutcome.of(List.of(results));
     }

@@ -27,6 +27,15 @@ public class DatabaseException extends RuntimeException {
         }
     }
 
+    /**
+     * A data exception (class 22) or an integrity violation (23): this data will never be accepted, retried
+     * or not; the caller's input is at fault, not the database.
+     */
+    public boolean refusedData() {
+        String state = sqlState();
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
+    }
+
     public String sqlState() {
         return sqlState;
     }

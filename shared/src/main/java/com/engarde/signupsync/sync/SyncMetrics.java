@@ -39,15 +39,24 @@ public class SyncMetrics {
     }
 
     public void succeeded(String sourceType) {
+        count(SUCCEEDED, java.util.Map.of("SourceType", sourceType));
+    }
+
+    /** One data point of {@code metric} (a count of 1) with these dimensions, in the same format. */
+    public void count(String metric, java.util.Map<String, String> dimensions) {
         if (namespace == null) {
             return;
         }
         ObjectNode line = json.createObjectNode();
         ObjectNode directive = line.putObject("_aws").put("Timestamp", clock.millis())
                 .putArray("CloudWatchMetrics").addObject().put("Namespace", namespace);
-        directive.putArray("Dimensions").addArray().add("SourceType");
-        directive.putArray("Metrics").addObject().put("Name", SUCCEEDED).put("Unit", "Count");
-        line.put("SourceType", sourceType).put(SUCCEEDED, 1);
+        var names = directive.putArray("Dimensions").addArray();
+        new java.util.TreeMap<>(dimensions).forEach((name, value) -> {
+            names.add(name);
+            line.put(name, value);
+        });
+        directive.putArray("Metrics").addObject().put("Name", metric).put("Unit", "Count");
+        line.put(metric, 1);
         try {
             out.println(json.writeValueAsString(line));
         } catch (JsonProcessingException e) {

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.webhooks;
 
+import com.engarde.signupsync.api.InputText;
 import com.engarde.signupsync.persistence.Database;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -58,7 +59,7 @@ public class WebhookDeliveries {
                 insert.setString(2, delivery.deliveryKey());
                 insert.setBytes(3, delivery.rawBody());
                 insert.setString(4, delivery.status().id());
-                insert.setString(5, delivery.reason());
+                insert.setString(5, InputText.printable(delivery.reason()));
                 insert.setTimestamp(6, at);
                 insert.setTimestamp(7, delivery.status() == DeliveryStatus.RECEIVED ? null : at);
                 insert.setString(8, delivery.eventType());
@@ -110,7 +111,8 @@ public class WebhookDeliveries {
                 WHERE id = ?
                 """)) {
             update.setString(1, status.id());
-            update.setString(2, reason);
+            // A reason can quote the delivery's own values: it must be storable whatever they hold.
+            update.setString(2, InputText.printable(reason));
             update.setTimestamp(3, Timestamp.from(at));
             update.setLong(4, id);
             update.executeUpdate();

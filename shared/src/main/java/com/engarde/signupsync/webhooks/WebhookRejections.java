@@ -1,69 +1,37 @@
 package com.engarde.signupsync.webhooks;
 
-import com.engarde.signupsync.persistence.Database;
+import com.engarde.signupsync.sync.SyncMetrics;
 import jakarta.inject.Singleton;
 
-import java.sql.Connection;
-import java.sql.Date;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** Counts refused deliveries per source, UTC day and reason. The refused delivery itself is not kept. */
+/**
+ * Counts refused deliveries per source and reason as the CloudWatch metric {@value #METRIC} (dimensions
+ * SourceType, Reason). Never a database row: an unauthenticated request must not be able to write, and a
+ * flood of them must not cost a connection each. The refused delivery itself is not kept.
+ */
 @Singleton
 public class WebhookRejections {
 
-    private final Database database;
-    private final Clock clock;
+    public static final String METRIC = "WebhookRefused";
 
-    public WebhookRejections(Database database, Clock clock) {
-        this.database = database;
-        this.clock = clock;
+    private final SyncMetrics metrics;
+    private final Map<String, AtomicLong> counted = new ConcurrentHashMap<>();
+
+    public WebhookRejections(SyncMetrics metrics) {
+        this.metrics = metrics;
     }
 
     public void count(String sourceType, Rejection reason) {
-        Instant now = clock.instant();
-        database.transaction(connection -> {
-            try (PreparedStatement upsert = connection.prepareStatement("""
-                    INSERT INTO webhook_rejections AS r (source_type, day, reason, count, last_at)
-                    VALUES (?, ?, ?, 1, ?)
-                    ON CONFLICT (source_type, day, reason) DO UPDATE SET count = r.count + 1,
-                        last_at = GREATEST(r.last_at, EXCLUDED.last_at)
-                    """)) {
-                upsert.setString(1, sourceType);
-                upsert.setDate(2, Date.valueOf(LocalDate.ofInstant(now, ZoneOffset.UTC)));
-                upsert.setString(3, reason.id());
-                upsert.setTimestamp(4, Timestamp.from(now));
-                return upsert.executeUpdate();
-            }
-        });
+        metrics.count(METRIC, Map.of("SourceType", sourceType, "Reason", reason.id()));
+        counted.computeIfAbsent(sourceType + "/" + reason.id(), k -> new AtomicLong()).incrementAndGet();
     }
 
-    /** The day's counts by reason (UTC day). */
-    public Map<Rejection, Long> on(String sourceType, LocalDate day) {
-        return database.read(connection -> counts(connection, sourceType, day));
-    }
-
-    private static Map<Rejection, Long> counts(Connection connection, String sourceType, LocalDate day)
-            throws SQLException {
-        Map<Rejection, Long> counts = new EnumMap<>(Rejection.class);
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT reason, count FROM webhook_rejections WHERE source_type = ? AND day = ?")) {
-            select.setString(1, sourceType);
-            select.setDate(2, Date.valueOf(day));
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    counts.put(Rejection.valueOf(rs.getString(1).toUpperCase(java.util.Locale.ROOT)), rs.getLong(2));
-                }
-            }
-        }
-        return counts;
+    /** Refusals counted by this process since it started: what the metric received from it. */
+    public long counted(String sourceType, Rejection reason) {
+        AtomicLong n = counted.get(sourceType + "/" + reason.id());
+        return n == null ? 0 : n.get();
     }
 }

@@ -70,6 +70,34 @@ public final class LambdaHarness implements AutoCloseable {
         return event;
     }
 
+    /**
+     * The request with a raw query string ({@code a=1&a=2&b=%zz}) split as API Gateway proxies it: decoded
+     * values, every value of a repeated name in the multi-value map, the last one in the single-value map.
+     */
+    public static APIGatewayProxyRequestEvent withQuery(APIGatewayProxyRequestEvent event, String rawQuery) {
+        Map<String, String> single = new HashMap<>();
+        Map<String, java.util.List<String>> multi = new HashMap<>();
+        for (String pair : rawQuery.split("&", -1)) {
+            String[] kv = pair.split("=", 2);
+            String name = decode(kv[0]);
+            String value = kv.length > 1 ? decode(kv[1]) : "";
+            single.put(name, value);
+            multi.computeIfAbsent(name, k -> new java.util.ArrayList<>()).add(value);
+        }
+        event.setQueryStringParameters(single);
+        event.setMultiValueQueryStringParameters(multi);
+        return event;
+    }
+
+    /** API Gateway passes a value it cannot percent-decode through as sent. */
+    private static String decode(String s) {
+        try {
+            return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
+    }
+
     /** A sample event from {@code events/apigateway/}, found from the module's directory upwards. */
     public static APIGatewayProxyRequestEvent sample(String name) {
         try {

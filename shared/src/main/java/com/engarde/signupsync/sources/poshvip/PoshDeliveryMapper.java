@@ -1,5 +1,6 @@
 package com.engarde.signupsync.sources.poshvip;
 
+import com.engarde.signupsync.api.InputText;
 import com.engarde.signupsync.funnel.Emails;
 import com.engarde.signupsync.funnel.EventType;
 import com.engarde.signupsync.funnel.NewFunnelEvent;
@@ -80,46 +81,50 @@ public class PoshDeliveryMapper {
         if (type == null) {
             throw new MalformedDelivery("type is missing: the delivery does not say what happened");
         }
+        String unreadable = InputText.problem(type, false);
+        if (unreadable != null) {
+            throw new MalformedDelivery("type " + unreadable);
+        }
         JsonNode order = order(body);
-        Instant sentAt = PoshFields.instant(body, "timestamp");
+        Instant sentAt = PoshFields.instant(receivedAt, body, "timestamp");
         Instant fallback = sentAt != null ? sentAt : receivedAt;
         return switch (PoshDeliveryType.of(type)) {
-            case PURCHASE -> purchase(order, type, deliveryId, fallback);
+            case PURCHASE -> purchase(order, type, deliveryId, fallback, receivedAt);
             case ORDER_REQUEST -> new PoshMapping.Ignored(
                     "order request awaits the organizer's approval; it becomes a purchase when approved");
-            case ORDER_ACTIONED -> actioned(order, type, deliveryId, fallback);
-            case ORDER_UPDATE -> update(order, type, deliveryId, fallback, List.of());
-            case REFUND -> update(order, type, deliveryId, fallback, List.of("refunded"));
-            case TRANSFER -> transfer(order, type, deliveryId, fallback);
-            case CHECK_IN -> checkIn(order, type, deliveryId, fallback);
+            case ORDER_ACTIONED -> actioned(order, type, deliveryId, fallback, receivedAt);
+            case ORDER_UPDATE -> update(order, type, deliveryId, fallback, receivedAt, List.of());
+            case REFUND -> update(order, type, deliveryId, fallback, receivedAt, List.of("refunded"));
+            case TRANSFER -> transfer(order, type, deliveryId, fallback, receivedAt);
+            case CHECK_IN -> checkIn(order, type, deliveryId, fallback, receivedAt);
             case UNKNOWN -> new PoshMapping.Ignored("unknown type '" + type + "'");
         };
     }
 
-    private PoshMapping purchase(JsonNode order, String type, long deliveryId, Instant fallback) {
+    private PoshMapping purchase(JsonNode order, String type, long deliveryId, Instant fallback, Instant receivedAt) {
         String orderKey = orderKey(order);
         Person buyer = person(order, "account_email", "the buyer");
-        Instant at = firstInstant(fallback, PoshFields.instant(order, "date_purchased"),
-                PoshFields.instant(order, "update_date"));
+        Instant at = firstInstant(fallback, PoshFields.instant(receivedAt, order, "date_purchased"),
+                PoshFields.instant(receivedAt, order, "update_date"));
         ObjectNode data = orderData(order, type, deliveryId);
         return events(new NewFunnelEvent(SourceType.POSHVIP, EventType.TICKET_PURCHASED, orderKey, at, buyer,
                 utm(PoshFields.text(order, 2000, "tracking_link")), data));
     }
 
-    private PoshMapping actioned(JsonNode order, String type, long deliveryId, Instant fallback) {
+    private PoshMapping actioned(JsonNode order, String type, long deliveryId, Instant fallback, Instant receivedAt) {
         String action = PoshFields.text(order, 40, "action");
         if (action == null) {
             throw new MalformedDelivery("action is missing: pending_order_actioned needs approved or denied");
         }
         return switch (action.toLowerCase(Locale.ROOT)) {
-            case "approved", "approve", "accepted" -> purchase(order, type, deliveryId, fallback);
+            case "approved", "approve", "accepted" -> purchase(order, type, deliveryId, fallback, receivedAt);
             case "denied", "deny", "rejected", "declined" -> new PoshMapping.Ignored("order request was denied");
             default -> throw new MalformedDelivery("action must be approved or denied, got '" + action + "'");
         };
     }
 
     /** An order change: a ticket_refunded when it refunds, cancels or disputes the order, else nothing. */
-    private PoshMapping update(JsonNode order, String type, long deliveryId, Instant fallback, List<String> implied) {
+    private PoshMapping update(JsonNode order, String type, long deliveryId, Instant fallback, Instant receivedAt, List<String> implied) {
         List<String> reasons = new ArrayList<>(implied);
         for (String flag : List.of("cancelled", "refunded", "disputed")) {
             if (PoshFields.flag(order, flag) && !reasons.contains(flag)) {
@@ -148,7 +153,7 @@ public class PoshDeliveryMapper {
         }
         String orderKey = orderKey(order);
         Person buyer = person(order, "account_email", "the buyer");
-        Instant at = firstInstant(fallback, PoshFields.instant(order, "update_date"));
+        Instant at = firstInstant(fallback, PoshFields.instant(receivedAt, order, "update_date"));
         ObjectNode data = JSON.objectNode();
         data.put("delivery_id", deliveryId);
         data.put("posh_type", type);
@@ -164,7 +169,7 @@ public class PoshDeliveryMapper {
     }
 
     /** A ticket given to someone else: a purchase for the new holder, one per ticket (or holder). */
-    private PoshMapping transfer(JsonNode order, String type, long deliveryId, Instant fallback) {
+    private PoshMapping transfer(JsonNode order, String type, long deliveryId, Instant fallback, Instant receivedAt) {
         String orderKey = orderKey(order);
         JsonNode to = PoshFields.first(order, "transferred_to", "new_holder", "recipient");
         if (to == null || !to.isObject()) {
@@ -172,8 +177,8 @@ public class PoshDeliveryMapper {
         }
         Person holder = person(to, "transferred_to.email", "the new holder");
         String ticketId = PoshFields.identifier(order, "ticket_id");
-        Instant at = firstInstant(fallback, PoshFields.instant(order, "transferred_at"),
-                PoshFields.instant(order, "update_date"));
+        Instant at = firstInstant(fallback, PoshFields.instant(receivedAt, order, "transferred_at"),
+                PoshFields.instant(receivedAt, order, "update_date"));
         ObjectNode data = JSON.objectNode();
         data.put("delivery_id", deliveryId);
         data.put("posh_type", type);
@@ -189,7 +194,7 @@ public class PoshDeliveryMapper {
     }
 
     /** A ticket scanned at the door: the holder attended the event (once, however many tickets they hold). */
-    private PoshMapping checkIn(JsonNode order, String type, long deliveryId, Instant fallback) {
+    private PoshMapping checkIn(JsonNode order, String type, long deliveryId, Instant fallback, Instant receivedAt) {
         JsonNode attendee = PoshFields.first(order, "attendee", "holder");
         Person person = attendee != null && attendee.isObject()
                 ? person(attendee, "attendee.email", "the attendee") : person(order, "account_email", "the attendee");
@@ -198,7 +203,7 @@ public class PoshDeliveryMapper {
         if (eventId == null && orderNumber == null) {
             throw new MalformedDelivery("event_id is missing: the event attended cannot be identified");
         }
-        Instant at = firstInstant(fallback, PoshFields.instant(order, "checked_in_at"));
+        Instant at = firstInstant(fallback, PoshFields.instant(receivedAt, order, "checked_in_at"));
         ObjectNode data = JSON.objectNode();
         data.put("delivery_id", deliveryId);
         data.put("posh_type", type);

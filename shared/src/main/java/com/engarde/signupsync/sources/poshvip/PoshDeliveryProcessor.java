@@ -117,7 +117,7 @@ public class PoshDeliveryProcessor {
                 return new PoshMapping.Failed("body is empty");
             }
         } catch (JsonProcessingException e) {
-            return new PoshMapping.Failed("body is not valid JSON: " + e.getOriginalMessage());
+            return new PoshMapping.Failed("body is not valid JSON: " + JsonBodies.problem(e));
         } catch (IOException e) {
             return new PoshMapping.Failed("body could not be read");
         }

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.sources.poshvip;
 
+import com.engarde.signupsync.funnel.EventTimes;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.math.BigDecimal;
@@ -130,14 +131,27 @@ final class PoshFields {
      * An instant: ISO-8601 with an offset; without one it is taken as UTC (Posh writes UTC with a Z); a
      * number is Unix seconds, or milliseconds when it is too large to be seconds.
      */
-    static Instant instant(JsonNode object, String... names) {
+    static Instant instant(Instant receivedAt, JsonNode object, String... names) {
+        Instant at = parsedInstant(object, names);
+        String problem = at == null ? null : EventTimes.problem(names[0], at, receivedAt);
+        if (problem != null) {
+            throw new MalformedDelivery(problem);
+        }
+        return at;
+    }
+
+    private static Instant parsedInstant(JsonNode object, String... names) {
         JsonNode node = first(object, names);
         if (node == null) {
             return null;
         }
-        if (node.isIntegralNumber()) {
+        if (node.isIntegralNumber() && node.canConvertToLong()) {
             long value = node.longValue();
-            return value > 100_000_000_000L ? Instant.ofEpochMilli(value) : Instant.ofEpochSecond(value);
+            try {
+                return value > 100_000_000_000L ? Instant.ofEpochMilli(value) : Instant.ofEpochSecond(value);
+            } catch (java.time.DateTimeException e) {
+                // answered below
+            }
         }
         if (node.isTextual()) {
             String value = node.textValue().strip();

@@ -2,6 +2,7 @@ package com.engarde.signupsync.sources.poshvip;
 
 import com.engarde.signupsync.api.JsonBodies;
 import com.engarde.signupsync.api.ApiException;
+import com.engarde.signupsync.api.InputText;
 import com.engarde.signupsync.config.SecretValues;
 import com.engarde.signupsync.webhooks.AuthScheme;
 import com.engarde.signupsync.webhooks.Authentication;
@@ -99,21 +100,23 @@ public class PoshWebhookReceiver {
         }
         AuthScheme scheme = ((Authentication.Accepted) verdict).scheme();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        String webhookId = request.header("webhook-id") != null ? request.header("webhook-id")
-                : request.header("svix-id");
+        // A header id identifies the delivery only when the scheme that authenticated it signed that id: an
+        // unsigned one would let a captured body be stored and processed again under a new id.
+        String webhookId = scheme != AuthScheme.STANDARD_WEBHOOKS ? null
+                : request.header("webhook-id") != null ? request.header("webhook-id") : request.header("svix-id");
 
         JsonNode parsed;
         try {
             parsed = json.readTree(body);
         } catch (IOException e) {
-            String problem = e instanceof JsonProcessingException p ? p.getOriginalMessage() : "unreadable";
+            String problem = e instanceof JsonProcessingException p ? JsonBodies.problem(p) : "unreadable";
             throw keepUnreadable(request, scheme, webhookId, "body is not valid JSON: " + problem, now);
         }
         if (parsed == null || parsed.isMissingNode()) {
             throw keepUnreadable(request, scheme, webhookId, "body is empty", now);
         }
         var stored = store(new NewDelivery(PoshDeliveryProcessor.SOURCE, key(webhookId, parsed, body),
-                PoshDeliveryMapper.type(parsed), scheme, keptHeaders(request), body, DeliveryStatus.RECEIVED, null, now));
+                storable(PoshDeliveryMapper.type(parsed)), scheme, keptHeaders(request), body, DeliveryStatus.RECEIVED, null, now));
         if (!stored.inserted() && stored.status() != DeliveryStatus.RECEIVED) {
             return new Receipt(stored.id(), stored.status().id(), stored.reason(), true, 0);
         }
@@ -151,7 +154,7 @@ public class PoshWebhookReceiver {
      * order event ({@code type:event_id:order_number[:ticket_id]:update_date}); else a digest of the body.
      */
     static String key(String webhookId, JsonNode body, byte[] raw) {
-        if (webhookId != null && webhookId.length() <= 400) {
+        if (webhookId != null && webhookId.length() <= 400 && storable(webhookId) == webhookId) {
             return webhookId;
         }
         if (body != null && body.isObject()) {
@@ -173,7 +176,7 @@ public class PoshWebhookReceiver {
                     }
                     parts.add(updated == null ? "-" : updated.asText());
                     String key = String.join(":", parts);
-                    if (key.length() <= 400) {
+                    if (key.length() <= 400 && storable(key) == key) {
                         return key;
                     }
                 }
@@ -182,6 +185,14 @@ public class PoshWebhookReceiver {
             }
         }
         return "sha256:" + digest(raw);
+    }
+
+    /**
+     * {@code value} when PostgreSQL can store it as text, else null. Whatever a delivery holds, it is kept:
+     * a value that cannot go into a column (a NUL, half a surrogate pair) stays only in the raw body.
+     */
+    private static String storable(String value) {
+        return value == null || InputText.problem(value, true) != null ? null : value;
     }
 
     private static String digest(byte[] raw) {
@@ -197,7 +208,10 @@ public class PoshWebhookReceiver {
         for (String name : KEPT_HEADERS) {
             String value = request.header(name);
             if (value != null) {
-                headers.put(name, value.length() > 200 ? value.substring(0, 200) : value);
+                String kept = storable(value.length() > 200 ? value.substring(0, 200) : value);
+                if (kept != null) {
+                    headers.put(name, kept);
+                }
             }
         }
         return headers;

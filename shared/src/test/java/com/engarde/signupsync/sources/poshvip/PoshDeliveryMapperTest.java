@@ -99,11 +99,21 @@ class PoshDeliveryMapperTest {
 
     @Test
     void aCheckInCountsOncePerPersonAndEventWhateverTheTicket() throws Exception {
-        NewFunnelEvent first = single("{\"type\":\"ticket.checked_in\",\"timestamp\":\"2026-08-01T21:00:00Z\","
+        NewFunnelEvent first = single("{\"type\":\"ticket.checked_in\",\"timestamp\":\"2026-06-30T21:00:00Z\","
                 + "\"data\":{\"event_id\":\"e\",\"ticket_id\":\"t1\",\"account_email\":\"a@example.com\"}}");
         NewFunnelEvent second = single("{\"type\":\"ticket.checked_in\",\"data\":{\"event_id\":\"e\","
                 + "\"ticket_id\":\"t2\",\"attendee\":{\"email\":\"A@example.com\"}}}");
         assertThat(first.externalId()).isEqualTo(second.externalId()).isEqualTo("e:a@example.com");
-        assertThat(first.occurredAt()).isEqualTo(Instant.parse("2026-08-01T21:00:00Z"));
+        assertThat(first.occurredAt()).isEqualTo(Instant.parse("2026-06-30T21:00:00Z"));
+    }
+
+    @Test
+    void aTimeMoreThanADayAfterReceiptFailsTheDeliveryNamingTheField() throws Exception {
+        JsonNode body = JSON.readTree("{\"type\":\"new_order\",\"account_email\":\"a@example.com\","
+                + "\"order_number\":\"1\",\"date_purchased\":\"2026-07-01T12:00:01Z\"}");
+        assertThat(mapper.map(body, 1, RECEIVED)).isInstanceOf(PoshMapping.Failed.class)
+                .extracting(m -> ((PoshMapping.Failed) m).reason()).asString().startsWith("date_purchased must be between");
+        JsonNode dayAhead = JSON.readTree(body.toString().replace("2026-07-01T12:00:01Z", "2026-07-01T12:00:00Z"));
+        assertThat(mapper.map(dayAhead, 1, RECEIVED)).isInstanceOf(PoshMapping.Events.class);
     }
 }

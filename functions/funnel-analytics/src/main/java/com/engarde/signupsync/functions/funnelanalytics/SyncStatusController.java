@@ -1,6 +1,8 @@
 package com.engarde.signupsync.functions.funnelanalytics;
 
 import com.engarde.signupsync.sync.SyncStatusReport;
+import com.engarde.signupsync.api.ApiException;
+import com.engarde.signupsync.api.JsonFields;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
@@ -17,6 +19,10 @@ public class SyncStatusController {
 
     @Get("/{source_type}")
     public SyncStatusReport.Report status(@PathVariable("source_type") String sourceType) {
-        return report.report(sourceType);
+        String checked = JsonFields.checked("source_type", sourceType, 40);
+        if (checked == null) {
+            throw ApiException.invalid("source_type", "source_type is required");
+        }
+        return report.report(checked);
     }
 }

@@ -1,21 +1,24 @@
 package com.engarde.signupsync.functions.syncposhvip;
 
-import com.engarde.signupsync.sources.poshvip.PoshDeliveryProcessor;
+import com.engarde.signupsync.api.JsonFields;
+import com.engarde.signupsync.api.QueryParameters;
 import com.engarde.signupsync.sources.poshvip.PoshDeliveryReplay;
 import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.webhooks.DeliveryReport;
-import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.http.annotation.QueryValue;
 
 import java.util.List;
 
-/** Posh.VIP's sync (a replay of stored deliveries) and the stored deliveries themselves. */
+/**
+ * Posh.VIP's sync (a replay of stored deliveries) and the stored deliveries themselves. Parameters are read
+ * as text and checked here (see {@link QueryParameters}), so that no value reaches the framework's binder.
+ */
 @Controller("/sync/poshvip")
 @Consumes(MediaType.ALL)
 public class PoshSyncController {
@@ -28,18 +31,20 @@ public class PoshSyncController {
 
     /** Replays every failed or unsettled delivery; with {@code delivery_id}, that one delivery. */
     @Post
-    public Object sync(@QueryValue("delivery_id") @Nullable Long deliveryId) {
+    public Object sync(HttpRequest<?> request) {
+        Long deliveryId = QueryParameters.id(request, "delivery_id");
         return deliveryId == null ? replay.replayAll(SyncTrigger.MANUAL) : replay.replayOne(deliveryId);
     }
 
     @Get("/deliveries")
-    public List<DeliveryReport> deliveries(@QueryValue @Nullable String status, @QueryValue @Nullable Integer limit,
-                                           @QueryValue("before_id") @Nullable Long beforeId) {
-        return replay.recent(status, limit, beforeId);
+    public List<DeliveryReport> deliveries(HttpRequest<?> request) {
+        return replay.recent(QueryParameters.text(request, "status", 40),
+                QueryParameters.between(request, "limit", 1, PoshDeliveryReplay.MAX_LIST),
+                QueryParameters.id(request, "before_id"));
     }
 
     @Get("/deliveries/{id}")
-    public DeliveryReport delivery(@PathVariable long id) {
-        return replay.one(id);
+    public DeliveryReport delivery(@PathVariable String id) {
+        return replay.one(JsonFields.positiveId("delivery_id", id));
     }
 }
