@@ -53,6 +53,11 @@ public class SnapshotPriming implements Resource {
 
     @Override
     public void beforeCheckpoint(org.crac.Context<? extends Resource> crac) {
+        checkpoint();
+    }
+
+    /** What {@link #beforeCheckpoint} does: {@link #prime()}, then {@link #release()} whatever happened. */
+    public PrimingReport checkpoint() {
         PrimingReport report;
         try {
             report = prime();
@@ -66,6 +71,7 @@ public class SnapshotPriming implements Resource {
             // A snapshot without full priming is still correct, only slower to answer first: never fail the deploy.
             LOG.warn("priming incomplete: {}", report);
         }
+        return report;
     }
 
     @Override
