@@ -3,12 +3,8 @@ package com.engarde.signupsync.persistence;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
 
 /**
  * The container's one connection pool, opened at the first connection asked for and closed whole by
@@ -16,10 +12,11 @@ import javax.sql.DataSource;
  * socket (a restored one is dead, and two restores would share it), so the priming closes the pool before the
  * checkpoint and the first request after a restore opens a fresh one.
  */
-public final class ConnectionPool implements DataSource, AutoCloseable {
+public final class ConnectionPool extends ConnectionSource implements AutoCloseable {
 
     private final HikariConfig config;
     private volatile HikariDataSource pool;
+    private volatile boolean rollingBack;
 
     ConnectionPool(HikariConfig config) {
         this.config = config;
@@ -27,7 +24,22 @@ public final class ConnectionPool implements DataSource, AutoCloseable {
 
     @Override
     public Connection getConnection() throws SQLException {
-        return pool().getConnection();
+        Connection connection = pool().getConnection();
+        return rollingBack ? RollbackOnlyConnection.wrap(connection) : connection;
+    }
+
+    /**
+     * Runs {@code work} with every connection this pool hands out meanwhile rolled back instead of committed, so
+     * the priming can take a write path end to end and keep nothing. Only while no request is served: the
+     * SnapStart checkpoint, where the function receives no traffic.
+     */
+    public synchronized void rollingBack(Runnable work) {
+        rollingBack = true;
+        try {
+            work.run();
+        } finally {
+            rollingBack = false;
+        }
     }
 
     /** Open connections right now: 0 when the pool is closed or has none. */
@@ -63,21 +75,6 @@ public final class ConnectionPool implements DataSource, AutoCloseable {
     }
 
     @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        throw new SQLFeatureNotSupportedException("credentials come from the configuration");
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-        // The pool logs through SLF4J.
-    }
-
-    @Override
     public void setLoginTimeout(int seconds) {
         config.setConnectionTimeout(seconds * 1000L);
     }
@@ -85,23 +82,5 @@ public final class ConnectionPool implements DataSource, AutoCloseable {
     @Override
     public int getLoginTimeout() {
         return (int) (config.getConnectionTimeout() / 1000);
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        if (type.isInstance(this)) {
-            return type.cast(this);
-        }
-        throw new SQLException("not a wrapper of " + type.getName());
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) {
-        return type.isInstance(this);
     }
 }

@@ -10,8 +10,10 @@ import java.util.List;
 public interface SampleWork {
 
     /**
-     * Requests sent through the function's own API Gateway handler, with the service token: each must change
-     * nothing (a read, a validation failure, a method the route does not take) and answer its status.
+     * Requests sent through the function's own API Gateway handler, with the service token, each answering its
+     * status. Database writes are rolled back, so a request may take a write path end to end; it must have no
+     * other effect (nothing put on the bus, no vendor called): where it would, sample a read, a validation
+     * failure or a method the route does not take.
      */
     List<SampleRequest> requests();
 

@@ -23,7 +23,7 @@ import java.util.Map;
 /**
  * The one SnapStart hook of every function. Before the checkpoint it runs the function's {@link SampleWork}
  * (its requests through the function's own handler, then its work below the handler) and one read-only
- * statement, then closes what must not be in a snapshot:
+ * statement, every database write rolled back, then closes what must not be in a snapshot:
  * <ul>
  *   <li>the connection pool ({@link ConnectionPool#close()}): a restored socket is dead, and every restore of
  *       one snapshot would share it;</li>
@@ -80,10 +80,23 @@ public class SnapshotPriming implements Resource {
         context.getBean(SecretStore.class).forgetAll();
     }
 
-    /** Runs every {@link SampleWork} of this function and one read-only statement; changes nothing. */
+    /**
+     * Runs every {@link SampleWork} of this function and one read-only statement, with every database write
+     * rolled back ({@link ConnectionPool#rollingBack}); changes nothing.
+     */
     public PrimingReport prime() {
         List<PrimingReport.Answered> answered = new ArrayList<>();
         List<String> failures = new ArrayList<>();
+        boolean[] databaseReached = new boolean[1];
+        Runnable work = () -> {
+            runSamples(answered, failures);
+            databaseReached[0] = readOnlyStatement();
+        };
+        context.findBean(ConnectionPool.class).ifPresentOrElse(pool -> pool.rollingBack(work), work);
+        return new PrimingReport(List.copyOf(answered), List.copyOf(failures), databaseReached[0]);
+    }
+
+    private void runSamples(List<PrimingReport.Answered> answered, List<String> failures) {
         List<SampleWork> samples = List.copyOf(context.getBeansOfType(SampleWork.class));
         if (samples.isEmpty()) {
             failures.add("this function declares no SampleWork");
@@ -105,7 +118,6 @@ public class SnapshotPriming implements Resource {
                 failures.add(sample.getClass().getSimpleName() + ": " + e.getClass().getSimpleName());
             }
         }
-        return new PrimingReport(List.copyOf(answered), List.copyOf(failures), readOnlyStatement());
     }
 
     /** Closes the pool and forgets the secrets, so neither a socket nor a secret is in the snapshot. */

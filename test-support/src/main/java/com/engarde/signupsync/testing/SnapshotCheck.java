@@ -1,12 +1,12 @@
 package com.engarde.signupsync.testing;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.engarde.signupsync.config.SecretStore;
 import com.engarde.signupsync.config.StubSecretsManager;
 import com.engarde.signupsync.persistence.ConnectionPool;
 import com.engarde.signupsync.persistence.DatabaseUrl;
 import com.engarde.signupsync.snapstart.PrimingReport;
 import com.engarde.signupsync.snapstart.SnapshotPriming;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,9 +17,9 @@ import java.util.Map;
 
 /**
  * One function in-process as SnapStart runs it: the service token and the database credentials come from a stub
- * Secrets Manager (so they are cached as in AWS), {@link #checkpoint()} calls the function's CRaC hook as the
- * Lambda runtime does before the snapshot and checks that nothing the snapshot must not hold survived it, and
- * {@link #restore()} calls the hook after a restore, so a test can send the first real request.
+ * Secrets Manager (so they are cached as in AWS); {@link #firstRequestAfterRestore} calls the function's CRaC
+ * hooks as the Lambda runtime does around a snapshot, checks that nothing the snapshot must not hold survived
+ * the first, and sends the first real request after the second.
  */
 public final class SnapshotCheck implements AutoCloseable {
 
@@ -29,8 +29,8 @@ public final class SnapshotCheck implements AutoCloseable {
     private static final List<String> TABLES = List.of("leads", "funnel_events", "funnel_conversions",
             "funnel_sync_logs", "sync_records", "webhook_deliveries", "webhook_rejections");
 
-    /** What the checkpoint left: the priming's report and how many secret reads the function had made by then. */
-    public record Checkpoint(PrimingReport report, int secretReads) {
+    /** What the priming reported, and the answer to the first request after the restore. */
+    public record Restored(PrimingReport priming, LambdaHarness.Response response) {
     }
 
     private final StubSecretsManager secrets;
@@ -60,10 +60,12 @@ public final class SnapshotCheck implements AutoCloseable {
     }
 
     /**
-     * The hook before the snapshot (what {@code beforeCheckpoint} runs). Fails when the priming wrote a row, left a
-     * connection open or a secret cached, or read no secret at all (then the check would prove nothing).
+     * The hook before the snapshot (what {@code beforeCheckpoint} runs), the hook after a restore, then the first
+     * request. Fails when the priming was not clean (a sample answered other than declared, or failed), wrote a
+     * row, left a connection open or a secret cached, read no secret at all (then the check would prove nothing),
+     * or when the first request after the restore did not read its secrets again.
      */
-    public Checkpoint checkpoint() {
+    public Restored firstRequestAfterRestore(APIGatewayProxyRequestEvent event) {
         PrimingReport report = priming.checkpoint();
         int open = lambda.context().getBean(ConnectionPool.class).openConnections();
         int cached = lambda.context().getBean(SecretStore.class).cached();
@@ -74,29 +76,17 @@ public final class SnapshotCheck implements AutoCloseable {
                 written.put(table, rows);
             }
         });
-        if (open != 0 || cached != 0 || !written.isEmpty() || secrets.reads() == 0) {
-            throw new AssertionError("after beforeCheckpoint: " + open + " open connection(s), " + cached
-                    + " cached secret(s), rows written " + written + ", " + secrets.reads() + " secret read(s)");
+        int readsBefore = secrets.reads();
+        if (!report.clean() || open != 0 || cached != 0 || !written.isEmpty() || readsBefore == 0) {
+            throw new AssertionError("after beforeCheckpoint: " + report + ", " + open + " open connection(s), " + cached
+                    + " cached secret(s), rows written " + written + ", " + readsBefore + " secret read(s)");
         }
-        return new Checkpoint(report, secrets.reads());
-    }
-
-    /** The hook after a restore. */
-    public void restore() {
         priming.afterRestore(null);
-    }
-
-    public LambdaHarness.Response handle(APIGatewayProxyRequestEvent event) {
-        return lambda.handle(event);
-    }
-
-    /** Reads of Secrets Manager so far: after a restore, the first request must read its secrets again. */
-    public int secretReads() {
-        return secrets.reads();
-    }
-
-    public LambdaHarness lambda() {
-        return lambda;
+        LambdaHarness.Response response = lambda.handle(event);
+        if (secrets.reads() == readsBefore) {
+            throw new AssertionError("the first request after the restore used secrets cached before the checkpoint");
+        }
+        return new Restored(report, response);
     }
 
     private static String rdsSecret(DatabaseUrl url) {
