@@ -4,12 +4,12 @@ import com.engarde.signupsync.auth.FunctionManifests;
 import com.engarde.signupsync.auth.FunctionManifests.Route;
 import com.engarde.signupsync.snapstart.SampleRequest;
 import com.engarde.signupsync.snapstart.SampleWork;
+import com.engarde.signupsync.testing.LambdaFunction;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,17 +33,8 @@ class PrimingCoverageTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static LambdaHarness lambda;
-
-    @BeforeAll
-    static void start() {
-        lambda = new LambdaHarness();
-    }
-
-    @AfterAll
-    static void stop() {
-        lambda.close();
-    }
+    @RegisterExtension
+    static LambdaFunction lambda = new LambdaFunction();
 
     @Test
     void everyFunctionThatServesRequestsOrBusEventsDeclaresItsSampleWork() {
@@ -76,7 +67,7 @@ class PrimingCoverageTest {
 
     private static Map<String, SampleWork> samplesByFunction() {
         Map<String, SampleWork> byPackage = new HashMap<>();
-        for (SampleWork sample : lambda.context().getBeansOfType(SampleWork.class)) {
+        for (SampleWork sample : lambda.harness().context().getBeansOfType(SampleWork.class)) {
             String name = sample.getClass().getPackageName();
             assertThat(byPackage.put(name.substring(name.lastIndexOf('.') + 1), sample))
                     .as("one SampleWork per function, in %s", name).isNull();

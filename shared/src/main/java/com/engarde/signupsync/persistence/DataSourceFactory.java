@@ -20,7 +20,6 @@ public class DataSourceFactory {
     public ConnectionPool dataSource(@Value("${engarde.database.url:}") String url,
                                      @Value("${engarde.database.secret.arn:}") String secretArn,
                                      @Value("${engarde.database.pool-size:2}") int poolSize,
-                                     @Value("${engarde.database.application-name:signup-sync}") String applicationName,
                                      SecretStore secrets, ObjectMapper json) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("signup-sync");
@@ -47,7 +46,7 @@ public class DataSourceFactory {
         // No socket may be in a SnapStart snapshot: snapstart.SnapshotPriming closes the pool before the
         // checkpoint, and the first request after a restore opens a new one (ConnectionPool).
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
-        config.addDataSourceProperty("ApplicationName", applicationName);
+        config.addDataSourceProperty("ApplicationName", "signup-sync");
         return new ConnectionPool(config);
     }
 
