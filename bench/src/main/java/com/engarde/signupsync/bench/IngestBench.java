@@ -3,27 +3,18 @@ package com.engarde.signupsync.bench;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.TestDatabase;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 
 /**
  * Benchmarks of the funnel-events function, each against a baseline measured in the same run:
  * (a) single events through the Lambda handler in-process vs the same rows by plain JDBC single-row inserts;
- * (b) the batch endpoint's events/s; (c) cold start of the function's own jar in a fresh JVM.
+ * (b) the batch endpoint's events/s. The function's cold start is ColdStartBench's, with every other function's.
  */
 public final class IngestBench {
 
@@ -61,7 +52,6 @@ public final class IngestBench {
             System.out.printf("(b) batch ingest, 50,000 events in batches of 500: %.0f events/s (target >= 10,000);"
                     + " %.1fx the single-event handler rate%n", batchRate, batchRate / handlerBest);
         }
-        coldStart(db);
         System.exit(0);
     }
 
@@ -126,57 +116,6 @@ public final class IngestBench {
             }
         }
         return n / seconds(start);
-    }
-
-    /** (c) A fresh JVM per run, with only the function's jar and a 20-line probe on its classpath. */
-    private static void coldStart(TestDatabase db) throws Exception {
-        Path jar = Path.of("functions/funnel-events/target/funnel-events-lambda.jar");
-        Path probeClasses = Path.of("bench/target/classes");
-        if (!Files.exists(jar)) {
-            System.out.println("(c) skipped: " + jar + " not built (run from the repository root after mvn package)");
-            return;
-        }
-        System.out.printf("(c) function jar %s: %.1f MB (target < 20 MB)%n", jar, Files.size(jar) / 1e6);
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<Long> jvmMillis = new ArrayList<>();
-        List<Long> wallMillis = new ArrayList<>();
-        for (int i = 0; i < 7; i++) {
-            ProcessBuilder pb = new ProcessBuilder(javaBin, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-cp", jar + File.pathSeparator + probeClasses, ColdStartProbe.class.getName(), "cold-" + i)
-                    .redirectErrorStream(true);
-            pb.environment().put("ENGARDE_DATABASE_URL", db.url());
-            pb.environment().put("SIGNUP_SYNC_SERVICE_TOKEN", LambdaHarness.TOKEN);
-            long spawn = System.nanoTime();
-            Process p = pb.start();
-            String result = null;
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = out.readLine()) != null; ) {
-                    if (line.startsWith("COLD-START ")) {
-                        result = line;
-                        wallMillis.add((System.nanoTime() - spawn) / 1_000_000);
-                    }
-                }
-            }
-            if (p.waitFor() != 0 || result == null) {
-                throw new IllegalStateException("cold start probe failed");
-            }
-            String[] parts = result.split(" ");
-            if (!"201".equals(parts[2])) {
-                throw new IllegalStateException("cold start probe answered " + parts[2]);
-            }
-            jvmMillis.add(Long.parseLong(parts[1]));
-        }
-        System.out.printf("(c) cold start, JVM start to first response, 7 fresh JVMs: median %d ms, min %d ms, max %d ms"
-                        + " (process spawn to response: median %d ms) (target < 1500 ms)%n",
-                median(jvmMillis), jvmMillis.stream().min(Long::compare).orElseThrow(),
-                jvmMillis.stream().max(Long::compare).orElseThrow(), median(wallMillis));
-        System.out.println("    JVM flags as the Lambda java21 runtime uses them: -XX:+UseSerialGC -XX:TieredStopAtLevel=1; no SnapStart here");
-    }
-
-    private static long median(List<Long> values) {
-        Long[] sorted = values.toArray(new Long[0]);
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 
     private static double seconds(long startNanos) {

@@ -1,6 +1,7 @@
 package com.engarde.signupsync.infra;
 
 import com.engarde.signupsync.config.SecretName;
+import com.engarde.signupsync.snapstart.LambdaJvm;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Tags;
@@ -73,6 +74,7 @@ final class ServiceFunction extends Construct {
 
         Map<String, String> environment = new TreeMap<>();
         environment.put("SIGNUP_SYNC_STAGE", stage.id());
+        environment.put("JAVA_TOOL_OPTIONS", LambdaJvm.JAVA_TOOL_OPTIONS);
         environment.put("SIGNUP_SYNC_METRICS_NAMESPACE", platform.metricsNamespace());
         for (SecretName name : manifest.secrets()) {
             platform.secrets().secret(name).grantRead(role);

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.engarde.signupsync.snapstart.ApiGatewayFunction;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -51,7 +52,7 @@ public class LambdaHandler implements RequestStreamHandler {
 
     /** The Lambda runtime's constructor: builds and starts the application context once per container. */
     public LambdaHandler() {
-        this(new ApiGatewayProxyRequestEventFunction());
+        this(new ApiGatewayFunction());
     }
 
     /** Over a context that the caller started (tests, the local run). */

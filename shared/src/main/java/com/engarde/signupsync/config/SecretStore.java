@@ -4,9 +4,6 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-import org.crac.Context;
-import org.crac.Core;
-import org.crac.Resource;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
@@ -20,11 +17,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Secret strings read from Secrets Manager by ARN, at first use and then at most once per TTL, so a rotated value
- * reaches every running container within the TTL. Nothing is read while the function initialises, and the cache
- * is emptied before a SnapStart snapshot is taken, so no secret value is ever part of a snapshot.
+ * reaches every running container within the TTL. Nothing is read while the function initialises, and
+ * {@link #forgetAll()} runs before a SnapStart snapshot is taken (snapstart.SnapshotPriming), so no secret value
+ * and no client holding credentials is ever part of a snapshot.
  */
 @Singleton
-public class SecretStore implements Resource, AutoCloseable {
+public class SecretStore implements AutoCloseable {
 
     private record Cached(String value, Instant fetchedAt) {
     }
@@ -41,8 +39,6 @@ public class SecretStore implements Resource, AutoCloseable {
         this.clock = clock;
         this.ttl = ttl;
         this.endpoint = endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint);
-        // org.crac holds resources weakly; the application context keeps this singleton, and so the hook, alive.
-        Core.getGlobalContext().register(this);
     }
 
     /** The secret's current string value. Fails without naming the value, only the secret. */
@@ -89,23 +85,27 @@ public class SecretStore implements Resource, AutoCloseable {
         return current;
     }
 
-    @Override
-    public void beforeCheckpoint(Context<? extends Resource> context) {
-        cache.clear();
+    /** How many secrets are cached right now. */
+    public int cached() {
+        return cache.size();
     }
 
-    @Override
-    public void afterRestore(Context<? extends Resource> context) {
+    /**
+     * Forgets every value and drops the client (and with it the credentials it resolved); the next read builds a
+     * new client and asks Secrets Manager again.
+     */
+    public synchronized void forgetAll() {
         cache.clear();
+        SecretsManagerClient current = client;
+        client = null;
+        if (current != null) {
+            current.close();
+        }
     }
 
     @Override
     @PreDestroy
     public void close() {
-        cache.clear();
-        SecretsManagerClient current = client;
-        if (current != null) {
-            current.close();
-        }
+        forgetAll();
     }
 }

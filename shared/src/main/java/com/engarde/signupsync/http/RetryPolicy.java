@@ -3,8 +3,9 @@ package com.engarde.signupsync.http;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 
+import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * The one retry policy for every vendor call and bus publish: up to {@code attempts} tries, waiting between
@@ -25,6 +26,12 @@ public class RetryPolicy {
     private final Duration maxDelay;
     private final Duration maxRetryAfter;
     private final Sleeper sleeper;
+    /**
+     * Not ThreadLocalRandom: its seeds derive from a value fixed when the JVM starts, so every container restored
+     * from one SnapStart snapshot would draw the same jitter and retry in step. Lambda re-seeds SecureRandom on
+     * every restore.
+     */
+    private final RandomGenerator jitter = new SecureRandom();
 
     public RetryPolicy(@Value("${signup.sync.http.attempts:6}") int attempts,
                        @Value("${signup.sync.http.base-delay:1s}") Duration baseDelay,
@@ -56,7 +63,7 @@ public class RetryPolicy {
     /** The wait before retry number {@code retry} (1 for the first retry): random in [0, min(max, base x 2^(retry-1))]. */
     public Duration backoff(int retry) {
         long ceiling = Math.min(maxDelay.toMillis(), baseDelay.toMillis() << Math.min(30, Math.max(0, retry - 1)));
-        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling + 1));
+        return Duration.ofMillis(jitter.nextLong(ceiling + 1));
     }
 
     /**
@@ -68,7 +75,7 @@ public class RetryPolicy {
         if (pause == null || pause.isZero() || backoff.compareTo(pause) >= 0) {
             return backoff;
         }
-        return pause.plusMillis(ThreadLocalRandom.current().nextLong(pause.toMillis() / 10 + 1));
+        return pause.plusMillis(jitter.nextLong(pause.toMillis() / 10 + 1));
     }
 
     public void pause(Duration duration) {

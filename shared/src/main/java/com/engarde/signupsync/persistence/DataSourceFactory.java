@@ -3,17 +3,15 @@ package com.engarde.signupsync.persistence;
 import com.engarde.signupsync.config.SecretStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 
 import java.time.Duration;
-import javax.sql.DataSource;
 
 /**
- * One small pool per container, created on first use. A Lambda serves one request at a time, so two
+ * One small pool per container, opened on first use. A Lambda serves one request at a time, so two
  * connections are plenty there; the local run asks for more.
  */
 @Factory
@@ -21,14 +19,14 @@ public class DataSourceFactory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    public HikariDataSource dataSource(@Value("${engarde.database.url:}") String url,
-                                       @Value("${engarde.database.secret.arn:}") String secretArn,
-                                       @Value("${engarde.database.pool-size:2}") int poolSize,
-                                       @Value("${engarde.database.statement-timeout:60s}") Duration statementTimeout,
-                                       @Value("${engarde.database.lock-timeout:10s}") Duration lockTimeout,
-                                       @Value("${engarde.database.idle-in-transaction-timeout:60s}") Duration idleTimeout,
-                                       @Value("${engarde.database.socket-timeout:90s}") Duration socketTimeout,
-                                       SecretStore secrets, ObjectMapper json) {
+    public ConnectionPool dataSource(@Value("${engarde.database.url:}") String url,
+                                     @Value("${engarde.database.secret.arn:}") String secretArn,
+                                     @Value("${engarde.database.pool-size:2}") int poolSize,
+                                     @Value("${engarde.database.statement-timeout:60s}") Duration statementTimeout,
+                                     @Value("${engarde.database.lock-timeout:10s}") Duration lockTimeout,
+                                     @Value("${engarde.database.idle-in-transaction-timeout:60s}") Duration idleTimeout,
+                                     @Value("${engarde.database.socket-timeout:90s}") Duration socketTimeout,
+                                     SecretStore secrets, ObjectMapper json) {
         SessionLimits limits = new SessionLimits(statementTimeout, lockTimeout, idleTimeout, socketTimeout);
         HikariConfig config = new HikariConfig();
         config.setPoolName("signup-sync");
@@ -53,15 +51,15 @@ public class DataSourceFactory {
         config.setValidationTimeout(2_000);
         // Start without a connection: an unreachable database must make /health say 503, not fail the start.
         config.setInitializationFailTimeout(-1);
-        // SnapStart restores a snapshot whose sockets are dead; suspension lets priming code drain the pool.
-        config.setAllowPoolSuspension(true);
+        // No socket may be in a SnapStart snapshot: snapstart.SnapshotPriming closes the pool before the
+        // checkpoint, and the first request after a restore opens a new one (ConnectionPool).
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         config.addDataSourceProperty("ApplicationName", "signup-sync");
-        return new HikariDataSource(config);
+        return new ConnectionPool(config);
     }
 
     @Singleton
-    public Database database(HikariDataSource dataSource) {
-        return new Database((DataSource) dataSource);
+    public Database database(ConnectionPool dataSource) {
+        return new Database(dataSource);
     }
 }

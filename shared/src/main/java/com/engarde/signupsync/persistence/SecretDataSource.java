@@ -5,15 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.Properties;
 import java.util.Set;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
 
 /**
  * Connections to the database that the RDS-generated secret describes ({@code {"username","password","host",
@@ -21,7 +17,7 @@ import javax.sql.DataSource;
  * credentials (the password was rotated since the secret was cached), the secret is read again and the connection
  * tried once more, so a rotation never needs a restart. The pool in front of this keeps open connections open.
  */
-final class SecretDataSource implements DataSource {
+final class SecretDataSource extends ConnectionSource {
 
     /** invalid_password, invalid_authorization_specification. */
     private static final Set<String> REFUSED = Set.of("28P01", "28000");
@@ -92,21 +88,6 @@ final class SecretDataSource implements DataSource {
     }
 
     @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        throw new SQLFeatureNotSupportedException("credentials come from the database secret");
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-        // DriverManager logs nowhere here.
-    }
-
-    @Override
     public void setLoginTimeout(int seconds) {
         this.loginTimeoutSeconds = seconds;
     }
@@ -114,23 +95,5 @@ final class SecretDataSource implements DataSource {
     @Override
     public int getLoginTimeout() {
         return loginTimeoutSeconds;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        if (type.isInstance(this)) {
-            return type.cast(this);
-        }
-        throw new SQLException("not a wrapper of " + type.getName());
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) {
-        return type.isInstance(this);
     }
 }

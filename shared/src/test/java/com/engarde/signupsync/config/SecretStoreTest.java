@@ -83,10 +83,12 @@ class SecretStoreTest {
     }
 
     @Test
-    void theCacheIsEmptiedBeforeASnapshotSoNoValueIsInIt() {
+    void forgettingAllEmptiesTheCacheSoNoValueIsInASnapshot() {
         stub.put(ARN, "first");
         store.secretString(ARN);
-        store.beforeCheckpoint(null);
+        assertThat(store.cached()).isEqualTo(1);
+        store.forgetAll();
+        assertThat(store.cached()).isZero();
         stub.put(ARN, "after-restore");
         assertThat(store.secretString(ARN)).isEqualTo("after-restore");
         assertThat(stub.reads()).isEqualTo(2);

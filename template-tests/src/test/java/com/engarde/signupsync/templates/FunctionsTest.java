@@ -40,6 +40,18 @@ class FunctionsTest {
 
     @ParameterizedTest
     @MethodSource("repositories")
+    void everyJavaFunctionStartsItsJvmWithTheLambdaRecommendedFlags(Synth.Result synth) {
+        assertThat(synth.manifests()).isNotEmpty();
+        synth.manifests().keySet().forEach(name -> {
+            JsonNode function = synth.resource(synth.functionId(name)).path("Properties");
+            assertThat(function.path("Runtime").asText()).as(name).startsWith("java");
+            String options = function.path("Environment").path("Variables").path("JAVA_TOOL_OPTIONS").asText();
+            assertThat(options.split(" ")).as(name).contains("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1");
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("repositories")
     void everyFunctionIsReachedThroughAnAliasOnAPublishedVersion(Synth.Result synth) {
         synth.manifests().keySet().forEach(name -> {
             JsonNode alias = synth.resource(synth.aliasId(name)).path("Properties");

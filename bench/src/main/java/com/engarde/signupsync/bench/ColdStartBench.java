@@ -1,0 +1,243 @@
+package com.engarde.signupsync.bench;
+
+import com.engarde.signupsync.snapstart.ApiGatewayFunction;
+import com.engarde.signupsync.snapstart.LambdaJvm;
+import com.engarde.signupsync.testing.EventBridgeStub;
+import com.engarde.signupsync.testing.LambdaHarness;
+import com.engarde.signupsync.testing.TestDatabase;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.function.aws.proxy.payload1.ApiGatewayProxyRequestEventFunction;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+
+/**
+ * The cold start of every routed function, as the serverless Java samples measure it: the function's own shaded
+ * jar in a fresh JVM with the Lambda runtime's flags, one representative request from events/, {@code --runs}
+ * times (20), p50 and p99 from JVM start to the answer, and the jar's size. Side by side in the same run, the
+ * first request alone after the SnapStart hooks ran in a fresh JVM ({@code --primed-runs}, 10) against the first
+ * request of the runs without them. With {@code --cds}, the same cold starts again over an AppCDS archive of the
+ * function dumped by one training run; with {@code --eager}, the API functions again with Micronaut's own handler,
+ * which creates every singleton at start-up. Run from the repository root: {@code bench/run.sh coldstart}.
+ */
+public final class ColdStartBench {
+
+    /** The representative request of each routed function, from events/apigateway/, and the status it answers. */
+    private static final Map<String, Sample> SAMPLES = Map.of(
+            "funnel-events", new Sample("funnel-event.json", 201),
+            "funnel-analytics", new Sample("sync-status.json", 200),
+            "sync-dispatch", new Sample("sync-all.json", 202),
+            "sync-easyappointments", new Sample("sync-easyappointments.json", 202),
+            "sync-poshvip", new Sample("sync-poshvip-deliveries.json", 200),
+            "webhook-poshvip", new Sample("webhook-poshvip-new-order.json", 200));
+    /** What webhook-poshvip-new-order.json presents in Posh-Secret; a throwaway value. */
+    private static final String POSH_SECRET = "test-posh-secret-not-a-secret";
+
+    private record Sample(String event, int status) {
+    }
+
+    private record Run(long jvmToAnswerMillis, long requestMillis) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int runs = option(args, "--runs", 20);
+        int primedRuns = option(args, "--primed-runs", 10);
+        boolean cds = Arrays.asList(args).contains("--cds");
+        boolean eager = Arrays.asList(args).contains("--eager");
+        TestDatabase db = TestDatabase.get();
+        Path root = LambdaHarness.eventsDir().getParent();
+        Map<String, JsonNode> functions = routedFunctions(root.resolve("functions"));
+        Path probeJar = probeJar(root);
+        System.out.printf("JVM: %s, flags -XX:+UseSerialGC and JAVA_TOOL_OPTIONS=\"%s\"; %d cold runs, %d primed runs"
+                + " per function; database %s%n", System.getProperty("java.vm.version"), LambdaJvm.JAVA_TOOL_OPTIONS,
+                runs, primedRuns, db.embedded() ? "embedded PostgreSQL 16" : "SIGNUP_SYNC_TEST_DATABASE_URL");
+        List<String> rows = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        try (EventBridgeStub bus = new EventBridgeStub()) {
+            Map<String, String> environment = environment(db, bus);
+            for (Map.Entry<String, JsonNode> function : functions.entrySet()) {
+                String name = function.getKey();
+                Sample sample = SAMPLES.get(name);
+                Path jar = root.resolve("functions").resolve(name).resolve("target").resolve(name + "-lambda.jar");
+                if (sample == null || !Files.exists(jar)) {
+                    missing.add(name + (sample == null ? ": no representative event in ColdStartBench.SAMPLES" : ": " + jar + " not built"));
+                    continue;
+                }
+                String handler = function.getValue().path("handler").asText();
+                Probe probe = new Probe(root, jar, probeJar, function.getValue(), handler,
+                        root.resolve("events/apigateway").resolve(sample.event()), sample.status(), environment, db);
+                List<Run> cold = probe.runs(runs, "unprimed", List.of());
+                List<Run> primed = probe.runs(primedRuns, "primed", List.of());
+                long first = p(cold.stream().map(Run::requestMillis).toList(), 50);
+                long firstPrimed = p(primed.stream().map(Run::requestMillis).toList(), 50);
+                String row = String.format("%-22s %8.1f %8d %8d %10d %10d %8.2f", name, Files.size(jar) / 1e6,
+                        p(cold.stream().map(Run::jvmToAnswerMillis).toList(), 50),
+                        p(cold.stream().map(Run::jvmToAnswerMillis).toList(), 99), first, firstPrimed,
+                        (double) firstPrimed / Math.max(1, first));
+                if (cds) {
+                    List<Run> shared = probe.runs(runs, "unprimed", probe.archive());
+                    row += String.format(" %8d %8d", p(shared.stream().map(Run::jvmToAnswerMillis).toList(), 50),
+                            p(shared.stream().map(Run::jvmToAnswerMillis).toList(), 99));
+                }
+                if (eager && handler.equals(ApiGatewayFunction.class.getName())) {
+                    Probe stock = new Probe(root, jar, probeJar, function.getValue(), ApiGatewayProxyRequestEventFunction.class.getName(),
+                            probe.event(), sample.status(), environment, db);
+                    List<Run> all = stock.runs(runs, "unprimed", List.of());
+                    row += String.format(" %8d %8d", p(all.stream().map(Run::jvmToAnswerMillis).toList(), 50),
+                            p(all.stream().map(Run::jvmToAnswerMillis).toList(), 99));
+                }
+                rows.add(row);
+                System.out.println("  measured " + name);
+            }
+        }
+        System.out.println();
+        System.out.printf("%-22s %8s %8s %8s %10s %10s %8s%s%s%n", "function", "jar MB", "p50 ms", "p99 ms",
+                "1st req", "1st primed", "ratio", cds ? "  CDS p50  CDS p99" : "", eager ? " eagr p50 eagr p99" : "");
+        rows.forEach(System.out::println);
+        System.out.println("p50/p99: JVM start to the first answer, fresh JVM, no priming (targets < 1000 / < 1300 ms);"
+                + " jar < 20 MB.");
+        System.out.println("1st req: the first request alone (context already started), median; 1st primed: the same after"
+                + " beforeCheckpoint + afterRestore in the same fresh JVM; ratio primed/unprimed (target <= 0.20).");
+        if (!missing.isEmpty()) {
+            missing.forEach(m -> System.out.println("NOT MEASURED " + m));
+            System.exit(1);
+        }
+    }
+
+    /**
+     * How the functions find the database, the stub bus and their secrets: plain variables, as in the local run.
+     * The bus's name only where the deploy gives it (a manifest's busPublisher), as the CDK app does.
+     */
+    private static Map<String, String> environment(TestDatabase db, EventBridgeStub bus) {
+        Map<String, String> environment = new TreeMap<>();
+        environment.put("ENGARDE_DATABASE_URL", db.url());
+        environment.put("SIGNUP_SYNC_SERVICE_TOKEN", LambdaHarness.TOKEN);
+        environment.put("POSHVIP_WEBHOOK_SECRET", POSH_SECRET);
+        environment.put("SIGNUP_SYNC_BUS_ENDPOINT", bus.endpoint());
+        environment.put("SIGNUP_SYNC_BUS_REGION", "eu-west-1");
+        environment.put("AWS_REGION", "eu-west-1");
+        // The SDK signs even a request to the stub; these are not credentials for anything.
+        environment.put("AWS_ACCESS_KEY_ID", "bench-access-key-not-a-secret");
+        environment.put("AWS_SECRET_ACCESS_KEY", "bench-secret-key-not-a-secret");
+        environment.put("JAVA_TOOL_OPTIONS", LambdaJvm.JAVA_TOOL_OPTIONS);
+        return environment;
+    }
+
+    /** One function's jar, started again and again. */
+    private record Probe(Path root, Path jar, Path probeJar, JsonNode manifest, String handler, Path event, int status,
+                         Map<String, String> environment, TestDatabase db) {
+
+        List<Run> runs(int count, String mode, List<String> extraFlags) throws IOException, InterruptedException {
+            List<Run> runs = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                runs.add(once(mode, extraFlags));
+            }
+            return runs;
+        }
+
+        /** Dumps an AppCDS archive of one run's classes and answers the flags that use it. */
+        List<String> archive() throws IOException, InterruptedException {
+            Path archive = root.resolve("bench/target").resolve(jar.getFileName() + ".jsa");
+            Files.deleteIfExists(archive);
+            once("unprimed", List.of("-XX:ArchiveClassesAtExit=" + archive));
+            return List.of("-XX:SharedArchiveFile=" + archive);
+        }
+
+        Run once(String mode, List<String> extraFlags) throws IOException, InterruptedException {
+            // Every run is a first write: nothing from an earlier run turns it into a duplicate.
+            db.truncate();
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:+UseSerialGC", "-XX:MaxHeapSize=" + (manifest.path("memoryMb").asInt(1024) * 85 / 100) + "m"));
+            command.addAll(extraFlags);
+            command.addAll(List.of("-cp", jar + File.pathSeparator + probeJar,
+                    ColdStartProbe.class.getName(), handler, event.toString(), mode));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().putAll(environment);
+            if (manifest.path("busPublisher").asBoolean(false)) {
+                builder.environment().put("SIGNUP_SYNC_EVENT_BUS_NAME", "signup-sync");
+            }
+            Process process = builder.start();
+            String result = null;
+            StringBuilder output = new StringBuilder();
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    if (line.startsWith("COLD-START ")) {
+                        result = line;
+                    } else if (output.length() < 4000) {
+                        output.append(line).append('\n');
+                    }
+                }
+            }
+            if (process.waitFor() != 0 || result == null) {
+                throw new IllegalStateException(jar.getFileName() + " probe failed:\n" + output);
+            }
+            String[] parts = result.split(" ");
+            if (Integer.parseInt(parts[3]) != status) {
+                throw new IllegalStateException(jar.getFileName() + " answered " + parts[3] + ", not " + status + ":\n" + output);
+            }
+            return new Run(Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+        }
+    }
+
+    /** The probe alone in a jar: class-data sharing takes only jars on the class path. */
+    private static Path probeJar(Path root) throws IOException {
+        Path jar = root.resolve("bench/target/coldstart-probe.jar");
+        String entry = ColdStartProbe.class.getName().replace('.', '/') + ".class";
+        try (InputStream in = ColdStartProbe.class.getClassLoader().getResourceAsStream(entry);
+             JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry(entry));
+            in.transferTo(out);
+            out.closeEntry();
+        }
+        return jar;
+    }
+
+    private static Map<String, JsonNode> routedFunctions(Path functions) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        Map<String, JsonNode> routed = new TreeMap<>();
+        try (Stream<Path> dirs = Files.list(functions)) {
+            for (Path manifest : dirs.map(d -> d.resolve("function.json")).filter(Files::exists).toList()) {
+                JsonNode node = json.readTree(manifest.toFile());
+                if (node.path("routes").size() > 0) {
+                    routed.put(node.path("name").asText(), node);
+                }
+            }
+        }
+        if (routed.isEmpty()) {
+            throw new IllegalStateException("no routed function under " + functions);
+        }
+        return routed;
+    }
+
+    /** Nearest-rank percentile: of 20 runs, p50 is the 10th fastest and p99 the slowest. */
+    static long p(List<Long> values, int percentile) {
+        Long[] sorted = values.toArray(new Long[0]);
+        Arrays.sort(sorted);
+        int rank = (int) Math.ceil(percentile / 100.0 * sorted.length);
+        return sorted[Math.max(0, rank - 1)];
+    }
+
+    private static int option(String[] args, String name, int fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return Integer.parseInt(args[i + 1]);
+            }
+        }
+        return fallback;
+    }
+}

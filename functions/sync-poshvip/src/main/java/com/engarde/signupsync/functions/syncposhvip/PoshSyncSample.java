@@ -1,0 +1,18 @@
+package com.engarde.signupsync.functions.syncposhvip;
+
+import com.engarde.signupsync.snapstart.SampleRequest;
+import com.engarde.signupsync.snapstart.SampleWork;
+import jakarta.inject.Singleton;
+
+import java.util.List;
+
+/** Priming: the two reads; POST /sync/poshvip would replay deliveries. */
+@Singleton
+class PoshSyncSample implements SampleWork {
+
+    @Override
+    public List<SampleRequest> requests() {
+        return List.of(SampleRequest.get("/sync/poshvip/deliveries", 200),
+                SampleRequest.get("/sync/poshvip/deliveries/0", 404));
+    }
+}

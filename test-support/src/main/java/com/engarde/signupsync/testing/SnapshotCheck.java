@@ -1,0 +1,104 @@
+package com.engarde.signupsync.testing;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.engarde.signupsync.config.SecretStore;
+import com.engarde.signupsync.config.StubSecretsManager;
+import com.engarde.signupsync.persistence.ConnectionPool;
+import com.engarde.signupsync.persistence.DatabaseUrl;
+import com.engarde.signupsync.snapstart.PrimingReport;
+import com.engarde.signupsync.snapstart.SnapshotPriming;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One function in-process as SnapStart runs it: the service token and the database credentials come from a stub
+ * Secrets Manager (so they are cached as in AWS); {@link #firstRequestAfterRestore} calls the function's CRaC
+ * hooks as the Lambda runtime does around a snapshot, checks that nothing the snapshot must not hold survived
+ * the first, and sends the first real request after the second.
+ */
+public final class SnapshotCheck implements AutoCloseable {
+
+    private static final String TOKEN_ARN = "arn:aws:secretsmanager:us-east-1:000000000000:secret:priming-token";
+    private static final String DATABASE_ARN = "arn:aws:secretsmanager:us-east-1:000000000000:secret:priming-db";
+    /** Every table a request could write. */
+    private static final List<String> TABLES = List.of("leads", "funnel_events", "funnel_conversions",
+            "funnel_sync_logs", "sync_records", "webhook_deliveries", "webhook_rejections");
+
+    /** What the priming reported, and the answer to the first request after the restore. */
+    public record Restored(PrimingReport priming, LambdaHarness.Response response) {
+    }
+
+    private final StubSecretsManager secrets;
+    private final LambdaHarness lambda;
+    private final SnapshotPriming priming;
+
+    public SnapshotCheck(Map<String, Object> extraProperties) {
+        TestDatabase database = TestDatabase.get();
+        database.truncate();
+        try {
+            secrets = new StubSecretsManager();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        secrets.put(TOKEN_ARN, "{\"SIGNUP_SYNC_SERVICE_TOKEN\":\"" + LambdaHarness.TOKEN + "\"}");
+        secrets.put(DATABASE_ARN, rdsSecret(DatabaseUrl.parse(database.url())));
+        Map<String, Object> properties = new HashMap<>(extraProperties);
+        properties.put("signup.sync.secrets.endpoint", secrets.endpoint());
+        properties.put("signup.sync.service.token.secret.arn", TOKEN_ARN);
+        properties.put("engarde.database.secret.arn", DATABASE_ARN);
+        lambda = new LambdaHarness(properties);
+        priming = lambda.context().getBean(SnapshotPriming.class);
+    }
+
+    public SnapshotCheck() {
+        this(Map.of());
+    }
+
+    /**
+     * The hook before the snapshot (what {@code beforeCheckpoint} runs), the hook after a restore, then the first
+     * request. Fails when the priming was not clean (a sample answered other than declared, or failed), wrote a
+     * row, left a connection open or a secret cached, read no secret at all (then the check would prove nothing),
+     * or when the first request after the restore did not read its secrets again.
+     */
+    public Restored firstRequestAfterRestore(APIGatewayProxyRequestEvent event) {
+        PrimingReport report = priming.checkpoint();
+        int open = lambda.context().getBean(ConnectionPool.class).openConnections();
+        int cached = lambda.context().getBean(SecretStore.class).cached();
+        Map<String, Long> written = new HashMap<>();
+        TABLES.forEach(table -> {
+            long rows = Rows.count(table);
+            if (rows > 0) {
+                written.put(table, rows);
+            }
+        });
+        int readsBefore = secrets.reads();
+        if (!report.clean() || open != 0 || cached != 0 || !written.isEmpty() || readsBefore == 0) {
+            throw new AssertionError("after beforeCheckpoint: " + report + ", " + open + " open connection(s), " + cached
+                    + " cached secret(s), rows written " + written + ", " + readsBefore + " secret read(s)");
+        }
+        priming.afterRestore(null);
+        LambdaHarness.Response response = lambda.handle(event);
+        if (secrets.reads() == readsBefore) {
+            throw new AssertionError("the first request after the restore used secrets cached before the checkpoint");
+        }
+        return new Restored(report, response);
+    }
+
+    private static String rdsSecret(DatabaseUrl url) {
+        URI location = URI.create(url.jdbcUrl().substring("jdbc:".length()));
+        return "{\"username\":\"" + url.user() + "\",\"password\":\"" + (url.password() == null ? "" : url.password())
+                + "\",\"host\":\"" + location.getHost() + "\",\"port\":" + location.getPort()
+                + ",\"dbname\":\"" + location.getPath().substring(1) + "\",\"sslmode\":\"disable\"}";
+    }
+
+    @Override
+    public void close() {
+        lambda.close();
+        secrets.close();
+    }
+}
