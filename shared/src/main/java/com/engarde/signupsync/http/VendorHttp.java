@@ -185,8 +185,9 @@ public final class VendorHttp {
                 }
                 Optional<Duration> retryAfter = RetryAfter.parse(response.retryAfter(), clock.instant());
                 if (retryAfter.isPresent() && retryAfter.get().compareTo(policy.maxRetryAfter()) > 0) {
-                    throw new VendorException(vendor, status, last + "; it asks to retry after "
-                            + retryAfter.get().toSeconds() + " s, longer than a sync waits", null);
+                    throw new VendorLimitReached(vendor, status, last + "; it asks to retry after "
+                            + retryAfter.get().toSeconds() + " s, longer than a sync waits",
+                            clock.instant().plus(retryAfter.get()));
                 }
                 if (retryAfter.isPresent()) {
                     wait = retryAfter.get();

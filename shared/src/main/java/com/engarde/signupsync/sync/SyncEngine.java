@@ -2,6 +2,7 @@ package com.engarde.signupsync.sync;
 
 import com.engarde.signupsync.http.TimeBudgetExhausted;
 import com.engarde.signupsync.http.VendorException;
+import com.engarde.signupsync.http.VendorLimitReached;
 import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.bus.EventBus;
 import com.engarde.signupsync.bus.Invocation;
@@ -206,6 +207,10 @@ public class SyncEngine {
             } catch (TimeBudgetExhausted e) {
                 return pagesWritten > 0 ? handOver(e) : fail("could not sync a single page within the invocation's"
                         + " time budget: " + e.getMessage());
+            } catch (VendorLimitReached e) {
+                // A quota, not a fault: what was written stands and the next run resumes at the checkpoint.
+                return runs.finish(run.id(), owner, SyncStatus.PARTIAL, e.getMessage() + "; the next run after "
+                        + e.resumeAt() + " carries on from this checkpoint", newRequests());
             } catch (VendorException e) {
                 return fail(e.getMessage());
             } catch (LostClaim e) {
@@ -261,8 +266,8 @@ public class SyncEngine {
                 for (KnownRecord k : known.values()) {
                     if (!k.deleted() && k.sortKey() != null && page.range().contains(k.sortKey())
                             && !listed.containsKey(k.externalId())
-                            && (page.range().notBefore() == null || k.windowAt() == null
-                                || !k.windowAt().isBefore(page.range().notBefore()))) {
+                            && (page.range().notBefore() == null || k.happensAt() == null
+                                || !k.happensAt().isBefore(page.range().notBefore()))) {
                         missing.add(k);
                     }
                 }
@@ -470,7 +475,7 @@ public class SyncEngine {
     /** A record whose events differ from what was last written for it (or that was never written). */
     private record Changed(SyncRecord record, byte[] fingerprint, boolean isNew) {
         SyncedRecords.Row row() {
-            return new SyncedRecords.Row(record.externalId(), record.sortKey(), record.windowAt(), fingerprint);
+            return new SyncedRecords.Row(record.externalId(), record.sortKey(), record.happensAt(), fingerprint);
         }
     }
 

@@ -26,8 +26,8 @@ import java.util.Optional;
  * unique index guarantees it, so a second start answers the run that is already going.
  * <p>
  * A run is carried out by one invocation at a time, its {@code owner}: {@link #claim} takes an unclaimed or
- * abandoned run, every checkpoint ({@link #progress(Connection, long, String, SyncCounts, JsonNode, List)})
- * and the end ({@link #finish(long, String, SyncStatus, String)}) only apply while the caller still owns it.
+ * abandoned run, every checkpoint ({@link #progress(Connection, long, String, SyncCounts, JsonNode, List, int)})
+ * and the end ({@link #finish(long, String, SyncStatus, String, int)}) only apply while the caller still owns it.
  * A running run without a heartbeat for {@code signup.sync.stale-after} (default 16 minutes: longer than a
  * Lambda can live) was abandoned by a dead invocation; starting the source again takes it over.
  */
@@ -148,11 +148,6 @@ public class SyncRunLog {
                 }));
     }
 
-    /** Adds a page's counts and checkpoints the cursor, inside the page's own transaction. */
-    public void progress(Connection connection, long runId, SyncCounts page, JsonNode cursorAfter) throws SQLException {
-        update(connection, runId, null, page, cursorAfter, List.of(), 0);
-    }
-
     /**
      * The owner's checkpoint, inside the page's own transaction: counts, cursor, the page's failed records and
      * the heartbeat. False when {@code owner} no longer holds the run: the caller must roll the page back.
@@ -176,7 +171,7 @@ public class SyncRunLog {
                     failed_records = CASE WHEN ? = 0 OR jsonb_array_length(failed_records) >= ? THEN failed_records
                         ELSE (SELECT jsonb_agg(f) FROM (SELECT f FROM jsonb_array_elements(failed_records || ?::jsonb) f
                                                         LIMIT ?) kept) END
-                WHERE id = ? AND status = 'running' AND (?::text IS NULL OR owner = ?)
+                WHERE id = ? AND status = 'running' AND owner = ?
                 """)) {
             update.setInt(1, page.fetched());
             update.setInt(2, page.created());
@@ -192,21 +187,15 @@ public class SyncRunLog {
             update.setInt(12, FAILED_RECORDS_KEPT);
             update.setLong(13, runId);
             update.setString(14, owner);
-            update.setString(15, owner);
             return update.executeUpdate() == 1;
         }
     }
 
     /**
-     * Ends a run. The error message is shown to users: vendor status and message, never a secret. A success is
-     * also reported to CloudWatch ({@link SyncMetrics}), after it is committed.
+     * The owner ends its run; empty when it no longer holds it (taken over) or the run already ended. The error
+     * message is shown to users: vendor status and message, never a secret. A success is also reported to
+     * CloudWatch ({@link SyncMetrics}), after it is committed.
      */
-    public SyncRun finish(long runId, SyncStatus status, String errorMessage) {
-        return finish(runId, null, status, errorMessage, 0)
-                .orElseThrow(() -> new IllegalArgumentException("no running sync run " + runId));
-    }
-
-    /** The owner ends its run; empty when it no longer holds it (taken over) or the run already ended. */
     public Optional<SyncRun> finish(long runId, String owner, SyncStatus status, String errorMessage, int requests) {
         if (status == SyncStatus.RUNNING) {
             throw new IllegalArgumentException("a run finishes as succeeded, partial or failed");
@@ -221,14 +210,13 @@ public class SyncRunLog {
                                   int requests) throws SQLException {
         return one(connection, "UPDATE funnel_sync_logs SET status = ?, finished_at = ?, error_message = ?,"
                 + " request_count = request_count + ?"
-                + " WHERE id = ? AND status = 'running' AND (?::text IS NULL OR owner = ?) RETURNING " + COLUMNS, ps -> {
+                + " WHERE id = ? AND status = 'running' AND owner = ? RETURNING " + COLUMNS, ps -> {
                     ps.setString(1, status.id());
                     ps.setTimestamp(2, Timestamp.from(clock.instant()));
                     ps.setString(3, errorMessage);
                     ps.setInt(4, requests);
                     ps.setLong(5, runId);
                     ps.setString(6, owner);
-                    ps.setString(7, owner);
                 });
     }
 

@@ -24,7 +24,7 @@ public class SyncedRecords {
     private static final String COLUMNS = "external_id, sort_key, window_at, fingerprint, deleted_at";
 
     /** A record's row as the engine writes it after a page. */
-    public record Row(String externalId, Long sortKey, Instant windowAt, byte[] fingerprint) {
+    public record Row(String externalId, Long sortKey, Instant happensAt, byte[] fingerprint) {
     }
 
     /** Stored records with keys in the range (and, for a date window, happening at or after its start). */
@@ -75,7 +75,7 @@ public class SyncedRecords {
             Row row = rows.get(i);
             ids[i] = row.externalId();
             keys[i] = row.sortKey();
-            windows[i] = row.windowAt() == null ? null : row.windowAt().toString();
+            windows[i] = row.happensAt() == null ? null : row.happensAt().toString();
             fingerprints[i] = row.fingerprint();
         }
         try (PreparedStatement upsert = connection.prepareStatement("""

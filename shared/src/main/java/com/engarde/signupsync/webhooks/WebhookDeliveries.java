@@ -154,17 +154,25 @@ public class WebhookDeliveries {
         });
     }
 
-    /** Ids of deliveries still to (re)process, oldest first, after {@code afterId}. */
-    public List<Long> pending(String sourceType, long afterId, int limit) {
+    /**
+     * Ids of deliveries due for (re)processing at {@code now}, oldest first, after {@code afterId}: every one
+     * never settled; a failed one at once for its first replay (the usual case: the cause was fixed, now replay),
+     * then once a backoff after its last attempt has passed (minutes doubling with each attempt, up to about 17
+     * hours), so a delivery that keeps failing is retried less and less often.
+     */
+    public List<Long> due(String sourceType, long afterId, int limit, Instant now) {
         return database.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement("""
                     SELECT id FROM webhook_deliveries
                     WHERE source_type = ? AND status IN ('received', 'failed') AND id > ?
+                      AND (status = 'received' OR attempts < 2
+                           OR processed_at <= ?::timestamptz - interval '1 minute' * power(2, least(attempts, 10)))
                     ORDER BY id LIMIT ?
                     """)) {
                 select.setString(1, sourceType);
                 select.setLong(2, afterId);
-                select.setInt(3, limit);
+                select.setTimestamp(3, Timestamp.from(now));
+                select.setInt(4, limit);
                 List<Long> ids = new ArrayList<>();
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {

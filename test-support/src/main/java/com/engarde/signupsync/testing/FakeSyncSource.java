@@ -41,6 +41,7 @@ public final class FakeSyncSource implements SyncSource {
     private final NavigableMap<Long, Item> items = new ConcurrentSkipListMap<>();
     private final AtomicInteger pagesFetched = new AtomicInteger();
     private volatile IntPredicate failOnPage = page -> false;
+    private volatile Runnable afterPage = () -> { };
 
     public FakeSyncSource(String sourceType, int pageSize) {
         SourceType.fromId(sourceType).orElseThrow(() -> new IllegalArgumentException("unknown source " + sourceType));
@@ -59,6 +60,15 @@ public final class FakeSyncSource implements SyncSource {
             put(new Item(i, "person" + i + "@example.com", "First" + i, at));
         }
         return this;
+    }
+
+    public void clear() {
+        items.clear();
+    }
+
+    /** Called after each page is fetched (a test advances its clock there). */
+    public void afterPage(Runnable hook) {
+        this.afterPage = hook;
     }
 
     public void remove(long key) {
@@ -113,6 +123,7 @@ public final class FakeSyncSource implements SyncSource {
             after = upTo;
             number++;
             JsonNode cursor = JsonNodeFactory.instance.objectNode().put("after", last ? 0 : upTo).put("done", last);
+            afterPage.run();
             return new SyncPage(number, records, range, cursor, last);
         }
 

@@ -246,7 +246,7 @@ public class EasyAppointmentsSource implements SyncSource {
         }
 
         private MissingRecords.Gone gone(KnownRecord k, Instant now) {
-            if (k.windowAt() != null && k.windowAt().isBefore(now)) {
+            if (k.happensAt() != null && k.happensAt().isBefore(now)) {
                 // A past appointment deleted in a clean-up: it happened; only the record is marked.
                 return new MissingRecords.Gone(k.externalId(), null, null);
             }

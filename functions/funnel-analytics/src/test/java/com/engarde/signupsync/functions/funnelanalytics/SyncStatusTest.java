@@ -43,15 +43,18 @@ class SyncStatusTest {
     void reportsTheLastRunTheRunningRunTheLastSuccessAndTheNextScheduledTime() throws Exception {
         try (LambdaHarness lambda = lambda(Map.of("funnel.sync.time", "18:30"))) {
             SyncRunLog runs = lambda.context().getBean(SyncRunLog.class);
+            String owner = "invocation-status-test";
             long succeeded = runs.start("easyappointments", SyncTrigger.SCHEDULE).run().id();
+            runs.claim(succeeded, owner);
             try (Connection c = TestDatabase.get().dataSource().getConnection()) {
-                runs.progress(c, succeeded, new SyncCounts(30, 20, 5, 4, 1),
-                        JsonNodeFactory.instance.objectNode().put("page", 4));
+                runs.progress(c, succeeded, owner, new SyncCounts(30, 20, 5, 4, 1),
+                        JsonNodeFactory.instance.objectNode().put("page", 4), List.of(), 4);
             }
-            runs.finish(succeeded, SyncStatus.SUCCEEDED, null);
+            runs.finish(succeeded, owner, SyncStatus.SUCCEEDED, null, 3);
             TestClock.INSTANCE.advance(Duration.ofHours(1));
             long failed = runs.start("easyappointments", SyncTrigger.MANUAL).run().id();
-            runs.finish(failed, SyncStatus.FAILED, "EasyAppointments answered 401 to GET /index.php/api/v1/services");
+            runs.claim(failed, owner);
+            runs.finish(failed, owner, SyncStatus.FAILED, "EasyAppointments answered 401 to GET /index.php/api/v1/services", 1);
             TestClock.INSTANCE.advance(Duration.ofHours(1));
             long running = runs.start("easyappointments", SyncTrigger.MANUAL).run().id();
 
@@ -67,6 +70,8 @@ class SyncStatusTest {
             assertThat(body.path("running").path("trigger").asText()).isEqualTo("manual");
             assertThat(body.path("last_success").path("id").asLong()).isEqualTo(succeeded);
             assertThat(body.path("last_success").path("counts").path("created").asInt()).isEqualTo(20);
+            // Requests sent to the vendor: counted at each checkpoint and at the end.
+            assertThat(body.path("last_success").path("requests").asInt()).isEqualTo(7);
             assertThat(body.path("last_success").path("cursor_after").path("page").asInt()).isEqualTo(4);
             assertThat(body.path("counts").path("fetched").asInt()).isZero();
             assertThat(body.path("next_scheduled_at").asText()).isEqualTo("2026-06-15T18:30:00Z");

@@ -189,4 +189,25 @@ class VendorFaultsTest {
                     .singleElement().matches(r -> r.endsWith("/customers/77"));
         }
     }
+
+    @Test
+    void aRetryAfterBeyondWhatASyncWaitsEndsTheRunAsPartialAndTheNextRunCarriesOn() {
+        try (SyncFixture f = new SyncFixture()) {
+            f.appointments(25);
+            // A daily quota: come back at tomorrow's reset (ISO timestamp), far beyond the 10 minutes a sync waits.
+            f.stub.fault(Fault.status("/appointments", 429, "{\"message\":\"Daily limit reached\"}",
+                    Map.of("Retry-After", "2026-06-16T00:00:00Z")).on(r -> r.startsWith(PAGE_2)));
+
+            SyncRun run = f.sync();
+
+            assertThat(run.status()).isEqualTo(SyncStatus.PARTIAL);
+            assertThat(run.counts().created()).isEqualTo(10);
+            assertThat(run.errorMessage()).contains("Daily limit reached")
+                    .contains("the next run after 2026-06-16T00:00:00Z carries on from this checkpoint");
+            SyncRun next = f.sync();
+            assertThat(next.status()).isEqualTo(SyncStatus.SUCCEEDED);
+            assertThat(next.cursorBefore()).isEqualTo(run.cursorAfter());
+            assertThat(next.counts().created()).isEqualTo(15);
+        }
+    }
 }

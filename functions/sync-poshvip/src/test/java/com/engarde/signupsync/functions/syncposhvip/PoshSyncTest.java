@@ -84,10 +84,18 @@ class PoshSyncTest {
 
         JsonNode run = lambda.handle(request("POST", "/sync/poshvip")).json().path("run");
 
-        assertThat(run.path("status").asText()).isEqualTo("partial");
+        // The replay covered every delivery due; the one that still fails is a failed record with its reason.
+        assertThat(run.path("status").asText()).isEqualTo("succeeded");
         assertThat(run.path("counts").path("failed").asInt()).isEqualTo(1);
-        assertThat(run.path("error_message").asText()).contains("1 deliveries still fail");
+        assertThat(run.path("error_message").asText()).contains("1 record(s) skipped");
+        assertThat(run.path("failed_records").get(0).path("external_id").asText())
+                .isEqualTo(Long.toString(receipt.deliveryId()));
         assertThat(status(receipt.deliveryId())).isEqualTo("failed");
+
+        // Failed twice now: the next replay leaves it to its backoff instead of running it again at once.
+        JsonNode next = lambda.handle(request("POST", "/sync/poshvip")).json().path("run");
+        assertThat(next.path("counts").path("fetched").asInt()).isZero();
+        assertThat(Rows.number("SELECT attempts FROM webhook_deliveries WHERE id = ?", receipt.deliveryId())).isEqualTo(2);
     }
 
     @Test

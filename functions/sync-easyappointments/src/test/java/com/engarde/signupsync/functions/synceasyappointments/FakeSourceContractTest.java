@@ -1,0 +1,85 @@
+package com.engarde.signupsync.functions.synceasyappointments;
+
+import com.engarde.signupsync.sync.SyncEngine;
+import com.engarde.signupsync.sync.SyncRunLog;
+import com.engarde.signupsync.sync.SyncSource;
+import com.engarde.signupsync.testing.FakeSyncSource;
+import com.engarde.signupsync.testing.SyncSourceContract;
+import com.engarde.signupsync.testing.TestClock;
+import com.engarde.signupsync.testing.TestDatabase;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** The connector contract for the fake source, the connector bean of the source AddingASourceTest adds. */
+class FakeSourceContractTest extends SyncSourceContract {
+
+    @Override
+    protected Subject subject() {
+        TestDatabase.get().execute("UPDATE funnel_sources SET active = true WHERE source_type = 'eventbrite'");
+        SyncFixture f = new SyncFixture(Map.of("test.fake-source", "true"));
+        FakeSyncSource fake = f.lambda.context().getBean(FakeSyncSource.class);
+        fake.clear();
+        AtomicReference<Duration> pageTakes = new AtomicReference<>(Duration.ZERO);
+        fake.afterPage(() -> TestClock.INSTANCE.advance(pageTakes.get()));
+        return new Subject() {
+            public SyncSource source() {
+                return fake;
+            }
+
+            public SyncEngine engine() {
+                return f.engine();
+            }
+
+            public SyncRunLog runs() {
+                return f.runs();
+            }
+
+            public void records(int n) {
+                fake.items(n, Instant.parse("2026-06-01T10:00:00Z"));
+            }
+
+            public void delete(int key) {
+                fake.remove(key);
+            }
+
+            public void spoil(int key) {
+                // No cleaning in the fake: the database refuses the NUL and the engine isolates the record.
+                fake.put(new FakeSyncSource.Item(key, "person" + key + "@example.com", "Nul\u0000Name",
+                        Instant.parse("2026-06-01T10:00:00Z")));
+            }
+
+            public void failPage(int page) {
+                int at = fake.pagesFetched() + page;
+                fake.failOnPage(p -> p == at);
+            }
+
+            public void everyPageTakes(Duration duration) {
+                pageTakes.set(duration);
+            }
+
+            public int pageSize() {
+                return 10;
+            }
+
+            public boolean noticesDeletions() {
+                return true;
+            }
+
+            public Instant now() {
+                return TestClock.INSTANCE.instant();
+            }
+
+            public void settle() {
+                SyncFixture.await(f.bus());
+            }
+
+            public void close() {
+                f.close();
+                TestDatabase.get().execute("UPDATE funnel_sources SET active = false WHERE source_type = 'eventbrite'");
+            }
+        };
+    }
+}
