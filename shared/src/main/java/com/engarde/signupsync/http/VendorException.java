@@ -8,11 +8,23 @@ public class VendorException extends RuntimeException {
 
     private final String vendor;
     private final int status;
+    private final String code;
 
     public VendorException(String vendor, int status, String message, Throwable cause) {
+        this(vendor, status, null, message, cause);
+    }
+
+    /** @param code the vendor's own error code from the answer's body (Zoom's {@code 3001}), or null */
+    public VendorException(String vendor, int status, String code, String message, Throwable cause) {
         super(message, cause);
         this.vendor = vendor;
         this.status = status;
+        this.code = code;
+    }
+
+    /** The vendor's own error code, where the vendor gives one and its {@link VendorHttp} reads it; else null. */
+    public String code() {
+        return code;
     }
 
     public String vendor() {

@@ -45,6 +45,23 @@ public final class VendorHttp {
     /** A vendor's published rate limit ({@code requests} per {@code window}); {@link #NONE} when it has none. */
     public record RateLimit(int requests, Duration window) {
         public static final RateLimit NONE = new RateLimit(0, Duration.ZERO);
+        private static final java.util.regex.Pattern FORM = java.util.regex.Pattern.compile("(\\d+)\\s*/\\s*(\\S+)");
+
+        /** A setting such as {@code 100/120s} ({@code off} or empty: {@link #NONE}); {@code setting} names it in errors. */
+        public static RateLimit parse(String value, String setting) {
+            String v = value.strip();
+            if (v.isEmpty() || v.equalsIgnoreCase("off")) {
+                return NONE;
+            }
+            java.util.regex.Matcher m = FORM.matcher(v);
+            IllegalArgumentException bad = new IllegalArgumentException(setting + " must look like 100/120s, or be off");
+            if (!m.matches()) {
+                throw bad;
+            }
+            Duration window = io.micronaut.core.convert.ConversionService.SHARED.convert(m.group(2), Duration.class)
+                    .orElseThrow(() -> bad);
+            return new RateLimit(Integer.parseInt(m.group(1)), window);
+        }
     }
 
     /** How a vendor is called: timeouts, its rate limit, and the largest answer read ({@code maxResponseBytes}). */
@@ -66,6 +83,30 @@ public final class VendorHttp {
     private record Body(String contentType, byte[] bytes) {
     }
 
+    /**
+     * What a vendor's error answers say beyond status and message: its own error code (Zoom's
+     * {@code {"code":3001}}), and whether a 429 is a quota that resets later rather than a rate to slow down
+     * to (Zoom's {@code X-RateLimit-Type: Daily-limit}, whose Retry-After is sometimes absent).
+     */
+    public interface ErrorReading {
+        /** The vendor's error code in an error answer, or null. */
+        String code(Answer answer);
+
+        /** For a 429: when the quota it reports resets, or empty when it is a rate limit to retry after. */
+        Optional<java.time.Instant> quotaResetsAt(Answer answer, java.net.http.HttpHeaders headers, java.time.Instant now);
+
+        ErrorReading NONE = new ErrorReading() {
+            public String code(Answer answer) {
+                return null;
+            }
+
+            public Optional<java.time.Instant> quotaResetsAt(Answer answer, java.net.http.HttpHeaders headers,
+                                                             java.time.Instant now) {
+                return Optional.empty();
+            }
+        };
+    }
+
     private final String vendor;
     private final VendorAuth auth;
     private final Settings settings;
@@ -73,12 +114,20 @@ public final class VendorHttp {
     private final RetryPolicy policy;
     private final Clock clock;
     private final Function<Answer, String> errorMessage;
+    private final ErrorReading errors;
     private final HttpClient client;
     private final ArrayDeque<Long> recentRequests = new ArrayDeque<>();
 
     /** @param errorMessage the vendor's message from an error answer's body */
     public VendorHttp(String vendor, VendorAuth auth, Settings settings, RetryPolicy policy, Clock clock,
                       Function<Answer, String> errorMessage) {
+        this(vendor, auth, settings, policy, clock, errorMessage, ErrorReading.NONE);
+    }
+
+    /** @param errors how the vendor's error answers carry its codes and quotas */
+    public VendorHttp(String vendor, VendorAuth auth, Settings settings, RetryPolicy policy, Clock clock,
+                      Function<Answer, String> errorMessage, ErrorReading errors) {
+        this.errors = errors;
         this.vendor = vendor;
         this.auth = auth;
         this.settings = settings;
@@ -181,9 +230,16 @@ public final class VendorHttp {
                     continue;
                 }
                 if (status != 429 && status / 100 != 5) {
-                    throw new VendorException(vendor, status, last, null);
+                    throw new VendorException(vendor, status, errors.code(answer), last, null);
                 }
                 Optional<Duration> retryAfter = RetryAfter.parse(response.retryAfter(), clock.instant());
+                if (status == 429 && retryAfter.isEmpty()) {
+                    Optional<java.time.Instant> resets = errors.quotaResetsAt(answer, response.headers(), clock.instant());
+                    if (resets.isPresent()) {
+                        throw new VendorLimitReached(vendor, status, last + "; a quota that resets at " + resets.get(),
+                                resets.get());
+                    }
+                }
                 if (retryAfter.isPresent() && retryAfter.get().compareTo(policy.maxRetryAfter()) > 0) {
                     throw new VendorLimitReached(vendor, status, last + "; it asks to retry after "
                             + retryAfter.get().toSeconds() + " s, longer than a sync waits",
@@ -215,7 +271,7 @@ public final class VendorHttp {
         throw new VendorException(vendor, lastStatus, last + " (gave up after " + policy.attempts() + " attempts)", lastCause);
     }
 
-    private record Received(int status, byte[] body, String retryAfter) {
+    private record Received(int status, byte[] body, String retryAfter, java.net.http.HttpHeaders headers) {
     }
 
     /** One request, following redirects that stay on the same scheme, host and port; every hop is counted. */
@@ -243,7 +299,7 @@ public final class VendorHttp {
                 continue;
             }
             return new Received(status, read(response.body(), where),
-                    response.headers().firstValue("Retry-After").orElse(null));
+                    response.headers().firstValue("Retry-After").orElse(null), response.headers());
         }
     }
 

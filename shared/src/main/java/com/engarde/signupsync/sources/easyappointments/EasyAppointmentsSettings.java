@@ -2,7 +2,6 @@ package com.engarde.signupsync.sources.easyappointments;
 
 import com.engarde.signupsync.http.VendorHttp;
 import io.micronaut.context.annotation.Value;
-import io.micronaut.core.convert.ConversionService;
 import jakarta.inject.Singleton;
 
 import java.net.URI;
@@ -11,8 +10,6 @@ import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -37,8 +34,6 @@ import java.util.stream.Collectors;
  */
 @Singleton
 public class EasyAppointmentsSettings {
-
-    private static final Pattern RATE = Pattern.compile("(\\d+)\\s*/\\s*(\\S+)");
 
     private final int pageSize;
     private final int windowDays;
@@ -72,17 +67,7 @@ public class EasyAppointmentsSettings {
     }
 
     static VendorHttp.RateLimit parseRateLimit(String value) {
-        String v = value.strip();
-        if (v.isEmpty() || v.equalsIgnoreCase("off")) {
-            return VendorHttp.RateLimit.NONE;
-        }
-        Matcher m = RATE.matcher(v);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("EASYAPPOINTMENTS_RATE_LIMIT must look like 100/120s, or be off");
-        }
-        Duration window = ConversionService.SHARED.convert(m.group(2), Duration.class).orElseThrow(
-                () -> new IllegalArgumentException("EASYAPPOINTMENTS_RATE_LIMIT must look like 100/120s, or be off"));
-        return new VendorHttp.RateLimit(Integer.parseInt(m.group(1)), window);
+        return VendorHttp.RateLimit.parse(value, "EASYAPPOINTMENTS_RATE_LIMIT");
     }
 
     /** The API base of an instance's URL, {@code .../index.php/api/v1}. */
