@@ -45,11 +45,6 @@ public class DatabaseException extends RuntimeException {
         return field;
     }
 
-    /** Data exceptions (class 22) and integrity violations (23): these values will never be accepted as they are. */
-    public boolean refusedData() {
-        return sqlState != null && (sqlState.startsWith("22") || sqlState.startsWith("23"));
-    }
-
     private static String describe(SQLException cause) {
         if (cause == null) {
             return "database error";

@@ -1,7 +1,7 @@
 package com.engarde.signupsync.functions.usagerollup;
 
 import com.engarde.signupsync.bus.ScheduleHandler;
-import com.engarde.signupsync.bus.TimeBudget;
+import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.platform.UsageRollups;
 import jakarta.inject.Singleton;
 
