@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 public abstract class SyncSourceContract {
 
     /** One connector over a fresh database, its vendor scripted by the test. */
-    protected interface Subject extends AutoCloseable {
+    public interface Subject extends AutoCloseable {
         SyncSource source();
 
         SyncEngine engine();

@@ -1,14 +1,11 @@
 package com.engarde.signupsync.functions.synceasyappointments;
 
-import com.engarde.signupsync.sync.SyncEngine;
-import com.engarde.signupsync.sync.SyncRunLog;
 import com.engarde.signupsync.sync.SyncSource;
 import com.engarde.signupsync.testing.EasyAppointmentsStub.Fault;
 import com.engarde.signupsync.testing.SyncSourceContract;
 import com.engarde.signupsync.testing.TestClock;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -24,17 +21,9 @@ class EasyAppointmentsContractTest extends SyncSourceContract {
                 TestClock.INSTANCE.advance(pageTakes.get());
             }
         });
-        return new Subject() {
+        return new FixtureSubject(f) {
             public SyncSource source() {
                 return f.source();
-            }
-
-            public SyncEngine engine() {
-                return f.engine();
-            }
-
-            public SyncRunLog runs() {
-                return f.runs();
             }
 
             public void records(int n) {
@@ -58,25 +47,6 @@ class EasyAppointmentsContractTest extends SyncSourceContract {
                 pageTakes.set(duration);
             }
 
-            public int pageSize() {
-                return 10;
-            }
-
-            public boolean noticesDeletions() {
-                return true;
-            }
-
-            public Instant now() {
-                return TestClock.INSTANCE.instant();
-            }
-
-            public void settle() {
-                SyncFixture.await(f.bus());
-            }
-
-            public void close() {
-                f.close();
-            }
         };
     }
 }

@@ -1,7 +1,5 @@
 package com.engarde.signupsync.functions.synceasyappointments;
 
-import com.engarde.signupsync.sync.SyncEngine;
-import com.engarde.signupsync.sync.SyncRunLog;
 import com.engarde.signupsync.sync.SyncSource;
 import com.engarde.signupsync.testing.FakeSyncSource;
 import com.engarde.signupsync.testing.SyncSourceContract;
@@ -24,17 +22,9 @@ class FakeSourceContractTest extends SyncSourceContract {
         fake.clear();
         AtomicReference<Duration> pageTakes = new AtomicReference<>(Duration.ZERO);
         fake.afterPage(() -> TestClock.INSTANCE.advance(pageTakes.get()));
-        return new Subject() {
+        return new FixtureSubject(f) {
             public SyncSource source() {
                 return fake;
-            }
-
-            public SyncEngine engine() {
-                return f.engine();
-            }
-
-            public SyncRunLog runs() {
-                return f.runs();
             }
 
             public void records(int n) {
@@ -60,24 +50,9 @@ class FakeSourceContractTest extends SyncSourceContract {
                 pageTakes.set(duration);
             }
 
-            public int pageSize() {
-                return 10;
-            }
-
-            public boolean noticesDeletions() {
-                return true;
-            }
-
-            public Instant now() {
-                return TestClock.INSTANCE.instant();
-            }
-
-            public void settle() {
-                SyncFixture.await(f.bus());
-            }
-
+            @Override
             public void close() {
-                f.close();
+                super.close();
                 TestDatabase.get().execute("UPDATE funnel_sources SET active = false WHERE source_type = 'eventbrite'");
             }
         };
