@@ -1,6 +1,5 @@
 package com.engarde.signupsync.admin;
 
-import com.engarde.signupsync.api.ApiException;
 import com.engarde.signupsync.persistence.Database;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -59,7 +58,7 @@ public class AuditLog {
             return null;
         }
         if (value.length() > 254 || value.chars().anyMatch(Character::isISOControl)) {
-            throw ApiException.invalid(name, name + " must be at most 254 characters, without control characters");
+            throw AdminRequestRefused.invalid(name, name + " must be at most 254 characters, without control characters");
         }
         return value.strip();
     }
@@ -73,7 +72,7 @@ public class AuditLog {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw ApiException.invalid(name, name + " must be an integer from 1 to " + max);
+        throw AdminRequestRefused.invalid(name, name + " must be an integer from 1 to " + max);
     }
 
     private static Instant time(String name, String value) {
@@ -83,7 +82,7 @@ public class AuditLog {
         try {
             return java.time.OffsetDateTime.parse(value.strip()).toInstant();
         } catch (java.time.format.DateTimeParseException e) {
-            throw ApiException.invalid(name, name + " must be an ISO-8601 date-time with an offset, such as 2026-03-01T10:00:00Z");
+            throw AdminRequestRefused.invalid(name, name + " must be an ISO-8601 date-time with an offset, such as 2026-03-01T10:00:00Z");
         }
     }
 

@@ -1,6 +1,5 @@
 package com.engarde.signupsync.admin;
 
-import com.engarde.signupsync.api.ApiException;
 import com.engarde.signupsync.api.JsonBodies;
 import com.engarde.signupsync.api.JsonFields;
 import com.engarde.signupsync.funnel.Emails;
@@ -79,20 +78,20 @@ public class PlatformAdmins {
         ObjectNode object = bodies.object(body, 4096);
         object.fieldNames().forEachRemaining(name -> {
             if (!name.equals("user_id") && !name.equals("email")) {
-                throw ApiException.invalid(name, "a platform admin is named by user_id or email; " + name + " is unknown");
+                throw AdminRequestRefused.invalid(name, "a platform admin is named by user_id or email; " + name + " is unknown");
             }
         });
         String userId = JsonFields.identifier(object, "user_id", 200);
         String email = JsonFields.text(object, "email", 254);
         if ((userId == null) == (email == null)) {
-            throw ApiException.invalid(userId == null ? "user_id" : "email",
+            throw AdminRequestRefused.invalid(userId == null ? "user_id" : "email",
                     "name the admin by exactly one of user_id or email");
         }
         if (userId != null && userId.chars().anyMatch(Character::isISOControl)) {
-            throw ApiException.invalid("user_id", "user_id must not contain control characters");
+            throw AdminRequestRefused.invalid("user_id", "user_id must not contain control characters");
         }
         if (email != null && !Emails.isValid(Emails.normalize(email))) {
-            throw ApiException.invalid("email", "email is not an email address");
+            throw AdminRequestRefused.invalid("email", "email is not an email address");
         }
         return add(by, userId, email);
     }
@@ -103,12 +102,12 @@ public class PlatformAdmins {
         try {
             parsed = Long.parseLong(id);
         } catch (NumberFormatException e) {
-            throw ApiException.invalid("id", "id must be a positive integer");
+            throw AdminRequestRefused.invalid("id", "id must be a positive integer");
         }
         if (parsed <= 0) {
-            throw ApiException.invalid("id", "id must be a positive integer");
+            throw AdminRequestRefused.invalid("id", "id must be a positive integer");
         }
-        return remove(by, parsed).orElseThrow(() -> ApiException.notFound("id", "no platform admin has id " + parsed));
+        return remove(by, parsed).orElseThrow(() -> AdminRequestRefused.notFound("id", "no platform admin has id " + parsed));
     }
 
     /** Designates a user by id or email (exactly one non-null); adding one twice leaves one row. */

@@ -1,6 +1,5 @@
 package com.engarde.signupsync.admin;
 
-import com.engarde.signupsync.api.ApiException;
 import com.engarde.signupsync.api.JsonBodies;
 import com.engarde.signupsync.auth.FunctionManifests;
 import com.engarde.signupsync.http.TimeBudget;
@@ -143,7 +142,7 @@ public class SourceAdministration {
         object.fields().forEachRemaining(field -> {
             JsonNode value = field.getValue();
             if (!value.isNull() && !value.isTextual()) {
-                throw ApiException.invalid(field.getKey(), field.getKey() + " must be a string");
+                throw AdminRequestRefused.invalid(field.getKey(), field.getKey() + " must be a string");
             }
             if (value.isTextual()) {
                 fields.put(field.getKey(), value.textValue());
@@ -168,11 +167,11 @@ public class SourceAdministration {
         shape(sourceType);
         CredentialCheck check = checks.get(sourceType);
         if (check == null) {
-            throw ApiException.invalid("type", sourceType.equals("poshvip")
+            throw AdminRequestRefused.invalid("type", sourceType.equals("poshvip")
                     ? "poshvip has no API to call: its webhook secret is checked on every delivery it signs"
                     : sourceType + " cannot be verified yet: no check is built for it");
         }
-        Credentials found = credentials.find(sourceType).orElseThrow(() -> ApiException.conflict("type",
+        Credentials found = credentials.find(sourceType).orElseThrow(() -> AdminRequestRefused.conflict("type",
                 sourceType + " has no credentials configured: store them first"));
         Instant started = clock.instant();
         String failure = null;
@@ -207,16 +206,16 @@ public class SourceAdministration {
     /** {@code {"active": true|false}}; a pull source without a deployed sync function cannot be activated. */
     public SourceView setActive(AdminPrincipal admin, String sourceType, byte[] body) {
         if (!SOURCE_TYPE.matcher(sourceType).matches()) {
-            throw ApiException.notFound("type", "unknown source type");
+            throw AdminRequestRefused.notFound("type", "unknown source type");
         }
         ObjectNode object = bodies.object(body, BODY_LIMIT);
         JsonNode active = object.get("active");
         if (active == null || !active.isBoolean()) {
-            throw ApiException.invalid("active", "active must be true or false");
+            throw AdminRequestRefused.invalid("active", "active must be true or false");
         }
         object.fieldNames().forEachRemaining(name -> {
             if (!name.equals("active")) {
-                throw ApiException.invalid(name, "only active can be changed; " + name + " cannot");
+                throw AdminRequestRefused.invalid(name, "only active can be changed; " + name + " cannot");
             }
         });
         boolean wanted = active.booleanValue();
@@ -228,14 +227,14 @@ public class SourceAdministration {
                 select.setString(1, sourceType);
                 try (ResultSet rs = select.executeQuery()) {
                     if (!rs.next()) {
-                        throw ApiException.notFound("type", "unknown source type '" + sourceType + "'");
+                        throw AdminRequestRefused.notFound("type", "unknown source type '" + sourceType + "'");
                     }
                     kind = rs.getString(1);
                     current = rs.getBoolean(2);
                 }
             }
             if (wanted && "pull".equals(kind) && !deployedSyncs().contains(sourceType)) {
-                throw ApiException.conflict("active", sourceType + " cannot be activated: no sync function for it"
+                throw AdminRequestRefused.conflict("active", sourceType + " cannot be activated: no sync function for it"
                         + " (sync-" + sourceType + ") is deployed");
             }
             if (wanted != current) {
@@ -267,7 +266,7 @@ public class SourceAdministration {
     }
 
     private CredentialShape shape(String sourceType) {
-        return CredentialShape.of(sourceType).orElseThrow(() -> ApiException.notFound("type",
+        return CredentialShape.of(sourceType).orElseThrow(() -> AdminRequestRefused.notFound("type",
                 "unknown source type '" + sourceType + "' (sources with credentials: "
                         + String.join(", ", Arrays.stream(CredentialShape.values()).map(CredentialShape::sourceType).toList())
                         + ")"));

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.api;
 
+import com.engarde.signupsync.admin.AdminRequestRefused;
 import com.engarde.signupsync.credentials.InvalidCredentials;
 import com.engarde.signupsync.crypto.EncryptionKeyMissing;
 import com.engarde.signupsync.crypto.SealBroken;
@@ -90,6 +91,22 @@ public final class ApiExceptionHandlers {
             LOG.error("{} {}: {}", request.getMethodName(), request.getPath(), exception.getMessage());
             return HttpResponse.<ApiError>status(HttpStatus.SERVICE_UNAVAILABLE).body(ApiError.of("not_configured",
                     exception.getMessage()));
+        }
+    }
+
+    @Produces
+    @Singleton
+    public static class AdminRefusal implements ExceptionHandler<AdminRequestRefused, HttpResponse<ApiError>> {
+        @Override
+        public HttpResponse<ApiError> handle(HttpRequest request, AdminRequestRefused exception) {
+            return switch (exception.reason()) {
+                case INVALID -> HttpResponse.<ApiError>badRequest(new ApiError("invalid_request", exception.getMessage(),
+                        exception.field()));
+                case NOT_FOUND -> HttpResponse.<ApiError>status(HttpStatus.NOT_FOUND).body(new ApiError("not_found",
+                        exception.getMessage(), exception.field()));
+                case CONFLICT -> HttpResponse.<ApiError>status(HttpStatus.CONFLICT).body(new ApiError("conflict",
+                        exception.getMessage(), exception.field()));
+            };
         }
     }
 }

@@ -20,7 +20,7 @@ final class BrevoCheck implements CredentialCheck {
     private final URI base;
     private final CheckHttp http;
 
-    BrevoCheck(@Value("${brevo.api.url:https://api.brevo.com/v3/}") String base, CheckHttp http) {
+    BrevoCheck(@Value("${brevo.api.url:`https://api.brevo.com/v3/`}") String base, CheckHttp http) {
         this.base = CheckHttp.base(base);
         this.http = http;
     }

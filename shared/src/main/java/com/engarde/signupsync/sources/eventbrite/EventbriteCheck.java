@@ -25,7 +25,7 @@ final class EventbriteCheck implements CredentialCheck {
     private final URI base;
     private final CheckHttp http;
 
-    EventbriteCheck(@Value("${eventbrite.api.url:https://www.eventbriteapi.com/v3/}") String base, CheckHttp http) {
+    EventbriteCheck(@Value("${eventbrite.api.url:`https://www.eventbriteapi.com/v3/`}") String base, CheckHttp http) {
         this.base = CheckHttp.base(base);
         this.http = http;
     }

@@ -24,8 +24,8 @@ final class ZoomCheck implements CredentialCheck {
     private final URI token;
     private final CheckHttp http;
 
-    ZoomCheck(@Value("${zoom.api.url:https://api.zoom.us/v2/}") String api,
-              @Value("${zoom.oauth.url:https://zoom.us/oauth/token}") String token, CheckHttp http) {
+    ZoomCheck(@Value("${zoom.api.url:`https://api.zoom.us/v2/`}") String api,
+              @Value("${zoom.oauth.url:`https://zoom.us/oauth/token`}") String token, CheckHttp http) {
         this.api = CheckHttp.base(api);
         this.token = java.net.URI.create(token);
         this.http = http;
