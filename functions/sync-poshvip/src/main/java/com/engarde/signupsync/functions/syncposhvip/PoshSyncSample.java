@@ -13,6 +13,6 @@ class PoshSyncSample implements SampleWork {
     @Override
     public List<SampleRequest> requests() {
         return List.of(SampleRequest.get("/sync/poshvip/deliveries", 200),
-                SampleRequest.get("/sync/poshvip/deliveries/0", 404));
+                SampleRequest.get("/sync/poshvip/deliveries/9007199254740991", 404));
     }
 }
