@@ -273,11 +273,15 @@ class PlatformUsageTest {
     void theCsvExportQuotesCommasQuotesNewlinesAndNonAsciiAndItsTotalsEqualTheApis() throws IOException {
         String awkward = "Ünïcode, \"Quoted\" & Co\nSecond line — 東京";
         List<ObjectNode> records = new ArrayList<>();
-        records.add(record("x0", "2026-05-10T10:00:00Z", GLOBEX, uuid(2, 1), "0.000001", 1).put("tenant_name", awkward));
+        records.add(record("x0", "2026-05-10T10:00:00Z", GLOBEX, uuid(2, 1), "0.000001", 1).put("tenant_name", "Globex"));
         for (int i = 1; i < 450; i++) {
             records.add(record("x" + i, "2026-05-10T10:00:00Z", ACME, uuid(2, 1000 + i), "0.1" + i, i));
         }
         ingest(records);
+        // The API refuses a control character in a name (issue 9's input rules), but the export must quote
+        // whatever is stored, so the awkward name is written underneath the API.
+        com.engarde.signupsync.testing.TestDatabase.get().execute("UPDATE platform_tenants SET name = '"
+                + awkward.replace("'", "''") + "' WHERE id = '" + GLOBEX + "'");
         rollUp();
         Map<String, String> params = Map.of("view_mode", "daily", "date_from", "2026-05-01", "date_to", "2026-05-31");
         JsonNode api = admin("/api/admin/platform/usage/users", params).json();

@@ -13,6 +13,7 @@ class FunnelAnalyticsSample implements SampleWork {
     @Override
     public List<SampleRequest> requests() {
         return List.of(SampleRequest.get("/", 200), SampleRequest.get("/health", 200),
-                SampleRequest.get("/sync/status/easyappointments", 200));
+                SampleRequest.get("/sync/status/easyappointments", 200),
+                SampleRequest.get("/analytics/funnel-metrics", 200));
     }
 }

@@ -16,7 +16,7 @@ class SnapshotTest {
         try (SnapshotCheck snapshot = new SnapshotCheck(Map.of())) {
             SnapshotCheck.Restored restored = snapshot.firstRequestAfterRestore(LambdaHarness.sample("sync-status.json"));
 
-            assertThat(restored.priming().requests()).hasSize(3);
+            assertThat(restored.priming().requests()).hasSize(4);
             assertThat(restored.response().status()).isEqualTo(200);
             assertThat(restored.response().json().path("source_type").asText()).isEqualTo("easyappointments");
         }

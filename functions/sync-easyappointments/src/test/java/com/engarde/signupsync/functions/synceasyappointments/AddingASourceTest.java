@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -32,11 +31,6 @@ class AddingASourceTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @BeforeEach
-    void activate() {
-        TestDatabase.get().execute("UPDATE funnel_sources SET active = true WHERE source_type = 'eventbrite'");
-    }
-
     @AfterEach
     void deactivate() {
         TestDatabase.get().execute("UPDATE funnel_sources SET active = false WHERE source_type = 'eventbrite'");
@@ -45,6 +39,8 @@ class AddingASourceTest {
     @Test
     void aSourceAddedByAManifestAndAConnectorSyncsThroughTheApiAndTheBus() throws Exception {
         try (SyncFixture f = new SyncFixture(Map.of("test.fake-source", "true"))) {
+            // After the fixture's truncate, which puts every source back as migrated (Eventbrite inactive).
+            TestDatabase.get().execute("UPDATE funnel_sources SET active = true WHERE source_type = 'eventbrite'");
             FunctionManifests manifests = f.lambda.context().getBean(FunctionManifests.class);
             assertThat(manifests.authFor("POST", "/sync/eventbrite")).isEqualTo(RouteAuth.SERVICE_TOKEN);
             assertThat(manifests.busSources()).contains("eventbrite");

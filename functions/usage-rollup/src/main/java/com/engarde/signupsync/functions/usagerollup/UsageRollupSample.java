@@ -1,0 +1,17 @@
+package com.engarde.signupsync.functions.usagerollup;
+
+import com.engarde.signupsync.snapstart.SampleRequest;
+import com.engarde.signupsync.snapstart.SampleWork;
+import jakarta.inject.Singleton;
+
+import java.util.List;
+
+/** Priming: the route filter, the admin refusal and the error body (a sample request carries the service token, which an admin route refuses); no write. */
+@Singleton
+class UsageRollupSample implements SampleWork {
+
+    @Override
+    public List<SampleRequest> requests() {
+        return List.of(SampleRequest.post("/api/admin/platform/usage/rollups", "{}", 401));
+    }
+}
