@@ -316,6 +316,17 @@ class FunnelMetricsTest {
     }
 
     @Test
+    void deletedEventsLeaveTheFunnelAndALeadWithoutEventsLeavesTheTable() {
+        funnel.write(event("xan", ZOOM, LEAD_CAPTURED, "x0", "2026-03-02T10:00:00Z"),
+                event("xan", ZOOM, EVENT_REGISTERED, "x1", "2026-03-03T10:00:00Z"),
+                event("yul", ZOOM, LEAD_CAPTURED, "y0", "2026-03-02T10:00:00Z"));
+        TestDatabase.get().execute("DELETE FROM funnel_events WHERE external_id IN ('x1', 'y0')");
+
+        assertThat(Rows.count("analytics_leads")).isEqualTo(1);
+        assertThat(stageCounts(funnel.metrics(MARCH).path("total"))).containsExactly(1L, 0L, 0L, 0L, 0L);
+    }
+
+    @Test
     void theDefaultRangeIsTheLastThirtyDaysAndEverythingUsedIsEchoed() {
         JsonNode used = funnel.metrics("").path("used");
         assertThat(used.path("date_from").asText()).isEqualTo("2026-05-17");
