@@ -54,6 +54,7 @@ class AdminRouteAuthTest {
         lambda = new LambdaHarness(properties);
         adminRoutes = lambda.context().getBean(FunctionManifests.class).routes().stream()
                 .filter(r -> r.auth() == RouteAuth.ADMIN_JWT).toList();
+        SAMPLES.put("GET /api/admin/analytics/funnel-metrics", new Sample("/api/admin/analytics/funnel-metrics", null));
         SAMPLES.put("GET /api/admin/sources", new Sample("/api/admin/sources", null));
         SAMPLES.put("PUT /api/admin/sources/{type}/credentials",
                 new Sample("/api/admin/sources/brevo/credentials", "{\"api_key\":\"walk-stored-brevo-key\"}"));
