@@ -3,7 +3,7 @@ package com.engarde.signupsync.sources.poshvip;
 import com.engarde.signupsync.api.JsonBodies;
 import com.engarde.signupsync.api.ApiException;
 import com.engarde.signupsync.api.InputText;
-import com.engarde.signupsync.config.SecretValues;
+import com.engarde.signupsync.credentials.SourceCredentials;
 import com.engarde.signupsync.webhooks.AuthScheme;
 import com.engarde.signupsync.webhooks.Authentication;
 import com.engarde.signupsync.webhooks.DeliveryStatus;
@@ -54,16 +54,16 @@ public class PoshWebhookReceiver {
     private static final List<String> KEPT_HEADERS = List.of("content-type", "user-agent", "webhook-id",
             "webhook-timestamp", "svix-id", "svix-timestamp", "x-request-id", "x-amzn-trace-id");
 
-    private final SecretValues secrets;
+    private final SourceCredentials credentials;
     private final WebhookDeliveries deliveries;
     private final WebhookRejections rejections;
     private final PoshDeliveryProcessor processor;
     private final ObjectReader json;
     private final Clock clock;
 
-    public PoshWebhookReceiver(SecretValues secrets, WebhookDeliveries deliveries, WebhookRejections rejections,
+    public PoshWebhookReceiver(SourceCredentials credentials, WebhookDeliveries deliveries, WebhookRejections rejections,
                                PoshDeliveryProcessor processor, JsonBodies bodies, Clock clock) {
-        this.secrets = secrets;
+        this.credentials = credentials;
         this.deliveries = deliveries;
         this.rejections = rejections;
         this.processor = processor;
@@ -72,12 +72,14 @@ public class PoshWebhookReceiver {
     }
 
     /**
-     * Read per delivery (Secrets Manager values are cached by the store), so that a rotated secret takes
-     * effect without a restart; during a rotation both the new and the previous secret are accepted.
+     * Read per delivery through the one credentials interface (a secret an admin stored, else the environment
+     * or Secrets Manager, whose values the store caches), so that a rotated secret takes effect without a
+     * restart; during a rotation both the new and the previous secret are accepted.
      */
     private WebhookAuthenticator authenticator() {
-        List<WebhookSecret> configured = Stream.of("POSHVIP_WEBHOOK_SECRET", "POSHVIP_WEBHOOK_SECRET_PREVIOUS")
-                .flatMap(variable -> secrets.get(variable).stream())
+        List<WebhookSecret> configured = credentials.find("poshvip").stream()
+                .flatMap(found -> Stream.of(found.field("webhook_secret"), found.field("previous_webhook_secret")))
+                .flatMap(java.util.Optional::stream)
                 .flatMap(value -> WebhookSecret.of(value).stream())
                 .toList();
         return new WebhookAuthenticator(configured, SECRET_HEADER, SIGNATURE_HEADER, clock);
