@@ -31,10 +31,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -156,6 +158,8 @@ public class SyncEngine {
         private int pagesWritten;
         private Duration longestPage = Duration.ZERO;
         private int requestsRecorded;
+        /** For a complete-snapshot source, what the pass listed so far, when this execution read its first page. */
+        private Set<String> snapshotSeen;
 
         Execution(SyncRun run, String owner, SyncSource source, TimeBudget budget) {
             this.run = run;
@@ -259,18 +263,30 @@ public class SyncEngine {
             SyncPage page = fetched.page();
             Map<String, SyncRecord> listed = new LinkedHashMap<>();
             page.records().forEach(r -> listed.put(r.externalId(), r));
-            Map<String, KnownRecord> known = known(page, listed);
+            if (snapshotSeen == null && page.number() == 1 && source.deletions() == Deletions.COMPLETE_SNAPSHOT) {
+                snapshotSeen = new HashSet<>();
+            }
+            if (snapshotSeen != null) {
+                snapshotSeen.addAll(listed.keySet());
+            }
+            boolean snapshotEnds = snapshotSeen != null && page.last();
+            Map<String, KnownRecord> known = known(page, listed, snapshotEnds);
 
             List<KnownRecord> missing = new ArrayList<>();
-            if (page.range() != null) {
+            if (source.deletions() == Deletions.SORTED_LISTING && page.range() != null) {
                 for (KnownRecord k : known.values()) {
-                    if (!k.deleted() && k.sortKey() != null && page.range().contains(k.sortKey())
-                            && !listed.containsKey(k.externalId())
-                            && (page.range().notBefore() == null || k.happensAt() == null
-                                || !k.happensAt().isBefore(page.range().notBefore()))) {
+                    if (!k.deleted() && page.range().covers(k.sortKey(), k.happensAt())
+                            && !listed.containsKey(k.externalId())) {
                         missing.add(k);
                     }
                 }
+            } else if (snapshotEnds) {
+                for (KnownRecord k : known.values()) {
+                    if (!k.deleted() && !snapshotSeen.contains(k.externalId())) {
+                        missing.add(k);
+                    }
+                }
+                snapshotSeen = null;
             }
             MissingRecords resolved = missing.isEmpty() ? MissingRecords.NONE : pass.resolveMissing(page, missing, budget);
             Map<String, byte[]> fingerprints = fetched.fingerprints();
@@ -415,19 +431,24 @@ public class SyncEngine {
             }
         }
 
-        /** The stored state of the page's records and of its key range, in one or two index reads. */
-        private Map<String, KnownRecord> known(SyncPage page, Map<String, SyncRecord> listed) {
+        /**
+         * The stored state of the page's records and of its key range (or, at the end of a complete snapshot,
+         * of every stored record), in one or two index reads.
+         */
+        private Map<String, KnownRecord> known(SyncPage page, Map<String, SyncRecord> listed, boolean everything) {
             String sourceId = source.sourceType();
             return database.read(connection -> {
                 Map<String, KnownRecord> known = new HashMap<>();
-                SyncPage.KeyRange range = page.range();
-                if (range != null) {
+                SyncPage.KeyRange range = everything ? null : page.range();
+                if (everything) {
+                    known.putAll(records.present(connection, sourceId));
+                } else if (range != null) {
                     known.putAll(records.inRange(connection, sourceId, range));
                 }
                 List<String> others = new ArrayList<>();
                 for (SyncRecord r : listed.values()) {
-                    // Without a date window the range read has every stored record of the range.
-                    boolean coveredByRange = range != null && range.notBefore() == null && r.sortKey() != null
+                    // A range over every record happening (no time filter) read every stored record of the range.
+                    boolean coveredByRange = range != null && range.happeningFrom() == null && r.sortKey() != null
                             && range.contains(r.sortKey());
                     if (!coveredByRange && !known.containsKey(r.externalId())) {
                         others.add(r.externalId());

@@ -15,9 +15,12 @@ public interface SyncPass {
     SyncPage next(TimeBudget budget);
 
     /**
-     * Stored records inside {@code page}'s key range that the page did not list: which are gone from the
-     * source, and which are still there (listed elsewhere because the listing shifted while being read).
-     * Records in neither answer are left as they are (for instance outside the pass's date window).
+     * Stored records the pass should have listed with {@code page} and did not (see {@link Deletions}): which
+     * are gone from the source, and which are still there (listed elsewhere because the listing shifted while
+     * being read). Records in neither answer are left as they are. Unless a connector answers otherwise, every
+     * one is gone (only marked: no follow-up event).
      */
-    MissingRecords resolveMissing(SyncPage page, List<KnownRecord> missing, TimeBudget budget);
+    default MissingRecords resolveMissing(SyncPage page, List<KnownRecord> missing, TimeBudget budget) {
+        return MissingRecords.allGone(missing);
+    }
 }

@@ -3,7 +3,7 @@ package com.engarde.signupsync.sync;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * A source the engine pulls from: EasyAppointments now, Zoom and Eventbrite later. The connector knows its
+ * A source the engine pulls from: EasyAppointments, Zoom, the Posh.VIP replay... The connector knows its
  * vendor's API and JSON; the engine knows the store, the run log, the bus and the time budget.
  * <p>
  * The checkpoint is the connector's own JSON (the engine stores it, never reads it): whatever lets a pass
@@ -13,6 +13,9 @@ public interface SyncSource {
 
     /** The funnel_sources row this connector fills, e.g. {@code easyappointments}. */
     String sourceType();
+
+    /** How the engine may notice records the source deleted. */
+    Deletions deletions();
 
     /**
      * Opens the listing to carry out from {@code checkpoint}: the cursor after the last page written, or null

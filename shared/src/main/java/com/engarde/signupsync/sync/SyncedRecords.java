@@ -16,39 +16,51 @@ import java.util.Map;
 
 /**
  * sync_records: per source record, the fingerprint of what the engine last wrote for it, its listing key and
- * date, and whether the source deleted it. Reading a page's worth is one index range scan.
+ * when it happens, and whether the source deleted it. Reading a page's worth is one index range scan.
  */
 @Singleton
-public class SyncedRecords {
+class SyncedRecords {
 
-    private static final String COLUMNS = "external_id, sort_key, window_at, fingerprint, deleted_at";
+    private static final String COLUMNS = "external_id, sort_key, happens_at, fingerprint, deleted_at";
 
     /** A record's row as the engine writes it after a page. */
-    public record Row(String externalId, Long sortKey, Instant happensAt, byte[] fingerprint) {
+    record Row(String externalId, SortKey sortKey, Instant happensAt, byte[] fingerprint) {
     }
 
-    /** Stored records with keys in the range (and, for a date window, happening at or after its start). */
-    public Map<String, KnownRecord> inRange(Connection connection, String sourceType, SyncPage.KeyRange range)
+    /** Stored records with keys in the range (and, for a range of records happening from a time, from then on). */
+    Map<String, KnownRecord> inRange(Connection connection, String sourceType, SyncPage.KeyRange range)
             throws SQLException {
-        String sql = "SELECT " + COLUMNS + " FROM sync_records WHERE source_type = ? AND sort_key > ?"
+        String sql = "SELECT " + COLUMNS + " FROM sync_records WHERE source_type = ? AND sort_key IS NOT NULL"
+                + (range.after() == null ? "" : " AND sort_key > ?")
                 + (range.upTo() == null ? "" : " AND sort_key <= ?")
-                + (range.notBefore() == null ? "" : " AND (window_at IS NULL OR window_at >= ?)");
+                + (range.happeningFrom() == null ? "" : " AND (happens_at IS NULL OR happens_at >= ?)");
         try (PreparedStatement select = connection.prepareStatement(sql)) {
             int i = 1;
             select.setString(i++, sourceType);
-            select.setLong(i++, range.after());
-            if (range.upTo() != null) {
-                select.setLong(i++, range.upTo());
+            if (range.after() != null) {
+                select.setBytes(i++, SortKey.stored(range.after()));
             }
-            if (range.notBefore() != null) {
-                select.setTimestamp(i, Timestamp.from(range.notBefore()));
+            if (range.upTo() != null) {
+                select.setBytes(i++, SortKey.stored(range.upTo()));
+            }
+            if (range.happeningFrom() != null) {
+                select.setTimestamp(i, Timestamp.from(range.happeningFrom()));
             }
             return read(select);
         }
     }
 
+    /** Every stored record of the source that is not marked deleted (a complete snapshot's candidates). */
+    Map<String, KnownRecord> present(Connection connection, String sourceType) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS
+                + " FROM sync_records WHERE source_type = ? AND deleted_at IS NULL")) {
+            select.setString(1, sourceType);
+            return read(select);
+        }
+    }
+
     /** Stored records by external id. */
-    public Map<String, KnownRecord> byIds(Connection connection, String sourceType, Collection<String> externalIds)
+    Map<String, KnownRecord> byIds(Connection connection, String sourceType, Collection<String> externalIds)
             throws SQLException {
         if (externalIds.isEmpty()) {
             return Map.of();
@@ -62,36 +74,36 @@ public class SyncedRecords {
     }
 
     /** Records the page wrote: inserted, or updated with their new fingerprint (and no longer deleted). */
-    public void upsert(Connection connection, String sourceType, List<Row> rows, Instant now) throws SQLException {
+    void upsert(Connection connection, String sourceType, List<Row> rows, Instant now) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
         int n = rows.size();
         String[] ids = new String[n];
-        Long[] keys = new Long[n];
+        byte[][] keys = new byte[n][];
         String[] windows = new String[n];
         byte[][] fingerprints = new byte[n][];
         for (int i = 0; i < n; i++) {
             Row row = rows.get(i);
             ids[i] = row.externalId();
-            keys[i] = row.sortKey();
+            keys[i] = SortKey.stored(row.sortKey());
             windows[i] = row.happensAt() == null ? null : row.happensAt().toString();
             fingerprints[i] = row.fingerprint();
         }
         try (PreparedStatement upsert = connection.prepareStatement("""
-                INSERT INTO sync_records AS r (source_type, external_id, sort_key, window_at, fingerprint,
+                INSERT INTO sync_records AS r (source_type, external_id, sort_key, happens_at, fingerprint,
                                                first_synced_at, last_changed_at)
-                SELECT ?, k.external_id, k.sort_key, k.window_at, k.fingerprint, ?, ?
-                FROM unnest(?::text[], ?::bigint[], ?::timestamptz[], ?::bytea[]) AS k(external_id, sort_key, window_at, fingerprint)
+                SELECT ?, k.external_id, k.sort_key, k.happens_at, k.fingerprint, ?, ?
+                FROM unnest(?::text[], ?::bytea[], ?::timestamptz[], ?::bytea[]) AS k(external_id, sort_key, happens_at, fingerprint)
                 ON CONFLICT (source_type, external_id) DO UPDATE SET sort_key = EXCLUDED.sort_key,
-                    window_at = EXCLUDED.window_at, fingerprint = EXCLUDED.fingerprint, deleted_at = NULL,
+                    happens_at = EXCLUDED.happens_at, fingerprint = EXCLUDED.fingerprint, deleted_at = NULL,
                     last_changed_at = EXCLUDED.last_changed_at
                 """)) {
             upsert.setString(1, sourceType);
             upsert.setTimestamp(2, Timestamp.from(now));
             upsert.setTimestamp(3, Timestamp.from(now));
             upsert.setArray(4, connection.createArrayOf("text", ids));
-            upsert.setArray(5, connection.createArrayOf("bigint", keys));
+            upsert.setArray(5, connection.createArrayOf("bytea", keys));
             upsert.setArray(6, connection.createArrayOf("text", windows));
             upsert.setArray(7, connection.createArrayOf("bytea", fingerprints));
             upsert.executeUpdate();
@@ -99,7 +111,7 @@ public class SyncedRecords {
     }
 
     /** Marks records the source deleted. */
-    public void markDeleted(Connection connection, String sourceType, List<String> externalIds, Instant now)
+    void markDeleted(Connection connection, String sourceType, List<String> externalIds, Instant now)
             throws SQLException {
         if (externalIds.isEmpty()) {
             return;
@@ -119,12 +131,10 @@ public class SyncedRecords {
         Map<String, KnownRecord> known = new HashMap<>();
         try (ResultSet rs = select.executeQuery()) {
             while (rs.next()) {
-                long key = rs.getLong(2);
-                Long sortKey = rs.wasNull() ? null : key;
-                Timestamp window = rs.getTimestamp(3);
+                Timestamp happens = rs.getTimestamp(3);
                 Timestamp deleted = rs.getTimestamp(5);
-                known.put(rs.getString(1), new KnownRecord(rs.getString(1), sortKey,
-                        window == null ? null : window.toInstant(), rs.getBytes(4),
+                known.put(rs.getString(1), new KnownRecord(rs.getString(1), SortKey.fromStored(rs.getBytes(2)),
+                        happens == null ? null : happens.toInstant(), rs.getBytes(4),
                         deleted == null ? null : deleted.toInstant()));
             }
         }

@@ -6,8 +6,8 @@ import com.engarde.signupsync.funnel.Person;
 import com.engarde.signupsync.funnel.SourceType;
 import com.engarde.signupsync.funnel.Utm;
 import com.engarde.signupsync.http.TimeBudget;
-import com.engarde.signupsync.sync.KnownRecord;
-import com.engarde.signupsync.sync.MissingRecords;
+import com.engarde.signupsync.sync.Deletions;
+import com.engarde.signupsync.sync.SortKey;
 import com.engarde.signupsync.sync.SyncPage;
 import com.engarde.signupsync.sync.SyncPass;
 import com.engarde.signupsync.sync.SyncRecord;
@@ -26,7 +26,10 @@ import java.util.function.IntPredicate;
 
 /**
  * A connector over records held in memory, for tests of the engine and of the glue around it: a listing
- * sorted by a numeric key, {@code pageSize} records a page, cursor {@code {"after": key}}. A record maps to
+ * sorted by a numeric key, {@code pageSize} records a page, cursor {@code {"after": key}}. Its deletions are
+ * noticed as {@link Deletions#SORTED_LISTING} (each page declares its key range) unless it is made a
+ * {@link Deletions#COMPLETE_SNAPSHOT} or {@link Deletions#NONE} source ({@link #noticingDeletions}), whose pages
+ * declare no range. A record maps to
  * one {@code lead_captured} event, its text passed on as given (no cleaning: the engine's own defences are
  * what a test of this source sees). {@link #failOnPage} makes a page's fetch throw, as a crash between pages.
  */
@@ -42,6 +45,7 @@ public final class FakeSyncSource implements SyncSource {
     private final AtomicInteger pagesFetched = new AtomicInteger();
     private volatile IntPredicate failOnPage = page -> false;
     private volatile Runnable afterPage = () -> { };
+    private volatile Deletions deletions = Deletions.SORTED_LISTING;
 
     public FakeSyncSource(String sourceType, int pageSize) {
         SourceType.fromId(sourceType).orElseThrow(() -> new IllegalArgumentException("unknown source " + sourceType));
@@ -59,6 +63,12 @@ public final class FakeSyncSource implements SyncSource {
         for (int i = 1; i <= n; i++) {
             put(new Item(i, "person" + i + "@example.com", "First" + i, at));
         }
+        return this;
+    }
+
+    /** How the fake declares the engine may notice deletions. */
+    public FakeSyncSource noticingDeletions(Deletions how) {
+        this.deletions = how;
         return this;
     }
 
@@ -87,6 +97,11 @@ public final class FakeSyncSource implements SyncSource {
     @Override
     public String sourceType() {
         return sourceType;
+    }
+
+    @Override
+    public Deletions deletions() {
+        return deletions;
     }
 
     @Override
@@ -119,21 +134,13 @@ public final class FakeSyncSource implements SyncSource {
                 upTo = e.getKey();
             }
             boolean last = items.tailMap(upTo, false).isEmpty();
-            SyncPage.KeyRange range = new SyncPage.KeyRange(after, last ? null : upTo, null);
+            SyncPage.KeyRange range = deletions != Deletions.SORTED_LISTING ? null
+                    : SyncPage.KeyRange.between(after == 0 ? null : SortKey.of(after), last ? null : SortKey.of(upTo));
             after = upTo;
             number++;
             JsonNode cursor = JsonNodeFactory.instance.objectNode().put("after", last ? 0 : upTo).put("done", last);
             afterPage.run();
             return new SyncPage(number, records, range, cursor, last);
-        }
-
-        @Override
-        public MissingRecords resolveMissing(SyncPage page, List<KnownRecord> missing, TimeBudget budget) {
-            List<MissingRecords.Gone> gone = new ArrayList<>();
-            for (KnownRecord k : missing) {
-                gone.add(new MissingRecords.Gone(k.externalId(), null, null));
-            }
-            return new MissingRecords(gone, List.of());
         }
     }
 
@@ -143,6 +150,6 @@ public final class FakeSyncSource implements SyncSource {
         NewFunnelEvent event = new NewFunnelEvent(source, EventType.LEAD_CAPTURED, id, item.occurredAt(),
                 new Person(item.email(), item.firstName(), null, null), Utm.NONE,
                 JsonNodeFactory.instance.objectNode().put("key", item.key()));
-        return SyncRecord.mapped(id, item.key(), item.occurredAt(), List.of(event));
+        return SyncRecord.mapped(id, SortKey.of(item.key()), item.occurredAt(), List.of(event));
     }
 }

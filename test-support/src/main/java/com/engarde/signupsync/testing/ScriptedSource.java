@@ -1,6 +1,7 @@
 package com.engarde.signupsync.testing;
 
 import com.engarde.signupsync.http.TimeBudget;
+import com.engarde.signupsync.sync.Deletions;
 import com.engarde.signupsync.sync.KnownRecord;
 import com.engarde.signupsync.sync.MissingRecords;
 import com.engarde.signupsync.sync.SyncPage;
@@ -41,6 +42,11 @@ public final class ScriptedSource implements SyncSource {
     @Override
     public String sourceType() {
         return connector.sourceType();
+    }
+
+    @Override
+    public Deletions deletions() {
+        return connector.deletions();
     }
 
     @Override

@@ -2,6 +2,7 @@ package com.engarde.signupsync.testing;
 
 import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.http.TimeBudget;
+import com.engarde.signupsync.sync.Deletions;
 import com.engarde.signupsync.sync.SyncEngine;
 import com.engarde.signupsync.sync.SyncRun;
 import com.engarde.signupsync.sync.SyncRunLog;
@@ -53,7 +54,9 @@ public abstract class SyncSourceContract {
         int pageSize();
 
         /** Whether the connector notices records the vendor deleted (a sorted listing or a snapshot). */
-        boolean noticesDeletions();
+        default boolean noticesDeletions() {
+            return source().deletions() != Deletions.NONE;
+        }
 
         /** The test clock's now. */
         Instant now();

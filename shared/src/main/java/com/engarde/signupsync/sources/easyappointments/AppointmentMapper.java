@@ -6,6 +6,7 @@ import com.engarde.signupsync.funnel.NewFunnelEvent;
 import com.engarde.signupsync.funnel.Person;
 import com.engarde.signupsync.funnel.SourceType;
 import com.engarde.signupsync.funnel.Utm;
+import com.engarde.signupsync.sync.SortKey;
 import com.engarde.signupsync.sync.SyncRecord;
 import com.engarde.signupsync.sync.VendorText;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -61,19 +62,20 @@ final class AppointmentMapper {
         if (!idNode.canConvertToLong()) {
             return SyncRecord.failed(idNode.isMissingNode() ? "(no id)" : idNode.asText(), null, "appointment has no numeric id");
         }
-        long id = idNode.asLong();
-        String externalId = Long.toString(id);
+        long appointmentId = idNode.asLong();
+        String externalId = Long.toString(appointmentId);
+        SortKey key = SortKey.of(appointmentId);
         try {
             if (customer == null || customer.isNull() || customer.isMissingNode()) {
-                return SyncRecord.failed(externalId, id, appointment.hasNonNull("customerId")
+                return SyncRecord.failed(externalId, key, appointment.hasNonNull("customerId")
                         ? "customer " + appointment.get("customerId").asText() + " was not found" : "appointment has no customer");
             }
             String email = Emails.normalize(text(customer, "email", "email"));
             if (email == null || email.isEmpty()) {
-                return SyncRecord.failed(externalId, id, "customer " + customer.path("id").asText("?") + " has no email address");
+                return SyncRecord.failed(externalId, key, "customer " + customer.path("id").asText("?") + " has no email address");
             }
             if (!Emails.isValid(email)) {
-                return SyncRecord.failed(externalId, id, "customer " + customer.path("id").asText("?")
+                return SyncRecord.failed(externalId, key, "customer " + customer.path("id").asText("?")
                         + " has an email address that is not valid");
             }
             Person person = new Person(email, text(customer, "first_name", "firstName"),
@@ -87,7 +89,7 @@ final class AppointmentMapper {
             String status = VendorText.clean(appointment.path("status").asText(""));
 
             ObjectNode data = JsonNodeFactory.instance.objectNode();
-            data.put("appointment_id", id);
+            data.put("appointment_id", appointmentId);
             data.put("status", status);
             data.put("book", book.toString());
             data.put("start", start.toString());
@@ -113,9 +115,9 @@ final class AppointmentMapper {
             } else if (end.isBefore(now)) {
                 events.add(event(EventType.APPOINTMENT_COMPLETED, externalId, end, person, data));
             }
-            return SyncRecord.mapped(externalId, id, start, events);
+            return SyncRecord.mapped(externalId, key, start, events);
         } catch (MalformedField e) {
-            return SyncRecord.failed(externalId, id, e.getMessage());
+            return SyncRecord.failed(externalId, key, e.getMessage());
         }
     }
 

@@ -7,9 +7,11 @@ import com.engarde.signupsync.credentials.SourceCredentials;
 import com.engarde.signupsync.http.VendorHttp;
 import com.engarde.signupsync.funnel.EventType;
 import com.engarde.signupsync.funnel.SourceType;
+import com.engarde.signupsync.sync.Deletions;
 import com.engarde.signupsync.sync.KnownRecord;
 import com.engarde.signupsync.sync.MissingRecords;
 import com.engarde.signupsync.http.RetryPolicy;
+import com.engarde.signupsync.sync.SortKey;
 import com.engarde.signupsync.sync.SyncPage;
 import com.engarde.signupsync.sync.SyncPass;
 import com.engarde.signupsync.sync.SyncRecord;
@@ -86,6 +88,11 @@ public class EasyAppointmentsSource implements SyncSource {
     @Override
     public String sourceType() {
         return SourceType.EASYAPPOINTMENTS.id();
+    }
+
+    @Override
+    public Deletions deletions() {
+        return Deletions.SORTED_LISTING;
     }
 
     @Override
@@ -166,7 +173,10 @@ public class EasyAppointmentsSource implements SyncSource {
             boolean last = page.size() < length;
             SyncPage.KeyRange range = null;
             if (ascending) {
-                range = new SyncPage.KeyRange(cursor.lastId(), last ? null : maxId, notBefore());
+                range = SyncPage.KeyRange.between(SortKey.of(cursor.lastId()), last ? null : SortKey.of(maxId));
+                if (cursor.from() != null) {
+                    range = range.happeningFrom(windowStart());
+                }
             } else {
                 LOG.warn("EasyAppointments page {} is not sorted by id; deletions are not looked for on it", cursor.page());
             }
@@ -200,21 +210,21 @@ public class EasyAppointmentsSource implements SyncSource {
         }
 
         /** Stored appointments starting before this lie outside a window pass's listing; with margin for timezones. */
-        private Instant notBefore() {
-            return cursor.from() == null ? null : cursor.from().atStartOfDay(ZoneOffset.UTC).toInstant().minusSeconds(14 * 3600);
+        private Instant windowStart() {
+            return cursor.from().atStartOfDay(ZoneOffset.UTC).toInstant().minusSeconds(14 * 3600);
         }
 
         @Override
         public MissingRecords resolveMissing(SyncPage page, List<KnownRecord> missing, TimeBudget budget) {
             long firstId = page.records().stream().filter(r -> r.sortKey() != null)
-                    .mapToLong(SyncRecord::sortKey).min().orElse(Long.MAX_VALUE);
-            boolean full = page.range().notBefore() == null;
+                    .mapToLong(r -> r.sortKey().asLong()).min().orElse(Long.MAX_VALUE);
+            boolean full = page.range().happeningFrom() == null;
             Instant now = clock.instant();
             List<MissingRecords.Gone> gone = new ArrayList<>();
             List<SyncRecord> found = new ArrayList<>();
             List<KnownRecord> toConfirm = new ArrayList<>();
             for (KnownRecord k : missing) {
-                boolean listingCannotHaveShifted = page.number() == 1 || k.sortKey() > firstId;
+                boolean listingCannotHaveShifted = page.number() == 1 || k.sortKey().asLong() > firstId;
                 if (full && listingCannotHaveShifted) {
                     gone.add(gone(k, now));
                 } else {

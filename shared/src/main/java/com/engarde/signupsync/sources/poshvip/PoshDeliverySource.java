@@ -2,8 +2,8 @@ package com.engarde.signupsync.sources.poshvip;
 
 import com.engarde.signupsync.funnel.SourceType;
 import com.engarde.signupsync.http.TimeBudget;
-import com.engarde.signupsync.sync.KnownRecord;
-import com.engarde.signupsync.sync.MissingRecords;
+import com.engarde.signupsync.sync.Deletions;
+import com.engarde.signupsync.sync.SortKey;
 import com.engarde.signupsync.sync.SyncPage;
 import com.engarde.signupsync.sync.SyncPass;
 import com.engarde.signupsync.sync.SyncRecord;
@@ -53,6 +53,11 @@ public class PoshDeliverySource implements SyncSource {
     }
 
     @Override
+    public Deletions deletions() {
+        return Deletions.NONE;
+    }
+
+    @Override
     public SyncPass open(JsonNode checkpoint) {
         boolean resume = checkpoint != null && !checkpoint.path("done").asBoolean(true);
         return new Pass(resume ? checkpoint.path("after_delivery_id").asLong(0) : 0);
@@ -83,19 +88,14 @@ public class PoshDeliverySource implements SyncSource {
                     .put("done", last);
             return new SyncPage(number, records, null, cursor, last);
         }
-
-        @Override
-        public MissingRecords resolveMissing(SyncPage page, List<KnownRecord> missing, TimeBudget budget) {
-            return MissingRecords.NONE;
-        }
     }
 
     private static SyncRecord record(long id, PoshDeliveryProcessor.Outcome outcome) {
         String externalId = Long.toString(id);
         if (outcome != null && outcome.status() == DeliveryStatus.FAILED) {
-            return SyncRecord.failed(externalId, id, outcome.reason());
+            return SyncRecord.failed(externalId, SortKey.of(id), outcome.reason());
         }
         // Settled (processed or ignored), by this run or meanwhile by another: its events are written.
-        return SyncRecord.mapped(externalId, id, null, List.of());
+        return SyncRecord.mapped(externalId, SortKey.of(id), null, List.of());
     }
 }

@@ -7,8 +7,7 @@ import com.engarde.signupsync.funnel.SourceType;
 import com.engarde.signupsync.http.RetryPolicy;
 import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.http.VendorException;
-import com.engarde.signupsync.sync.KnownRecord;
-import com.engarde.signupsync.sync.MissingRecords;
+import com.engarde.signupsync.sync.Deletions;
 import com.engarde.signupsync.sync.SyncPage;
 import com.engarde.signupsync.sync.SyncPass;
 import com.engarde.signupsync.sync.SyncRecord;
@@ -64,6 +63,12 @@ public class ZoomSource implements SyncSource {
     @Override
     public String sourceType() {
         return SourceType.ZOOM.id();
+    }
+
+    /** Registrants and attendances are read webinar by webinar, in no key order, and Zoom keeps them: none. */
+    @Override
+    public Deletions deletions() {
+        return Deletions.NONE;
     }
 
     @Override
@@ -243,9 +248,5 @@ public class ZoomSource implements SyncSource {
             }
         }
 
-        @Override
-        public MissingRecords resolveMissing(SyncPage page, List<KnownRecord> missing, TimeBudget budget) {
-            return MissingRecords.NONE;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.functions.synceasyappointments;
 
+import com.engarde.signupsync.sync.Deletions;
 import com.engarde.signupsync.sync.SyncSource;
 import com.engarde.signupsync.testing.FakeSyncSource;
 import com.engarde.signupsync.testing.SyncSourceContract;
@@ -11,8 +12,25 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** The connector contract for the fake source, the connector bean of the source AddingASourceTest adds. */
+/**
+ * The connector contract for the fake source, the connector bean of the source AddingASourceTest adds, as a
+ * listing sorted by key ({@link Deletions#SORTED_LISTING}); {@link Snapshot} runs it again as a complete
+ * snapshot.
+ */
 class FakeSourceContractTest extends SyncSourceContract {
+
+    /** How the fake lets the engine notice deletions in this run of the contract. */
+    Deletions deletions() {
+        return Deletions.SORTED_LISTING;
+    }
+
+    /** The contract over the fake as a complete snapshot: deletions noticed at the end of a whole pass. */
+    static class Snapshot extends FakeSourceContractTest {
+        @Override
+        Deletions deletions() {
+            return Deletions.COMPLETE_SNAPSHOT;
+        }
+    }
 
     @Override
     protected Subject subject() {
@@ -20,6 +38,7 @@ class FakeSourceContractTest extends SyncSourceContract {
         SyncFixture f = new SyncFixture(Map.of("test.fake-source", "true"));
         FakeSyncSource fake = f.lambda.context().getBean(FakeSyncSource.class);
         fake.clear();
+        fake.noticingDeletions(deletions());
         AtomicReference<Duration> pageTakes = new AtomicReference<>(Duration.ZERO);
         fake.afterPage(() -> TestClock.INSTANCE.advance(pageTakes.get()));
         return new FixtureSubject(f) {

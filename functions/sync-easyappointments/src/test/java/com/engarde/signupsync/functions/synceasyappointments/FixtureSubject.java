@@ -32,11 +32,6 @@ abstract class FixtureSubject implements SyncSourceContract.Subject {
     }
 
     @Override
-    public boolean noticesDeletions() {
-        return true;
-    }
-
-    @Override
     public Instant now() {
         return TestClock.INSTANCE.instant();
     }

@@ -1,6 +1,7 @@
 package com.engarde.signupsync.functions.synceasyappointments;
 
 import com.engarde.signupsync.http.TimeBudget;
+import com.engarde.signupsync.sync.Deletions;
 import com.engarde.signupsync.sync.KnownRecord;
 import com.engarde.signupsync.sync.MissingRecords;
 import com.engarde.signupsync.sync.SyncDispatch;
@@ -48,6 +49,11 @@ class RunControlTest {
             @Override
             public String sourceType() {
                 return real.sourceType();
+            }
+
+            @Override
+            public Deletions deletions() {
+                return real.deletions();
             }
 
             @Override
