@@ -1,5 +1,6 @@
 package com.engarde.signupsync.sync;
 
+import com.engarde.signupsync.sync.internal.SyncRunLog;
 import com.engarde.signupsync.bus.SyncRequested;
 import com.engarde.signupsync.bus.UndeliveredRequests;
 import jakarta.inject.Singleton;

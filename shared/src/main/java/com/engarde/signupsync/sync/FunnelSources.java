@@ -11,7 +11,7 @@ import java.util.List;
 
 /** The funnel_sources table: which sources exist, how their data arrives, which are active. */
 @Singleton
-public class FunnelSources {
+class FunnelSources {
 
     /** A funnel_sources row; kind is pull (we fetch), push (the vendor posts) or api (the backend posts). */
     public record Source(String sourceType, String displayName, String kind, boolean active) {

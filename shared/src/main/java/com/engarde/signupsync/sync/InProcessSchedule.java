@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 @Context
 @Requires(missingProperty = "signup.sync.event.bus.name")
 @Requires(property = "signup.sync.in-process.schedule", value = "true")
-public class InProcessSchedule {
+class InProcessSchedule {
 
     private static final Logger LOG = LoggerFactory.getLogger(InProcessSchedule.class);
 

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.sync;
 
+import com.engarde.signupsync.sync.internal.SyncRunLog;
 import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.api.ApiException;
 import com.engarde.signupsync.bus.EventBus;

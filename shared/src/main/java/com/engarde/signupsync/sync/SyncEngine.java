@@ -1,5 +1,6 @@
 package com.engarde.signupsync.sync;
 
+import com.engarde.signupsync.sync.internal.SyncRunLog;
 import com.engarde.signupsync.http.TimeBudgetExhausted;
 import com.engarde.signupsync.http.VendorException;
 import com.engarde.signupsync.http.VendorLimitReached;
@@ -91,6 +92,24 @@ public class SyncEngine {
         long runId = request.runId() != null ? request.runId()
                 : runs.start(source.sourceType(), request.trigger()).run().id();
         return execute(runId, source, invocation);
+    }
+
+    /** A run asked for and carried out in this request: whether this request started it, and the run as it stands. */
+    public record CarriedOut(boolean started, SyncRun run) {
+    }
+
+    /**
+     * Starts a run of {@code source} and carries it out here within {@code budget} (the rest, if any, goes to a
+     * continuation over the bus); a run already going is answered as it is, not joined.
+     */
+    public CarriedOut runHere(SyncSource source, SyncTrigger trigger, TimeBudget budget) {
+        SyncRunLog.Start start = runs.start(source.sourceType(), trigger);
+        if (!start.started()) {
+            return new CarriedOut(false, start.run());
+        }
+        long runId = start.run().id();
+        SyncRun run = execute(runId, source, budget).or(() -> runs.find(runId)).orElseThrow();
+        return new CarriedOut(true, run);
     }
 
     /** Claims the run and carries it out until it ends or the budget does; answers the run as it then stands. */
@@ -327,8 +346,8 @@ public class SyncEngine {
                     followUps.add(new FunnelEventWriter.FollowUp(g.externalId(), g.event(), now, g.eventData()));
                 }
             }
-            PageWrite attempt = new PageWrite(page, listed.size(), unchanged, changed, failures, followUps, gone, now,
-                    newRequests());
+            PageWrite attempt = new PageWrite(pass, page, listed.size(), unchanged, changed, failures, followUps, gone,
+                    now, newRequests());
             SyncCounts counts;
             try {
                 counts = database.transaction(connection -> attempt.write(connection, false));
@@ -353,6 +372,7 @@ public class SyncEngine {
 
         /** A page's writes: all at once, or one savepoint per changed record so that a refused one fails alone. */
         private final class PageWrite {
+            private final SyncPass pass;
             private final SyncPage page;
             private final int fetched;
             private final int unchanged;
@@ -364,8 +384,10 @@ public class SyncEngine {
             private final int requests;
             private List<FailedRecord> failures;
 
-            PageWrite(SyncPage page, int fetched, int unchanged, List<Changed> changed, List<FailedRecord> failures,
-                      List<FunnelEventWriter.FollowUp> followUps, List<String> gone, Instant now, int requests) {
+            PageWrite(SyncPass pass, SyncPage page, int fetched, int unchanged, List<Changed> changed,
+                      List<FailedRecord> failures, List<FunnelEventWriter.FollowUp> followUps, List<String> gone,
+                      Instant now, int requests) {
+                this.pass = pass;
                 this.requests = requests;
                 this.page = page;
                 this.fetched = fetched;
@@ -423,6 +445,7 @@ public class SyncEngine {
                 }
                 events.writeFollowUps(connection, sourceType, followUps);
                 records.markDeleted(connection, sourceId, gone, now);
+                pass.written(connection, page, List.copyOf(failures));
                 SyncCounts counts = new SyncCounts(fetched, created, updated + gone.size(), unchanged, failures.size());
                 if (!runs.progress(connection, run.id(), owner, counts, page.cursorAfter(), failures, requests)) {
                     throw new LostClaim(run.id());

@@ -2,6 +2,8 @@ package com.engarde.signupsync.sync;
 
 import com.engarde.signupsync.http.TimeBudget;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 
 /**
@@ -22,5 +24,14 @@ public interface SyncPass {
      */
     default MissingRecords resolveMissing(SyncPage page, List<KnownRecord> missing, TimeBudget budget) {
         return MissingRecords.allGone(missing);
+    }
+
+    /**
+     * Called inside the transaction that writes {@code page}, after its records: for a source whose own state
+     * lives in this database (the Posh.VIP replay settles its deliveries), so that state commits with the page
+     * or not at all. {@code failed} are the page's records that were not written (unmappable, or refused by the
+     * database), with their reasons. Nothing, for a source pulled from a vendor.
+     */
+    default void written(Connection connection, SyncPage page, List<FailedRecord> failed) throws SQLException {
     }
 }

@@ -16,7 +16,7 @@ import java.util.Optional;
  * endpoint reports the next time from here.
  */
 @Singleton
-public class SyncSchedule {
+class SyncSchedule {
 
     private final boolean enabled;
     private final LocalTime timeUtc;

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.sync;
 
+import com.engarde.signupsync.sync.internal.SyncRunLog;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;

@@ -103,19 +103,31 @@ public class WebhookDeliveries {
     /** Records what processing decided, inside the processing transaction. */
     public void settle(Connection connection, long id, DeliveryStatus status, String reason, Instant at)
             throws SQLException {
+        settle(connection, id, status, reason, at, "");
+    }
+
+    /**
+     * Records what a replay decided, inside the transaction that wrote its events, unless the delivery was
+     * settled meanwhile (by the receiver, or another replay): false then. Waits for a processing holding its lock.
+     */
+    public boolean settleUnsettled(Connection connection, long id, DeliveryStatus status, String reason, Instant at)
+            throws SQLException {
+        return settle(connection, id, status, reason, at, " AND status IN ('received', 'failed')");
+    }
+
+    private static boolean settle(Connection connection, long id, DeliveryStatus status, String reason, Instant at,
+                                  String condition) throws SQLException {
         if (status == DeliveryStatus.RECEIVED) {
             throw new IllegalArgumentException("a delivery settles as processed, failed or ignored");
         }
-        try (PreparedStatement update = connection.prepareStatement("""
-                UPDATE webhook_deliveries SET status = ?, reason = ?, processed_at = ?, attempts = attempts + 1
-                WHERE id = ?
-                """)) {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE webhook_deliveries SET status = ?,"
+                + " reason = ?, processed_at = ?, attempts = attempts + 1 WHERE id = ?" + condition)) {
             update.setString(1, status.id());
             // A reason can quote the delivery's own values: it must be storable whatever they hold.
             update.setString(2, InputText.printable(reason));
             update.setTimestamp(3, Timestamp.from(at));
             update.setLong(4, id);
-            update.executeUpdate();
+            return update.executeUpdate() == 1;
         }
     }
 

@@ -5,7 +5,7 @@ import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.sync.Deletions;
 import com.engarde.signupsync.sync.SyncEngine;
 import com.engarde.signupsync.sync.SyncRun;
-import com.engarde.signupsync.sync.SyncRunLog;
+import com.engarde.signupsync.sync.internal.SyncRunLog;
 import com.engarde.signupsync.sync.SyncSource;
 import com.engarde.signupsync.sync.SyncStatus;
 import org.junit.jupiter.api.Test;

@@ -109,7 +109,8 @@ public class PoshDeliveryProcessor {
         return new Outcome(id, DeliveryStatus.PROCESSED, null, true, created, written.size() - created);
     }
 
-    private PoshMapping map(WebhookDelivery delivery) {
+    /** What a delivery maps to; a body that cannot be read, or a mapping bug, is a failure with its reason. */
+    PoshMapping map(WebhookDelivery delivery) {
         JsonNode body;
         try {
             body = json.readTree(delivery.rawBody());

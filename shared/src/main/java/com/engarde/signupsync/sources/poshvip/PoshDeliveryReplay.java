@@ -4,7 +4,6 @@ import com.engarde.signupsync.api.ApiException;
 import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.sync.SyncEngine;
 import com.engarde.signupsync.sync.SyncRun;
-import com.engarde.signupsync.sync.SyncRunLog;
 import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.webhooks.DeliveryReport;
 import com.engarde.signupsync.webhooks.DeliveryStatus;
@@ -32,18 +31,16 @@ public class PoshDeliveryReplay {
     private final WebhookDeliveries deliveries;
     private final PoshDeliveryProcessor processor;
     private final PoshDeliverySource source;
-    private final SyncRunLog runs;
     private final SyncEngine engine;
     private final Clock clock;
     private final Duration budget;
 
     public PoshDeliveryReplay(WebhookDeliveries deliveries, PoshDeliveryProcessor processor, PoshDeliverySource source,
-                              SyncRunLog runs, SyncEngine engine, Clock clock,
+                              SyncEngine engine, Clock clock,
                               @Value("${poshvip.replay.time-budget:25s}") Duration budget) {
         this.deliveries = deliveries;
         this.processor = processor;
         this.source = source;
-        this.runs = runs;
         this.engine = engine;
         this.clock = clock;
         this.budget = budget;
@@ -59,14 +56,8 @@ public class PoshDeliveryReplay {
      * stop the others: it is a failed record of the run, with its reason.
      */
     public Replay replayAll(SyncTrigger trigger) {
-        SyncRunLog.Start start = runs.start(source.sourceType(), trigger);
-        if (!start.started()) {
-            return new Replay(false, start.run());
-        }
-        long runId = start.run().id();
-        SyncRun run = engine.execute(runId, source, new TimeBudget(clock.instant().plus(budget)))
-                .or(() -> runs.find(runId)).orElseThrow();
-        return new Replay(true, run);
+        SyncEngine.CarriedOut carried = engine.runHere(source, trigger, new TimeBudget(clock.instant().plus(budget)));
+        return new Replay(carried.started(), carried.run());
     }
 
     /** Re-processes one delivery whatever its status (a processed one changes nothing: writes are idempotent). */

@@ -1,7 +1,7 @@
 package com.engarde.signupsync.functions.funnelanalytics;
 
 import com.engarde.signupsync.sync.SyncCounts;
-import com.engarde.signupsync.sync.SyncRunLog;
+import com.engarde.signupsync.sync.internal.SyncRunLog;
 import com.engarde.signupsync.sync.SyncStatus;
 import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.testing.LambdaHarness;

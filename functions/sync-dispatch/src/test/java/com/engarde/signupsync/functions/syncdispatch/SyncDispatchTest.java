@@ -3,7 +3,7 @@ package com.engarde.signupsync.functions.syncdispatch;
 import com.engarde.signupsync.bus.InProcessBus;
 import com.engarde.signupsync.bus.LambdaHandler;
 import com.engarde.signupsync.sync.SyncRun;
-import com.engarde.signupsync.sync.SyncRunLog;
+import com.engarde.signupsync.sync.internal.SyncRunLog;
 import com.engarde.signupsync.sync.SyncStatus;
 import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.testing.EventBridgeStub;

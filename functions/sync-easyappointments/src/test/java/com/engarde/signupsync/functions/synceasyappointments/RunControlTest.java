@@ -8,7 +8,7 @@ import com.engarde.signupsync.sync.SyncDispatch;
 import com.engarde.signupsync.sync.SyncPage;
 import com.engarde.signupsync.sync.SyncPass;
 import com.engarde.signupsync.sync.SyncRun;
-import com.engarde.signupsync.sync.SyncRunLog;
+import com.engarde.signupsync.sync.internal.SyncRunLog;
 import com.engarde.signupsync.sync.SyncSource;
 import com.engarde.signupsync.sync.SyncStatus;
 import com.engarde.signupsync.bus.SyncTrigger;

@@ -5,7 +5,7 @@ import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.sources.easyappointments.EasyAppointmentsSource;
 import com.engarde.signupsync.sync.SyncEngine;
 import com.engarde.signupsync.sync.SyncRun;
-import com.engarde.signupsync.sync.SyncRunLog;
+import com.engarde.signupsync.sync.internal.SyncRunLog;
 import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.testing.EasyAppointmentsStub;
 import com.engarde.signupsync.testing.LambdaHarness;

@@ -3,7 +3,7 @@ package com.engarde.signupsync.functions.syncposhvip;
 import com.engarde.signupsync.bus.InProcessBus;
 import com.engarde.signupsync.sources.poshvip.PoshDeliverySource;
 import com.engarde.signupsync.sync.SyncEngine;
-import com.engarde.signupsync.sync.SyncRunLog;
+import com.engarde.signupsync.sync.internal.SyncRunLog;
 import com.engarde.signupsync.sync.SyncSource;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.ScriptedSource;

@@ -2,7 +2,7 @@ package com.engarde.signupsync.functions.syncposhvip;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.engarde.signupsync.sources.poshvip.PoshWebhookReceiver;
-import com.engarde.signupsync.sync.SyncRunLog;
+import com.engarde.signupsync.sync.internal.SyncRunLog;
 import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.testing.LambdaFunction;
 import com.engarde.signupsync.testing.LambdaHarness;
@@ -10,6 +10,8 @@ import com.engarde.signupsync.testing.Rows;
 import com.engarde.signupsync.testing.TestDatabase;
 import com.engarde.signupsync.webhooks.WebhookRequest;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -96,6 +98,47 @@ class PoshSyncTest {
         JsonNode next = lambda.handle(request("POST", "/sync/poshvip")).json().path("run");
         assertThat(next.path("counts").path("fetched").asInt()).isZero();
         assertThat(Rows.number("SELECT attempts FROM webhook_deliveries WHERE id = ?", receipt.deliveryId())).isEqualTo(2);
+    }
+
+    @Test
+    void aReplayedDeliveryTheDatabaseRefusesFailsAloneAndItsStatusCommitsWithThePage() throws IOException {
+        ObjectNode order = (ObjectNode) new ObjectMapper().readTree(sample("new_order.json"));
+        TestDatabase.get().execute("ALTER TABLE funnel_events ADD CONSTRAINT refuse_poshvip"
+                + " CHECK (source_type <> 'poshvip') NOT VALID");
+        PoshWebhookReceiver.Receipt kept;
+        PoshWebhookReceiver.Receipt refused;
+        try {
+            kept = receive(order.put("order_number", "7001").toString().getBytes(StandardCharsets.UTF_8));
+            refused = receive(order.put("order_number", "7002").toString().getBytes(StandardCharsets.UTF_8));
+        } finally {
+            TestDatabase.get().execute("ALTER TABLE funnel_events DROP CONSTRAINT refuse_poshvip");
+        }
+        assertThat(status(kept.deliveryId())).isEqualTo("failed");
+        assertThat(status(refused.deliveryId())).isEqualTo("failed");
+        // At the replay the database still refuses the second order's events, and only those.
+        TestDatabase.get().execute("ALTER TABLE funnel_events ADD CONSTRAINT refuse_7002"
+                + " CHECK (source_type <> 'poshvip' OR external_id NOT LIKE '%7002%') NOT VALID");
+        JsonNode run;
+        try {
+            run = lambda.handle(request("POST", "/sync/poshvip")).json().path("run");
+        } finally {
+            TestDatabase.get().execute("ALTER TABLE funnel_events DROP CONSTRAINT refuse_7002");
+        }
+
+        assertThat(run.path("status").asText()).isEqualTo("succeeded");
+        assertThat(run.path("counts").path("created").asInt()).isEqualTo(1);
+        assertThat(run.path("counts").path("failed").asInt()).isEqualTo(1);
+        assertThat(run.path("failed_records").get(0).path("external_id").asText())
+                .isEqualTo(Long.toString(refused.deliveryId()));
+        assertThat(status(kept.deliveryId())).isEqualTo("processed");
+        assertThat(status(refused.deliveryId())).isEqualTo("failed");
+        assertThat((String) Rows.row("SELECT reason FROM webhook_deliveries WHERE id = ?", refused.deliveryId())
+                .get("reason")).contains("refused by the database");
+        // The page's first write, rolled back when the database refused it, settled nothing: one attempt each.
+        assertThat(Rows.number("SELECT attempts FROM webhook_deliveries WHERE id = ?", kept.deliveryId())).isEqualTo(2);
+        assertThat(Rows.number("SELECT attempts FROM webhook_deliveries WHERE id = ?", refused.deliveryId())).isEqualTo(2);
+        assertThat(Rows.number("SELECT count(*) FROM funnel_events WHERE external_id LIKE '%7001%'")).isPositive();
+        assertThat(Rows.number("SELECT count(*) FROM funnel_events WHERE external_id LIKE '%7002%'")).isZero();
     }
 
     @Test

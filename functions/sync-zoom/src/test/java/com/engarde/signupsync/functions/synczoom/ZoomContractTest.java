@@ -1,7 +1,7 @@
 package com.engarde.signupsync.functions.synczoom;
 
 import com.engarde.signupsync.sync.SyncEngine;
-import com.engarde.signupsync.sync.SyncRunLog;
+import com.engarde.signupsync.sync.internal.SyncRunLog;
 import com.engarde.signupsync.sync.SyncSource;
 import com.engarde.signupsync.testing.SyncSourceContract;
 import com.engarde.signupsync.testing.TestClock;

@@ -1,7 +1,12 @@
-package com.engarde.signupsync.sync;
+package com.engarde.signupsync.sync.internal;
 
 import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.persistence.Database;
+import com.engarde.signupsync.sync.FailedRecord;
+import com.engarde.signupsync.sync.SyncCounts;
+import com.engarde.signupsync.sync.SyncMetrics;
+import com.engarde.signupsync.sync.SyncRun;
+import com.engarde.signupsync.sync.SyncStatus;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,7 +27,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The run log (funnel_sync_logs). At most one run per source is {@code running}: the database's partial
+ * The run log (funnel_sync_logs): the engine's own bookkeeping, in {@code internal} so that a connector does
+ * not reach it (connectors get the engine's contract in {@code sync}). Public for the engine's parts in
+ * {@code sync}, the run status read, and tests that drive runs.
+ * <p>
+ * At most one run per source is {@code running}: the database's partial
+ * unique index guarantees it, so a second start answers the run that is already going. At most one run per source is {@code running}: the database's partial
  * unique index guarantees it, so a second start answers the run that is already going.
  * <p>
  * A run is carried out by one invocation at a time, its {@code owner}: {@link #claim} takes an unclaimed or
