@@ -13,7 +13,8 @@ public enum Deletions {
     /**
      * A pass lists everything the source has: a stored record not listed by a finished pass is a candidate, put
      * to {@link SyncPass#resolveMissing} with the pass's last page. Noticed when one invocation read the pass from
-     * its first page to its last; a pass split by the time budget or a crash notices none (the next whole one does).
+     * its first page to its last (the source's first run, or a run after one that succeeded); a pass split by the
+     * time budget or a crash notices none (the next whole one does).
      */
     COMPLETE_SNAPSHOT
 }

@@ -177,7 +177,7 @@ public class SyncEngine {
         private int pagesWritten;
         private Duration longestPage = Duration.ZERO;
         private int requestsRecorded;
-        /** For a complete-snapshot source, what the pass listed so far, when this execution read its first page. */
+        /** For a complete-snapshot source, what the pass listed so far, when this execution began the pass. */
         private Set<String> snapshotSeen;
 
         Execution(SyncRun run, String owner, SyncSource source, TimeBudget budget) {
@@ -188,6 +188,22 @@ public class SyncEngine {
                     () -> new IllegalArgumentException("unknown source type " + source.sourceType()));
             this.budget = budget;
             this.total = run.counts();
+        }
+
+        /**
+         * Whether this execution reads a pass from its first page: the source's first run, or a run that has
+         * written nothing yet and opens the checkpoint a finished pass left (the run before it succeeded). A
+         * continuation, a resume after a failure and a taken-over run are mid-pass (or may be): they notice no
+         * snapshot deletions rather than take records an earlier invocation listed for gone.
+         */
+        private boolean startsAPass() {
+            if (run.cursorAfter() == null) {
+                return run.cursorBefore() == null;
+            }
+            if (run.continuesRunId() != null || !run.cursorAfter().equals(run.cursorBefore())) {
+                return false;
+            }
+            return runs.previous(run.sourceType(), run.id()).map(p -> p.status() == SyncStatus.SUCCEEDED).orElse(false);
         }
 
         /** Requests sent since the last checkpoint recorded them. */
@@ -205,6 +221,9 @@ public class SyncEngine {
                 return thread;
             });
             try {
+                if (source.deletions() == Deletions.COMPLETE_SNAPSHOT && startsAPass()) {
+                    snapshotSeen = new HashSet<>();
+                }
                 SyncPass pass = source.open(run.cursorAfter());
                 Instant pageStarted = clock.instant();
                 Future<Fetched> next = fetcher.submit(() -> fetch(pass));
@@ -282,9 +301,6 @@ public class SyncEngine {
             SyncPage page = fetched.page();
             Map<String, SyncRecord> listed = new LinkedHashMap<>();
             page.records().forEach(r -> listed.put(r.externalId(), r));
-            if (snapshotSeen == null && page.number() == 1 && source.deletions() == Deletions.COMPLETE_SNAPSHOT) {
-                snapshotSeen = new HashSet<>();
-            }
             if (snapshotSeen != null) {
                 snapshotSeen.addAll(listed.keySet());
             }
@@ -460,22 +476,24 @@ public class SyncEngine {
          */
         private Map<String, KnownRecord> known(SyncPage page, Map<String, SyncRecord> listed, boolean everything) {
             String sourceId = source.sourceType();
+            SyncPage.KeyRange range = everything ? null : page.range();
+            List<String> others = new ArrayList<>();
+            for (SyncRecord r : listed.values()) {
+                // A range over every record happening (no time filter) reads every stored record of the range.
+                boolean coveredByRange = range != null && range.happeningFrom() == null && r.sortKey() != null
+                        && range.contains(r.sortKey());
+                if (!coveredByRange) {
+                    others.add(r.externalId());
+                }
+            }
             return database.read(connection -> {
+                if (range != null) {
+                    return records.inRange(connection, sourceId, range, others);
+                }
                 Map<String, KnownRecord> known = new HashMap<>();
-                SyncPage.KeyRange range = everything ? null : page.range();
                 if (everything) {
                     known.putAll(records.present(connection, sourceId));
-                } else if (range != null) {
-                    known.putAll(records.inRange(connection, sourceId, range));
-                }
-                List<String> others = new ArrayList<>();
-                for (SyncRecord r : listed.values()) {
-                    // A range over every record happening (no time filter) read every stored record of the range.
-                    boolean coveredByRange = range != null && range.happeningFrom() == null && r.sortKey() != null
-                            && range.contains(r.sortKey());
-                    if (!coveredByRange && !known.containsKey(r.externalId())) {
-                        others.add(r.externalId());
-                    }
+                    others.removeIf(known::containsKey);
                 }
                 known.putAll(records.byIds(connection, sourceId, others));
                 return known;
@@ -542,15 +560,23 @@ public class SyncEngine {
     static byte[] fingerprint(SyncRecord record) {
         MessageDigest md5 = MD5.get();
         md5.reset();
+        // One reused buffer and one digest update per record: an unchanged re-sync fingerprints every record.
+        StringBuilder s = TEXT.get();
+        s.setLength(0);
         for (NewFunnelEvent e : record.events()) {
-            StringBuilder s = new StringBuilder(256).append(e.type().id()).append('\u0001')
+            s.append(e.type().id()).append('\u0001')
                     .append(e.person().email()).append('\u0001').append(e.person().firstName()).append('\u0001')
                     .append(e.person().lastName()).append('\u0001').append(e.person().phone()).append('\u0001')
                     .append(e.utm().source()).append('\u0001').append(e.utm().medium()).append('\u0001')
                     .append(e.utm().campaign()).append('\u0001').append(e.utm().term()).append('\u0001')
                     .append(e.utm().content()).append('\u0001').append(e.eventData()).append('\u0002');
-            md5.update(s.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        md5.update(s.toString().getBytes(StandardCharsets.UTF_8));
+        if (s.capacity() > 64 * 1024) {
+            TEXT.remove();
         }
         return md5.digest();
     }
+
+    private static final ThreadLocal<StringBuilder> TEXT = ThreadLocal.withInitial(() -> new StringBuilder(1024));
 }

@@ -27,13 +27,17 @@ class SyncedRecords {
     record Row(String externalId, SortKey sortKey, Instant happensAt, byte[] fingerprint) {
     }
 
-    /** Stored records with keys in the range (and, for a range of records happening from a time, from then on). */
-    Map<String, KnownRecord> inRange(Connection connection, String sourceType, SyncPage.KeyRange range)
-            throws SQLException {
-        String sql = "SELECT " + COLUMNS + " FROM sync_records WHERE source_type = ? AND sort_key IS NOT NULL"
+    /**
+     * Stored records with keys in the range (and, for a range of records happening from a time, from then on),
+     * and those of {@code alsoIds}: one statement, so that an unchanged page costs one round trip to read.
+     */
+    Map<String, KnownRecord> inRange(Connection connection, String sourceType, SyncPage.KeyRange range,
+                                     Collection<String> alsoIds) throws SQLException {
+        String sql = "SELECT " + COLUMNS + " FROM sync_records WHERE source_type = ? AND ((sort_key IS NOT NULL"
                 + (range.after() == null ? "" : " AND sort_key > ?")
                 + (range.upTo() == null ? "" : " AND sort_key <= ?")
-                + (range.happeningFrom() == null ? "" : " AND (happens_at IS NULL OR happens_at >= ?)");
+                + (range.happeningFrom() == null ? "" : " AND (happens_at IS NULL OR happens_at >= ?)") + ")"
+                + (alsoIds.isEmpty() ? "" : " OR external_id = ANY(?::text[])") + ")";
         try (PreparedStatement select = connection.prepareStatement(sql)) {
             int i = 1;
             select.setString(i++, sourceType);
@@ -44,7 +48,10 @@ class SyncedRecords {
                 select.setBytes(i++, SortKey.stored(range.upTo()));
             }
             if (range.happeningFrom() != null) {
-                select.setTimestamp(i, Timestamp.from(range.happeningFrom()));
+                select.setTimestamp(i++, Timestamp.from(range.happeningFrom()));
+            }
+            if (!alsoIds.isEmpty()) {
+                select.setArray(i, connection.createArrayOf("text", alsoIds.toArray()));
             }
             return read(select);
         }

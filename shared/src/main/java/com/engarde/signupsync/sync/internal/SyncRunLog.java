@@ -274,6 +274,15 @@ public class SyncRunLog {
                 ps -> ps.setLong(1, runId)));
     }
 
+    /** The run of the same source started just before {@code runId}. */
+    public Optional<SyncRun> previous(String sourceType, long runId) {
+        return database.read(connection -> one(connection, "SELECT " + COLUMNS
+                + " FROM funnel_sync_logs WHERE source_type = ? AND id < ? ORDER BY id DESC LIMIT 1", ps -> {
+                    ps.setString(1, sourceType);
+                    ps.setLong(2, runId);
+                }));
+    }
+
     public Optional<SyncRun> latest(String sourceType) {
         return database.read(connection -> one(connection, "SELECT " + COLUMNS
                 + " FROM funnel_sync_logs WHERE source_type = ? ORDER BY started_at DESC, id DESC LIMIT 1",
