@@ -34,7 +34,8 @@ import java.util.function.Predicate;
  * tokens (401 code 124 once {@link #expireTokens expired}), {@code page_size} (at most 300, default 30) and
  * {@code next_page_token} ({@code ""} on the last page; 400 code 300 once {@link #expirePageTokens expired}),
  * registrants filtered by {@code status} (approved unless asked), 3001 for a deleted webinar, 3161 for a user
- * without a webinar licence, run UUIDs that must be double-encoded when they start with a slash, and
+ * without a webinar licence, registration tracking sources ({@code /webinars/{id}/tracking_sources} and the
+ * {@code tracking_source_id} filter), run UUIDs that must be double-encoded when they start with a slash, and
  * per-category limits answering 429 with {@code X-RateLimit-*} headers. Tests script faults ({@link #fault})
  * and watch what was asked ({@link #requests()}).
  */
@@ -67,6 +68,9 @@ public final class ZoomStub implements AutoCloseable {
     private final Map<String, List<ObjectNode>> registrants = new ConcurrentHashMap<>();
     private final Map<String, List<ObjectNode>> instances = new ConcurrentHashMap<>();
     private final Map<String, List<ObjectNode>> participants = new ConcurrentHashMap<>();
+    private final Map<String, List<ObjectNode>> trackingSources = new ConcurrentHashMap<>();
+    /** Registrant id to the tracking source it came by (Zoom does not show it on the registrant). */
+    private final Map<String, String> cameBy = new ConcurrentHashMap<>();
     private final Map<String, Cursor> pageTokens = new ConcurrentHashMap<>();
     private final Set<String> accessTokens = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
@@ -174,6 +178,20 @@ public final class ZoomStub implements AutoCloseable {
                 .put("join_url", "https://example.com/j/" + id);
         registrants.get(webinar).add(r);
         return r;
+    }
+
+    /** A registration tracking source of the webinar (Zoom: "Creating source tracking links"). */
+    public void addTrackingSource(String webinar, String id, String sourceName, String trackingUrl) {
+        trackingSources.computeIfAbsent(webinar, k -> new CopyOnWriteArrayList<>()).add(JSON.createObjectNode()
+                .put("id", id).put("source_name", sourceName).put("tracking_url", trackingUrl)
+                .put("visitor_count", 0).put("registration_count", 0));
+    }
+
+    /** The registrant registered through tracking source {@code sourceId}; its registration count goes up. */
+    public void cameBy(String registrantId, String webinar, String sourceId) {
+        cameBy.put(registrantId, sourceId);
+        trackingSources.get(webinar).stream().filter(t -> t.path("id").asText().equals(sourceId)).findFirst().orElseThrow()
+                .put("registration_count", cameBy.values().stream().filter(sourceId::equals).count());
     }
 
     public ObjectNode registrant(String webinar, String id) {
@@ -317,8 +335,20 @@ public final class ZoomStub implements AutoCloseable {
                 return;
             }
             String status = params.getOrDefault("status", "approved");
+            String source = params.get("tracking_source_id");
             list(exchange, "registrants", registrants.get(webinar).stream()
-                    .filter(r -> r.path("status").asText().equals(status)).toList(), params, webinar + ":" + status);
+                    .filter(r -> r.path("status").asText().equals(status))
+                    .filter(r -> source == null || source.equals(cameBy.get(r.path("id").asText()))).toList(), params,
+                    webinar + ":" + status + ":" + source);
+        } else if (parts.length == 3 && parts[0].equals("webinars") && parts[2].equals("tracking_sources")) {
+            String webinar = decode(parts[1]);
+            if (notFound(exchange, webinar)) {
+                return;
+            }
+            List<ObjectNode> sources = trackingSources.getOrDefault(webinar, List.of());
+            ObjectNode body = JSON.createObjectNode().put("total_records", sources.size());
+            body.putArray("tracking_sources").addAll(sources);
+            send(exchange, 200, body.toString(), Map.of());
         } else if (parts.length == 3 && parts[0].equals("past_webinars") && parts[2].equals("instances")) {
             String webinar = decode(parts[1]);
             if (notFound(exchange, webinar)) {
