@@ -81,6 +81,9 @@ public final class ZoomStub implements AutoCloseable {
     private final Map<String, Integer> perSecond = new ConcurrentHashMap<>();
     private final Map<String, long[]> windows = new ConcurrentHashMap<>();
     private final AtomicInteger refused = new AtomicInteger();
+    /** Requests whose last answer was a 429, and how often a request was refused again on its next attempt. */
+    private final Set<String> lastRefused = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger refusedAgain = new AtomicInteger();
 
     public ZoomStub() {
         this(0);
@@ -262,6 +265,43 @@ public final class ZoomStub implements AutoCloseable {
         return refused.get();
     }
 
+    /** Times a request refused by a per-category limit was refused again when it was sent next. */
+    public int refusedTwiceInARow() {
+        return refusedAgain.get();
+    }
+
+    /**
+     * The fewest requests that read everything this stub holds with pages of {@code pageSize}: the token, the
+     * users, each user's webinars, and per webinar its tracking sources, its registrants of each of the three
+     * statuses, its ended runs, and each run's participant report.
+     */
+    public synchronized int minimumRequests(int pageSize) {
+        int total = 1 + pages(users.size(), pageSize);
+        for (Map.Entry<String, List<ObjectNode>> host : webinarsOf.entrySet()) {
+            total += unlicensed.contains(host.getKey()) ? 1 : pages(host.getValue().size(), pageSize);
+            for (ObjectNode w : host.getValue()) {
+                String id = w.path("id").asText();
+                if (deleted.contains(id)) {
+                    total += 1;
+                    continue;
+                }
+                total += 1;
+                for (String status : List.of("approved", "pending", "denied")) {
+                    total += pages((int) registrants.get(id).stream().filter(r -> r.path("status").asText().equals(status)).count(), pageSize);
+                }
+                total += 1;
+                for (ObjectNode run : instances.get(id)) {
+                    total += pages(participants.get(run.path("uuid").asText()).size(), pageSize);
+                }
+            }
+        }
+        return total;
+    }
+
+    private static int pages(int items, int pageSize) {
+        return Math.max(1, (items + pageSize - 1) / pageSize);
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         String raw = exchange.getRequestURI().getRawPath();
         String query = exchange.getRequestURI().getRawQuery();
@@ -310,14 +350,19 @@ public final class ZoomStub implements AutoCloseable {
     private void api(HttpExchange exchange, String path, Map<String, String> params) throws IOException {
         String[] parts = path.split("/");
         String category = parts[0].equals("report") ? "heavy" : parts[0].equals("past_webinars") ? "light" : "medium";
+        String key = path + "?" + new java.util.TreeMap<>(params);
         if (overLimit(category)) {
             refused.incrementAndGet();
+            if (!lastRefused.add(key)) {
+                refusedAgain.incrementAndGet();
+            }
             send(exchange, 429, "{\"code\":429,\"message\":\"You have reached the maximum per-second rate limit for this API. Try again later.\"}",
                     Map.of("X-RateLimit-Category", category.substring(0, 1).toUpperCase() + category.substring(1),
                             "X-RateLimit-Type", "QPS", "X-RateLimit-Limit", Integer.toString(perSecond.get(category)),
                             "X-RateLimit-Remaining", "0"));
             return;
         }
+        lastRefused.remove(key);
         if (parts.length == 1 && parts[0].equals("users")) {
             list(exchange, "users", new ArrayList<>(users.values()), params);
         } else if (parts.length == 3 && parts[0].equals("users") && parts[2].equals("webinars")) {
