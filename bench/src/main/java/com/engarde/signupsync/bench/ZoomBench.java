@@ -78,6 +78,7 @@ public final class ZoomBench {
                         + " records changed %d; load average %s%n", second.status(), secondSeconds, stub.requests().size(),
                         stub.refused() - refusedBefore, stub.count(r -> r.contains("/report/")),
                         second.counts().created() + second.counts().updated(), load());
+                System.out.printf("  requests refused twice in a row over both runs: %d (target 0)%n", stub.refusedTwiceInARow());
                 if (first.status() != SyncStatus.SUCCEEDED || second.status() != SyncStatus.SUCCEEDED) {
                     System.out.println("a run did not succeed: " + first.errorMessage() + " / " + second.errorMessage());
                     System.exit(1);
