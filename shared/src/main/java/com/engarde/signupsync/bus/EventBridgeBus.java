@@ -5,6 +5,8 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -15,6 +17,7 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 
 import java.net.URI;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,25 +25,33 @@ import java.util.List;
  * The EventBridge bus named by {@code SIGNUP_SYNC_EVENT_BUS_NAME}. PutEvents takes ten entries a call and may
  * accept some of them only; the rejected ones are put again with the one backoff policy, and publishing
  * fails if any is still rejected. {@code signup.sync.bus.endpoint} points the client at a stub in tests.
+ * <p>
+ * EventBridge delivers at once and cannot hold an event: one with a not-before time still to come (a
+ * continuation waiting for a vendor's quota to reset) is not put, since its function could only refuse it.
+ * Its run waits in the run log, and the first dispatch after that time (the daily schedule, POST /sync/all or
+ * POST /sync/{source}) hands it to the bus; dispatches before then start nothing.
  */
 @Singleton
 @Requires(property = "signup.sync.event.bus.name")
 @Requires(classes = EventBridgeClient.class)
 public class EventBridgeBus implements EventBus {
 
+    private static final Logger LOG = LoggerFactory.getLogger(EventBridgeBus.class);
     private static final int ENTRIES_PER_CALL = 10;
     private static final int ATTEMPTS = 4;
 
     private final String busName;
     private final EventBridgeClient client;
     private final RetryPolicy retry;
+    private final Clock clock;
 
     public EventBridgeBus(@Value("${signup.sync.event.bus.name}") String busName,
                           @Value("${signup.sync.bus.endpoint:}") String endpoint,
                           @Value("${signup.sync.bus.region:}") String region,
-                          RetryPolicy retry) {
+                          RetryPolicy retry, Clock clock) {
         this.busName = busName;
         this.retry = retry;
+        this.clock = clock;
         EventBridgeClientBuilder builder = EventBridgeClient.builder().httpClient(UrlConnectionHttpClient.create());
         if (!endpoint.isBlank()) {
             builder.endpointOverride(URI.create(endpoint));
@@ -52,7 +63,10 @@ public class EventBridgeBus implements EventBus {
     }
 
     @Override
-    public void publish(List<SyncRequested> events) {
+    public void publish(List<SyncRequested> all) {
+        List<SyncRequested> events = all.stream().filter(e -> !e.waitsAt(clock.instant())).toList();
+        all.stream().filter(e -> e.waitsAt(clock.instant())).forEach(e -> LOG.info(
+                "{} waits in the run log until {}; the first dispatch after then carries it out", e, e.notBefore()));
         for (int from = 0; from < events.size(); from += ENTRIES_PER_CALL) {
             List<PutEventsRequestEntry> entries = new ArrayList<>();
             for (SyncRequested event : events.subList(from, Math.min(events.size(), from + ENTRIES_PER_CALL))) {

@@ -33,10 +33,16 @@ public class SyncDispatch {
         this.bus = bus;
     }
 
-    /** A requested sync: the run that carries it out, and whether this request started it. */
-    public record Requested(String sourceType, long runId, boolean started, SyncStatus status, String statusUrl) {
+    /**
+     * A requested sync: the run that carries it out, and whether this request started it (or handed over a
+     * continuation whose wait is over). {@code notBefore}: the run is a continuation waiting for a vendor's quota
+     * to reset, carried out no earlier than then; a request before then starts nothing.
+     */
+    public record Requested(String sourceType, long runId, boolean started, SyncStatus status, String statusUrl,
+                            java.time.Instant notBefore) {
         static Requested of(SyncRun run, boolean started) {
-            return new Requested(run.sourceType(), run.id(), started, run.status(), "/sync/status/" + run.sourceType());
+            return new Requested(run.sourceType(), run.id(), started, run.status(), "/sync/status/" + run.sourceType(),
+                    run.notBefore());
         }
     }
 

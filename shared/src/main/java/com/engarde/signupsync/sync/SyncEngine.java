@@ -250,9 +250,7 @@ public class SyncEngine {
                 return pagesWritten > 0 ? handOver(e) : fail("could not sync a single page within the invocation's"
                         + " time budget: " + e.getMessage());
             } catch (VendorLimitReached e) {
-                // A quota, not a fault: what was written stands and the next run resumes at the checkpoint.
-                return runs.finish(run.id(), owner, SyncStatus.PARTIAL, e.getMessage() + "; the next run after "
-                        + e.resumeAt() + " carries on from this checkpoint", newRequests());
+                return waitForQuota(e);
             } catch (VendorException e) {
                 return fail(e.getMessage());
             } catch (LostClaim e) {
@@ -517,14 +515,29 @@ public class SyncEngine {
         private Optional<SyncRun> handOver(TimeBudgetExhausted reason) {
             String message = "time budget reached after " + pagesWritten + " page(s) (" + reason.getMessage()
                     + "); a continuation run goes on from this checkpoint";
-            Optional<SyncRun> continuation = runs.continueAs(run.id(), owner, message, newRequests());
+            return continueAfter(message, null);
+        }
+
+        /**
+         * A quota, not a fault: what was written stands, the run ends as partial, and its continuation is
+         * scheduled for when the quota resets, not retried now (a daily limit answers every request until then).
+         */
+        private Optional<SyncRun> waitForQuota(VendorLimitReached limit) {
+            return continueAfter(limit.getMessage() + "; the next run after " + limit.resumeAt()
+                    + " carries on from this checkpoint", limit.resumeAt());
+        }
+
+        private Optional<SyncRun> continueAfter(String message, Instant notBefore) {
+            Optional<SyncRun> continuation = runs.continueAs(run.id(), owner, message, newRequests(), notBefore);
             if (continuation.isEmpty()) {
                 return runs.find(run.id());
             }
             SyncRun next = continuation.get();
             try {
-                bus.get().publish(List.of(new SyncRequested(next.sourceType(), SyncTrigger.CONTINUATION, next.id())));
-                LOG.info("run {} of {} continues as run {}", run.id(), source.sourceType(), next.id());
+                bus.get().publish(List.of(new SyncRequested(next.sourceType(), SyncTrigger.CONTINUATION, next.id(),
+                        notBefore)));
+                LOG.info("run {} of {} continues as run {}{}", run.id(), source.sourceType(), next.id(),
+                        notBefore == null ? "" : " after " + notBefore);
             } catch (RuntimeException e) {
                 LOG.error("the continuation of run {} could not be published", run.id(), e);
                 runs.abandon(next.id(), "could not be handed to the event bus (" + e.getMessage()

@@ -10,10 +10,16 @@ import java.util.List;
  * One row of funnel_sync_logs: a run of one source's sync. {@code heartbeatAt} moves at every checkpoint;
  * {@code continuesRunId} names the run this one continues after that one reached its time budget;
  * {@code failedRecords} lists the first records that could not be mapped ({@code counts.failed} counts all);
- * {@code requests} is how many HTTP requests the run sent to its vendor, retries included.
+ * {@code requests} is how many HTTP requests the run sent to its vendor, retries included; {@code notBefore}, on a
+ * continuation waiting for a vendor's quota to reset, is when it may be carried out (null: at once).
  */
 public record SyncRun(long id, String sourceType, SyncTrigger trigger, SyncStatus status, Instant startedAt,
                       Instant finishedAt, SyncCounts counts, JsonNode cursorBefore, JsonNode cursorAfter,
                       String errorMessage, Instant heartbeatAt, Long continuesRunId, List<FailedRecord> failedRecords,
-                      int requests) {
+                      int requests, Instant notBefore) {
+
+    /** True when this run waits at {@code now} for its not-before time. */
+    public boolean waitsAt(Instant now) {
+        return notBefore != null && now.isBefore(notBefore);
+    }
 }

@@ -34,7 +34,8 @@ import java.util.function.Predicate;
  * tokens (401 code 124 once {@link #expireTokens expired}), {@code page_size} (at most 300, default 30) and
  * {@code next_page_token} ({@code ""} on the last page; 400 code 300 once {@link #expirePageTokens expired}),
  * registrants filtered by {@code status} (approved unless asked), 3001 for a deleted webinar, 3161 for a user
- * without a webinar licence, run UUIDs that must be double-encoded when they start with a slash, and
+ * without a webinar licence, registration tracking sources ({@code /webinars/{id}/tracking_sources} and the
+ * {@code tracking_source_id} filter), run UUIDs that must be double-encoded when they start with a slash, and
  * per-category limits answering 429 with {@code X-RateLimit-*} headers. Tests script faults ({@link #fault})
  * and watch what was asked ({@link #requests()}).
  */
@@ -67,6 +68,9 @@ public final class ZoomStub implements AutoCloseable {
     private final Map<String, List<ObjectNode>> registrants = new ConcurrentHashMap<>();
     private final Map<String, List<ObjectNode>> instances = new ConcurrentHashMap<>();
     private final Map<String, List<ObjectNode>> participants = new ConcurrentHashMap<>();
+    private final Map<String, List<ObjectNode>> trackingSources = new ConcurrentHashMap<>();
+    /** Registrant id to the tracking source it came by (Zoom does not show it on the registrant). */
+    private final Map<String, String> cameBy = new ConcurrentHashMap<>();
     private final Map<String, Cursor> pageTokens = new ConcurrentHashMap<>();
     private final Set<String> accessTokens = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
@@ -77,6 +81,9 @@ public final class ZoomStub implements AutoCloseable {
     private final Map<String, Integer> perSecond = new ConcurrentHashMap<>();
     private final Map<String, long[]> windows = new ConcurrentHashMap<>();
     private final AtomicInteger refused = new AtomicInteger();
+    /** Requests whose last answer was a 429, and how often a request was refused again on its next attempt. */
+    private final Set<String> lastRefused = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger refusedAgain = new AtomicInteger();
 
     public ZoomStub() {
         this(0);
@@ -176,6 +183,20 @@ public final class ZoomStub implements AutoCloseable {
         return r;
     }
 
+    /** A registration tracking source of the webinar (Zoom: "Creating source tracking links"). */
+    public void addTrackingSource(String webinar, String id, String sourceName, String trackingUrl) {
+        trackingSources.computeIfAbsent(webinar, k -> new CopyOnWriteArrayList<>()).add(JSON.createObjectNode()
+                .put("id", id).put("source_name", sourceName).put("tracking_url", trackingUrl)
+                .put("visitor_count", 0).put("registration_count", 0));
+    }
+
+    /** The registrant registered through tracking source {@code sourceId}; its registration count goes up. */
+    public void cameBy(String registrantId, String webinar, String sourceId) {
+        cameBy.put(registrantId, sourceId);
+        trackingSources.get(webinar).stream().filter(t -> t.path("id").asText().equals(sourceId)).findFirst().orElseThrow()
+                .put("registration_count", cameBy.values().stream().filter(sourceId::equals).count());
+    }
+
     public ObjectNode registrant(String webinar, String id) {
         return registrants.get(webinar).stream().filter(r -> r.path("id").asText().equals(id)).findFirst().orElseThrow();
     }
@@ -244,6 +265,43 @@ public final class ZoomStub implements AutoCloseable {
         return refused.get();
     }
 
+    /** Times a request refused by a per-category limit was refused again when it was sent next. */
+    public int refusedTwiceInARow() {
+        return refusedAgain.get();
+    }
+
+    /**
+     * The fewest requests that read everything this stub holds with pages of {@code pageSize}: the token, the
+     * users, each user's webinars, and per webinar its tracking sources, its registrants of each of the three
+     * statuses, its ended runs, and each run's participant report.
+     */
+    public synchronized int minimumRequests(int pageSize) {
+        int total = 1 + pages(users.size(), pageSize);
+        for (Map.Entry<String, List<ObjectNode>> host : webinarsOf.entrySet()) {
+            total += unlicensed.contains(host.getKey()) ? 1 : pages(host.getValue().size(), pageSize);
+            for (ObjectNode w : host.getValue()) {
+                String id = w.path("id").asText();
+                if (deleted.contains(id)) {
+                    total += 1;
+                    continue;
+                }
+                total += 1;
+                for (String status : List.of("approved", "pending", "denied")) {
+                    total += pages((int) registrants.get(id).stream().filter(r -> r.path("status").asText().equals(status)).count(), pageSize);
+                }
+                total += 1;
+                for (ObjectNode run : instances.get(id)) {
+                    total += pages(participants.get(run.path("uuid").asText()).size(), pageSize);
+                }
+            }
+        }
+        return total;
+    }
+
+    private static int pages(int items, int pageSize) {
+        return Math.max(1, (items + pageSize - 1) / pageSize);
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         String raw = exchange.getRequestURI().getRawPath();
         String query = exchange.getRequestURI().getRawQuery();
@@ -292,14 +350,19 @@ public final class ZoomStub implements AutoCloseable {
     private void api(HttpExchange exchange, String path, Map<String, String> params) throws IOException {
         String[] parts = path.split("/");
         String category = parts[0].equals("report") ? "heavy" : parts[0].equals("past_webinars") ? "light" : "medium";
+        String key = path + "?" + new java.util.TreeMap<>(params);
         if (overLimit(category)) {
             refused.incrementAndGet();
+            if (!lastRefused.add(key)) {
+                refusedAgain.incrementAndGet();
+            }
             send(exchange, 429, "{\"code\":429,\"message\":\"You have reached the maximum per-second rate limit for this API. Try again later.\"}",
                     Map.of("X-RateLimit-Category", category.substring(0, 1).toUpperCase() + category.substring(1),
                             "X-RateLimit-Type", "QPS", "X-RateLimit-Limit", Integer.toString(perSecond.get(category)),
                             "X-RateLimit-Remaining", "0"));
             return;
         }
+        lastRefused.remove(key);
         if (parts.length == 1 && parts[0].equals("users")) {
             list(exchange, "users", new ArrayList<>(users.values()), params);
         } else if (parts.length == 3 && parts[0].equals("users") && parts[2].equals("webinars")) {
@@ -317,8 +380,20 @@ public final class ZoomStub implements AutoCloseable {
                 return;
             }
             String status = params.getOrDefault("status", "approved");
+            String source = params.get("tracking_source_id");
             list(exchange, "registrants", registrants.get(webinar).stream()
-                    .filter(r -> r.path("status").asText().equals(status)).toList(), params, webinar + ":" + status);
+                    .filter(r -> r.path("status").asText().equals(status))
+                    .filter(r -> source == null || source.equals(cameBy.get(r.path("id").asText()))).toList(), params,
+                    webinar + ":" + status + ":" + source);
+        } else if (parts.length == 3 && parts[0].equals("webinars") && parts[2].equals("tracking_sources")) {
+            String webinar = decode(parts[1]);
+            if (notFound(exchange, webinar)) {
+                return;
+            }
+            List<ObjectNode> sources = trackingSources.getOrDefault(webinar, List.of());
+            ObjectNode body = JSON.createObjectNode().put("total_records", sources.size());
+            body.putArray("tracking_sources").addAll(sources);
+            send(exchange, 200, body.toString(), Map.of());
         } else if (parts.length == 3 && parts[0].equals("past_webinars") && parts[2].equals("instances")) {
             String webinar = decode(parts[1]);
             if (notFound(exchange, webinar)) {

@@ -14,12 +14,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.inject.Singleton;
 
 import java.math.BigDecimal;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,8 +40,6 @@ public class PoshDeliveryMapper {
     static final int EXTERNAL_ID_LENGTH = 255;
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-    private static final List<String> UTM_NAMES =
-            List.of("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content");
 
     /** The delivery's type as sent ({@code type}, else {@code event}), or null. */
     public static String type(JsonNode body) {
@@ -292,37 +287,7 @@ public class PoshDeliveryMapper {
 
     /** UTM parameters carried by a tracking link such as {@code https://posh.vip/e/x?utm_source=ig}; else none. */
     static Utm utm(String trackingLink) {
-        if (trackingLink == null || !trackingLink.contains("utm_")) {
-            return Utm.NONE;
-        }
-        int question = trackingLink.indexOf('?');
-        String query = question >= 0 ? trackingLink.substring(question + 1) : trackingLink;
-        int hash = query.indexOf('#');
-        if (hash >= 0) {
-            query = query.substring(0, hash);
-        }
-        Map<String, String> values = new HashMap<>();
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                continue;
-            }
-            String name = decode(pair.substring(0, eq)).toLowerCase(Locale.ROOT);
-            String value = decode(pair.substring(eq + 1)).strip();
-            if (UTM_NAMES.contains(name) && !value.isEmpty()) {
-                values.putIfAbsent(name, value.length() > 500 ? value.substring(0, 500) : value);
-            }
-        }
-        return new Utm(values.get("utm_source"), values.get("utm_medium"), values.get("utm_campaign"),
-                values.get("utm_term"), values.get("utm_content"));
-    }
-
-    private static String decode(String s) {
-        try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return s;
-        }
+        return Utm.fromLink(trackingLink);
     }
 
     private static Instant firstInstant(Instant fallback, Instant... candidates) {

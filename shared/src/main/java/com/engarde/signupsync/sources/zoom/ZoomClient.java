@@ -79,7 +79,24 @@ final class ZoomClient {
 
     /** A webinar's registrants of one status (Medium): Zoom answers only approved ones unless asked. */
     Page registrants(String webinarId, String status, String token, TimeBudget budget) {
-        return page(medium, "webinars/" + segment(webinarId) + "/registrants?status=" + status, "registrants", token, budget);
+        return registrants(webinarId, status, null, token, budget);
+    }
+
+    /** As {@link #registrants(String, String, String, TimeBudget)}, only those who came by one tracking source. */
+    Page registrants(String webinarId, String status, String trackingSourceId, String token, TimeBudget budget) {
+        return page(medium, "webinars/" + segment(webinarId) + "/registrants?status=" + status
+                + (trackingSourceId == null ? "" : "&tracking_source_id=" + segment(trackingSourceId)), "registrants", token, budget);
+    }
+
+    /**
+     * The webinar's registration tracking sources, {@code {id,source_name,tracking_url,registration_count}}
+     * (Medium; not paged). Registrants do not name their source: a registrant listing filtered by
+     * {@code tracking_source_id} tells who came by which.
+     */
+    JsonNode trackingSources(String webinarId, TimeBudget budget) {
+        JsonNode body = parse(medium.get(settings.api().resolve("webinars/" + segment(webinarId) + "/tracking_sources"),
+                budget), "tracking sources");
+        return body.path("tracking_sources");
     }
 
     /** The ended runs of a webinar, {@code {uuid,start_time}} (Light). */

@@ -22,7 +22,7 @@ import java.util.Map;
 /**
  * Zoom records as funnel events. A registrant (any status) is one record, its registrant id, mapping to
  * {@code event_registered} with the status in the event data, so that a later approval or denial updates
- * it. An ended run's participants become one {@code event_attended} per person per run: Zoom lists one row
+ * it, and the UTM of the tracking source it registered through, if any. An ended run's participants become one {@code event_attended} per person per run: Zoom lists one row
  * per join session, so rows are merged by registrant id (else by email), their durations summed.
  */
 final class ZoomMapper {
@@ -34,8 +34,23 @@ final class ZoomMapper {
     private ZoomMapper() {
     }
 
+    /**
+     * The UTM of a registration tracking source: the {@code utm_*} parameters of its tracking URL, and its
+     * {@code source_name} (the platform the link was shared on, e.g. "LinkedIn") as the source where the URL
+     * names none.
+     */
+    static Utm trackingUtm(JsonNode source) {
+        return Utm.fromLink(VendorText.clean(source.path("tracking_url").asText(null)))
+                .withSourceIfAbsent(blankToNull(source.path("source_name").asText(null)));
+    }
+
     /** One registrant of {@code webinarId}; failed when it has no id or no valid email. */
     static SyncRecord registrant(String webinarId, JsonNode r, Map<String, Registrant> seen) {
+        return registrant(webinarId, r, seen, Utm.NONE);
+    }
+
+    /** As {@link #registrant(String, JsonNode, Map)}, registered through a tracking source with {@code utm}. */
+    static SyncRecord registrant(String webinarId, JsonNode r, Map<String, Registrant> seen, Utm utm) {
         String id = VendorText.clean(r.path("id").asText(""));
         if (id.isEmpty()) {
             return SyncRecord.failed("webinar:" + webinarId + ":(no id)", null, "registrant without an id");
@@ -55,7 +70,7 @@ final class ZoomMapper {
             data.put("create_time", created.toString());
         }
         NewFunnelEvent event = new NewFunnelEvent(SourceType.ZOOM, EventType.EVENT_REGISTERED, webinarId + ":" + id,
-                created, person, Utm.NONE, data);
+                created, person, utm, data);
         return SyncRecord.mapped(id, null, created, List.of(event));
     }
 

@@ -4,6 +4,7 @@ import com.engarde.signupsync.credentials.Credentials;
 import com.engarde.signupsync.credentials.MissingCredential;
 import com.engarde.signupsync.credentials.SourceCredentials;
 import com.engarde.signupsync.funnel.SourceType;
+import com.engarde.signupsync.funnel.Utm;
 import com.engarde.signupsync.http.RetryPolicy;
 import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.http.VendorException;
@@ -30,8 +31,9 @@ import java.util.Map;
  * Zoom webinars as a pull source.
  * <p>
  * <b>Cursor design.</b> Zoom has no "changed since" filter. A pass lists the account's active users and
- * their webinars, then for each webinar reads its registrants of every status (approved, pending, denied:
- * Zoom answers approved ones only unless asked) in pages of 300, which is how a status change is seen, then
+ * their webinars, then for each webinar reads its registration tracking sources (whose registrants carry their
+ * UTM), its registrants of every status (approved, pending, denied: Zoom answers approved ones only unless
+ * asked) in pages of 300, which is how a status change is seen, then
  * the webinar's ended runs ({@code /past_webinars/{id}/instances}) and, for each run not read before, its
  * participants from the report with their registrant ids. An ended run does not change: the checkpoint
  * ({@link ZoomCursor}) remembers it, so a later pass makes no report call for it. A webinar that is gone
@@ -110,6 +112,8 @@ public class ZoomSource implements SyncSource {
         private final Map<String, ZoomMapper.Registrant> registrants = new HashMap<>();
         private String registrantsOf;
         private JsonNode instances;
+        /** The current webinar's registrants who came by a tracking source, with its UTM; null until read. */
+        private Map<String, Utm> attribution;
 
         Pass(ZoomClient api, ZoomCursor cursor) {
             this.api = api;
@@ -128,6 +132,7 @@ public class ZoomSource implements SyncSource {
                     registrants.clear();
                     registrantsOf = webinar;
                     instances = null;
+                    attribution = null;
                 }
                 try {
                     if (cursor.stage() < ZoomCursor.RUNS) {
@@ -200,8 +205,12 @@ public class ZoomSource implements SyncSource {
                 LOG.info("Zoom: page token of webinar {} {} registrants expired; listing them again", webinar, status);
                 page = api.registrants(webinar, status, null, budget);
             }
+            if (attribution == null && !page.items().isEmpty()) {
+                attribution = attribution(webinar, budget);
+            }
             for (JsonNode r : page.items()) {
-                records.add(ZoomMapper.registrant(webinar, r, registrants));
+                records.add(ZoomMapper.registrant(webinar, r, registrants,
+                        attribution == null ? Utm.NONE : attribution.getOrDefault(r.path("id").asText(""), Utm.NONE)));
             }
             cursor = page.next() == null ? cursor.nextStage() : cursor.nextPage(page.next(), clock.instant());
             return !records.isEmpty();
@@ -234,6 +243,39 @@ public class ZoomSource implements SyncSource {
             }
             cursor = cursor.nextWebinar();
             return !records.isEmpty();
+        }
+
+        /**
+         * Who registered through which tracking source: one request for the webinar's sources, and for each source
+         * with registrations its registrants (ids only), status by status until its registration count is found.
+         * A webinar shared through one link only (most) costs the one request.
+         */
+        private Map<String, Utm> attribution(String webinar, TimeBudget budget) {
+            Map<String, Utm> found = new HashMap<>();
+            for (JsonNode source : api.trackingSources(webinar, budget)) {
+                String id = source.path("id").asText("");
+                int count = source.path("registration_count").asInt(-1);
+                Utm utm = ZoomMapper.trackingUtm(source);
+                if (id.isEmpty() || count == 0 || utm.equals(Utm.NONE)) {
+                    continue;
+                }
+                int seen = 0;
+                for (String status : ZoomCursor.STATUSES) {
+                    if (count > 0 && seen >= count) {
+                        break;
+                    }
+                    String token = null;
+                    do {
+                        ZoomClient.Page page = api.registrants(webinar, status, id, token, budget);
+                        for (JsonNode r : page.items()) {
+                            found.putIfAbsent(r.path("id").asText(""), utm);
+                            seen++;
+                        }
+                        token = page.next();
+                    } while (token != null);
+                }
+            }
+            return found;
         }
 
         /** The registrants of a webinar whose registrant pages an earlier invocation read: only for the join. */

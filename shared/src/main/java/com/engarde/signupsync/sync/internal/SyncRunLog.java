@@ -49,7 +49,8 @@ public class SyncRunLog {
     private static final String COLUMNS = """
             id, source_type, trigger, status, started_at, finished_at, fetched_count, created_count, updated_count,
             unchanged_count, failed_count, cursor_before::text AS cursor_before, cursor_after::text AS cursor_after,
-            error_message, heartbeat_at, continues_run_id, failed_records::text AS failed_records, request_count
+            error_message, heartbeat_at, continues_run_id, failed_records::text AS failed_records, request_count,
+            not_before
             """;
 
     /** The latest checkpoint of a source: where its next run starts. */
@@ -115,6 +116,10 @@ public class SyncRunLog {
                 }
                 SyncRun running = running(connection, sourceType).orElseThrow(
                         () -> new IllegalStateException("a run of " + sourceType + " was running and is gone"));
+                if (running.notBefore() != null && !running.waitsAt(now) && unclaimed(connection, running.id())) {
+                    // A continuation that waited for a quota and is due: this request hands it to the bus.
+                    return new Start(true, running, abandoned);
+                }
                 if (attempt > 0 || !isStale(running, now) || !failStale(connection, running, now)) {
                     return new Start(false, running, abandoned);
                 }
@@ -124,14 +129,26 @@ public class SyncRunLog {
         });
     }
 
+    /** No sign of life for the stale limit; a continuation waiting for a quota is counted from its not-before time. */
     private boolean isStale(SyncRun run, Instant now) {
-        return run.heartbeatAt().isBefore(now.minus(staleAfter));
+        Instant alive = run.notBefore() != null && run.notBefore().isAfter(run.heartbeatAt()) ? run.notBefore() : run.heartbeatAt();
+        return alive.isBefore(now.minus(staleAfter));
+    }
+
+    private boolean unclaimed(Connection connection, long runId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT 1 FROM funnel_sync_logs WHERE id = ? AND status = 'running' AND owner IS NULL")) {
+            select.setLong(1, runId);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     private boolean failStale(Connection connection, SyncRun run, Instant now) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE funnel_sync_logs"
                 + " SET status = 'failed', finished_at = ?, owner = NULL, error_message = ?"
-                + " WHERE id = ? AND status = 'running' AND heartbeat_at < ?")) {
+                + " WHERE id = ? AND status = 'running' AND GREATEST(heartbeat_at, not_before) < ?")) {
             update.setTimestamp(1, Timestamp.from(now));
             update.setString(2, "abandoned: no sign of life since " + run.heartbeatAt()
                     + " (the invocation carrying it out stopped); the next run resumes from its last checkpoint");
@@ -142,19 +159,22 @@ public class SyncRunLog {
     }
 
     /**
-     * Makes {@code owner} the one invocation carrying the run out, if the run is still running and nobody
-     * else holds it (or its holder went silent past the stale limit). Empty: leave the run alone.
+     * Makes {@code owner} the one invocation carrying the run out, if the run is still running, is not waiting
+     * for its not-before time, and nobody else holds it (or its holder went silent past the stale limit).
+     * Empty: leave the run alone.
      */
     public Optional<SyncRun> claim(long runId, String owner) {
         Instant now = clock.instant();
         return database.transaction(connection -> one(connection, "UPDATE funnel_sync_logs SET owner = ?, heartbeat_at = ?"
-                + " WHERE id = ? AND status = 'running' AND (owner IS NULL OR owner = ? OR heartbeat_at < ?)"
+                + " WHERE id = ? AND status = 'running' AND (not_before IS NULL OR not_before <= ?)"
+                + " AND (owner IS NULL OR owner = ? OR heartbeat_at < ?)"
                 + " RETURNING " + COLUMNS, ps -> {
                     ps.setString(1, owner);
                     ps.setTimestamp(2, Timestamp.from(now));
                     ps.setLong(3, runId);
-                    ps.setString(4, owner);
-                    ps.setTimestamp(5, Timestamp.from(now.minus(staleAfter)));
+                    ps.setTimestamp(4, Timestamp.from(now));
+                    ps.setString(5, owner);
+                    ps.setTimestamp(6, Timestamp.from(now.minus(staleAfter)));
                 }));
     }
 
@@ -235,6 +255,14 @@ public class SyncRunLog {
      * starts from its checkpoint, unclaimed, for the next invocation. Empty when the owner no longer holds it.
      */
     public Optional<SyncRun> continueAs(long runId, String owner, String message, int requests) {
+        return continueAs(runId, owner, message, requests, null);
+    }
+
+    /**
+     * As {@link #continueAs(long, String, String, int)}, for a continuation that may not be carried out before
+     * {@code notBefore} (a vendor's quota resets then); null: at once.
+     */
+    public Optional<SyncRun> continueAs(long runId, String owner, String message, int requests, Instant notBefore) {
         return database.transaction(connection -> {
             Optional<SyncRun> ended = end(connection, runId, owner, SyncStatus.PARTIAL, message, requests);
             if (ended.isEmpty()) {
@@ -243,14 +271,15 @@ public class SyncRunLog {
             SyncRun previous = ended.get();
             Instant now = clock.instant();
             return one(connection, "INSERT INTO funnel_sync_logs (source_type, trigger, status, started_at, heartbeat_at,"
-                    + " cursor_before, cursor_after, continues_run_id) VALUES (?, 'continuation', 'running', ?, ?,"
-                    + " ?::jsonb, ?::jsonb, ?) RETURNING " + COLUMNS, ps -> {
+                    + " cursor_before, cursor_after, continues_run_id, not_before) VALUES (?, 'continuation', 'running', ?, ?,"
+                    + " ?::jsonb, ?::jsonb, ?, ?) RETURNING " + COLUMNS, ps -> {
                         ps.setString(1, previous.sourceType());
                         ps.setTimestamp(2, Timestamp.from(now));
                         ps.setTimestamp(3, Timestamp.from(now));
                         ps.setString(4, json(previous.cursorAfter()));
                         ps.setString(5, json(previous.cursorAfter()));
                         ps.setLong(6, previous.id());
+                        ps.setTimestamp(7, notBefore == null ? null : Timestamp.from(notBefore));
                     });
         });
     }
@@ -343,6 +372,7 @@ public class SyncRunLog {
 
     private SyncRun read(ResultSet rs) throws SQLException {
         Timestamp finished = rs.getTimestamp("finished_at");
+        Timestamp notBefore = rs.getTimestamp("not_before");
         long continues = rs.getLong("continues_run_id");
         Long continuesRunId = rs.wasNull() ? null : continues;
         List<FailedRecord> failed = new ArrayList<>();
@@ -356,7 +386,7 @@ public class SyncRunLog {
                         rs.getInt("unchanged_count"), rs.getInt("failed_count")),
                 parse(rs.getString("cursor_before")), parse(rs.getString("cursor_after")), rs.getString("error_message"),
                 rs.getTimestamp("heartbeat_at").toInstant(), continuesRunId, List.copyOf(failed),
-                rs.getInt("request_count"));
+                rs.getInt("request_count"), notBefore == null ? null : notBefore.toInstant());
     }
 
     private String json(JsonNode node) {

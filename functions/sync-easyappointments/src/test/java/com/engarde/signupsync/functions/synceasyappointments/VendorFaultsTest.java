@@ -6,8 +6,10 @@ import com.engarde.signupsync.sync.SyncStatus;
 import com.engarde.signupsync.testing.EasyAppointmentsStub;
 import com.engarde.signupsync.testing.EasyAppointmentsStub.Fault;
 import com.engarde.signupsync.testing.Rows;
+import com.engarde.signupsync.testing.TestClock;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -204,7 +206,12 @@ class VendorFaultsTest {
             assertThat(run.counts().created()).isEqualTo(10);
             assertThat(run.errorMessage()).contains("Daily limit reached")
                     .contains("the next run after 2026-06-16T00:00:00Z carries on from this checkpoint");
+            // Its continuation waits for the reset: it is carried out then, not retried now.
+            SyncRun waiting = f.runs().running("easyappointments").orElseThrow();
+            assertThat(waiting.notBefore()).isEqualTo(Instant.parse("2026-06-16T00:00:00Z"));
+            TestClock.INSTANCE.set(Instant.parse("2026-06-16T00:00:01Z"));
             SyncRun next = f.sync();
+            assertThat(next.id()).isEqualTo(waiting.id());
             assertThat(next.status()).isEqualTo(SyncStatus.SUCCEEDED);
             assertThat(next.cursorBefore()).isEqualTo(run.cursorAfter());
             assertThat(next.counts().created()).isEqualTo(15);

@@ -4,6 +4,7 @@ import com.engarde.signupsync.bus.InProcessBus;
 import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.sources.zoom.ZoomSource;
+import com.engarde.signupsync.sync.SyncDispatch;
 import com.engarde.signupsync.sync.SyncEngine;
 import com.engarde.signupsync.sync.SyncRun;
 import com.engarde.signupsync.sync.internal.SyncRunLog;
@@ -67,6 +68,10 @@ final class ZoomFixture implements AutoCloseable {
 
     SyncRunLog runs() {
         return lambda.context().getBean(SyncRunLog.class);
+    }
+
+    SyncDispatch dispatch() {
+        return lambda.context().getBean(SyncDispatch.class);
     }
 
     InProcessBus bus() {

@@ -1,11 +1,16 @@
 package com.engarde.signupsync.functions.synczoom;
 
+import com.engarde.signupsync.bus.SyncTrigger;
+import com.engarde.signupsync.sync.SyncDispatch;
 import com.engarde.signupsync.sync.SyncRun;
 import com.engarde.signupsync.sync.SyncStatus;
 import com.engarde.signupsync.testing.Rows;
+import com.engarde.signupsync.testing.TestClock;
 import com.engarde.signupsync.testing.ZoomStub;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -15,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ZoomSyncTest {
 
     private static final String WEBINAR = "81000000001";
+    private static final Instant RESET = Instant.parse("2026-06-16T00:00:00Z");
 
     private static long events(String type) {
         return Rows.number("SELECT count(*) FROM funnel_events WHERE source_type = 'zoom' AND event_type = ?", type);
@@ -69,12 +75,10 @@ class ZoomSyncTest {
     }
 
     @Test
-    void aDailyLimitWithAnIsoRetryAfterEndsTheRunPartialAndTheNextRunCarriesOn() {
+    void aDailyLimitWithAnIsoRetryAfterEndsTheRunPartialAndItsContinuationRunsAfterTheReset() {
         try (ZoomFixture f = new ZoomFixture(10)) {
             f.webinar(WEBINAR, 25);
-            f.stub.fault(ZoomStub.Fault.on("next_page_token=", 429, 429, "You have reached the maximum daily rate limit for this API.",
-                    Map.of("X-RateLimit-Category", "Medium", "X-RateLimit-Type", "Daily-limit", "X-RateLimit-Limit", "2000",
-                            "X-RateLimit-Remaining", "0", "Retry-After", "2026-06-16T00:00:00Z")));
+            f.stub.fault(dailyLimit(Map.of("Retry-After", "2026-06-16T00:00:00Z")));
 
             SyncRun limited = f.sync();
             long sent = f.stub.count(r -> r.contains("next_page_token="));
@@ -83,11 +87,63 @@ class ZoomSyncTest {
             assertThat(limited.errorMessage()).contains("2026-06-16T00:00:00Z");
             assertThat(sent).as("a daily limit is not retried").isEqualTo(1);
             assertThat(events("event_registered")).isEqualTo(10);
+            SyncRun waiting = f.runs().running("zoom").orElseThrow();
+            assertThat(waiting.continuesRunId()).isEqualTo(limited.id());
+            assertThat(waiting.notBefore()).isEqualTo(RESET);
+            assertThat(f.bus().held()).singleElement().satisfies(e -> {
+                assertThat(e.runId()).isEqualTo(waiting.id());
+                assertThat(e.notBefore()).isEqualTo(RESET);
+            });
 
-            SyncRun next = f.sync();
+            // Before the reset: a request (even past the stale limit) answers the waiting run and sends nothing.
+            f.stub.clearRequests();
+            TestClock.INSTANCE.set(Instant.parse("2026-06-15T23:59:00Z"));
+            SyncDispatch.Requested early = f.dispatch().request("zoom", SyncTrigger.MANUAL);
+            assertThat(early.started()).isFalse();
+            assertThat(early.runId()).isEqualTo(waiting.id());
+            assertThat(early.notBefore()).isEqualTo(RESET);
+            assertThat(f.bus().deliverDue()).isZero();
+            ZoomFixture.await(f.bus());
+            assertThat(f.stub.requests()).isEmpty();
+            assertThat(f.runs().find(waiting.id()).orElseThrow().status()).isEqualTo(SyncStatus.RUNNING);
+
+            // After midnight UTC the held continuation is delivered and carries on from the checkpoint.
+            TestClock.INSTANCE.set(RESET.plusSeconds(1));
+            assertThat(f.bus().deliverDue()).isEqualTo(1);
+            ZoomFixture.await(f.bus());
+            SyncRun next = f.runs().find(waiting.id()).orElseThrow();
             assertThat(next.status()).isEqualTo(SyncStatus.SUCCEEDED);
             assertThat(next.cursorBefore()).isEqualTo(limited.cursorAfter());
             assertThat(events("event_registered")).isEqualTo(25);
+        }
+    }
+
+    @Test
+    void theFirstDispatchAfterTheResetHandsAWaitingContinuationOverWhenNoBusHeldIt() {
+        try (ZoomFixture f = new ZoomFixture(10)) {
+            f.webinar(WEBINAR, 25);
+            f.stub.fault(dailyLimit(Map.of("Retry-After", "2026-06-16T00:00:00Z")));
+            SyncRun limited = f.sync();
+            SyncRun waiting = f.runs().running("zoom").orElseThrow();
+
+            // As in AWS, where EventBridge cannot hold the event: the daily schedule after the reset carries it out.
+            TestClock.INSTANCE.set(RESET.plusSeconds(60));
+            List<SyncDispatch.Requested> all = f.dispatch().requestAll(SyncTrigger.SCHEDULE);
+            ZoomFixture.await(f.bus());
+
+            assertThat(all).filteredOn(r -> r.sourceType().equals("zoom")).singleElement().satisfies(r -> {
+                assertThat(r.started()).isTrue();
+                assertThat(r.runId()).isEqualTo(waiting.id());
+            });
+            SyncRun next = f.runs().find(waiting.id()).orElseThrow();
+            assertThat(next.status()).isEqualTo(SyncStatus.SUCCEEDED);
+            assertThat(next.cursorBefore()).isEqualTo(limited.cursorAfter());
+            assertThat(events("event_registered")).isEqualTo(25);
+            // The held event, due now too, finds its run ended and does nothing more.
+            f.stub.clearRequests();
+            f.bus().deliverDue();
+            ZoomFixture.await(f.bus());
+            assertThat(f.stub.requests()).isEmpty();
         }
     }
 
@@ -102,6 +158,7 @@ class ZoomSyncTest {
 
             assertThat(limited.status()).isEqualTo(SyncStatus.PARTIAL);
             assertThat(limited.errorMessage()).contains("2026-06-16T00:00:00Z");
+            assertThat(f.runs().running("zoom").orElseThrow().notBefore()).isEqualTo(RESET);
         }
     }
 
@@ -202,5 +259,54 @@ class ZoomSyncTest {
             assertThat(f.stub.count(r -> r.contains("/report/"))).as("ended runs are read once").isZero();
             assertThat(f.stub.count(r -> r.contains("/instances"))).isEqualTo(1);
         }
+    }
+
+    @Test
+    void aRegistrantWhoCameByATrackingSourceCarriesItsUtmAndOthersNone() {
+        try (ZoomFixture f = new ZoomFixture(300)) {
+            f.webinar(WEBINAR, 3);
+            f.stub.addRegistrant(WEBINAR, "p", "pending@example.com", "pending");
+            f.stub.addTrackingSource(WEBINAR, "src-li", "LinkedIn",
+                    "https://example.zoom.us/webinar/register/WN_abc?tk=xyz&utm_medium=social&utm_campaign=spring");
+            f.stub.addTrackingSource(WEBINAR, "src-nl", "Newsletter", "https://example.zoom.us/webinar/register/WN_abc?tk=nl");
+            f.stub.addTrackingSource(WEBINAR, "src-unused", "Twitter", "https://example.zoom.us/webinar/register/WN_abc?tk=tw");
+            f.stub.cameBy("1", WEBINAR, "src-li");
+            f.stub.cameBy("p", WEBINAR, "src-li");
+            f.stub.cameBy("2", WEBINAR, "src-nl");
+
+            SyncRun run = f.sync();
+
+            assertThat(run.status()).isEqualTo(SyncStatus.SUCCEEDED);
+            assertThat(utm("1")).containsEntry("utm_source", "LinkedIn").containsEntry("utm_medium", "social")
+                    .containsEntry("utm_campaign", "spring");
+            assertThat(utm("p")).containsEntry("utm_source", "LinkedIn");
+            assertThat(utm("2")).containsEntry("utm_source", "Newsletter").containsEntry("utm_medium", null);
+            assertThat(utm("3")).containsEntry("utm_source", null);
+            assertThat(Rows.row("SELECT first_touch_utm_source AS s FROM leads WHERE email = 'person1@example.com'").get("s"))
+                    .isEqualTo("LinkedIn");
+            // One listing of the sources; a source with no registrations is not listed; a source's statuses stop
+            // once its registration count is found (newsletter: approved only).
+            assertThat(f.stub.count(r -> r.contains("/tracking_sources"))).isEqualTo(1);
+            assertThat(f.stub.count(r -> r.contains("tracking_source_id=src-unused"))).isZero();
+            assertThat(f.stub.count(r -> r.contains("tracking_source_id=src-nl"))).isEqualTo(1);
+            assertThat(f.stub.count(r -> r.contains("tracking_source_id=src-li"))).isEqualTo(2);
+
+            f.stub.clearRequests();
+            SyncRun again = f.sync();
+            assertThat(again.counts().updated()).as("a re-read changes nothing").isZero();
+        }
+    }
+
+    private static Map<String, Object> utm(String registrant) {
+        return Rows.row("SELECT utm_source, utm_medium, utm_campaign FROM funnel_events WHERE source_type = 'zoom'"
+                + " AND event_type = 'event_registered' AND external_id = ?", WEBINAR + ":" + registrant);
+    }
+
+    private static ZoomStub.Fault dailyLimit(Map<String, String> extra) {
+        Map<String, String> headers = new java.util.HashMap<>(Map.of("X-RateLimit-Category", "Medium",
+                "X-RateLimit-Type", "Daily-limit", "X-RateLimit-Limit", "2000", "X-RateLimit-Remaining", "0"));
+        headers.putAll(extra);
+        return ZoomStub.Fault.on("next_page_token=", 429, 429, "You have reached the maximum daily rate limit for this API.",
+                headers);
     }
 }
