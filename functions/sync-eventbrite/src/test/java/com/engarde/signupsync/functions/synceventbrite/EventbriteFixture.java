@@ -9,18 +9,20 @@ import com.engarde.signupsync.sync.SyncRun;
 import com.engarde.signupsync.sync.SyncRunLog;
 import com.engarde.signupsync.testing.EventbriteStub;
 import com.engarde.signupsync.testing.LambdaHarness;
+import com.engarde.signupsync.testing.RecordedWaits;
 import com.engarde.signupsync.testing.TestClock;
 import com.engarde.signupsync.testing.TestDatabase;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The sync-eventbrite function in-process (its real Lambda handler and context) against a stub Eventbrite on
  * 127.0.0.1, an embedded PostgreSQL and the test clock at 2026-06-15T12:00Z; the retry policy records its
- * waits instead of sleeping through them.
+ * waits (and moves the test clock) instead of sleeping through them.
  */
 final class EventbriteFixture implements AutoCloseable {
 
@@ -42,6 +44,7 @@ final class EventbriteFixture implements AutoCloseable {
         TestClock.INSTANCE.set(NOW);
         Map<String, Object> properties = new HashMap<>();
         properties.put("test.clock", "mutable");
+        properties.put("test.waits", "recorded");
         properties.put("engarde.database.pool-size", 6);
         properties.put("eventbrite.api.url", stub.apiUrl());
         properties.put("eventbrite.oauth.token", EventbriteStub.TOKEN);
@@ -61,6 +64,11 @@ final class EventbriteFixture implements AutoCloseable {
 
     EventbriteSource source() {
         return lambda.context().getBean(EventbriteSource.class);
+    }
+
+    /** The waits the retry policy made (recorded, not slept). */
+    List<Duration> waits() {
+        return lambda.context().getBean(RecordedWaits.class).waits();
     }
 
     SyncRunLog runs() {
