@@ -255,6 +255,20 @@ public final class EventbriteStub implements AutoCloseable {
             list(exchange, "organizations", orgs, params, "organizations");
             return;
         }
+        if (parts.length == 3 && parts[0].equals("events") && parts[2].equals("attendees") && path.endsWith("/")) {
+            // The per-event listing, as connectors that walk event by event use it (the benchmark's baseline).
+            String event = decode(parts[1]);
+            list(exchange, "attendees", attendees.stream().filter(a -> a.path("event_id").asText().equals(event)).toList(),
+                    params, "event-attendees:" + event);
+            return;
+        }
+        if (parts.length == 3 && parts[0].equals("organizations") && parts[2].equals("events") && path.endsWith("/")) {
+            List<ObjectNode> events = attendees.stream().map(a -> a.path("event_id").asText()).distinct()
+                    .map(id -> JSON.createObjectNode().put("id", id).put("organization_id", decode(parts[1]))
+                            .put("status", "live")).toList();
+            list(exchange, "events", events, params, "events");
+            return;
+        }
         if (parts.length != 3 || !parts[0].equals("organizations") || !path.endsWith("/")
                 || !(parts[2].equals("attendees") || parts[2].equals("orders"))) {
             send(exchange, 404, error(404, "NOT_FOUND", "The path you requested does not exist."), Map.of());
@@ -301,14 +315,17 @@ public final class EventbriteStub implements AutoCloseable {
             }
             offset = cursor.offset();
         }
+        // Only the organization's events take page_size (documented there alone); other pages are fixed.
+        int size = field.equals("events") ? Math.max(1, Math.min(pageSize, Integer.parseInt(params.getOrDefault("page_size",
+                Integer.toString(pageSize))))) : pageSize;
         int start = Math.min(offset, items.size());
-        int end = Math.min(items.size(), start + pageSize);
+        int end = Math.min(items.size(), start + size);
         // Eventbrite sends a continuation token on the last page too; it answers an empty page.
         String next = "c" + sequence.incrementAndGet();
         continuations.put(next, new Cursor(listing, end));
         ObjectNode body = JSON.createObjectNode();
-        body.putObject("pagination").put("object_count", items.size()).put("page_number", start / pageSize + 1)
-                .put("page_size", pageSize).put("page_count", Math.max(1, (items.size() + pageSize - 1) / pageSize))
+        body.putObject("pagination").put("object_count", items.size()).put("page_number", start / size + 1)
+                .put("page_size", size).put("page_count", Math.max(1, (items.size() + size - 1) / size))
                 .put("continuation", next).put("has_more_items", end < items.size());
         ArrayNode array = body.putArray(field);
         items.subList(start, end).forEach(array::add);
