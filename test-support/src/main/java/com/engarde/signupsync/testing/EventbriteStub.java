@@ -7,19 +7,12 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -75,18 +68,7 @@ public final class EventbriteStub implements AutoCloseable {
 
     public EventbriteStub(int pageSize, int port) {
         this.pageSize = pageSize;
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "eventbrite-stub");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.createContext("/", this::handle);
-        server.start();
+        server = StubHttp.start(port, "eventbrite-stub", this::handle);
     }
 
     /** EVENTBRITE_API_URL for this stub. */
@@ -228,19 +210,19 @@ public final class EventbriteStub implements AutoCloseable {
             }
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
             if (fault != null) {
-                send(exchange, fault.status(), fault.body(), fault.headers());
+                StubHttp.send(exchange, fault.status(), fault.body(), fault.headers());
             } else if (auth == null) {
-                send(exchange, 401, error(401, "NO_AUTH", "An OAuth token is required for all requests"), Map.of());
+                StubHttp.send(exchange, 401, error(401, "NO_AUTH", "An OAuth token is required for all requests"), Map.of());
             } else if (!auth.equals("Bearer " + TOKEN)) {
-                send(exchange, 401, error(401, "INVALID_AUTH", "The OAuth token you provided was invalid."), Map.of());
+                StubHttp.send(exchange, 401, error(401, "INVALID_AUTH", "The OAuth token you provided was invalid."), Map.of());
             } else if (hourlyLimit > 0 && servedThisHour.incrementAndGet() > hourlyLimit) {
                 refused.incrementAndGet();
-                send(exchange, 429, error(429, "HIT_RATE_LIMIT", "Hourly rate limit has been reached for this token. "
+                StubHttp.send(exchange, 429, error(429, "HIT_RATE_LIMIT", "Hourly rate limit has been reached for this token. "
                         + "Default rate limits are 2,000 calls per hour."), Map.of());
             } else if (!raw.startsWith("/v3/")) {
-                send(exchange, 404, error(404, "NOT_FOUND", "The path you requested does not exist."), Map.of());
+                StubHttp.send(exchange, 404, error(404, "NOT_FOUND", "The path you requested does not exist."), Map.of());
             } else {
-                api(exchange, raw.substring("/v3/".length()), params(query));
+                api(exchange, raw.substring("/v3/".length()), StubHttp.params(query));
             }
         } finally {
             afterAnswer.forEach(hook -> hook.accept(request));
@@ -257,30 +239,30 @@ public final class EventbriteStub implements AutoCloseable {
         }
         if (parts.length == 3 && parts[0].equals("events") && parts[2].equals("attendees") && path.endsWith("/")) {
             // The per-event listing, as connectors that walk event by event use it (the benchmark's baseline).
-            String event = decode(parts[1]);
+            String event = StubHttp.decode(parts[1]);
             list(exchange, "attendees", attendees.stream().filter(a -> a.path("event_id").asText().equals(event)).toList(),
                     params, "event-attendees:" + event);
             return;
         }
         if (parts.length == 3 && parts[0].equals("organizations") && parts[2].equals("events") && path.endsWith("/")) {
             List<ObjectNode> events = attendees.stream().map(a -> a.path("event_id").asText()).distinct()
-                    .map(id -> JSON.createObjectNode().put("id", id).put("organization_id", decode(parts[1]))
+                    .map(id -> JSON.createObjectNode().put("id", id).put("organization_id", StubHttp.decode(parts[1]))
                             .put("status", "live")).toList();
             list(exchange, "events", events, params, "events");
             return;
         }
         if (parts.length != 3 || !parts[0].equals("organizations") || !path.endsWith("/")
                 || !(parts[2].equals("attendees") || parts[2].equals("orders"))) {
-            send(exchange, 404, error(404, "NOT_FOUND", "The path you requested does not exist."), Map.of());
+            StubHttp.send(exchange, 404, error(404, "NOT_FOUND", "The path you requested does not exist."), Map.of());
             return;
         }
-        if (!organizations.contains(decode(parts[1]))) {
-            send(exchange, 403, error(403, "NOT_AUTHORIZED", "You do not have permission to access this organization."), Map.of());
+        if (!organizations.contains(StubHttp.decode(parts[1]))) {
+            StubHttp.send(exchange, 403, error(403, "NOT_AUTHORIZED", "You do not have permission to access this organization."), Map.of());
             return;
         }
         String since = params.get("changed_since");
         if (since != null && !DATETIME.matcher(since).matches()) {
-            send(exchange, 400, error(400, "ARGUMENTS_ERROR", "There are errors with your arguments: changed_since - INVALID"),
+            StubHttp.send(exchange, 400, error(400, "ARGUMENTS_ERROR", "There are errors with your arguments: changed_since - INVALID"),
                     Map.of());
             return;
         }
@@ -310,7 +292,7 @@ public final class EventbriteStub implements AutoCloseable {
         if (token != null) {
             Cursor cursor = continuations.get(token);
             if (cursor == null || !cursor.listing().equals(listing)) {
-                send(exchange, 400, error(400, "BAD_CONTINUATION_TOKEN", "The continuation token is invalid."), Map.of());
+                StubHttp.send(exchange, 400, error(400, "BAD_CONTINUATION_TOKEN", "The continuation token is invalid."), Map.of());
                 return;
             }
             offset = cursor.offset();
@@ -329,40 +311,12 @@ public final class EventbriteStub implements AutoCloseable {
                 .put("continuation", next).put("has_more_items", end < items.size());
         ArrayNode array = body.putArray(field);
         items.subList(start, end).forEach(array::add);
-        send(exchange, 200, body.toString(), Map.of());
+        StubHttp.send(exchange, 200, body.toString(), Map.of());
     }
 
     private static String error(int status, String error, String description) {
         return JSON.createObjectNode().put("error", error).put("error_description", description)
                 .put("status_code", status).toString();
-    }
-
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    }
-
-    private static Map<String, String> params(String query) {
-        Map<String, String> params = new HashMap<>();
-        if (query == null || query.isEmpty()) {
-            return params;
-        }
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                params.put(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
-            }
-        }
-        return params;
-    }
-
-    private static void send(HttpExchange exchange, int status, String body, Map<String, String> headers) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        headers.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 
     @Override

@@ -8,7 +8,6 @@ import com.engarde.signupsync.http.VendorHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
@@ -116,15 +115,7 @@ final class EventbriteClient {
     }
 
     private JsonNode parse(byte[] body, String what) {
-        try {
-            JsonNode node = mapper.readTree(body);
-            if (node == null || !node.isObject()) {
-                throw new VendorException(VENDOR, 200, VENDOR + " answered " + what + " with JSON that is not an object", null);
-            }
-            return node;
-        } catch (IOException e) {
-            throw new VendorException(VENDOR, 200, VENDOR + " answered " + what + " with a body that is not JSON", e);
-        }
+        return VendorHttp.jsonObject(mapper, VENDOR, body, what);
     }
 
     /**
@@ -135,12 +126,7 @@ final class EventbriteClient {
     private record EventbriteErrors(ObjectMapper mapper) implements VendorHttp.ErrorReading {
         @Override
         public String code(VendorHttp.Answer answer) {
-            try {
-                JsonNode node = mapper.readTree(answer.body());
-                return node != null && node.hasNonNull("error") ? node.get("error").asText() : null;
-            } catch (IOException notJson) {
-                return null;
-            }
+            return VendorHttp.jsonField(mapper, answer, "error");
         }
 
         @Override
