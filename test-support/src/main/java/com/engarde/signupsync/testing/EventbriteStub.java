@@ -26,7 +26,9 @@ import java.util.regex.Pattern;
  * {@code both}), {@code changed_since} (on or after, {@code 2010-01-31T13:00:00Z} form, else 400
  * {@code ARGUMENTS_ERROR}), fixed-size pages with {@code continuation} tokens, whose last page has
  * {@code has_more_items: false} and still a continuation token (which answers an empty page), 400
- * {@code BAD_CONTINUATION_TOKEN} once {@link #expireContinuations expired}, and an hourly limit answering 429
+ * {@code BAD_CONTINUATION_TOKEN} once {@link #expireContinuations expired}, the event-level walk that
+ * connectors reading event by event make ({@code /organizations/{id}/events/} with {@code page_size},
+ * {@code /events/{id}/attendees/}: the benchmark's baseline), and an hourly limit answering 429
  * {@code HIT_RATE_LIMIT} without Retry-After. Tests script faults ({@link #fault}) and watch what was asked.
  */
 public final class EventbriteStub implements AutoCloseable {
