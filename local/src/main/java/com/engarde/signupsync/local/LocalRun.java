@@ -103,6 +103,7 @@ public final class LocalRun implements AutoCloseable {
             properties.put("admin.jwt.secret", secret);
             adminToken = developmentAdminToken(secret, env);
         }
+        properties.putAll(vendorSettings(env));
         properties.put("engarde.database.url", databaseUrl);
         properties.put("engarde.database.pool-size", 10);
         properties.put("signup.sync.service.token", token);
@@ -162,6 +163,24 @@ public final class LocalRun implements AutoCloseable {
         }
         return AdminJwts.hs256(claims.build(), secret);
     }
+
+    /**
+     * The vendor variables of {@code env} ({@code ZOOM_API_URL}, {@code EVENTBRITE_OAUTH_TOKEN}...) as the
+     * properties Micronaut reads them as ({@code zoom.api.url}): from the process environment it reads them
+     * itself, but a caller that starts the run with its own map (a test pointing it at a stub) is heard too.
+     */
+    static Map<String, Object> vendorSettings(Map<String, String> env) {
+        Map<String, Object> settings = new HashMap<>();
+        env.forEach((name, value) -> {
+            if (VENDOR_PREFIXES.stream().anyMatch(name::startsWith) && !blank(value)) {
+                settings.put(name.toLowerCase(java.util.Locale.ROOT).replace('_', '.'), value);
+            }
+        });
+        return settings;
+    }
+
+    private static final java.util.List<String> VENDOR_PREFIXES = java.util.List.of("EASYAPPOINTMENTS_", "ZOOM_",
+            "EVENTBRITE_", "BREVO_", "POSHVIP_");
 
     /** Where the server listens: {@code HOST}, else 127.0.0.1. */
     static String host(Map<String, String> env) {

@@ -1,6 +1,9 @@
 package com.engarde.signupsync.local;
 
+import com.engarde.signupsync.bus.InProcessBus;
+import com.engarde.signupsync.testing.EventbriteStub;
 import com.engarde.signupsync.testing.LambdaHarness;
+import com.engarde.signupsync.testing.Rows;
 import com.engarde.signupsync.testing.TestDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -88,6 +91,52 @@ class LocalRunTest {
                     .orElseThrow().require("api_key")).as("stored credentials open after a restart")
                     .isEqualTo("local-run-brevo-key");
         }
+    }
+
+    @Test
+    void syncEventbriteAndSyncAllRunAgainstTheStubEventbrite() throws Exception {
+        TestDatabase.get().truncate();
+        try (EventbriteStub stub = new EventbriteStub(50)) {
+            stub.generate(4, 5, java.time.Instant.parse("2026-06-01T00:00:00Z"));
+            Map<String, String> env = Map.of("ENGARDE_DATABASE_URL", TestDatabase.get().url(), "PORT", "0",
+                    "SIGNUP_SYNC_SERVICE_TOKEN", "local-test-token", "EVENTBRITE_API_URL", stub.apiUrl(),
+                    "EVENTBRITE_OAUTH_TOKEN", EventbriteStub.TOKEN);
+            try (LocalRun run = LocalRun.start(env)) {
+                HttpClient http = HttpClient.newHttpClient();
+                HttpResponse<String> started = post(http, run, "/sync/eventbrite");
+                assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+                awaitBus(run);
+                JsonNode status = JSON.readTree(get(http, run, "/sync/status/eventbrite").body());
+                assertThat(status.toString()).contains("\"succeeded\"");
+                // 20 orders of 2 tickets (half of them buyer-only), 20 orders.
+                assertThat(Rows.number("SELECT count(*) FROM sync_records WHERE source_type = 'eventbrite'")).isEqualTo(60);
+
+                stub.clearRequests();
+                HttpResponse<String> all = post(http, run, "/sync/all");
+                assertThat(all.statusCode()).as(all.body()).isEqualTo(202);
+                assertThat(all.body()).contains("\"eventbrite\"");
+                awaitBus(run);
+                assertThat(stub.count(r -> r.contains("/attendees/?changed_since="))).as("the second run is incremental")
+                        .isEqualTo(1);
+                assertThat(Rows.number("SELECT count(*) FROM funnel_sync_logs WHERE source_type = 'eventbrite'"
+                        + " AND status = 'succeeded'")).isEqualTo(2);
+            }
+        }
+    }
+
+    private static void awaitBus(LocalRun run) throws InterruptedException {
+        assertThat(run.context().getBean(InProcessBus.class).awaitIdle(java.time.Duration.ofSeconds(60)))
+                .as("the local bus settled").isTrue();
+    }
+
+    private static HttpResponse<String> post(HttpClient http, LocalRun run, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(run.url() + path)).header("Authorization", "Bearer local-test-token")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> get(HttpClient http, LocalRun run, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(run.url() + path)).header("Authorization", "Bearer local-test-token")
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static Map<String, String> readmeExamples() throws Exception {

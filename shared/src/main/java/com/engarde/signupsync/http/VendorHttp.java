@@ -384,6 +384,30 @@ public final class VendorHttp {
         return text(answer);
     }
 
+    /** A field of a JSON error body (a vendor's own error code), or null when absent or the body is not JSON. */
+    public static String jsonField(com.fasterxml.jackson.databind.ObjectMapper mapper, Answer answer, String field) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = mapper.readTree(answer.body());
+            return node != null && node.hasNonNull(field) ? node.get(field).asText() : null;
+        } catch (IOException notJson) {
+            return null;
+        }
+    }
+
+    /** A vendor's answer to {@code what} as a JSON object; anything else fails the call, saying so. */
+    public static com.fasterxml.jackson.databind.JsonNode jsonObject(com.fasterxml.jackson.databind.ObjectMapper mapper,
+                                                                      String vendor, byte[] body, String what) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = mapper.readTree(body);
+            if (node == null || !node.isObject()) {
+                throw new VendorException(vendor, 200, vendor + " answered " + what + " with JSON that is not an object", null);
+            }
+            return node;
+        } catch (IOException e) {
+            throw new VendorException(vendor, 200, vendor + " answered " + what + " with a body that is not JSON", e);
+        }
+    }
+
     /** The body as text, for vendors whose errors are plain text. */
     public static String text(Answer answer) {
         return new String(answer.body(), StandardCharsets.UTF_8);

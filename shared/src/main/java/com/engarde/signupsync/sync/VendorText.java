@@ -10,6 +10,37 @@ public final class VendorText {
     private VendorText() {
     }
 
+    /**
+     * The person a vendor record names, its email normalized and its other fields cleaned (blank ones null);
+     * null when the email is missing or not valid, as such a record cannot be a lead.
+     */
+    public static com.engarde.signupsync.funnel.Person person(String email, String first, String last, String phone) {
+        String normalized = com.engarde.signupsync.funnel.Emails.normalize(email);
+        if (normalized == null || normalized.isEmpty() || !com.engarde.signupsync.funnel.Emails.isValid(normalized)) {
+            return null;
+        }
+        return new com.engarde.signupsync.funnel.Person(normalized, blankToNull(first), blankToNull(last), blankToNull(phone));
+    }
+
+    /** The cleaned text, or null when it is null or blank. */
+    public static String blankToNull(String text) {
+        String cleaned = clean(text);
+        return cleaned == null || cleaned.isBlank() ? null : cleaned;
+    }
+
+    /** An ISO-8601 instant in {@code field} of a vendor's JSON; null when absent or not one. */
+    public static java.time.Instant instant(com.fasterxml.jackson.databind.JsonNode node, String field) {
+        String text = node.path(field).asText("");
+        if (text.isEmpty()) {
+            return null;
+        }
+        try {
+            return java.time.Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
     /** The cleaned text; null stays null. */
     public static String clean(String text) {
         if (text == null) {

@@ -7,14 +7,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -90,18 +84,7 @@ public final class ZoomStub implements AutoCloseable {
     }
 
     public ZoomStub(int port) {
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "zoom-stub");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.createContext("/", this::handle);
-        server.start();
+        server = StubHttp.start(port, "zoom-stub", this::handle);
     }
 
     /** ZOOM_API_URL for this stub. */
@@ -316,13 +299,13 @@ public final class ZoomStub implements AutoCloseable {
                 }
             }
             if (fault != null) {
-                send(exchange, fault.status(), fault.body(), fault.headers());
+                StubHttp.send(exchange, fault.status(), fault.body(), fault.headers());
             } else if (raw.equals("/oauth/token")) {
                 token(exchange, query);
             } else if (!accessTokens.contains(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                send(exchange, 401, "{\"code\":124,\"message\":\"Invalid access token.\"}", Map.of());
+                StubHttp.send(exchange, 401, "{\"code\":124,\"message\":\"Invalid access token.\"}", Map.of());
             } else {
-                api(exchange, raw.substring("/v2/".length()), params(query));
+                api(exchange, raw.substring("/v2/".length()), StubHttp.params(query));
             }
         } finally {
             afterAnswer.forEach(hook -> hook.accept(request));
@@ -331,19 +314,19 @@ public final class ZoomStub implements AutoCloseable {
 
     private void token(HttpExchange exchange, String query) throws IOException {
         String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        Map<String, String> fields = params(form.isEmpty() ? query : form);
+        Map<String, String> fields = StubHttp.params(form.isEmpty() ? query : form);
         String basic = "Basic " + Base64.getEncoder().encodeToString((CLIENT_ID + ":" + CLIENT_SECRET).getBytes(StandardCharsets.UTF_8));
         if (!basic.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-            send(exchange, 400, "{\"reason\":\"Invalid client_id or client_secret\",\"error\":\"invalid_client\"}", Map.of());
+            StubHttp.send(exchange, 400, "{\"reason\":\"Invalid client_id or client_secret\",\"error\":\"invalid_client\"}", Map.of());
             return;
         }
         if (!"account_credentials".equals(fields.get("grant_type")) || !ACCOUNT_ID.equals(fields.get("account_id"))) {
-            send(exchange, 400, "{\"reason\":\"Invalid request : Redirect URI mismatch.\",\"error\":\"invalid_request\"}", Map.of());
+            StubHttp.send(exchange, 400, "{\"reason\":\"Invalid request : Redirect URI mismatch.\",\"error\":\"invalid_request\"}", Map.of());
             return;
         }
         String token = "stub-access-" + tokensIssued.incrementAndGet();
         accessTokens.add("Bearer " + token);
-        send(exchange, 200, "{\"access_token\":\"" + token + "\",\"token_type\":\"bearer\",\"expires_in\":3599,"
+        StubHttp.send(exchange, 200, "{\"access_token\":\"" + token + "\",\"token_type\":\"bearer\",\"expires_in\":3599,"
                 + "\"scope\":\"user:read:admin webinar:read:admin report:read:admin\",\"api_url\":\"https://api.zoom.us\"}", Map.of());
     }
 
@@ -356,7 +339,7 @@ public final class ZoomStub implements AutoCloseable {
             if (!lastRefused.add(key)) {
                 refusedAgain.incrementAndGet();
             }
-            send(exchange, 429, "{\"code\":429,\"message\":\"You have reached the maximum per-second rate limit for this API. Try again later.\"}",
+            StubHttp.send(exchange, 429, "{\"code\":429,\"message\":\"You have reached the maximum per-second rate limit for this API. Try again later.\"}",
                     Map.of("X-RateLimit-Category", category.substring(0, 1).toUpperCase() + category.substring(1),
                             "X-RateLimit-Type", "QPS", "X-RateLimit-Limit", Integer.toString(perSecond.get(category)),
                             "X-RateLimit-Remaining", "0"));
@@ -366,16 +349,16 @@ public final class ZoomStub implements AutoCloseable {
         if (parts.length == 1 && parts[0].equals("users")) {
             list(exchange, "users", new ArrayList<>(users.values()), params);
         } else if (parts.length == 3 && parts[0].equals("users") && parts[2].equals("webinars")) {
-            String user = decode(parts[1]);
+            String user = StubHttp.decode(parts[1]);
             if (unlicensed.contains(user)) {
-                send(exchange, 400, "{\"code\":3161,\"message\":\"User is not allowed to host webinars.\"}", Map.of());
+                StubHttp.send(exchange, 400, "{\"code\":3161,\"message\":\"User is not allowed to host webinars.\"}", Map.of());
             } else if (!webinarsOf.containsKey(user)) {
-                send(exchange, 404, "{\"code\":1001,\"message\":\"User does not exist: " + user + ".\"}", Map.of());
+                StubHttp.send(exchange, 404, "{\"code\":1001,\"message\":\"User does not exist: " + user + ".\"}", Map.of());
             } else {
                 list(exchange, "webinars", webinarsOf.get(user), params);
             }
         } else if (parts.length == 3 && parts[0].equals("webinars") && parts[2].equals("registrants")) {
-            String webinar = decode(parts[1]);
+            String webinar = StubHttp.decode(parts[1]);
             if (notFound(exchange, webinar)) {
                 return;
             }
@@ -386,34 +369,34 @@ public final class ZoomStub implements AutoCloseable {
                     .filter(r -> source == null || source.equals(cameBy.get(r.path("id").asText()))).toList(), params,
                     webinar + ":" + status + ":" + source);
         } else if (parts.length == 3 && parts[0].equals("webinars") && parts[2].equals("tracking_sources")) {
-            String webinar = decode(parts[1]);
+            String webinar = StubHttp.decode(parts[1]);
             if (notFound(exchange, webinar)) {
                 return;
             }
             List<ObjectNode> sources = trackingSources.getOrDefault(webinar, List.of());
             ObjectNode body = JSON.createObjectNode().put("total_records", sources.size());
             body.putArray("tracking_sources").addAll(sources);
-            send(exchange, 200, body.toString(), Map.of());
+            StubHttp.send(exchange, 200, body.toString(), Map.of());
         } else if (parts.length == 3 && parts[0].equals("past_webinars") && parts[2].equals("instances")) {
-            String webinar = decode(parts[1]);
+            String webinar = StubHttp.decode(parts[1]);
             if (notFound(exchange, webinar)) {
                 return;
             }
             ObjectNode body = JSON.createObjectNode();
             body.putArray("webinars").addAll(instances.get(webinar));
-            send(exchange, 200, body.toString(), Map.of());
+            StubHttp.send(exchange, 200, body.toString(), Map.of());
         } else if (parts.length == 4 && parts[0].equals("report") && parts[1].equals("webinars") && parts[3].equals("participants")) {
-            String uuid = decode(parts[2]);
+            String uuid = StubHttp.decode(parts[2]);
             if (uuid.contains("%")) {
-                uuid = decode(uuid);
+                uuid = StubHttp.decode(uuid);
             } else if (uuid.startsWith("/") || uuid.contains("//")) {
                 // Zoom decodes the path once before routing: a UUID encoded once would have split it.
-                send(exchange, 404, "{\"code\":3001,\"message\":\"Webinar does not exist.\"}", Map.of());
+                StubHttp.send(exchange, 404, "{\"code\":3001,\"message\":\"Webinar does not exist.\"}", Map.of());
                 return;
             }
             List<ObjectNode> rows = participants.get(uuid);
             if (rows == null) {
-                send(exchange, 404, "{\"code\":3001,\"message\":\"Webinar does not exist.\"}", Map.of());
+                StubHttp.send(exchange, 404, "{\"code\":3001,\"message\":\"Webinar does not exist.\"}", Map.of());
                 return;
             }
             boolean withRegistrant = "registrant_id".equals(params.get("include_fields"));
@@ -425,13 +408,13 @@ public final class ZoomStub implements AutoCloseable {
                 return copy;
             }).toList(), params, uuid);
         } else {
-            send(exchange, 404, "{\"code\":404,\"message\":\"Not found.\"}", Map.of());
+            StubHttp.send(exchange, 404, "{\"code\":404,\"message\":\"Not found.\"}", Map.of());
         }
     }
 
     private boolean notFound(HttpExchange exchange, String webinar) throws IOException {
         if (deleted.contains(webinar) || !registrants.containsKey(webinar)) {
-            send(exchange, 404, "{\"code\":3001,\"message\":\"Webinar does not exist: " + webinar + ".\"}", Map.of());
+            StubHttp.send(exchange, 404, "{\"code\":3001,\"message\":\"Webinar does not exist: " + webinar + ".\"}", Map.of());
             return true;
         }
         return false;
@@ -465,7 +448,7 @@ public final class ZoomStub implements AutoCloseable {
         if (token != null && !token.isEmpty()) {
             Cursor cursor = pageTokens.get(token);
             if (cursor == null || !cursor.listing().equals(listing)) {
-                send(exchange, 400, "{\"code\":300,\"message\":\"The next page token is invalid or expired.\"}", Map.of());
+                StubHttp.send(exchange, 400, "{\"code\":300,\"message\":\"The next page token is invalid or expired.\"}", Map.of());
                 return;
             }
             offset = cursor.offset();
@@ -480,35 +463,7 @@ public final class ZoomStub implements AutoCloseable {
                 .put("page_count", (items.size() + size - 1) / size).put("page_size", size).put("total_records", items.size());
         ArrayNode array = body.putArray(field);
         items.subList(Math.min(offset, items.size()), end).forEach(array::add);
-        send(exchange, 200, body.toString(), Map.of());
-    }
-
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    }
-
-    private static Map<String, String> params(String query) {
-        Map<String, String> params = new HashMap<>();
-        if (query == null || query.isEmpty()) {
-            return params;
-        }
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                params.put(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
-            }
-        }
-        return params;
-    }
-
-    private static void send(HttpExchange exchange, int status, String body, Map<String, String> headers) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        headers.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        StubHttp.send(exchange, 200, body.toString(), Map.of());
     }
 
     @Override

@@ -8,7 +8,6 @@ import com.engarde.signupsync.http.VendorHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpHeaders;
@@ -139,15 +138,7 @@ final class ZoomClient {
     }
 
     private JsonNode parse(byte[] body, String what) {
-        try {
-            JsonNode node = mapper.readTree(body);
-            if (node == null || !node.isObject()) {
-                throw new VendorException(VENDOR, 200, VENDOR + " answered " + what + " with JSON that is not an object", null);
-            }
-            return node;
-        } catch (IOException e) {
-            throw new VendorException(VENDOR, 200, VENDOR + " answered " + what + " with a body that is not JSON", e);
-        }
+        return VendorHttp.jsonObject(mapper, VENDOR, body, what);
     }
 
     /**
@@ -158,12 +149,7 @@ final class ZoomClient {
     private record ZoomErrors(ObjectMapper mapper) implements VendorHttp.ErrorReading {
         @Override
         public String code(VendorHttp.Answer answer) {
-            try {
-                JsonNode node = mapper.readTree(answer.body());
-                return node != null && node.hasNonNull("code") ? node.get("code").asText() : null;
-            } catch (IOException notJson) {
-                return null;
-            }
+            return VendorHttp.jsonField(mapper, answer, "code");
         }
 
         @Override

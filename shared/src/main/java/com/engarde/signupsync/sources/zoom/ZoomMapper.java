@@ -1,6 +1,5 @@
 package com.engarde.signupsync.sources.zoom;
 
-import com.engarde.signupsync.funnel.Emails;
 import com.engarde.signupsync.funnel.EventType;
 import com.engarde.signupsync.funnel.NewFunnelEvent;
 import com.engarde.signupsync.funnel.Person;
@@ -13,7 +12,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +39,7 @@ final class ZoomMapper {
      */
     static Utm trackingUtm(JsonNode source) {
         return Utm.fromLink(VendorText.clean(source.path("tracking_url").asText(null)))
-                .withSourceIfAbsent(blankToNull(source.path("source_name").asText(null)));
+                .withSourceIfAbsent(VendorText.blankToNull(source.path("source_name").asText(null)));
     }
 
     /** One registrant of {@code webinarId}; failed when it has no id or no valid email. */
@@ -143,28 +141,11 @@ final class ZoomMapper {
     }
 
     private static Person person(String email, String first, String last, String phone) {
-        String normalized = Emails.normalize(email);
-        if (normalized == null || normalized.isEmpty() || !Emails.isValid(normalized)) {
-            return null;
-        }
-        return new Person(normalized, blankToNull(first), blankToNull(last), blankToNull(phone));
-    }
-
-    private static String blankToNull(String text) {
-        String cleaned = VendorText.clean(text);
-        return cleaned == null || cleaned.isBlank() ? null : cleaned;
+        return VendorText.person(email, first, last, phone);
     }
 
     static Instant time(JsonNode node, String field) {
-        String text = node.path(field).asText("");
-        if (text.isEmpty()) {
-            return null;
-        }
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return VendorText.instant(node, field);
     }
 
     private static Instant earliest(Instant a, Instant b) {
