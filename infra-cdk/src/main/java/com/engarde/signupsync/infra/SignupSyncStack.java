@@ -15,6 +15,7 @@ public class SignupSyncStack extends Stack {
                            List<FunctionManifest> manifests, FunctionJars jars) {
         super(scope, id, props);
         Stage stage = settings.stage();
+        ConnectionBudget.of(stage, manifests).check();
         Tags.of(this).add("project", "signup-sync");
         Tags.of(this).add("stage", stage.id());
 
