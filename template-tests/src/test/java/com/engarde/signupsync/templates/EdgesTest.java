@@ -155,8 +155,12 @@ class EdgesTest {
         JsonNode all = stage.path("MethodSettings").get(0);
         assertThat(all.path("ResourcePath").asText()).isEqualTo("/*");
         Map<String, JsonNode> byMethod = new java.util.TreeMap<>();
-        stage.path("MethodSettings").forEach(setting -> byMethod.put(setting.path("HttpMethod").asText() + " "
-                + setting.path("ResourcePath").asText().replace("~1", "/"), setting));
+        // CloudFormation's ResourcePath: "/" for the root, else "/" and the path with each "/" written "~1".
+        stage.path("MethodSettings").forEach(setting -> {
+            String path = setting.path("ResourcePath").asText();
+            byMethod.put(setting.path("HttpMethod").asText() + " "
+                    + (path.startsWith("/~1") ? path.substring(1).replace("~1", "/") : path), setting);
+        });
 
         List<String> open = new ArrayList<>();
         synth.manifests().values().forEach(manifest -> manifest.path("routes").forEach(route -> {
