@@ -42,6 +42,7 @@ final class PostgresDatabase extends Construct {
 
     private final DatabaseInstance instance;
     private final ISecret appSecret;
+    private final SecretRotation appRotation;
 
     PostgresDatabase(Construct scope, String id, Stage stage, Network network) {
         super(scope, id);
@@ -114,7 +115,7 @@ final class PostgresDatabase extends Construct {
         appSecret = generated.attach(instance);
         // The role changes its own password (PostgreSQL lets a role do that); db-migrate sets the current one again
         // at each run, so a deploy during a rotation cannot leave them apart for longer than the rotation.
-        SecretRotation.Builder.create(this, "AppRotation")
+        appRotation = SecretRotation.Builder.create(this, "AppRotation")
                 .application(SecretRotationApplication.POSTGRES_ROTATION_SINGLE_USER)
                 .secret(appSecret)
                 .target(instance)
@@ -142,6 +143,14 @@ final class PostgresDatabase extends Construct {
     /** The generated master secret: {"username","password","host","port","dbname","engine"}. db-migrate only. */
     ISecret secret() {
         return instance.getSecret();
+    }
+
+    /**
+     * The application role's rotation, which logs in as that role: it must not start (and it rotates at once when
+     * created) before db-migrate has created the role.
+     */
+    SecretRotation appRotation() {
+        return appRotation;
     }
 
     /** The application role's secret, of the same shape: what every runtime function connects with. */

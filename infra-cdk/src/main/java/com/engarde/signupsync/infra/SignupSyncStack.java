@@ -35,7 +35,8 @@ public class SignupSyncStack extends Stack {
 
         new Api(this, "Api", settings, functions);
         triggers.wire(settings, functions);
-        new DeployTimeRuns(this, "DeployTime", settings, functions);
+        DeployTimeRuns deployTime = new DeployTimeRuns(this, "DeployTime", settings, functions);
+        deployTime.runs().forEach(run -> database.appRotation().getNode().addDependency(run));
 
         functions.forEach(alarms::watchFunction);
         alarms.watchDatabase(database, stage);

@@ -125,6 +125,19 @@ class EdgesTest {
         assertThat(synth.resources("AWS::SecretsManager::RotationSchedule").values())
                 .extracting(r -> Synth.refs(r.path("Properties").path("SecretId")))
                 .contains(Set.of(secrets.master()), Set.of(secrets.app()));
+        // The rotation logs in as the role and rotates at once when created: only after db-migrate created it.
+        Set<String> migrations = new HashSet<>();
+        synth.json().path("Resources").fields().forEachRemaining(e -> {
+            if (e.getValue().path("Type").asText().startsWith("Custom::")
+                    && e.getValue().path("Properties").has("RunWhenChanged")) {
+                migrations.add(e.getKey());
+            }
+        });
+        assertThat(migrations).hasSize(1);
+        Map<String, JsonNode> appRotation = new java.util.TreeMap<>(synth.resources("AWS::Serverless::Application"));
+        appRotation.keySet().removeIf(id -> !id.contains("AppRotation"));
+        assertThat(appRotation.values()).singleElement().satisfies(application ->
+                assertThat(Synth.texts(application.path("DependsOn"))).containsAll(migrations));
     }
 
     @ParameterizedTest
