@@ -242,6 +242,5 @@ public final class PoshWebhookBench {
 
     private static void empty(TestDatabase db) {
         db.truncate();
-        db.execute("TRUNCATE webhook_rejections");
     }
 }

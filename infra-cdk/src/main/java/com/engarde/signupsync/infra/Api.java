@@ -12,6 +12,7 @@ import software.amazon.awscdk.services.apigateway.JsonWithStandardFieldProps;
 import software.amazon.awscdk.services.apigateway.LambdaIntegration;
 import software.amazon.awscdk.services.apigateway.LambdaIntegrationOptions;
 import software.amazon.awscdk.services.apigateway.LogGroupLogDestination;
+import software.amazon.awscdk.services.apigateway.MethodDeploymentOptions;
 import software.amazon.awscdk.services.apigateway.MethodLoggingLevel;
 import software.amazon.awscdk.services.apigateway.MethodOptions;
 import software.amazon.awscdk.services.apigateway.RestApi;
@@ -31,7 +32,8 @@ import java.util.Set;
  * The REST API: every route of every manifest as a method with Lambda proxy integration to its function's alias.
  * API Gateway does no authentication: each function enforces its manifest's auth itself (service token, webhook
  * signature, admin JWT), so the manifest stays the single source of truth. The stage has access logs, error
- * execution logs without bodies, and throttling. CORS is answered only when origins are configured, and only on
+ * execution logs without bodies, and throttling: the stage's limit for every method, and a lower one of their own
+ * for the open routes. CORS is answered only when origins are configured, and only on
  * the admin (browser) routes.
  */
 final class Api extends Construct {
@@ -64,6 +66,7 @@ final class Api extends Construct {
                         .metricsEnabled(true)
                         .throttlingRateLimit(stage.apiRatePerSecond())
                         .throttlingBurstLimit(stage.apiBurst())
+                        .methodOptions(openRouteThrottling(stage, functions))
                         .build())
                 .build();
 
@@ -118,6 +121,31 @@ final class Api extends Construct {
                             + "AmazonAPIGatewayPushToCloudWatchLogs, the policy AWS documents for that role.",
                     "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs");
         }
+    }
+
+    /**
+     * Routes anyone can call without a token (auth none, or a webhook whose signature only the function checks)
+     * get their own, lower, method-level limit: a flood on them is answered 429 by API Gateway before it reaches a
+     * function or the database, and leaves every other method its own stage limit.
+     */
+    static Map<String, MethodDeploymentOptions> openRouteThrottling(Stage stage, List<ServiceFunction> functions) {
+        Map<String, MethodDeploymentOptions> options = new LinkedHashMap<>();
+        for (ServiceFunction function : functions) {
+            for (FunctionManifest.Route route : function.manifest().routes()) {
+                if (open(route)) {
+                    // CDK's key: the resource path, then the method ("//GET" for the root).
+                    options.put(route.path() + "/" + route.method(), MethodDeploymentOptions.builder()
+                            .throttlingRateLimit(stage.openRouteRatePerSecond())
+                            .throttlingBurstLimit(stage.openRouteBurst())
+                            .build());
+                }
+            }
+        }
+        return options;
+    }
+
+    static boolean open(FunctionManifest.Route route) {
+        return route.auth().equals("none") || route.auth().equals("webhook-signature");
     }
 
     RestApi restApi() {

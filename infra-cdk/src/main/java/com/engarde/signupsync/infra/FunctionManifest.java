@@ -31,7 +31,13 @@ import java.util.stream.Stream;
  * handler         the Lambda handler class (API Gateway handler, or one that also takes EventBridge events)
  * memoryMb        128..10240
  * timeoutSeconds  1..900 (API Gateway answers 504 after 29 s, whatever this says)
- * database        true: runs in the VPC and gets ENGARDE_DATABASE_SECRET_ARN and the database security group
+ * database        true: runs in the VPC and gets ENGARDE_DATABASE_SECRET_ARN (the application role's secret: data
+ *                 rights only) and the database security group
+ * databaseOwner   true (one manifest, with database): connects as the master user that owns the schema, and also
+ *                 gets ENGARDE_DATABASE_APP_SECRET_ARN to create and grant the application role (db-migrate)
+ * reservedConcurrency  1..100 (default 1): the function's reserved concurrency, which is also the most connections
+ *                 its instances can hold (x the pool size); the sum over every function must fit the database's
+ *                 connection budget (README, "Least privilege"), or the synth fails
  * egress          true: calls hosts outside AWS (vendor APIs); in the VPC through the NAT gateway
  * busPublisher    true: may put events on the signup-sync bus (SIGNUP_SYNC_EVENT_BUS_NAME)
  * secrets         names from {@link SecretName}: service-token, poshvip-webhook-secret, encryption-key,
@@ -48,8 +54,9 @@ import java.util.stream.Stream;
  * Unknown fields are ignored, so a manifest may carry what only its function reads.
  */
 public record FunctionManifest(String name, String description, String handler, int memoryMb, int timeoutSeconds,
-                               boolean database, boolean egress, boolean busPublisher, List<SecretName> secrets,
-                               List<String> settings, List<Route> routes, List<Trigger> triggers) {
+                               boolean database, boolean databaseOwner, int reservedConcurrency, boolean egress,
+                               boolean busPublisher, List<SecretName> secrets, List<String> settings, List<Route> routes,
+                               List<Trigger> triggers) {
 
     public static final String DEFAULT_DETAIL_TYPE = "SyncRequested";
 
@@ -59,7 +66,8 @@ public record FunctionManifest(String name, String description, String handler, 
     private static final Pattern VARIABLE = Pattern.compile("[A-Z][A-Z0-9_]{1,99}");
     /** Set by the app itself; a manifest cannot ask for them as settings. */
     static final Set<String> RESERVED = Set.of("SIGNUP_SYNC_STAGE", "SIGNUP_SYNC_METRICS_NAMESPACE",
-            "SIGNUP_SYNC_EVENT_BUS_NAME", "SIGNUP_SYNC_CORS_ORIGINS", SecretName.DATABASE_ARN_VARIABLE, "ENGARDE_DATABASE_URL");
+            "SIGNUP_SYNC_EVENT_BUS_NAME", "SIGNUP_SYNC_CORS_ORIGINS", SecretName.DATABASE_ARN_VARIABLE,
+            SecretName.DATABASE_APP_ARN_VARIABLE, "ENGARDE_DATABASE_URL");
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
     private static final Set<String> AUTHS = Set.of("none", "service-token", "admin-jwt", "webhook-signature");
 
@@ -132,6 +140,11 @@ public record FunctionManifest(String name, String description, String handler, 
         require(memory >= 128 && memory <= 10240, "memoryMb must be 128..10240");
         int timeout = json.path("timeoutSeconds").asInt(-1);
         require(timeout >= 1 && timeout <= 900, "timeoutSeconds must be 1..900");
+        int reserved = json.path("reservedConcurrency").asInt(1);
+        require(reserved >= 1 && reserved <= 100, "reservedConcurrency must be 1..100");
+        boolean database = json.path("database").asBoolean(false);
+        boolean owner = json.path("databaseOwner").asBoolean(false);
+        require(!owner || database, "databaseOwner needs \"database\": true");
 
         List<SecretName> secrets = new ArrayList<>();
         for (JsonNode secret : json.path("secrets")) {
@@ -184,13 +197,15 @@ public record FunctionManifest(String name, String description, String handler, 
         require(triggers(triggers, CustomResourceTrigger.class) <= 1, "at most one custom-resource trigger");
 
         return new FunctionManifest(name, json.path("description").asText(""), handler, memory, timeout,
-                json.path("database").asBoolean(false), json.path("egress").asBoolean(false),
+                database, owner, reserved, json.path("egress").asBoolean(false),
                 json.path("busPublisher").asBoolean(false), List.copyOf(secrets), List.copyOf(settings), List.copyOf(routes),
                 List.copyOf(triggers));
     }
 
-    /** What only shows across manifests: a route or a bus source claimed twice. */
+    /** What only shows across manifests: a route or a bus source claimed twice, two owners of the schema. */
     static void checkTogether(List<FunctionManifest> manifests) {
+        List<String> owners = manifests.stream().filter(FunctionManifest::databaseOwner).map(FunctionManifest::name).toList();
+        require(owners.size() <= 1, "only one function may own the database schema: " + owners);
         Map<String, String> routes = new HashMap<>();
         Map<String, String> sources = new HashMap<>();
         for (FunctionManifest manifest : manifests) {

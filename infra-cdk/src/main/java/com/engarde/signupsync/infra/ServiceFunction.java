@@ -19,6 +19,7 @@ import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
 import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
@@ -30,7 +31,8 @@ import java.util.TreeMap;
 
 /**
  * One manifest's Lambda: java21 on arm64, SnapStart on published versions, always invoked through its alias
- * {@value #ALIAS}; its own role, its own log group with a retention, and its manifest's sizing. Secrets arrive as
+ * {@value #ALIAS}; its own role, its own log group with a retention, and its manifest's sizing and reserved
+ * concurrency. Secrets arrive as
  * ARNs in environment variables and are readable by this function only if its manifest lists them.
  */
 final class ServiceFunction extends Construct {
@@ -90,8 +92,15 @@ final class ServiceFunction extends Construct {
             }
         }
         if (manifest.database()) {
-            platform.database().secret().grantRead(role);
-            environment.put(SecretName.DATABASE_ARN_VARIABLE, platform.database().secret().getSecretArn());
+            // The schema's owner (db-migrate) logs in as the master user and creates the application role from its
+            // secret; every other function logs in as that role and never sees the master secret.
+            ISecret login = manifest.databaseOwner() ? platform.database().secret() : platform.database().appSecret();
+            login.grantRead(role);
+            environment.put(SecretName.DATABASE_ARN_VARIABLE, login.getSecretArn());
+            if (manifest.databaseOwner()) {
+                platform.database().appSecret().grantRead(role);
+                environment.put(SecretName.DATABASE_APP_ARN_VARIABLE, platform.database().appSecret().getSecretArn());
+            }
             role.addToPolicy(PolicyStatement.Builder.create()
                     .effect(Effect.ALLOW)
                     .actions(ENI_ACTIONS)
@@ -119,6 +128,8 @@ final class ServiceFunction extends Construct {
                 .handler(manifest.handler())
                 .code(Code.fromAsset(jar.toString()))
                 .memorySize(manifest.memoryMb())
+                // At most this many instances, so at most this many pools of connections (ConnectionBudget).
+                .reservedConcurrentExecutions(manifest.reservedConcurrency())
                 .timeout(Duration.seconds(manifest.timeoutSeconds()))
                 .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
                 .role(role)

@@ -15,6 +15,7 @@ public class SignupSyncStack extends Stack {
                            List<FunctionManifest> manifests, FunctionJars jars) {
         super(scope, id, props);
         Stage stage = settings.stage();
+        ConnectionBudget.of(stage, manifests).check();
         Tags.of(this).add("project", "signup-sync");
         Tags.of(this).add("stage", stage.id());
 
@@ -34,7 +35,8 @@ public class SignupSyncStack extends Stack {
 
         new Api(this, "Api", settings, functions);
         triggers.wire(settings, functions);
-        new DeployTimeRuns(this, "DeployTime", settings, functions);
+        DeployTimeRuns deployTime = new DeployTimeRuns(this, "DeployTime", settings, functions);
+        deployTime.runs().forEach(run -> database.appRotation().getNode().addDependency(run));
 
         functions.forEach(alarms::watchFunction);
         alarms.watchDatabase(database, stage);

@@ -33,6 +33,13 @@ public enum SecretName {
      */
     public static final String DATABASE_ARN_VARIABLE = "ENGARDE_DATABASE_SECRET_ARN";
 
+    /**
+     * The application role's secret, given only to the function that owns the schema (db-migrate, whose
+     * {@link #DATABASE_ARN_VARIABLE} is the master secret): it creates that role with this password and grants it
+     * data rights. Every other function's {@link #DATABASE_ARN_VARIABLE} is this secret.
+     */
+    public static final String DATABASE_APP_ARN_VARIABLE = "ENGARDE_DATABASE_APP_SECRET_ARN";
+
     private final String manifestName;
     private final String arnVariable;
     private final List<String> variables;

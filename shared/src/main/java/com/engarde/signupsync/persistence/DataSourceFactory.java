@@ -21,7 +21,7 @@ public class DataSourceFactory {
     @Bean(preDestroy = "close")
     public ConnectionPool dataSource(@Value("${engarde.database.url:}") String url,
                                      @Value("${engarde.database.secret.arn:}") String secretArn,
-                                     @Value("${engarde.database.pool-size:2}") int poolSize,
+                                     @Value("${engarde.database.pool-size:" + ConnectionsPerInstance.POOL_SIZE + "}") int poolSize,
                                      @Value("${engarde.database.statement-timeout:60s}") Duration statementTimeout,
                                      @Value("${engarde.database.lock-timeout:10s}") Duration lockTimeout,
                                      @Value("${engarde.database.idle-in-transaction-timeout:60s}") Duration idleTimeout,

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -64,11 +66,18 @@ final class SecretDataSource extends ConnectionSource {
         return DriverManager.getConnection(url.jdbcUrl(), properties);
     }
 
-    /**
-     * Where the secret points. RDS for PostgreSQL 16 requires TLS (rds.force_ssl is on by default), so the
-     * connection asks for it; the certificate chain is not pinned here.
-     */
     DatabaseUrl location(String secret) {
+        return parse(secret, json);
+    }
+
+    /**
+     * Where an RDS-style secret points, and as whom. RDS for PostgreSQL 16 requires TLS (rds.force_ssl is on by
+     * default), and the connection verifies the server: {@code sslmode=verify-full} against the RDS CA bundle
+     * this jar carries ({@link RdsCertificates}), so a host that is not the instance named in the secret, or a
+     * certificate no RDS CA signed, is refused. A loopback host (a test's server, a tunnel) is reached without
+     * TLS; a secret's own {@code sslmode} overrides both.
+     */
+    static DatabaseUrl parse(String secret, ObjectMapper json) {
         JsonNode node;
         try {
             node = json.readTree(secret);
@@ -82,8 +91,12 @@ final class SecretDataSource extends ConnectionSource {
         }
         int port = node.path("port").asInt(5432);
         String database = node.path("dbname").asText("postgres");
-        String sslMode = node.path("sslmode").asText("require");
-        return new DatabaseUrl("jdbc:postgresql://" + host + ":" + port + "/" + database + "?sslmode=" + sslMode,
+        String sslMode = node.path("sslmode").asText(RdsCertificates.loopback(host) ? "disable" : "verify-full");
+        String tls = "sslmode=" + sslMode;
+        if (sslMode.startsWith("verify")) {
+            tls += "&sslrootcert=" + URLEncoder.encode(RdsCertificates.bundleFile().toString(), StandardCharsets.UTF_8);
+        }
+        return new DatabaseUrl("jdbc:postgresql://" + host + ":" + port + "/" + database + "?" + tls,
                 user, node.get("password").asText());
     }
 

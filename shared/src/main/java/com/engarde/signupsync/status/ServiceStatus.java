@@ -5,10 +5,7 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.sql.Statement;
-import java.util.Properties;
 
 /** GET / and GET /health: what this service is, and whether it can reach its database. */
 @Singleton
@@ -16,7 +13,8 @@ public class ServiceStatus {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServiceStatus.class);
 
-    public record About(String service, String version) {
+    /** What anyone may learn: the service's name. The version is not told to anonymous callers. */
+    public record About(String service) {
     }
 
     public record Health(String status, String database) {
@@ -30,7 +28,7 @@ public class ServiceStatus {
 
     public ServiceStatus(Database database) {
         this.database = database;
-        this.about = new About("signup-sync", version());
+        this.about = new About("signup-sync");
     }
 
     public About about() {
@@ -50,18 +48,6 @@ public class ServiceStatus {
         } catch (RuntimeException e) {
             LOG.warn("health check: database unreachable: {}", e.getMessage());
             return new Health("unavailable", "unreachable");
-        }
-    }
-
-    private static String version() {
-        try (InputStream in = ServiceStatus.class.getResourceAsStream("/signup-sync-version.properties")) {
-            Properties properties = new Properties();
-            if (in != null) {
-                properties.load(in);
-            }
-            return properties.getProperty("version", "unknown");
-        } catch (IOException e) {
-            return "unknown";
         }
     }
 }

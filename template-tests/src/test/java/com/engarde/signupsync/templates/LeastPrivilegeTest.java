@@ -77,13 +77,17 @@ class LeastPrivilegeTest {
         Map<String, String> secretIds = new HashMap<>();
         synth.resources("AWS::SecretsManager::Secret").forEach((id, secret) ->
                 secretIds.put(secret.path("Properties").path("Name").asText(), id));
-        String databaseSecret = databaseSecret(synth);
+        Map<String, String> databaseSecrets = databaseSecrets(synth);
         String prefix = synth.stack().getStackName().replace('-', '/').replaceFirst("^signup/sync/", "signup-sync/") + "/";
         synth.manifests().forEach((name, manifest) -> {
             Set<String> expected = new HashSet<>();
             manifest.path("secrets").forEach(s -> expected.add(secretIds.get(prefix + s.asText())));
             if (manifest.path("database").asBoolean(false)) {
-                expected.add(databaseSecret);
+                // The application role's secret; the schema's owner (db-migrate) also the master's, to create it.
+                expected.add(databaseSecrets.get("signupsync_app"));
+                if (manifest.path("databaseOwner").asBoolean(false)) {
+                    expected.add(databaseSecrets.get("signupsync"));
+                }
             }
             Set<String> granted = new HashSet<>();
             for (JsonNode statement : synth.roleStatements(name)) {
@@ -118,7 +122,20 @@ class LeastPrivilegeTest {
         });
     }
 
-    private static String databaseSecret(Synth.Result synth) {
-        return synth.resources("AWS::SecretsManager::SecretTargetAttachment").keySet().iterator().next();
+    /** The attached database secrets (the logical ids Lambda roles refer to), by the username they hold. */
+    private static Map<String, String> databaseSecrets(Synth.Result synth) {
+        Map<String, String> byUser = new HashMap<>();
+        synth.resources("AWS::SecretsManager::SecretTargetAttachment").forEach((id, attachment) -> {
+            String secret = Synth.refs(attachment.path("Properties").path("SecretId")).iterator().next();
+            String template = synth.resource(secret).path("Properties").path("GenerateSecretString")
+                    .path("SecretStringTemplate").asText();
+            try {
+                byUser.put(Synth.JSON.readTree(template).path("username").asText(), id);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertThat(byUser).containsOnlyKeys("signupsync", "signupsync_app");
+        return byUser;
     }
 }

@@ -27,7 +27,7 @@ public final class SnapshotCheck implements AutoCloseable {
     private static final String DATABASE_ARN = "arn:aws:secretsmanager:us-east-1:000000000000:secret:priming-db";
     /** Every table a request could write. */
     private static final List<String> TABLES = List.of("leads", "funnel_events", "funnel_conversions",
-            "funnel_sync_logs", "sync_records", "webhook_deliveries", "webhook_rejections");
+            "funnel_sync_logs", "sync_records", "webhook_deliveries");
 
     /** What the priming reported, and the answer to the first request after the restore. */
     public record Restored(PrimingReport priming, LambdaHarness.Response response) {

@@ -1,8 +1,12 @@
 package com.engarde.signupsync.functions.dbmigrate;
 
+import com.engarde.signupsync.config.SecretStore;
+import com.engarde.signupsync.persistence.ApplicationRole;
 import com.engarde.signupsync.persistence.Database;
 import com.engarde.signupsync.persistence.DatabaseMigrations;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.context.ApplicationContextBuilder;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.function.aws.MicronautRequestHandler;
 import jakarta.inject.Inject;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -14,7 +18,8 @@ import java.util.Map;
 /**
  * The deploy-time migration, called by CloudFormation through the CDK custom-resource provider, which answers
  * CloudFormation with what this returns. Create and Update migrate (Flyway applies only what is pending, so a
- * repeated run is harmless); Delete leaves the schema alone, since the data outlives the resource.
+ * repeated run is harmless), then create or update the application role the other functions log in as and grant
+ * it data rights (persistence.ApplicationRole); Delete leaves the schema alone, since the data outlives the resource.
  */
 public class MigrationHandler extends MicronautRequestHandler<Map<String, Object>, Map<String, Object>> {
 
@@ -24,6 +29,16 @@ public class MigrationHandler extends MicronautRequestHandler<Map<String, Object
 
     @Inject
     Database database;
+
+    @Inject
+    SecretStore secrets;
+
+    @Inject
+    ObjectMapper json;
+
+    /** ENGARDE_DATABASE_APP_SECRET_ARN: the application role to create and grant; unset locally. */
+    @Value("${engarde.database.app.secret.arn:}")
+    String appSecretArn;
 
     public MigrationHandler() {
     }
@@ -45,8 +60,17 @@ public class MigrationHandler extends MicronautRequestHandler<Map<String, Object
         MigrateResult result = DatabaseMigrations.migrate(database.dataSource());
         String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
         LOG.info("{}: {} migration(s) applied, schema at version {}", requestType, result.migrationsExecuted, version);
+        String role = "none";
+        if (appSecretArn != null && !appSecretArn.isBlank()) {
+            // After the migrations, so the grants cover every table they created; the password is never logged.
+            ApplicationRole.Granted granted = ApplicationRole.ensure(database.dataSource(),
+                    secrets.secretString(appSecretArn.strip()), json);
+            role = granted.role();
+            LOG.info("application role {}: data rights on {} table(s)", granted.role(), granted.tables());
+        }
         return Map.of("PhysicalResourceId", PHYSICAL_ID,
                 "Data", Map.of("MigrationsExecuted", result.migrationsExecuted,
-                        "SchemaVersion", version == null ? "none" : version));
+                        "SchemaVersion", version == null ? "none" : version,
+                        "ApplicationRole", role));
     }
 }
