@@ -24,7 +24,7 @@ import io.swagger.v3.oas.annotations.servers.Server;
 
 /**
  * The API's contract: micronaut-openapi reads this class while the local module compiles and writes one
- * OpenAPI document for every function's controllers ({@code META-INF/swagger/signup-sync.yml}) and its Swagger
+ * OpenAPI document for every function's controllers ({@code META-INF/swagger/signup-sync.json}) and its Swagger
  * UI page, which the local run serves ({@link ApiDocs}). Each controller describes its own routes; the
  * manifests decide which function serves them, and {@code ApiContractTest} fails when the document and the
  * manifests disagree on a route.
