@@ -63,6 +63,7 @@ public final class LocalRun implements AutoCloseable {
         System.out.println("  encryption key: " + (blank(env.get("SIGNUP_SYNC_ENCRYPTION_KEY"))
                 ? dataDir(env).resolve(KEY_FILE).toAbsolutePath() + " (generated once, kept with the data)"
                 : "SIGNUP_SYNC_ENCRYPTION_KEY"));
+        System.out.println("  API document: " + run.url + ApiDocs.DOCUMENT + "  (Swagger UI: " + run.url + ApiDocs.UI + ")");
         System.out.println("  try: curl -s " + run.url + "/health");
         if (run.adminToken != null) {
             System.out.println("       curl -s -H \"Authorization: Bearer $ADMIN_TOKEN\" " + run.url + "/api/admin/sources");
@@ -113,6 +114,9 @@ public final class LocalRun implements AutoCloseable {
         // Loopback unless HOST says otherwise: the service token is the only thing between the network and
         // the data, and a laptop's network is not a trusted one.
         properties.put("micronaut.server.host", host(env));
+        // The Swagger UI page's scripts and styles, from this jar (see ApiDocs).
+        properties.put("micronaut.router.static-resources.swagger-ui.paths", ApiDocs.UI_ASSETS_RESOURCE);
+        properties.put("micronaut.router.static-resources.swagger-ui.mapping", ApiDocs.UI_ASSETS + "**");
         // Not Micronaut.run: its own shutdown hook races ours and deadlocks. Ours stops the server, the
         // context, then PostgreSQL, in that order.
         ApplicationContext context = ApplicationContext.builder().args(args).properties(properties).start();

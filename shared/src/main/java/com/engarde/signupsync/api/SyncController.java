@@ -1,5 +1,15 @@
 package com.engarde.signupsync.api;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.sync.SyncDispatch;
 import com.engarde.signupsync.sync.SyncSource;
@@ -21,6 +31,12 @@ import java.net.URI;
 @Controller("/sync")
 @Consumes(MediaType.ALL)
 @Requires(beans = SyncSource.class)
+@Tag(name = "sync")
+@SecurityRequirement(name = "service-token")
+@ApiResponse(responseCode = "401", description = "no valid service token",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+@ApiResponse(responseCode = "503", description = "the database (or, for a sync, the bus) is unavailable",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
 public class SyncController {
 
     private final SyncDispatch dispatch;
@@ -29,8 +45,20 @@ public class SyncController {
         this.dispatch = dispatch;
     }
 
+    @Operation(summary = "Start a sync of one pull source",
+            description = "Starts a run, or answers the one already running (started false), with 202, the run id and a Location to follow it. No body.")
+    @ApiResponse(responseCode = "202", description = "the run; Location: its status URL", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = SyncDispatch.Requested.class),
+                examples = @ExampleObject(value = """
+                        {"source_type":"easyappointments","run_id":12,"started":true,"status":"running","status_url":"/sync/status/easyappointments"}""")))
+    @ApiResponse(responseCode = "404", description = "unknown source",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "409", description = "a push source or an inactive one",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "400", description = "a query string that is not valid percent-encoded UTF-8",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Post("/{source_type}")
-    public HttpResponse<SyncDispatch.Requested> sync(@PathVariable("source_type") String sourceType) {
+    public HttpResponse<SyncDispatch.Requested> sync(@Parameter(description = "a pull source with a sync function", schema = @Schema(allowableValues = {"easyappointments", "zoom"})) @PathVariable("source_type") String sourceType) {
         SyncDispatch.Requested requested = dispatch.request(sourceType, SyncTrigger.MANUAL);
         return HttpResponse.accepted(URI.create(requested.statusUrl())).body(requested);
     }

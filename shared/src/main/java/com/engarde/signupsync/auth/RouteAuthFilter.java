@@ -17,6 +17,7 @@ import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.servlet.http.ServletHttpRequest;
 
+import java.util.List;
 import java.util.UUID;
 
 /** Enforces, before any controller runs, the auth that each route's manifest declares. */
@@ -26,11 +27,14 @@ public class RouteAuthFilter implements Ordered {
     private final FunctionManifests manifests;
     private final ServiceTokens tokens;
     private final AdminAccess admins;
+    private final List<LocalOnlyRoutes> localOnly;
 
-    public RouteAuthFilter(FunctionManifests manifests, ServiceTokens tokens, AdminAccess admins) {
+    public RouteAuthFilter(FunctionManifests manifests, ServiceTokens tokens, AdminAccess admins,
+                           List<LocalOnlyRoutes> localOnly) {
         this.manifests = manifests;
         this.tokens = tokens;
         this.admins = admins;
+        this.localOnly = List.copyOf(localOnly);
     }
 
     @RequestFilter
@@ -43,7 +47,7 @@ public class RouteAuthFilter implements Ordered {
                     "the query string is not valid percent-encoded UTF-8"));
         }
         FunctionManifests.Route route = manifests.routeFor(request.getMethodName(), request.getPath()).orElse(null);
-        RouteAuth auth = route == null ? RouteAuth.SERVICE_TOKEN : route.auth();
+        RouteAuth auth = route != null ? route.auth() : localOnly(request) ? RouteAuth.NONE : RouteAuth.SERVICE_TOKEN;
         String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
         return switch (auth) {
             case NONE, WEBHOOK_SIGNATURE -> null;
@@ -51,6 +55,10 @@ public class RouteAuthFilter implements Ordered {
                     : unauthorized("a valid service token is required: Authorization: Bearer <token>");
             case ADMIN_JWT -> admin(request, authorization, route.superuserOnly());
         };
+    }
+
+    private boolean localOnly(HttpRequest<?> request) {
+        return localOnly.stream().anyMatch(routes -> routes.opens(request.getMethodName(), request.getPath()));
     }
 
     private static HttpResponse<ApiError> unauthorized(String message) {

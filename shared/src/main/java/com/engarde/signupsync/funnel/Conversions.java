@@ -27,7 +27,7 @@ import java.util.Objects;
 @Singleton
 public class Conversions {
 
-    private static final long MAX_BODY_BYTES = 64 * 1024;
+    public static final long MAX_BODY_BYTES = 64 * 1024;
 
     private static final String CONVERSION_COLUMNS = """
             c.id, c.lead_id, l.email, c.platform_user_id, c.tenant_id, c.converted_at,

@@ -19,10 +19,10 @@ import java.util.HexFormat;
 public class FunnelEventRequests {
 
     public static final int MAX_EVENT_DATA_BYTES = 32 * 1024;
-    static final int NAME_LENGTH = 200;
-    static final int PHONE_LENGTH = 50;
-    static final int EXTERNAL_ID_LENGTH = 255;
-    static final int UTM_LENGTH = 500;
+    public static final int NAME_LENGTH = 200;
+    public static final int PHONE_LENGTH = 50;
+    public static final int EXTERNAL_ID_LENGTH = 255;
+    public static final int UTM_LENGTH = 500;
 
     private final Clock clock;
     private final ObjectMapper mapper;

@@ -1,5 +1,16 @@
 package com.engarde.signupsync.functions.adminplatformusage;
 
+import com.engarde.signupsync.api.ApiError;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import com.engarde.signupsync.platform.UsageExport;
 import com.engarde.signupsync.platform.UsageReports;
 import io.micronaut.core.io.Writable;
@@ -14,6 +25,16 @@ import java.nio.charset.Charset;
 
 /** Platform usage for admins: by user, by tenant, and the export of either. */
 @Controller("/api/admin/platform/usage")
+@Tag(name = "admin")
+@SecurityRequirement(name = "admin-jwt")
+@ApiResponse(responseCode = "401", description = "no valid admin JWT (WWW-Authenticate: Bearer error=invalid_token)",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+@ApiResponse(responseCode = "403", description = "a valid token of someone who is neither a superuser nor a platform admin",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+@ApiResponse(responseCode = "503", description = "the database is unreachable",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+@ApiResponse(responseCode = "400", description = "a bad parameter, naming it",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
 public class PlatformUsageController {
 
     private final UsageReports reports;
@@ -24,17 +45,51 @@ public class PlatformUsageController {
         this.export = export;
     }
 
+    @Operation(summary = "Usage per tenant and user",
+            description = "Totals over all rows, and one page of rows ordered by cost descending, tenant id, user id.")
+    @Parameter(name = "view_mode", in = ParameterIn.QUERY, description = "realtime (last 24 hours), daily or monthly", schema = @Schema(type = "string", allowableValues = {"realtime", "daily", "monthly"}, defaultValue = "daily"))
+    @Parameter(name = "date_from", in = ParameterIn.QUERY, description = "UTC day; default the last 30 days (daily) or 12 months (monthly); at most 800 days", schema = @Schema(type = "string", format = "date"))
+    @Parameter(name = "date_to", in = ParameterIn.QUERY, description = "UTC day, included", schema = @Schema(type = "string", format = "date"))
+    @Parameter(name = "plan_tier", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "string", pattern = "^[a-z][a-z0-9_]{0,39}$"))
+    @Parameter(name = "tenant_id", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "string", format = "uuid"))
+    @Parameter(name = "brand_id", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "string", format = "uuid"))
+    @Parameter(name = "page", in = ParameterIn.QUERY, description = "from 1", schema = @Schema(type = "integer", minimum = "1", defaultValue = "1"))
+    @Parameter(name = "page_size", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "integer", minimum = "1", maximum = "200", defaultValue = "50"))
+    @ApiResponse(responseCode = "200", description = "totals and one page", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = UsageReports.UsagePage.class)))
     @Get("/users")
     public UsageReports.UsagePage users(HttpRequest<?> request) {
         return reports.page(export.query(request.getParameters().asMap()), UsageReports.Rows.USERS);
     }
 
+    @Operation(summary = "Usage per tenant")
+    @Parameter(name = "view_mode", in = ParameterIn.QUERY, description = "realtime (last 24 hours), daily or monthly", schema = @Schema(type = "string", allowableValues = {"realtime", "daily", "monthly"}, defaultValue = "daily"))
+    @Parameter(name = "date_from", in = ParameterIn.QUERY, description = "UTC day; default the last 30 days (daily) or 12 months (monthly); at most 800 days", schema = @Schema(type = "string", format = "date"))
+    @Parameter(name = "date_to", in = ParameterIn.QUERY, description = "UTC day, included", schema = @Schema(type = "string", format = "date"))
+    @Parameter(name = "plan_tier", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "string", pattern = "^[a-z][a-z0-9_]{0,39}$"))
+    @Parameter(name = "tenant_id", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "string", format = "uuid"))
+    @Parameter(name = "brand_id", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "string", format = "uuid"))
+    @Parameter(name = "page", in = ParameterIn.QUERY, description = "from 1", schema = @Schema(type = "integer", minimum = "1", defaultValue = "1"))
+    @Parameter(name = "page_size", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "integer", minimum = "1", maximum = "200", defaultValue = "50"))
+    @ApiResponse(responseCode = "200", description = "totals and one page", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = UsageReports.UsagePage.class)))
     @Get("/tenants")
     public UsageReports.UsagePage tenants(HttpRequest<?> request) {
         return reports.page(export.query(request.getParameters().asMap()), UsageReports.Rows.TENANTS);
     }
 
     /** Parameters are checked before the first byte is written: a bad one is a 400, not a broken file. */
+    @Operation(summary = "Export every row",
+            description = "No page, no row limit, streamed; CSV is RFC 4180, UTF-8, with a header row.")
+    @Parameter(name = "view_mode", in = ParameterIn.QUERY, description = "realtime (last 24 hours), daily or monthly", schema = @Schema(type = "string", allowableValues = {"realtime", "daily", "monthly"}, defaultValue = "daily"))
+    @Parameter(name = "date_from", in = ParameterIn.QUERY, description = "UTC day; default the last 30 days (daily) or 12 months (monthly); at most 800 days", schema = @Schema(type = "string", format = "date"))
+    @Parameter(name = "date_to", in = ParameterIn.QUERY, description = "UTC day, included", schema = @Schema(type = "string", format = "date"))
+    @Parameter(name = "plan_tier", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "string", pattern = "^[a-z][a-z0-9_]{0,39}$"))
+    @Parameter(name = "tenant_id", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "string", format = "uuid"))
+    @Parameter(name = "brand_id", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "string", format = "uuid"))
+    @Parameter(name = "format", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "string", allowableValues = {"csv", "json"}))
+    @Parameter(name = "rows", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "string", allowableValues = {"users", "tenants"}))
+    @ApiResponse(responseCode = "200", description = "the rows", content = {@Content(mediaType = "text/csv"), @Content(mediaType = "application/json")})
     @Get("/export")
     public HttpResponse<Writable> export(HttpRequest<?> request) {
         UsageExport.Prepared prepared = export.prepare(request.getParameters().asMap());

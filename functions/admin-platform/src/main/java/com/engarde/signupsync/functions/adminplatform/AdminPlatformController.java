@@ -1,5 +1,16 @@
 package com.engarde.signupsync.functions.adminplatform;
 
+import com.engarde.signupsync.api.ApiError;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import com.engarde.signupsync.admin.AdminPrincipal;
 import com.engarde.signupsync.admin.AuditLog;
 import com.engarde.signupsync.admin.PlatformAdmins;
@@ -23,6 +34,14 @@ import java.util.Map;
 /** Superusers' routes (the manifest marks them "role": "superuser"): platform admins and the audit log. */
 @Controller("/api/admin")
 @Consumes(MediaType.ALL)
+@Tag(name = "admin")
+@SecurityRequirement(name = "admin-jwt")
+@ApiResponse(responseCode = "401", description = "no valid admin JWT (WWW-Authenticate: Bearer error=invalid_token)",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+@ApiResponse(responseCode = "403", description = "not a superuser: these routes are for superusers only",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+@ApiResponse(responseCode = "503", description = "the database is unreachable",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
 public class AdminPlatformController {
 
     private final PlatformAdmins admins;
@@ -33,11 +52,30 @@ public class AdminPlatformController {
         this.audit = audit;
     }
 
+    @Operation(summary = "The platform admins",
+            description = "Superusers only.")
+    @ApiResponse(responseCode = "200", description = "the admins", content = @Content(mediaType = "application/json"))
+    @ApiResponse(responseCode = "400", description = "a query string that is not valid percent-encoded UTF-8",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Get("/platform/admins")
     public Map<String, List<PlatformAdmins.Admin>> list() {
         return Map.of("admins", admins.list());
     }
 
+    @Operation(summary = "Add a platform admin",
+            description = "By user_id or email; body at most 4 KB. 201 when added, 200 when already one. Audited.")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = Object.class),
+            examples = @ExampleObject(value = """
+                    {"email":"ops@example.com"}""")))
+    @ApiResponse(responseCode = "201", description = "added", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = PlatformAdmins.Added.class)))
+    @ApiResponse(responseCode = "200", description = "already a platform admin", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = PlatformAdmins.Added.class)))
+    @ApiResponse(responseCode = "400", description = "neither user_id nor a valid email, naming the field",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "413", description = "body over 4 KB",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Post("/platform/admins")
     public HttpResponse<PlatformAdmins.Added> add(@Body @Nullable byte[] body,
                                                   @RequestAttribute(AdminPrincipal.ATTRIBUTE) AdminPrincipal admin) {
@@ -45,18 +83,32 @@ public class AdminPlatformController {
         return HttpResponse.status(added.created() ? HttpStatus.CREATED : HttpStatus.OK).body(added);
     }
 
+    @Operation(summary = "Remove a platform admin",
+            description = "Audited.")
+    @ApiResponse(responseCode = "200", description = "the removed admin", content = @Content(mediaType = "application/json"))
+    @ApiResponse(responseCode = "400", description = "id is not a positive integer",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "404", description = "no such admin",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Delete("/platform/admins/{id}")
-    public Map<String, PlatformAdmins.Admin> remove(@PathVariable String id,
+    public Map<String, PlatformAdmins.Admin> remove(@Parameter(schema = @Schema(type = "integer", format = "int64", minimum = "1")) @PathVariable String id,
                                                     @RequestAttribute(AdminPrincipal.ATTRIBUTE) AdminPrincipal admin) {
         return Map.of("removed", admins.remove(admin, id));
     }
 
+    @Operation(summary = "The audit log",
+            description = "Every admin write that succeeded, newest first, paged by id.")
+    @ApiResponse(responseCode = "200", description = "one page", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = AuditLog.Page.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter out of its range, naming it",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Get("/audit")
-    public AuditLog.Page auditLog(@Nullable @QueryValue String actor, @Nullable @QueryValue String action,
+    public AuditLog.Page auditLog(@Parameter(description = "subject or email", schema = @Schema(maxLength = 320)) @Nullable @QueryValue String actor, @Nullable @QueryValue String action,
                                   @Nullable @QueryValue("target_type") String targetType,
                                   @Nullable @QueryValue("target_id") String targetId,
-                                  @Nullable @QueryValue String from, @Nullable @QueryValue String to,
-                                  @Nullable @QueryValue String before, @Nullable @QueryValue String limit) {
+                                  @Parameter(schema = @Schema(format = "date-time")) @Nullable @QueryValue String from, @Parameter(schema = @Schema(format = "date-time")) @Nullable @QueryValue String to,
+                                  @Parameter(description = "next_before of the previous page", schema = @Schema(type = "integer", format = "int64", minimum = "1")) @Nullable @QueryValue String before,
+                                  @Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "500", defaultValue = "50")) @Nullable @QueryValue String limit) {
         return audit.list(AuditLog.filter(actor, action, targetType, targetId, from, to, before, limit));
     }
 }

@@ -1,13 +1,21 @@
 package com.engarde.signupsync.functions.funnelanalytics;
 
+import com.engarde.signupsync.api.ApiError;
 import com.engarde.signupsync.status.ServiceStatus;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 /** GET / names the service; GET /health says whether it can reach its database. */
 @Controller
+@Tag(name = "service", description = "Open: no token")
 public class ServiceController {
 
     private final ServiceStatus status;
@@ -16,11 +24,25 @@ public class ServiceController {
         this.status = status;
     }
 
+    @Operation(summary = "The service's name and version", security = {})
+    @ApiResponse(responseCode = "200", description = "name and version", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = ServiceStatus.About.class),
+            examples = @ExampleObject(value = "{\"service\":\"signup-sync\",\"version\":\"0.1.0\"}")))
+    @ApiResponse(responseCode = "405", description = "a method other than GET or HEAD",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Get
     public ServiceStatus.About about() {
         return status.about();
     }
 
+    @Operation(summary = "Whether the service reaches its database", security = {})
+    @ApiResponse(responseCode = "200", description = "healthy", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = ServiceStatus.Health.class),
+            examples = @ExampleObject(value = "{\"status\":\"ok\",\"database\":\"ok\"}")))
+    @ApiResponse(responseCode = "503", description = "the database is unreachable", content = @Content(
+            mediaType = "application/json", schema = @Schema(implementation = ServiceStatus.Health.class)))
+    @ApiResponse(responseCode = "405", description = "a method other than GET or HEAD",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Get("/health")
     public HttpResponse<ServiceStatus.Health> health() {
         ServiceStatus.Health health = status.health();

@@ -1,5 +1,16 @@
 package com.engarde.signupsync.functions.syncposhvip;
 
+import com.engarde.signupsync.api.ApiError;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import com.engarde.signupsync.api.JsonFields;
 import com.engarde.signupsync.api.QueryParameters;
 import com.engarde.signupsync.sources.poshvip.PoshDeliveryReplay;
@@ -21,6 +32,12 @@ import java.util.List;
  */
 @Controller("/sync/poshvip")
 @Consumes(MediaType.ALL)
+@Tag(name = "sync")
+@SecurityRequirement(name = "service-token")
+@ApiResponse(responseCode = "401", description = "no valid service token",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+@ApiResponse(responseCode = "503", description = "the database (or, for a sync, the bus) is unavailable",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
 public class PoshSyncController {
 
     private final PoshDeliveryReplay replay;
@@ -30,12 +47,29 @@ public class PoshSyncController {
     }
 
     /** Replays every failed or unsettled delivery; with {@code delivery_id}, that one delivery. */
+    @Operation(summary = "Replay stored Posh.VIP deliveries",
+            description = "Every failed or unsettled delivery (idempotent, logged as a sync run of poshvip), or with delivery_id that one. No body.")
+    @Parameter(name = "delivery_id", in = ParameterIn.QUERY, description = "replay only this delivery: a positive integer in ASCII digits, once", schema = @Schema(type = "integer", format = "int64", minimum = "1"))
+    @ApiResponse(responseCode = "200", description = "the replay run, or the one delivery replayed", content = @Content(mediaType = "application/json"))
+    @ApiResponse(responseCode = "400", description = "delivery_id empty, repeated, not ASCII digits or out of range",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "404", description = "unknown delivery_id",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Post
     public Object sync(HttpRequest<?> request) {
         Long deliveryId = QueryParameters.id(request, "delivery_id");
         return deliveryId == null ? replay.replayAll(SyncTrigger.MANUAL) : replay.replayOne(deliveryId);
     }
 
+    @Operation(summary = "List stored Posh.VIP deliveries",
+            description = "Newest first, with their status and reason.")
+    @Parameter(name = "status", in = ParameterIn.QUERY, description = "only deliveries of this status", schema = @Schema(type = "string", maxLength = 40, example = "failed"))
+    @Parameter(name = "limit", in = ParameterIn.QUERY, description = "page size", schema = @Schema(type = "integer", minimum = "1", maximum = "200"))
+    @Parameter(name = "before_id", in = ParameterIn.QUERY, description = "the page before this id", schema = @Schema(type = "integer", format = "int64", minimum = "1"))
+    @ApiResponse(responseCode = "200", description = "the deliveries", content = @Content(mediaType = "application/json",
+            array = @io.swagger.v3.oas.annotations.media.ArraySchema(schema = @Schema(implementation = DeliveryReport.class))))
+    @ApiResponse(responseCode = "400", description = "a parameter empty, repeated, not ASCII digits or out of range, naming it",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Get("/deliveries")
     public List<DeliveryReport> deliveries(HttpRequest<?> request) {
         return replay.recent(QueryParameters.text(request, "status", 40),
@@ -43,8 +77,15 @@ public class PoshSyncController {
                 QueryParameters.id(request, "before_id"));
     }
 
+    @Operation(summary = "One stored delivery, with its raw body")
+    @ApiResponse(responseCode = "200", description = "the delivery", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = DeliveryReport.class)))
+    @ApiResponse(responseCode = "400", description = "id is not a positive integer in ASCII digits",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "404", description = "unknown delivery",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Get("/deliveries/{id}")
-    public DeliveryReport delivery(@PathVariable String id) {
+    public DeliveryReport delivery(@Parameter(schema = @Schema(type = "integer", format = "int64", minimum = "1")) @PathVariable String id) {
         return replay.one(JsonFields.positiveId("delivery_id", id));
     }
 }

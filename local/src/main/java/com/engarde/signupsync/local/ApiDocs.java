@@ -1,0 +1,60 @@
+package com.engarde.signupsync.local;
+
+import com.engarde.signupsync.auth.LocalOnlyRoutes;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.swagger.v3.oas.annotations.Hidden;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Set;
+
+/**
+ * The local run's API contract, open to anyone: {@code GET /openapi.json} (the document {@link ApiContract}
+ * generates at compile time) and {@code GET /docs} (its Swagger UI page, whose scripts and styles the static
+ * resources under {@value #UI_ASSETS} serve from this jar: nothing is fetched from a CDN). Not manifest routes:
+ * the deployed Lambdas do not serve them.
+ */
+@Hidden
+@Controller
+class ApiDocs implements LocalOnlyRoutes {
+
+    static final String DOCUMENT = "/openapi.json";
+    static final String UI = "/docs";
+    /** Where the generated page loads its assets from; LocalRun maps it to {@value #UI_ASSETS_RESOURCE}. */
+    static final String UI_ASSETS = "/swagger-ui/res/";
+    static final String UI_ASSETS_RESOURCE = "classpath:META-INF/swagger/views/swagger-ui/res";
+    private static final String DOCUMENT_RESOURCE = "META-INF/swagger/signup-sync.json";
+    private static final String UI_RESOURCE = "META-INF/swagger/views/swagger-ui/index.html";
+    private static final Set<String> OPEN_METHODS = Set.of("GET", "HEAD");
+
+    @Get(value = DOCUMENT, produces = MediaType.APPLICATION_JSON)
+    HttpResponse<byte[]> document() {
+        return HttpResponse.ok(resource(DOCUMENT_RESOURCE)).contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    @Get(value = UI, produces = MediaType.TEXT_HTML)
+    HttpResponse<byte[]> ui() {
+        return HttpResponse.ok(resource(UI_RESOURCE)).contentType(MediaType.TEXT_HTML_TYPE);
+    }
+
+    @Override
+    public boolean opens(String method, String path) {
+        return OPEN_METHODS.contains(method.toUpperCase(java.util.Locale.ROOT))
+                && (path.equals(DOCUMENT) || path.equals(UI) || path.startsWith(UI_ASSETS) && !path.contains(".."));
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = ApiDocs.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing: the local module was built without micronaut-openapi");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(name + " could not be read", e);
+        }
+    }
+}
