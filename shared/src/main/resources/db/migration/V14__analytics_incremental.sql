@@ -1,16 +1,17 @@
--- Funnel analytics, cheaper to keep: an inserted event is merged into its lead's row (or starts the row)
--- from the new events alone, instead of recomputing the lead from all of its stored events. Ingest is mostly
--- inserts of events that only move times forward or backward (a registration, an attendance, a signup), and
--- for those the row after the insert is a pure function of the row before and the new events:
+-- Funnel analytics, cheaper to keep: a statement inserting one event (an API call, a webhook, a conversion:
+-- the most frequent write) merges that event into its lead's row, or starts the row, instead of recomputing
+-- the lead from all of its stored events. For most event types the row after the insert is a pure function of
+-- the row before and the event:
 --   cohort_at and at_<type>: the earlier of the two;
---   ft_*: whichever side holds the earlier first touch; lt_*: whichever holds the later last touch, a
---     marketing event beating a conversion as in V7;
+--   ft_*: the event's when it is earlier than the first touch; lt_*: the event's when it is later than the last
+--     touch, a marketing event beating a conversion as in V7;
 --   occurrences: the union, sorted.
--- The merge is only used where that holds. A lead is recomputed from its events as before (V7's
--- analytics_refresh_leads) when the statement brings it a ticket purchase, refund, booking or cancellation (a
--- refund voids a purchase stored long ago, a purchase can arrive after its refund), or when the old row and
--- the new events tie on the first or last touch time (V7 breaks such ties by event id and type, which the
--- row does not keep). Updates and deletes keep recomputing (V7's triggers).
+-- The merge is only used where that holds. The lead is recomputed from its events as before (V7's
+-- analytics_refresh_leads) for a ticket purchase, refund, booking or cancellation (a refund voids a purchase
+-- stored long ago, a purchase can arrive after its refund), for an event at exactly the lead's first or last
+-- touch time (V7 breaks such ties by event id and type, which the row does not keep), and for a statement of
+-- several events (a batch or a sync page: one recomputation per statement, as in V7). Updates and deletes keep
+-- V7's triggers.
 
 -- occurrences were ordered by time and event id; the row does not know event ids, so a merge could not
 -- reproduce that order. Ordered by their value (time, then type code) the array is the same whichever way it
