@@ -120,21 +120,14 @@ BEGIN
         ft_utm_medium   = CASE WHEN v_at < a.cohort_at THEN v_utm_medium ELSE a.ft_utm_medium END,
         ft_utm_campaign = CASE WHEN v_at < a.cohort_at THEN v_utm_campaign ELSE a.ft_utm_campaign END,
         -- The last touch: the later of the row's and the event's, a marketing event beating a conversion.
-        lt_source       = CASE WHEN (v_marketing, v_at) > (EXISTS
-                                   (SELECT 1 FROM unnest(a.occurrences) x WHERE x & 15 <> 10), a.lt_at)
-                               THEN v_source ELSE a.lt_source END,
-        lt_utm_source   = CASE WHEN (v_marketing, v_at) > (EXISTS
-                                   (SELECT 1 FROM unnest(a.occurrences) x WHERE x & 15 <> 10), a.lt_at)
-                               THEN v_utm_source ELSE a.lt_utm_source END,
-        lt_utm_medium   = CASE WHEN (v_marketing, v_at) > (EXISTS
-                                   (SELECT 1 FROM unnest(a.occurrences) x WHERE x & 15 <> 10), a.lt_at)
-                               THEN v_utm_medium ELSE a.lt_utm_medium END,
-        lt_utm_campaign = CASE WHEN (v_marketing, v_at) > (EXISTS
-                                   (SELECT 1 FROM unnest(a.occurrences) x WHERE x & 15 <> 10), a.lt_at)
-                               THEN v_utm_campaign ELSE a.lt_utm_campaign END,
-        lt_at           = CASE WHEN (v_marketing, v_at) > (EXISTS
-                                   (SELECT 1 FROM unnest(a.occurrences) x WHERE x & 15 <> 10), a.lt_at)
-                               THEN v_at ELSE a.lt_at END,
+        (lt_source, lt_utm_source, lt_utm_medium, lt_utm_campaign, lt_at) = (
+            SELECT CASE WHEN later THEN v_source ELSE a.lt_source END,
+                   CASE WHEN later THEN v_utm_source ELSE a.lt_utm_source END,
+                   CASE WHEN later THEN v_utm_medium ELSE a.lt_utm_medium END,
+                   CASE WHEN later THEN v_utm_campaign ELSE a.lt_utm_campaign END,
+                   CASE WHEN later THEN v_at ELSE a.lt_at END
+            FROM (SELECT (v_marketing, v_at) > (EXISTS (SELECT 1 FROM unnest(a.occurrences) x WHERE x & 15 <> 10),
+                                                a.lt_at) AS later) l),
         at_lead_captured         = least(a.at_lead_captured, EXCLUDED.at_lead_captured),
         at_appointment_completed = least(a.at_appointment_completed, EXCLUDED.at_appointment_completed),
         at_event_registered      = least(a.at_event_registered, EXCLUDED.at_event_registered),
