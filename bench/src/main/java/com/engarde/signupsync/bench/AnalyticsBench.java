@@ -130,10 +130,15 @@ public final class AnalyticsBench {
             System.out.printf("%d requests x %d warm repetitions through the handler: p50 %.1f ms, p95 %.1f ms,"
                             + " max %.1f ms (targets p50 < 50 ms, p95 < 150 ms)%n", MIX.size(), reps,
                     percentile(fast, 50) / 1e3, percentile(fast, 95) / 1e3, percentile(fast, 100) / 1e3);
-            System.out.printf("naive query over raw events on %d of the %d requests: %.1f s; ratio naive/fast (sums of"
-                            + " medians) = %.1f, worst single request %.1f (target >= 20); identical answers: %d of %d%n",
-                    naiveRuns, MIX.size(), naiveSum / 1e6, (double) naiveSum / fastMedianSum, worstRatio, equal,
-                    naiveRuns);
+            if (naiveRuns == 0) {
+                System.out.println("naive query not run (--naive 0): no ratio, no answers compared");
+            } else {
+                System.out.printf("naive query over raw events on %d of the %d requests: %.1f s; ratio naive/fast (sums"
+                                + " of medians) = %.1f, worst single request %.1f (target >= 20); identical answers: %d"
+                                + " of %d%n", naiveRuns, MIX.size(), naiveSum / 1e6, (double) naiveSum / fastMedianSum,
+                        worstRatio, equal, naiveRuns);
+            }
+            System.out.println(LoadAverage.line());
         }
         System.exit(0);
     }

@@ -40,6 +40,7 @@ public final class AnalyticsIngestBench {
             }
             analyticsTriggers(db, true);
             db.truncate();
+            System.out.println(LoadAverage.line());
             System.out.printf("single events (best of %d): %.0f events/s with analytics, %.0f without: %.1f%% less"
                     + " throughput (target <= 25%%)%n", rounds, single[1], single[0], 100 * (1 - single[1] / single[0]));
             System.out.printf("batches of 500 (best of %d): %.0f events/s with analytics, %.0f without: %.1f%% less"
