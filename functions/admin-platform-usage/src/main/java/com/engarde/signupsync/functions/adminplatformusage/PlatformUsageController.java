@@ -2,15 +2,13 @@ package com.engarde.signupsync.functions.adminplatformusage;
 
 import com.engarde.signupsync.platform.UsageExport;
 import com.engarde.signupsync.platform.UsageReports;
-import io.micronaut.core.io.Writable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 
-import java.io.OutputStream;
-import java.io.Writer;
-import java.nio.charset.Charset;
+import java.io.ByteArrayOutputStream;
 
 /** Platform usage for admins: by user, by tenant, and the export of either. */
 @Controller("/api/admin/platform/usage")
@@ -34,22 +32,20 @@ public class PlatformUsageController {
         return reports.page(export.query(request.getParameters().asMap()), UsageReports.Rows.TENANTS);
     }
 
-    /** Parameters are checked before the first byte is written: a bad one is a 400, not a broken file. */
+    /**
+     * Parameters are checked before the first byte is written: a bad one is a 400, not a broken file. The part
+     * is bounded (a Lambda answer holds 6 MB), so it is written before the headers that say whether it is the last.
+     */
     @Get("/export")
-    public HttpResponse<Writable> export(HttpRequest<?> request) {
+    public HttpResponse<byte[]> export(HttpRequest<?> request) {
         UsageExport.Prepared prepared = export.prepare(request.getParameters().asMap());
-        Writable body = new Writable() {
-            @Override
-            public void writeTo(Writer out) {
-                prepared.writeTo(out);
-            }
-
-            @Override
-            public void writeTo(OutputStream out, Charset charset) {
-                prepared.writeTo(out);
-            }
-        };
-        return HttpResponse.ok(body).contentType(prepared.contentType())
-                .header("Content-Disposition", "attachment; filename=\"" + prepared.fileName() + "\"");
+        ByteArrayOutputStream body = new ByteArrayOutputStream(1 << 16);
+        UsageReports.ExportPart part = prepared.writeTo(body);
+        Long next = prepared.nextOffset(part);
+        MutableHttpResponse<byte[]> response = HttpResponse.ok(body.toByteArray()).contentType(prepared.contentType())
+                .header("Content-Disposition", "attachment; filename=\"" + prepared.fileName() + "\"")
+                .header("X-Export-Rows", String.valueOf(part.rows()))
+                .header("X-Export-Complete", String.valueOf(part.complete()));
+        return next == null ? response : response.header("X-Export-Next-Offset", String.valueOf(next));
     }
 }
