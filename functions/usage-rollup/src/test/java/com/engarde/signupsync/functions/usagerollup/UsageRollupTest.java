@@ -139,7 +139,7 @@ class UsageRollupTest {
         TestDatabase.get().execute("UPDATE usage_user_totals SET cost_micros = cost_micros + 1 WHERE grain = 'day'"
                 + " AND period_start = '2026-03-02'");
         TestDatabase.get().execute("UPDATE usage_tenant_totals SET tokens = tokens + 1 WHERE grain = 'month'"
-                + " AND period_start = '2026-04-01'");
+                + " AND period_start = '2026-04-01' AND tenant_id = '" + OTHER + "'");
 
         assertThat(rollups().check(MARCH_APRIL)).extracting(UsageRollups.Difference::provider)
                 .containsExactlyInAnyOrder("*users", "*tenants");
