@@ -490,22 +490,12 @@ public class UsageReports {
                            m.input_tokens + m.output_tokens AS tokens, m.cost_usd AS cost,
                            m.bigquery_storage_gb AS storage_gb, m.storage_reported_at AS storage_at
                     FROM admin_usage_reports m JOIN platform_tenants t ON t.id = m.tenant_id
-                    WHERE m.grain = ? AND m.period_start BETWEEN ? AND ?""";
-            params.add(query.viewMode() == ViewMode.DAILY ? "day" : "month");
-            params.add(query.range().from());
-            params.add(query.range().to());
+                    WHERE\s""" + period(query, params);
         }
-        if (query.tenantId() != null) {
-            src += " AND m.tenant_id = ?";
-            params.add(query.tenantId());
-        }
+        src += tenantFilters(query, params);
         if (query.brandId() != null) {
             src += " AND m.brand_id = ?";
             params.add(query.brandId());
-        }
-        if (query.planTier() != null) {
-            src += " AND t.plan_tier = ?";
-            params.add(query.planTier());
         }
         String key = rows.key;
         String with = """
