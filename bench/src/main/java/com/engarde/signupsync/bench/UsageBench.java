@@ -64,7 +64,7 @@ public final class UsageBench {
         loadIdentities(db, tenants);
         copyRecords(db, "gen", 0, records, tenants);
         db.execute("ANALYZE");
-        System.out.printf("load: %,d records by COPY in %.0f s%n", records, seconds(t0));
+        System.out.printf("load: %,d records by COPY in %.0f s; load %s%n", records, seconds(t0), load());
 
         Map<String, Object> properties = new HashMap<>(AdminJwts.PROPERTIES);
         properties.put("engarde.database.pool-size", 2);
@@ -75,9 +75,12 @@ public final class UsageBench {
                 rollups.roll(new UsageRange(month, month.plusMonths(1).minusDays(1)));
             }
             db.execute("TRUNCATE usage_dirty_days");
-            db.execute("ANALYZE");
-            System.out.printf("rollup: %d days in %.0f s; admin_usage_reports rows: %,d%n", DAYS, seconds(t1),
-                    count(db, "SELECT count(*) FROM admin_usage_reports"));
+            // What autovacuum does in a while: the visibility map lets the views scan the totals index only.
+            db.execute("VACUUM ANALYZE");
+            System.out.printf("rollup: %d days in %.0f s; admin_usage_reports rows: %,d; usage_user_totals rows: %,d;"
+                            + " usage_tenant_totals rows: %,d%n", DAYS, seconds(t1),
+                    count(db, "SELECT count(*) FROM admin_usage_reports"), count(db, "SELECT count(*) FROM usage_user_totals"),
+                    count(db, "SELECT count(*) FROM usage_tenant_totals"));
             views(lambda, db);
             export(lambda, db);
             ingest(lambda, db, tenants);
@@ -113,11 +116,12 @@ public final class UsageBench {
                         raw.add(rawMs);
                     }
                 }
-                double p50 = p50(api);
-                double rawP50 = p50(raw);
-                System.out.printf("(1) %s %s view, a page of 50 over %s: p50 %.1f ms (target < 100 ms); the same page"
-                                + " from the raw records p50 %.1f ms; raw/rollup = %.1fx%n", mode, view,
-                        mode.equals("daily") ? "30 days" : "12 months", p50, rawP50, rawP50 / p50);
+                double p50 = percentile(api, 50);
+                double rawP50 = percentile(raw, 50);
+                System.out.printf("(1) %s %s view, a page of 50 over %s: p50 %.1f ms p95 %.1f ms (target p50 < 100 ms);"
+                                + " the same page from the raw records p50 %.1f ms p95 %.1f ms; raw/view p50 = %.1fx; load %s%n",
+                        mode, view, mode.equals("daily") ? "30 days" : "12 months", p50, percentile(api, 95), rawP50,
+                        percentile(raw, 95), rawP50 / p50, load());
             }
         }
     }
@@ -171,9 +175,19 @@ public final class UsageBench {
             double copyS = seconds(b);
             System.out.printf("(2) CSV export round %d, users view over 24 months: %,d rows (%,d chars) in %.2f s ="
                             + " %,.0f rows/s (target >= 50,000); peak heap growth %.1f MB; baseline COPY TO STDOUT of"
-                            + " %,d monthly rollup rows %,.0f rows/s%n", round, rows, out.chars, s, rows / s,
-                    (peak.get() - before) / 1e6, copied, copied / copyS);
+                            + " %,d monthly rollup rows %,.0f rows/s; load %s%n", round, rows, out.chars, s, rows / s,
+                    (peak.get() - before) / 1e6, copied, copied / copyS, load());
         }
+        // Through the handler, an answer is one part of at most 3,000,000 bytes (the Lambda proxy cap is 6 MB).
+        Map<String, String> params = Map.of("view_mode", "monthly", "date_from", START.toString(),
+                "date_to", START.plusDays(DAYS - 1).toString(), "format", "csv");
+        long a = System.nanoTime();
+        LambdaHarness.Response part = lambda.handle(AdminRequests.request("GET", "/api/admin/platform/usage/export", null,
+                params, AdminJwts.superuser(Instant.now())));
+        System.out.printf("    export through the handler: status %d, one part of %s rows, %,d chars, complete=%s,"
+                        + " next offset %s, in %.2f s%n", part.status(), part.headers().get("X-Export-Rows"),
+                part.body().length(), part.headers().get("X-Export-Complete"), part.headers().get("X-Export-Next-Offset"),
+                seconds(a));
     }
 
     private static void ingest(LambdaHarness lambda, TestDatabase db, int tenants) throws Exception {
@@ -191,7 +205,8 @@ public final class UsageBench {
             long b = System.nanoTime();
             copyRecords(db, "copy-r" + round, 0, (long) batches * size, tenants);
             double copyRate = batches * size / seconds(b);
-            System.out.printf("    ingest round %d: handler %,.0f records/s, COPY %,.0f records/s%n", round, rate, copyRate);
+            System.out.printf("    ingest round %d: handler %,.0f records/s, COPY %,.0f records/s; load %s%n", round, rate,
+                    copyRate, load());
             best = Math.max(best, rate);
             bestCopy = Math.max(bestCopy, copyRate);
         }
@@ -315,9 +330,19 @@ public final class UsageBench {
         }
     }
 
-    private static double p50(List<Double> values) {
+    private static double percentile(List<Double> values, int p) {
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return sorted[sorted.length / 2];
+        return sorted[Math.min(sorted.length - 1, sorted.length * p / 100)];
+    }
+
+    /** The machine's load average (1, 5, 15 min), printed beside every figure: other work shares the cores. */
+    private static String load() {
+        try {
+            String[] parts = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (java.io.IOException e) {
+            return String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
     }
 
     private static double seconds(long startNanos) {

@@ -1,6 +1,7 @@
 package com.engarde.signupsync.platform;
 
 import com.engarde.signupsync.api.ApiException;
+import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
@@ -18,20 +19,32 @@ import java.util.Map;
 /**
  * GET /api/admin/platform/usage/export: the rows of the users or tenants view ({@code rows=users|tenants}),
  * every page of them, as CSV or JSON ({@code format=csv|json}), streamed from the database.
+ *
+ * <p>A Lambda proxy answer holds at most 6 MB, and API Gateway sends the body inside a JSON string, where a
+ * quote or a newline takes two bytes. So one answer carries at most {@code maxBytes} (default 3,000,000) of
+ * UTF-8, whole rows only, from row {@code offset}; when rows remain it says where the next part starts. The
+ * export is never cut silently.
  */
 @Singleton
 public class UsageExport {
 
+    /** The highest offset a request may name: more rows than any view holds. */
+    public static final long MAX_OFFSET = 1_000_000_000L;
+
     private final UsageReports reports;
     private final Clock clock;
+    private final long maxBytes;
 
-    public UsageExport(UsageReports reports, Clock clock) {
+    public UsageExport(UsageReports reports, Clock clock,
+                       @Value("${signup.sync.usage.export.max-bytes:3000000}") long maxBytes) {
         this.reports = reports;
         this.clock = clock;
+        this.maxBytes = maxBytes;
     }
 
-    /** A checked export request, ready to stream. */
-    public record Prepared(UsageQuery query, UsageReports.Rows rows, boolean csv, UsageReports reports) {
+    /** A checked export request, ready to stream: rows from {@code offset}, at most {@code maxBytes} of them. */
+    public record Prepared(UsageQuery query, UsageReports.Rows rows, boolean csv, long offset, long maxBytes,
+                           UsageReports reports) {
         public String contentType() {
             return csv ? "text/csv; charset=utf-8" : "application/json";
         }
@@ -40,20 +53,26 @@ public class UsageExport {
             return "usage-" + rows.name().toLowerCase(Locale.ROOT) + "-" + query.viewMode().id() + (csv ? ".csv" : ".json");
         }
 
-        public long writeTo(Writer out) {
-            return csv ? reports.exportCsv(query, rows, out) : reports.exportJson(query, rows, out);
+        public UsageReports.ExportPart writeTo(Writer out) {
+            return csv ? reports.exportCsv(query, rows, offset, maxBytes, out)
+                    : reports.exportJson(query, rows, offset, maxBytes, out);
         }
 
         /** UTF-8, whatever the platform's default. */
-        public long writeTo(OutputStream out) {
+        public UsageReports.ExportPart writeTo(OutputStream out) {
             Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-            long n = writeTo(writer);
+            UsageReports.ExportPart part = writeTo(writer);
             try {
                 writer.flush();
             } catch (IOException e) {
                 throw new UncheckedIOException("the export could not be written", e);
             }
-            return n;
+            return part;
+        }
+
+        /** Where the part after {@code part} starts, or null when {@code part} was the last. */
+        public Long nextOffset(UsageReports.ExportPart part) {
+            return part.complete() ? null : offset + part.rows();
         }
     }
 
@@ -74,8 +93,18 @@ public class UsageExport {
         if (!rows.equals("users") && !rows.equals("tenants")) {
             throw ApiException.invalid("rows", "rows must be users or tenants");
         }
+        String offset = first(params, "offset", "0");
+        long from;
+        try {
+            from = Long.parseLong(offset);
+        } catch (NumberFormatException e) {
+            from = -1;
+        }
+        if (from < 0 || from > MAX_OFFSET) {
+            throw ApiException.invalid("offset", "offset must be a whole number from 0 to " + MAX_OFFSET);
+        }
         return new Prepared(query, rows.equals("users") ? UsageReports.Rows.USERS : UsageReports.Rows.TENANTS,
-                format.equals("csv"), reports);
+                format.equals("csv"), from, maxBytes, reports);
     }
 
     private static String first(Map<String, List<String>> params, String name, String fallback) {

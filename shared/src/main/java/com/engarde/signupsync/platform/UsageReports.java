@@ -1,7 +1,6 @@
 package com.engarde.signupsync.platform;
 
 import com.engarde.signupsync.persistence.Database;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +17,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -75,23 +75,12 @@ public class UsageReports {
     }
 
     public UsagePage page(UsageQuery query, Rows rows) {
-        SqlParts sql = view(query, rows);
-        // The window sums run over every row before the page is cut; the models only for the page's rows.
-        String statement = sql.with + """
-                , ranked AS (
-                    SELECT r.*, count(*) OVER () AS total_count, sum(r.tokens) OVER () AS total_tokens,
-                           sum(r.cost) OVER () AS total_cost, sum(r.storage) OVER () AS total_storage,
-                           sum(CASE WHEN r.tenant_id = %s THEN r.cost ELSE 0 END) OVER () AS platform_cost
-                    FROM rowset r ORDER BY %s LIMIT ? OFFSET ?)
-                """.formatted(PLATFORM, order(rows)) + select(rows, "ranked",
-                "total_count, total_tokens, total_cost, total_storage, platform_cost");
-        List<Object> params = new ArrayList<>(sql.params);
-        params.add(query.pageSize());
-        params.add(query.offset());
-        return database.read(connection -> {
+        Statements sql = fromTotals(query) ? totalsPage(query, rows) : recordsPage(query, rows);
+        return database.transaction(connection -> {
+            roomForOneAggregate(connection);
             List<UsageRow> found = new ArrayList<>();
             Totals totals = null;
-            try (PreparedStatement ps = prepare(connection, statement, params); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = prepare(connection, sql.page, sql.pageParams); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     found.add(row(rs, rows));
                     totals = Totals.of(rs);
@@ -99,11 +88,7 @@ public class UsageReports {
             }
             if (totals == null) {
                 // No row on this page for the window sums to ride on: the totals are asked for alone.
-                try (PreparedStatement ps = prepare(connection, sql.with + """
-                        SELECT count(*) AS total_count, sum(tokens) AS total_tokens, sum(cost) AS total_cost,
-                               sum(storage) AS total_storage,
-                               sum(CASE WHEN tenant_id = %s THEN cost ELSE 0 END) AS platform_cost
-                        FROM rowset""".formatted(PLATFORM), sql.params);
+                try (PreparedStatement ps = prepare(connection, sql.totals, sql.totalsParams);
                      ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     totals = Totals.of(rs);
@@ -117,6 +102,131 @@ public class UsageReports {
         });
     }
 
+    /** A page and, for a page past the last row, the totals alone; each with its parameters. */
+    private record Statements(String page, List<Object> pageParams, String totals, List<Object> totalsParams) {
+    }
+
+    /**
+     * Daily and monthly views without a brand filter read the view totals (one row per key and period), and
+     * the rollup rows only for the page's model breakdown and for storage (rows that report it, by index).
+     */
+    private static boolean fromTotals(UsageQuery query) {
+        return query.viewMode() != ViewMode.REALTIME && query.brandId() == null;
+    }
+
+    private static Statements recordsPage(UsageQuery query, Rows rows) {
+        SqlParts sql = view(query, rows);
+        // The window sums run over every row before the page is cut; the models only for the page's rows.
+        String statement = sql.with + """
+                , ranked AS (
+                    SELECT r.*, count(*) OVER () AS total_count, sum(r.tokens) OVER () AS total_tokens,
+                           sum(r.cost) OVER () AS total_cost, sum(r.storage) OVER () AS total_storage,
+                           sum(CASE WHEN r.tenant_id = %s THEN r.cost ELSE 0 END) OVER () AS platform_cost
+                    FROM rowset r ORDER BY %s LIMIT ? OFFSET ?)
+                """.formatted(PLATFORM, order(rows)) + select(rows, "ranked",
+                "total_count, total_tokens, total_cost, total_storage, platform_cost");
+        List<Object> params = new ArrayList<>(sql.params);
+        params.add(query.pageSize());
+        params.add(query.offset());
+        String totals = sql.with + """
+                SELECT count(*) AS total_count, sum(tokens) AS total_tokens, sum(cost) AS total_cost,
+                       sum(storage) AS total_storage,
+                       sum(CASE WHEN tenant_id = %s THEN cost ELSE 0 END) AS platform_cost
+                FROM rowset""".formatted(PLATFORM);
+        return new Statements(statement, params, totals, sql.params);
+    }
+
+    private static Statements totalsPage(UsageQuery query, Rows rows) {
+        SqlParts sql = totalsView(query, rows);
+        String key = rows.key;
+        String statement = sql.with + """
+                , ranked AS MATERIALIZED (
+                    SELECT r.*, r.micros * 0.000001 AS cost, coalesce(s.storage, 0) AS storage
+                    FROM (SELECT r.*, count(*) OVER () AS total_count, sum(r.tokens) OVER () AS total_tokens,
+                                 sum(r.micros) OVER () * 0.000001 AS total_cost,
+                                 sum(CASE WHEN r.tenant_id = %s THEN r.micros ELSE 0 END) OVER () * 0.000001 AS platform_cost
+                          FROM rowset r ORDER BY %s LIMIT ? OFFSET ?) r
+                    LEFT JOIN storage s ON %s),
+                src AS MATERIALIZED (
+                    SELECT m.tenant_id, m.user_id, m.provider, m.model, m.input_tokens + m.output_tokens AS tokens,
+                           m.cost_usd AS cost
+                    FROM admin_usage_reports m
+                    WHERE m.tenant_id IN (SELECT tenant_id FROM ranked) AND m.grain = ? AND m.period_start BETWEEN ? AND ?),
+                flows AS (SELECT %s, provider, model, sum(tokens) AS tokens, sum(cost) AS cost FROM src
+                          GROUP BY %s, provider, model)
+                """.formatted(PLATFORM, "r." + micros(rows).replace(", ", ", r."), match(rows, "s", "r"), key, key)
+                + select(rows, "ranked", "total_count, total_tokens, total_cost, platform_cost,"
+                + " (SELECT sum(storage_gb) FROM series) AS total_storage");
+        List<Object> params = new ArrayList<>(sql.params);
+        params.add(query.pageSize());
+        params.add(query.offset());
+        period(query, params);
+        String totals = sql.with + """
+                SELECT count(*) AS total_count, sum(tokens) AS total_tokens, sum(micros) * 0.000001 AS total_cost,
+                       (SELECT sum(storage_gb) FROM series) AS total_storage,
+                       sum(CASE WHEN tenant_id = %s THEN micros ELSE 0 END) * 0.000001 AS platform_cost
+                FROM rowset""".formatted(PLATFORM);
+        return new Statements(statement, params, totals, sql.params);
+    }
+
+    /**
+     * The totals view's common part: {@code rowset} (per row key: tokens and cost in micro-dollars, from the
+     * view totals), {@code series} (the latest storage level of every tenant/user/brand series in the range)
+     * and {@code storage} (per row key).
+     */
+    private static SqlParts totalsView(UsageQuery query, Rows rows) {
+        List<Object> params = new ArrayList<>();
+        String table = rows == Rows.USERS ? "usage_user_totals" : "usage_tenant_totals";
+        String keys = rows == Rows.USERS ? "m.tenant_id, m.user_id" : "m.tenant_id";
+        String rowset = "SELECT " + keys + ", sum(m.tokens) AS tokens, sum(m.cost_micros) AS micros FROM " + table
+                + " m WHERE " + period(query, params) + tenantFilters(query, params) + " GROUP BY " + keys;
+        String series = """
+                SELECT DISTINCT ON (m.tenant_id, m.user_id, m.brand_id) m.tenant_id, m.user_id, m.brand_id,
+                       m.bigquery_storage_gb AS storage_gb
+                FROM admin_usage_reports m
+                WHERE %s AND m.bigquery_storage_gb IS NOT NULL%s
+                ORDER BY m.tenant_id, m.user_id, m.brand_id, m.storage_reported_at DESC, m.bigquery_storage_gb DESC
+                """.formatted(period(query, params), tenantFilters(query, params));
+        String with = """
+                WITH rowset AS MATERIALIZED (%s),
+                series AS MATERIALIZED (%s),
+                storage AS (SELECT %s, sum(storage_gb) AS storage FROM series GROUP BY %s)
+                """.formatted(rowset, series, rows.key, rows.key);
+        return new SqlParts(with, params);
+    }
+
+    /** The rollup grain and UTC days of a daily or monthly view, for a table aliased m. */
+    private static String period(UsageQuery query, List<Object> params) {
+        params.add(query.viewMode() == ViewMode.DAILY ? "day" : "month");
+        params.add(query.range().from());
+        params.add(query.range().to());
+        return "m.grain = ? AND m.period_start BETWEEN ? AND ?";
+    }
+
+    /** The tenant and plan filters, for a table aliased m that has a tenant_id. */
+    private static String tenantFilters(UsageQuery query, List<Object> params) {
+        String sql = "";
+        if (query.tenantId() != null) {
+            sql += " AND m.tenant_id = ?";
+            params.add(query.tenantId());
+        }
+        if (query.planTier() != null) {
+            sql += " AND m.tenant_id IN (SELECT id FROM platform_tenants WHERE plan_tier = ?)";
+            params.add(query.planTier());
+        }
+        return sql;
+    }
+
+    /**
+     * Summing 100,000 keys is one hash table; PostgreSQL's default 4 MB work_mem would spill it to disk.
+     * Local to the view's transaction.
+     */
+    private static void roomForOneAggregate(Connection connection) throws SQLException {
+        try (Statement set = connection.createStatement()) {
+            set.execute("SET LOCAL work_mem = '64MB'");
+        }
+    }
+
     private record Totals(long count, long tokens, BigDecimal cost, BigDecimal storage, BigDecimal platform) {
         static Totals of(ResultSet rs) throws SQLException {
             return new Totals(rs.getLong("total_count"), rs.getLong("total_tokens"), scaled(rs.getBigDecimal("total_cost")),
@@ -124,88 +234,210 @@ public class UsageReports {
         }
     }
 
+    /** How much of an export one call wrote: its rows, and whether they were the last. */
+    public record ExportPart(long rows, boolean complete) {
+    }
+
+    private static final String[] CSV_HEADER = {"tenant_id", "tenant_name", "plan_tier", "is_platform", "user_id",
+            "email", "llm_tokens", "bigquery_storage_gb", "total_cost_usd"};
+
     /** Every row of the view, as CSV (RFC 4180, UTF-8, a header row), written as the database streams them. */
     public long exportCsv(UsageQuery query, Rows rows, Writer out) {
-        return stream(query, rows, new RowSink() {
-            CSVPrinter csv;
+        return exportCsv(query, rows, 0, Long.MAX_VALUE, out).rows();
+    }
 
-            @Override
-            public void start() throws IOException {
-                csv = CSVFormat.RFC4180.builder().setHeader("tenant_id", "tenant_name", "plan_tier", "is_platform",
-                        "user_id", "email", "llm_tokens", "bigquery_storage_gb", "total_cost_usd").get().print(out);
-            }
-
-            @Override
-            public void row(UsageRow r) throws IOException {
+    /**
+     * The rows of the view from {@code offset} on, as CSV, until the next row would take the output past
+     * {@code maxBytes} of UTF-8 (the header counts): then it stops at that row boundary and says so.
+     */
+    public ExportPart exportCsv(UsageQuery query, Rows rows, long offset, long maxBytes, Writer out) {
+        StringBuilder line = new StringBuilder(256);
+        CSVPrinter csv;
+        try {
+            csv = CSVFormat.RFC4180.builder().setHeader(CSV_HEADER).get().print(line);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Bounded output = new Bounded(out, maxBytes);
+        String statement;
+        List<Object> params;
+        LineWriter writer;
+        if (fromTotals(query)) {
+            // Text straight from the result set into the printer: no row object, no BigDecimal, no UUID.
+            SqlParts sql = totalsView(query, rows);
+            statement = sql.with + """
+                    SELECT r.tenant_id::text, t.name, t.plan_tier,
+                           CASE WHEN r.tenant_id = %s THEN 'true' ELSE 'false' END, %s, %s, r.tokens::text,
+                           coalesce(s.storage, 0)::numeric(20,6)::text, (r.micros * 0.000001)::text
+                    FROM rowset r JOIN platform_tenants t ON t.id = r.tenant_id
+                    %s
+                    LEFT JOIN storage s ON %s
+                    ORDER BY %s
+                    OFFSET ?
+                    """.formatted(PLATFORM, rows == Rows.USERS ? "r.user_id::text" : "NULL",
+                    rows == Rows.USERS ? "u.email" : "NULL",
+                    rows == Rows.USERS ? "LEFT JOIN platform_users u ON u.id = r.user_id" : "",
+                    match(rows, "s", "r"), "r." + micros(rows).replace(", ", ", r."));
+            params = new ArrayList<>(sql.params);
+            writer = rs -> {
+                for (int i = 1; i <= CSV_HEADER.length; i++) {
+                    csv.print(rs.getString(i));
+                }
+                csv.println();
+            };
+        } else {
+            SqlParts sql = view(query, rows);
+            statement = sql.with + select(rows, "rowset", null) + " OFFSET ?";
+            params = new ArrayList<>(sql.params);
+            writer = rs -> {
+                UsageRow r = row(rs, rows);
                 csv.printRecord(r.tenantId(), r.tenantName(), r.planTier(), r.isPlatform(), r.userId(), r.email(),
                         r.llmTokens(), r.bigqueryStorageGb().toPlainString(), r.totalCostUsd().toPlainString());
+            };
+        }
+        params.add(offset);
+        return stream(statement, params, output, line, new LineSink() {
+            @Override
+            public void start() {
+                // The printer wrote the header into the line when it was made.
             }
 
             @Override
-            public void end() throws IOException {
-                csv.flush();
+            public void row(ResultSet rs) throws IOException, SQLException {
+                writer.write(rs);
+            }
+
+            @Override
+            public String end() {
+                return "";
             }
         });
     }
 
     /** Every row of the view with its model breakdown, as a JSON array written as the database streams them. */
     public long exportJson(UsageQuery query, Rows rows, Writer out) {
-        return stream(query, rows, new RowSink() {
-            JsonGenerator generator;
-
-            @Override
-            public void start() throws IOException {
-                generator = json.getFactory().createGenerator(out);
-                generator.writeStartArray();
-            }
-
-            @Override
-            public void row(UsageRow r) throws IOException {
-                json.writeValue(generator, r);
-            }
-
-            @Override
-            public void end() throws IOException {
-                generator.writeEndArray();
-                generator.flush();
-            }
-        });
+        return exportJson(query, rows, 0, Long.MAX_VALUE, out).rows();
     }
 
-    private interface RowSink {
+    /** As {@link #exportCsv(UsageQuery, Rows, long, long, Writer)}, as one JSON array (the brackets count). */
+    public ExportPart exportJson(UsageQuery query, Rows rows, long offset, long maxBytes, Writer out) {
+        SqlParts sql = view(query, rows);
+        List<Object> params = new ArrayList<>(sql.params);
+        params.add(offset);
+        StringBuilder line = new StringBuilder(512);
+        return stream(sql.with + select(rows, "rowset", null) + " OFFSET ?", params, new Bounded(out, maxBytes - 1),
+                line, new LineSink() {
+                    boolean first = true;
+
+                    @Override
+                    public void start() {
+                        line.append('[');
+                    }
+
+                    @Override
+                    public void row(ResultSet rs) throws IOException, SQLException {
+                        if (!first) {
+                            line.append(',');
+                        }
+                        first = false;
+                        line.append(json.writeValueAsString(UsageReports.this.row(rs, rows)));
+                    }
+
+                    @Override
+                    public String end() {
+                        return "]";
+                    }
+                });
+    }
+
+    /** Writes a row of a result set as one line of an export. */
+    private interface LineWriter {
+        void write(ResultSet rs) throws IOException, SQLException;
+    }
+
+    /** An export format: what comes first, one row (appended to the line), and what closes it. */
+    private interface LineSink {
         void start() throws IOException;
 
-        void row(UsageRow row) throws IOException;
+        void row(ResultSet rs) throws IOException, SQLException;
 
-        void end() throws IOException;
+        String end() throws IOException;
     }
 
-    private long stream(UsageQuery query, Rows rows, RowSink sink) {
-        SqlParts sql = view(query, rows);
-        String statement = sql.with + select(rows, "rowset", null);
+    /** The output of an export, which takes a line only while the UTF-8 bytes written stay within a limit. */
+    private static final class Bounded {
+        private final Writer out;
+        private final long maxBytes;
+        private long bytes;
+
+        Bounded(Writer out, long maxBytes) {
+            this.out = out;
+            this.maxBytes = maxBytes;
+        }
+
+        /** Takes the line if it fits, or if it is the first row (so every part moves the export on). */
+        boolean offer(CharSequence line, boolean first) throws IOException {
+            long size = utf8Length(line);
+            if (bytes + size > maxBytes && !first) {
+                return false;
+            }
+            out.append(line);
+            bytes += size;
+            return true;
+        }
+
+        private static long utf8Length(CharSequence text) {
+            long n = 0;
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+            }
+            return n;
+        }
+    }
+
+    private ExportPart stream(String statement, List<Object> params, Bounded output, StringBuilder line, LineSink sink) {
         // A cursor needs a transaction: with autocommit the driver would read every row before the first.
         return database.transaction(connection -> {
+            roomForOneAggregate(connection);
             long n = 0;
-            try (PreparedStatement ps = prepare(connection, statement, sql.params)) {
-                ps.setFetchSize(1000);
+            boolean complete = true;
+            try (PreparedStatement ps = prepare(connection, statement, params)) {
+                ps.setFetchSize(5000);
                 try (ResultSet rs = ps.executeQuery()) {
                     sink.start();
                     while (rs.next()) {
-                        sink.row(row(rs, rows));
+                        sink.row(rs);
+                        if (!output.offer(line, n == 0)) {
+                            complete = false;
+                            break;
+                        }
+                        line.setLength(0);
                         n++;
                     }
-                    sink.end();
+                    if (!complete) {
+                        // The line that did not fit may hold the start (a header); what was offered stands.
+                        line.setLength(0);
+                    }
+                    line.append(sink.end());
+                    output.out.append(line);
+                    output.out.flush();
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("the export could not be written", e);
             }
-            return n;
+            return new ExportPart(n, complete);
         });
     }
 
     /** The rows in their one stable order: cost, then the row key. */
     private static String order(Rows rows) {
         return rows == Rows.USERS ? "cost DESC, tenant_id, user_id NULLS FIRST" : "cost DESC, tenant_id";
+    }
+
+    /** The same order over the view totals' micro-dollars. */
+    private static String micros(Rows rows) {
+        return order(rows).replace("cost DESC", "micros DESC");
     }
 
     /**
@@ -258,22 +490,12 @@ public class UsageReports {
                            m.input_tokens + m.output_tokens AS tokens, m.cost_usd AS cost,
                            m.bigquery_storage_gb AS storage_gb, m.storage_reported_at AS storage_at
                     FROM admin_usage_reports m JOIN platform_tenants t ON t.id = m.tenant_id
-                    WHERE m.grain = ? AND m.period_start BETWEEN ? AND ?""";
-            params.add(query.viewMode() == ViewMode.DAILY ? "day" : "month");
-            params.add(query.range().from());
-            params.add(query.range().to());
+                    WHERE\s""" + period(query, params);
         }
-        if (query.tenantId() != null) {
-            src += " AND m.tenant_id = ?";
-            params.add(query.tenantId());
-        }
+        src += tenantFilters(query, params);
         if (query.brandId() != null) {
             src += " AND m.brand_id = ?";
             params.add(query.brandId());
-        }
-        if (query.planTier() != null) {
-            src += " AND t.plan_tier = ?";
-            params.add(query.planTier());
         }
         String key = rows.key;
         String with = """

@@ -73,6 +73,25 @@ public class UsageRollups {
             GROUP BY tenant_id, user_id, brand_id, provider, model
             """;
 
+    /** The per tenant-and-user and per tenant totals the views page by: a sum of the period's rollup rows. */
+    private static final String DELETE_USER_TOTALS = "DELETE FROM usage_user_totals WHERE grain = ? AND period_start = ?";
+
+    private static final String DELETE_TENANT_TOTALS = "DELETE FROM usage_tenant_totals WHERE grain = ? AND period_start = ?";
+
+    private static final String ROLL_USER_TOTALS = """
+            INSERT INTO usage_user_totals (grain, period_start, tenant_id, user_id, tokens, cost_micros)
+            SELECT grain, period_start, tenant_id, user_id, sum(input_tokens + output_tokens), sum(cost_usd) * 1000000
+            FROM admin_usage_reports WHERE grain = ? AND period_start = ?
+            GROUP BY grain, period_start, tenant_id, user_id
+            """;
+
+    private static final String ROLL_TENANT_TOTALS = """
+            INSERT INTO usage_tenant_totals (grain, period_start, tenant_id, tokens, cost_micros)
+            SELECT grain, period_start, tenant_id, sum(tokens), sum(cost_micros)
+            FROM usage_user_totals WHERE grain = ? AND period_start = ?
+            GROUP BY grain, period_start, tenant_id
+            """;
+
     private static final String DELETE_HEALTH = "DELETE FROM tenant_health_metrics WHERE day = ANY(?::date[])";
 
     private static final String ROLL_HEALTH = """
@@ -133,6 +152,51 @@ public class UsageRollups {
             WHERE (r.record_count, r.input_tokens, r.output_tokens, r.cost_usd)
                   IS DISTINCT FROM (a.record_count, a.input_tokens, a.output_tokens, a.cost_usd)
             ORDER BY 1, 2, 3, 4, 5
+            LIMIT 100
+            """;
+
+    /**
+     * The view totals against the raw records, per day and whole month, per tenant and user (provider
+     * {@code *users}) and per tenant ({@code *tenants}); costs compared in micro-dollars.
+     */
+    private static final String CHECK_TOTALS = """
+            WITH raw AS (
+                SELECT (m.occurred_at AT TIME ZONE 'UTC')::date AS day, m.tenant_id, m.user_id, count(*) AS records,
+                       sum(m.input_tokens + m.output_tokens) AS tokens, sum(m.cost_usd) * 1000000 AS micros
+                FROM usage_metrics m
+                WHERE m.occurred_at >= ?::timestamptz AND m.occurred_at < ?::timestamptz
+                GROUP BY 1, 2, 3),
+            raw_all AS (
+                SELECT 'day'::text AS grain, day AS period_start, tenant_id, user_id, tokens, micros FROM raw
+                UNION ALL
+                SELECT 'month', date_trunc('month', day)::date, tenant_id, user_id, sum(tokens), sum(micros)
+                FROM raw WHERE day >= ? AND day < ?
+                GROUP BY 2, 3, 4),
+            rolled AS (
+                SELECT grain, period_start, tenant_id, user_id, tokens, cost_micros AS micros FROM usage_user_totals
+                WHERE (grain = 'day' AND period_start BETWEEN ? AND ?)
+                   OR (grain = 'month' AND period_start >= ? AND period_start < ?)),
+            raw_tenants AS (
+                SELECT grain, period_start, tenant_id, sum(tokens) AS tokens, sum(micros) AS micros FROM raw_all
+                GROUP BY 1, 2, 3),
+            rolled_tenants AS (
+                SELECT grain, period_start, tenant_id, tokens, cost_micros AS micros FROM usage_tenant_totals
+                WHERE (grain = 'day' AND period_start BETWEEN ? AND ?)
+                   OR (grain = 'month' AND period_start >= ? AND period_start < ?))
+            SELECT coalesce(r.grain, a.grain) AS grain, coalesce(r.period_start, a.period_start) AS period_start,
+                   coalesce(r.tenant_id, a.tenant_id) AS tenant_id, '*users' AS provider, '*' AS model,
+                   r.micros / 1000000 AS raw_cost, a.micros / 1000000.0 AS rolled_cost
+            FROM raw_all r FULL JOIN rolled a
+              ON a.grain = r.grain AND a.period_start = r.period_start AND a.tenant_id = r.tenant_id
+             AND a.user_id IS NOT DISTINCT FROM r.user_id
+            WHERE (r.tokens, r.micros) IS DISTINCT FROM (a.tokens, a.micros)
+            UNION ALL
+            SELECT coalesce(r.grain, a.grain), coalesce(r.period_start, a.period_start), coalesce(r.tenant_id, a.tenant_id),
+                   '*tenants', '*', r.micros / 1000000, a.micros / 1000000.0
+            FROM raw_tenants r FULL JOIN rolled_tenants a
+              ON a.grain = r.grain AND a.period_start = r.period_start AND a.tenant_id = r.tenant_id
+            WHERE (r.tokens, r.micros) IS DISTINCT FROM (a.tokens, a.micros)
+            ORDER BY 1, 2, 3, 4
             LIMIT 100
             """;
 
@@ -214,6 +278,7 @@ public class UsageRollups {
                 roll.setString(3, utcMidnight(day.plusDays(1)));
                 roll.executeUpdate();
             }
+            rollTotals(connection, "day", day);
         }
         SortedSet<LocalDate> months = new TreeSet<>();
         days.forEach(d -> months.add(d.withDayOfMonth(1)));
@@ -225,6 +290,7 @@ public class UsageRollups {
                 roll.setObject(3, month.plusMonths(1));
                 roll.executeUpdate();
             }
+            rollTotals(connection, "month", month);
         }
         // A day's growth is measured against the 7 days before it: a changed day changes the next 7.
         SortedSet<LocalDate> healthDays = new TreeSet<>();
@@ -266,7 +332,38 @@ public class UsageRollups {
                 }
             }
         }
+        try (PreparedStatement check = connection.prepareStatement(CHECK_TOTALS)) {
+            check.setString(1, utcMidnight(from));
+            check.setString(2, utcMidnight(to.plusDays(1)));
+            int i = 3;
+            for (int copy = 0; copy < 3; copy++) {
+                check.setObject(i++, copy == 0 ? firstWholeMonth : from);
+                check.setObject(i++, copy == 0 ? endWholeMonths : to);
+                if (copy > 0) {
+                    check.setObject(i++, firstWholeMonth);
+                    check.setObject(i++, endWholeMonths);
+                }
+            }
+            try (ResultSet rs = check.executeQuery()) {
+                while (rs.next()) {
+                    differences.add(new Difference(rs.getString("grain"), rs.getObject("period_start", LocalDate.class),
+                            rs.getString("tenant_id"), rs.getString("provider"), rs.getString("model"), null, null,
+                            rs.getBigDecimal("raw_cost"), rs.getBigDecimal("rolled_cost")));
+                }
+            }
+        }
         return differences;
+    }
+
+    /** Replaces a period's view totals with the sums of its (just recomputed) rollup rows. */
+    private static void rollTotals(Connection connection, String grain, LocalDate period) throws SQLException {
+        for (String sql : List.of(DELETE_USER_TOTALS, DELETE_TENANT_TOTALS, ROLL_USER_TOTALS, ROLL_TENANT_TOTALS)) {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setString(1, grain);
+                statement.setObject(2, period);
+                statement.executeUpdate();
+            }
+        }
     }
 
     private static Long count(ResultSet rs, String column) throws SQLException {

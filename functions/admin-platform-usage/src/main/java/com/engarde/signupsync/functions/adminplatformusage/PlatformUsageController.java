@@ -13,15 +13,13 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import com.engarde.signupsync.platform.UsageExport;
 import com.engarde.signupsync.platform.UsageReports;
-import io.micronaut.core.io.Writable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 
-import java.io.OutputStream;
-import java.io.Writer;
-import java.nio.charset.Charset;
+import java.io.ByteArrayOutputStream;
 
 /** Platform usage for admins: by user, by tenant, and the export of either. */
 @Controller("/api/admin/platform/usage")
@@ -78,9 +76,12 @@ public class PlatformUsageController {
         return reports.page(export.query(request.getParameters().asMap()), UsageReports.Rows.TENANTS);
     }
 
-    /** Parameters are checked before the first byte is written: a bad one is a 400, not a broken file. */
+    /**
+     * Parameters are checked before the first byte is written: a bad one is a 400, not a broken file. The part
+     * is bounded (a Lambda answer holds 6 MB), so it is written before the headers that say whether it is the last.
+     */
     @Operation(summary = "Export every row",
-            description = "No page, no row limit, streamed; CSV is RFC 4180, UTF-8, with a header row.")
+            description = "No row limit: every row, read from a database cursor and answered in parts of at most 3 MB of whole rows, each a complete file (follow X-Export-Next-Offset until X-Export-Complete is true); CSV is RFC 4180, UTF-8, with a header row.")
     @Parameter(name = "view_mode", in = ParameterIn.QUERY, description = "realtime (last 24 hours), daily or monthly", schema = @Schema(type = "string", allowableValues = {"realtime", "daily", "monthly"}, defaultValue = "daily"))
     @Parameter(name = "date_from", in = ParameterIn.QUERY, description = "UTC day; default the last 30 days (daily) or 12 months (monthly); at most 800 days", schema = @Schema(type = "string", format = "date"))
     @Parameter(name = "date_to", in = ParameterIn.QUERY, description = "UTC day, included", schema = @Schema(type = "string", format = "date"))
@@ -89,22 +90,18 @@ public class PlatformUsageController {
     @Parameter(name = "brand_id", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "string", format = "uuid"))
     @Parameter(name = "format", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "string", allowableValues = {"csv", "json"}))
     @Parameter(name = "rows", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "string", allowableValues = {"users", "tenants"}))
-    @ApiResponse(responseCode = "200", description = "the rows", content = {@Content(mediaType = "text/csv"), @Content(mediaType = "application/json")})
+    @Parameter(name = "offset", in = ParameterIn.QUERY, description = "where this part starts: 0, or the X-Export-Next-Offset of the part before", schema = @Schema(type = "integer", minimum = "0", maximum = "1000000000", defaultValue = "0"))
+    @ApiResponse(responseCode = "200", description = "one part of the rows (at most 3 MB of whole rows); X-Export-Complete says whether it is the last, X-Export-Next-Offset where the next starts", content = {@Content(mediaType = "text/csv"), @Content(mediaType = "application/json")})
     @Get("/export")
-    public HttpResponse<Writable> export(HttpRequest<?> request) {
+    public HttpResponse<byte[]> export(HttpRequest<?> request) {
         UsageExport.Prepared prepared = export.prepare(request.getParameters().asMap());
-        Writable body = new Writable() {
-            @Override
-            public void writeTo(Writer out) {
-                prepared.writeTo(out);
-            }
-
-            @Override
-            public void writeTo(OutputStream out, Charset charset) {
-                prepared.writeTo(out);
-            }
-        };
-        return HttpResponse.ok(body).contentType(prepared.contentType())
-                .header("Content-Disposition", "attachment; filename=\"" + prepared.fileName() + "\"");
+        ByteArrayOutputStream body = new ByteArrayOutputStream(1 << 16);
+        UsageReports.ExportPart part = prepared.writeTo(body);
+        Long next = prepared.nextOffset(part);
+        MutableHttpResponse<byte[]> response = HttpResponse.ok(body.toByteArray()).contentType(prepared.contentType())
+                .header("Content-Disposition", "attachment; filename=\"" + prepared.fileName() + "\"")
+                .header("X-Export-Rows", String.valueOf(part.rows()))
+                .header("X-Export-Complete", String.valueOf(part.complete()));
+        return next == null ? response : response.header("X-Export-Next-Offset", String.valueOf(next));
     }
 }

@@ -305,6 +305,90 @@ class PlatformUsageTest {
     }
 
     @Test
+    void everyRowOfTheDailyAndMonthlyViewsEqualsItsRawRecordsToTheCent() {
+        aroundTheMonthEnd();
+        int checked = 0;
+        for (String mode : new String[]{"daily", "monthly"}) {
+            for (String view : new String[]{"users", "tenants"}) {
+                JsonNode page = admin("/api/admin/platform/usage/" + view, Map.of("view_mode", mode,
+                        "date_from", "2026-05-01", "date_to", "2026-05-31")).json();
+                // May as 31 UTC days, or as one UTC month: the same records either way.
+                String range = "m.occurred_at >= '2026-05-01T00:00:00Z' AND m.occurred_at < '2026-06-01T00:00:00Z'";
+                assertThat(page.path("rows").size()).isEqualTo(page.path("total_count").asInt()).isPositive();
+                for (JsonNode row : page.path("rows")) {
+                    String key = " AND m.tenant_id = '" + row.path("tenant_id").asText() + "'" + (view.equals("tenants") ? ""
+                            : row.path("user_id").isTextual() ? " AND m.user_id = '" + row.path("user_id").asText() + "'"
+                            : " AND m.user_id IS NULL");
+                    assertThat(row.path("total_cost_usd").decimalValue()).as(mode + " " + view + " " + row)
+                            .isEqualByComparingTo(raw(range + key));
+                    assertThat(row.path("llm_tokens").asLong()).as(mode + " " + view + " " + row).isEqualTo(Rows.number(
+                            "SELECT coalesce(sum(input_tokens + output_tokens), 0) FROM usage_metrics m WHERE " + range + key));
+                    checked++;
+                }
+                assertTotals(page, range);
+            }
+        }
+        assertThat(checked).isGreaterThanOrEqualTo(8);
+    }
+
+    @Test
+    void anExportLargerThanOneAnswerComesInPartsThatHoldEveryRowOnce() throws IOException {
+        List<ObjectNode> records = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            records.add(record("e" + i, "2026-05-10T10:00:00Z", ACME, uuid(2, 500 + i), "1." + i, i)
+                    .put("tenant_name", "Acmé, \"Ltd\""));
+        }
+        ingest(records);
+        rollUp();
+        Map<String, String> params = Map.of("view_mode", "daily", "date_from", "2026-05-01", "date_to", "2026-05-31");
+        var reports = lambda.harness().context().getBean(com.engarde.signupsync.platform.UsageReports.class);
+        var query = lambda.harness().context().getBean(com.engarde.signupsync.platform.UsageExport.class)
+                .query(Map.of("view_mode", List.of("daily"), "date_from", List.of("2026-05-01"), "date_to", List.of("2026-05-31")));
+        java.io.StringWriter whole = new java.io.StringWriter();
+        long all = reports.exportCsv(query, com.engarde.signupsync.platform.UsageReports.Rows.USERS, whole);
+        assertThat(all).isEqualTo(60);
+
+        List<String> rows = new ArrayList<>();
+        long offset = 0;
+        int parts = 0;
+        while (true) {
+            java.io.StringWriter out = new java.io.StringWriter();
+            var part = reports.exportCsv(query, com.engarde.signupsync.platform.UsageReports.Rows.USERS, offset, 2_000, out);
+            parts++;
+            assertThat(out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(2_000);
+            List<CSVRecord> parsed = parse(out.toString());
+            assertThat(parsed).hasSize((int) part.rows());
+            parsed.forEach(r -> rows.add(r.get("user_id")));
+            offset += part.rows();
+            if (part.complete()) {
+                break;
+            }
+            assertThat(part.rows()).isPositive();
+        }
+        assertThat(parts).isGreaterThan(2);
+        assertThat(rows).isEqualTo(parse(whole.toString()).stream().map(r -> r.get("user_id")).toList());
+
+        // Through the route: the answer says whether it is the last part, and offset picks the next one.
+        Map<String, String> csvParams = new HashMap<>(params);
+        csvParams.put("format", "csv");
+        Response first = admin("/api/admin/platform/usage/export", csvParams);
+        assertThat(first.headers()).containsEntry("X-Export-Complete", "true").containsEntry("X-Export-Rows", "60")
+                .doesNotContainKey("X-Export-Next-Offset");
+        csvParams.put("offset", "55");
+        Response tail = admin("/api/admin/platform/usage/export", csvParams);
+        assertThat(parse(tail.body()).stream().map(r -> r.get("user_id")).toList()).isEqualTo(rows.subList(55, 60));
+        csvParams.put("offset", "-1");
+        assertThat(admin("/api/admin/platform/usage/export", csvParams).json().path("field").asText()).isEqualTo("offset");
+    }
+
+    private static List<CSVRecord> parse(String csv) throws IOException {
+        try (CSVParser parser = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+                .parse(new StringReader(csv))) {
+            return parser.getRecords();
+        }
+    }
+
+    @Test
     void theJsonExportHoldsEveryRowWithItsModels() {
         aroundTheMonthEnd();
         Map<String, String> params = Map.of("view_mode", "monthly", "date_from", "2026-04-01", "date_to", "2026-06-30",

@@ -125,6 +125,29 @@ class UsageRollupTest {
     }
 
     @Test
+    void theViewTotalsFollowALateRecordAndTheCheckFindsOneThatDiffers() {
+        aroundTheMonthEnd();
+        rollups().rollDirtyDays();
+        ingest(List.of(record("late", "2026-03-02T08:00:00Z", TENANT, uuid(2, 1), "1.000000", 100)));
+        rollups().rollDirtyDays();
+        assertThat(Rows.number("SELECT sum(cost_micros) FROM usage_user_totals WHERE grain = 'month'"
+                + " AND period_start = '2026-03-01' AND tenant_id = '" + TENANT + "'")).isEqualTo(1_100_001);
+        assertThat(Rows.number("SELECT sum(cost_micros) FROM usage_tenant_totals WHERE grain = 'day'"
+                + " AND period_start = '2026-03-02'")).isEqualTo(1_000_000);
+        assertThat(rollups().check(MARCH_APRIL)).isEmpty();
+
+        TestDatabase.get().execute("UPDATE usage_user_totals SET cost_micros = cost_micros + 1 WHERE grain = 'day'"
+                + " AND period_start = '2026-03-02'");
+        TestDatabase.get().execute("UPDATE usage_tenant_totals SET tokens = tokens + 1 WHERE grain = 'month'"
+                + " AND period_start = '2026-04-01' AND tenant_id = '" + OTHER + "'");
+
+        assertThat(rollups().check(MARCH_APRIL)).extracting(UsageRollups.Difference::provider)
+                .containsExactlyInAnyOrder("*users", "*tenants");
+        rollups().roll(MARCH_APRIL);
+        assertThat(rollups().check(MARCH_APRIL)).as("a run replaces the totals it recomputes").isEmpty();
+    }
+
+    @Test
     void healthPerTenantPerDayWithGrowthAgainstThePrevious7Days() {
         for (int day = 1; day <= 7; day++) {
             ingest(List.of(record("h" + day, "2026-05-0" + day + "T10:00:00Z", TENANT, uuid(2, 1), "1.00", 100)));
