@@ -11,6 +11,7 @@ import io.micronaut.context.ApplicationContext;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.lang.management.ClassLoadingMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,8 @@ import java.nio.file.Path;
  * Runs in a fresh JVM with only one function's jar (and this class) on its classpath: builds the manifest's
  * handler as the Lambda runtime does, optionally runs the SnapStart hooks (beforeCheckpoint, then afterRestore,
  * the closest local stand-in for a restore), and answers one API Gateway event.
- * Prints {@code COLD-START <ms from JVM start to the answer> <ms of the first request alone> <status>}.
+ * Prints {@code COLD-START <ms from JVM start to the answer> <ms of the first request alone> <status> <classes the
+ * request loaded>}.
  *
  * <p>Arguments: handler class, event file, {@code primed} or {@code unprimed}.
  */
@@ -34,11 +36,16 @@ public final class ColdStartProbe {
             priming.beforeCheckpoint(null);
             priming.afterRestore(null);
         }
+        ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
+        long loadedBefore = classes.getTotalLoadedClassCount();
+        // With -Xlog:class+load on stdout, what the first request loads is what follows this line.
+        System.out.println("COLD-START-REQUEST");
         long requestStart = System.nanoTime();
         int status = answer(handler, event);
         long requestMillis = (System.nanoTime() - requestStart) / 1_000_000;
         long millis = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-        System.out.println("COLD-START " + millis + " " + requestMillis + " " + status);
+        long loaded = classes.getTotalLoadedClassCount() - loadedBefore;
+        System.out.println("COLD-START " + millis + " " + requestMillis + " " + status + " " + loaded);
         System.exit(0);
     }
 

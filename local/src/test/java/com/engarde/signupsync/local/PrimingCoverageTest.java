@@ -58,7 +58,7 @@ class PrimingCoverageTest {
             }
             for (SampleRequest request : sample.requests()) {
                 assertThat(routes).as("%s samples %s %s", function.getKey(), request.method(), request.path())
-                        .anyMatch(route -> route.pattern().matcher(request.path()).matches());
+                        .anyMatch(route -> route.pattern().matcher(request.route()).matches());
                 checked++;
             }
         }

@@ -3,6 +3,8 @@ package com.engarde.signupsync.admin;
 import com.engarde.signupsync.config.SecretValues;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
@@ -23,10 +25,12 @@ import org.slf4j.LoggerFactory;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.Optional;
 import java.util.Set;
@@ -97,6 +101,31 @@ public class AdminTokens {
         Object superuser = claims.getClaim("is_superuser");
         String email = claims.getClaim("email") instanceof String s && !s.isBlank() ? s.strip() : null;
         return new AdminPrincipal(claims.getSubject(), email, Boolean.TRUE.equals(superuser), requestId);
+    }
+
+    /**
+     * For a SnapStart snapshot: signs a token with a key drawn for this call alone and runs it through the same
+     * parsing, signature check and claim checks as {@link #verify}, so the first admin request after a restore
+     * finds those classes loaded. Reads no secret and accepts nothing: the key is discarded on return, and
+     * {@link #verify} never consults it.
+     */
+    public void prime() {
+        byte[] key = new byte[MIN_SECRET_BYTES];
+        new SecureRandom().nextBytes(key);
+        try {
+            SignedJWT token = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder()
+                    .subject("snapshot-priming").claim("is_superuser", false)
+                    .expirationTime(Date.from(clock.instant().plus(Duration.ofMinutes(1)))).build());
+            token.sign(new MACSigner(key));
+            DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+            processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableSecret<>(key)));
+            processor.setJWTClaimsSetVerifier((claims, context) -> check(claims, Optional.empty(), Optional.empty()));
+            processor.process((SignedJWT) JWTParser.parse(token.serialize()), null);
+        } catch (JOSEException | BadJOSEException | ParseException e) {
+            throw new IllegalStateException("admin token priming failed: " + e.getClass().getSimpleName());
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
     }
 
     private DefaultJWTProcessor<SecurityContext> processor() {

@@ -7,6 +7,15 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import com.engarde.signupsync.snapstart.PrimableClient;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.AbortableInputStream;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -16,8 +25,10 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.time.Clock;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,13 +45,18 @@ import java.util.List;
 @Singleton
 @Requires(property = "signup.sync.event.bus.name")
 @Requires(classes = EventBridgeClient.class)
-public class EventBridgeBus implements EventBus {
+public class EventBridgeBus implements EventBus, PrimableClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventBridgeBus.class);
     private static final int ENTRIES_PER_CALL = 10;
     private static final int ATTEMPTS = 4;
 
+    /** What {@link #prime()}'s in-process EventBridge answers: every entry accepted. */
+    private static final String PRIMING_ANSWER = "{\"FailedEntryCount\":0,\"Entries\":[{\"EventId\":\"snapshot-priming\"}]}";
+
     private final String busName;
+    private final String endpoint;
+    private final String region;
     private final EventBridgeClient client;
     private final RetryPolicy retry;
     private final Clock clock;
@@ -50,16 +66,38 @@ public class EventBridgeBus implements EventBus {
                           @Value("${signup.sync.bus.region:}") String region,
                           RetryPolicy retry, Clock clock) {
         this.busName = busName;
+        this.endpoint = endpoint;
+        this.region = region;
         this.retry = retry;
         this.clock = clock;
-        EventBridgeClientBuilder builder = EventBridgeClient.builder().httpClient(UrlConnectionHttpClient.create());
+        this.client = builder().httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    private EventBridgeClientBuilder builder() {
+        EventBridgeClientBuilder builder = EventBridgeClient.builder();
         if (!endpoint.isBlank()) {
             builder.endpointOverride(URI.create(endpoint));
         }
         if (!region.isBlank()) {
             builder.region(Region.of(region));
         }
-        this.client = builder.build();
+        return builder;
+    }
+
+    /**
+     * One PutEvents through a client configured like the real one, but whose HTTP layer answers in-process and
+     * whose credentials are throwaway values: the SDK's whole request path (marshalling, endpoint rules, signing,
+     * unmarshalling) is loaded before the snapshot, while nothing is published and no real credential is
+     * resolved (each restore resolves its own). The priming client is closed again.
+     */
+    @Override
+    public void prime() {
+        try (EventBridgeClient priming = builder().httpClient(new AnsweredInProcess())
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create("snapshot-priming", "snapshot-priming-not-a-secret")))
+                .build()) {
+            put(priming, List.of(entry(new SyncRequested("snapshot-priming", SyncTrigger.MANUAL, null))));
+        }
     }
 
     @Override
@@ -70,18 +108,22 @@ public class EventBridgeBus implements EventBus {
         for (int from = 0; from < events.size(); from += ENTRIES_PER_CALL) {
             List<PutEventsRequestEntry> entries = new ArrayList<>();
             for (SyncRequested event : events.subList(from, Math.min(events.size(), from + ENTRIES_PER_CALL))) {
-                entries.add(PutEventsRequestEntry.builder()
-                        .eventBusName(busName)
-                        .source(SyncRequested.SOURCE)
-                        .detailType(SyncRequested.DETAIL_TYPE)
-                        .detail(event.detail().toString())
-                        .build());
+                entries.add(entry(event));
             }
-            put(entries);
+            put(client, entries);
         }
     }
 
-    private void put(List<PutEventsRequestEntry> entries) {
+    private PutEventsRequestEntry entry(SyncRequested event) {
+        return PutEventsRequestEntry.builder()
+                .eventBusName(busName)
+                .source(SyncRequested.SOURCE)
+                .detailType(SyncRequested.DETAIL_TYPE)
+                .detail(event.detail().toString())
+                .build();
+    }
+
+    private void put(EventBridgeClient client, List<PutEventsRequestEntry> entries) {
         List<PutEventsRequestEntry> pending = entries;
         String lastError = null;
         for (int attempt = 1; attempt <= ATTEMPTS && !pending.isEmpty(); attempt++) {
@@ -108,5 +150,38 @@ public class EventBridgeBus implements EventBus {
     @PreDestroy
     public void close() {
         client.close();
+    }
+
+    /** The HTTP layer of {@link #prime()}: reads nothing from the network and answers {@link #PRIMING_ANSWER}. */
+    private static final class AnsweredInProcess implements SdkHttpClient {
+
+        @Override
+        public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+            return new ExecutableHttpRequest() {
+                @Override
+                public HttpExecuteResponse call() {
+                    byte[] body = PRIMING_ANSWER.getBytes(StandardCharsets.UTF_8);
+                    return HttpExecuteResponse.builder()
+                            .response(SdkHttpResponse.builder().statusCode(200)
+                                    .putHeader("Content-Type", "application/x-amz-json-1.1")
+                                    .putHeader("Content-Length", String.valueOf(body.length)).build())
+                            .responseBody(AbortableInputStream.create(new ByteArrayInputStream(body)))
+                            .build();
+                }
+
+                @Override
+                public void abort() {
+                }
+            };
+        }
+
+        @Override
+        public String clientName() {
+            return "snapshot-priming";
+        }
+
+        @Override
+        public void close() {
+        }
     }
 }

@@ -19,10 +19,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The one SnapStart hook of every function. Before the checkpoint it runs the function's {@link SampleWork}
- * (its requests through the function's own handler, then its work below the handler) and one read-only
+ * (its requests through the function's own handler, then its work below the handler), primes every
+ * {@link PrimableClient} the function has (the EventBridge bus of a publisher), and runs one read-only
  * statement, every database write rolled back, then closes what must not be in a snapshot:
  * <ul>
  *   <li>the connection pool ({@link ConnectionPool#close()}): a restored socket is dead, and every restore of
@@ -118,6 +120,13 @@ public class SnapshotPriming implements Resource {
                 failures.add(sample.getClass().getSimpleName() + ": " + e.getClass().getSimpleName());
             }
         }
+        for (PrimableClient client : context.getBeansOfType(PrimableClient.class)) {
+            try {
+                client.prime();
+            } catch (Exception | LinkageError e) {
+                failures.add(client.getClass().getSimpleName() + ": " + e.getClass().getSimpleName());
+            }
+        }
     }
 
     /** Closes the pool and forgets the secrets, so neither a socket nor a secret is in the snapshot. */
@@ -148,15 +157,19 @@ public class SnapshotPriming implements Resource {
         if (request.body() != null) {
             headers.put("Content-Type", "application/json");
         }
+        Map<String, String> query = request.query();
         return new APIGatewayProxyRequestEvent()
                 .withHttpMethod(request.method())
-                .withPath(request.path())
-                .withResource(request.path())
+                .withPath(request.route())
+                .withResource(request.route())
+                .withQueryStringParameters(query.isEmpty() ? null : query)
+                .withMultiValueQueryStringParameters(query.isEmpty() ? null : query.entrySet().stream()
+                        .collect(Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue()))))
                 .withBody(request.body())
                 .withIsBase64Encoded(false)
                 .withHeaders(headers)
                 .withRequestContext(new APIGatewayProxyRequestEvent.ProxyRequestContext()
-                        .withStage("snapshot").withHttpMethod(request.method()).withPath(request.path())
+                        .withStage("snapshot").withHttpMethod(request.method()).withPath(request.route())
                         .withRequestId("snapshot-priming"));
     }
 }

@@ -6,13 +6,14 @@ import jakarta.inject.Singleton;
 
 import java.util.List;
 
-/** Priming: the two reads; POST /sync/poshvip would replay deliveries. */
+/** Priming: the two reads, the listing with and without its query rules; POST /sync/poshvip would replay deliveries. */
 @Singleton
 class PoshSyncSample implements SampleWork {
 
     @Override
     public List<SampleRequest> requests() {
         return List.of(SampleRequest.get("/sync/poshvip/deliveries", 200),
+                SampleRequest.get("/sync/poshvip/deliveries?status=failed&limit=10", 200),
                 SampleRequest.get("/sync/poshvip/deliveries/9007199254740991", 404));
     }
 }
