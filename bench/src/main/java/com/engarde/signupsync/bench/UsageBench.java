@@ -68,6 +68,9 @@ public final class UsageBench {
 
         Map<String, Object> properties = new HashMap<>(AdminJwts.PROPERTIES);
         properties.put("engarde.database.pool-size", 2);
+        // The bench rolls two years up in one go; a deployed rollup does a day (or a caller's range) at a time.
+        properties.put("engarde.database.statement-timeout", "0s");
+        properties.put("engarde.database.socket-timeout", "3600s");
         try (LambdaHarness lambda = new LambdaHarness(properties)) {
             long t1 = System.nanoTime();
             UsageRollups rollups = lambda.context().getBean(UsageRollups.class);

@@ -67,6 +67,29 @@ public record AppSettings(Stage stage, Path repoRoot, LocalTime syncTime, boolea
                 variables(context));
     }
 
+    /** The setting naming the pull sources whose sync function this deploy has (admin-sources reads it). */
+    public static final String DEPLOYED_SYNCS = "SIGNUP_SYNC_DEPLOYED_SYNCS";
+
+    /**
+     * These settings with {@link #DEPLOYED_SYNCS} filled from the manifests deployed: the sources their bus
+     * triggers serve, unless the deployer named them with {@code -c SIGNUP_SYNC_DEPLOYED_SYNCS=...}.
+     */
+    public AppSettings withDeployedSyncs(List<FunctionManifest> manifests) {
+        if (functionSettings.containsKey(DEPLOYED_SYNCS)) {
+            return this;
+        }
+        String sources = manifests.stream()
+                .flatMap(m -> m.triggers(FunctionManifest.BusTrigger.class).stream())
+                .map(FunctionManifest.BusTrigger::source).distinct().sorted()
+                .collect(java.util.stream.Collectors.joining(","));
+        Map<String, String> settings = new TreeMap<>(functionSettings);
+        if (!sources.isEmpty()) {
+            settings.put(DEPLOYED_SYNCS, sources);
+        }
+        return new AppSettings(stage, repoRoot, syncTime, syncEnabled, alarmEmail, corsOrigins, apiGatewayAccountRole,
+                Map.copyOf(settings));
+    }
+
     private static Map<String, String> variables(Node context) {
         Map<String, String> variables = new TreeMap<>();
         if (context.getAllContext() instanceof Map<?, ?> all) {

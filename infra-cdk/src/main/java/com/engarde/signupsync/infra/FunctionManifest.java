@@ -193,6 +193,7 @@ public record FunctionManifest(String name, String description, String handler, 
                 default -> throw new IllegalArgumentException("unknown trigger type '" + type + "'; use bus, schedule or custom-resource");
             }
         }
+        require(json.path("description").asText("").length() <= 256, "description: at most 256 characters (Lambda's limit)");
         require(triggers(triggers, ScheduleTrigger.class) <= 1, "at most one schedule trigger");
         require(triggers(triggers, CustomResourceTrigger.class) <= 1, "at most one custom-resource trigger");
 

@@ -11,9 +11,10 @@ import java.util.List;
 /** Everything signup-sync runs on, for one stage, built from the function manifests. */
 public class SignupSyncStack extends Stack {
 
-    public SignupSyncStack(Construct scope, String id, StackProps props, AppSettings settings,
+    public SignupSyncStack(Construct scope, String id, StackProps props, AppSettings given,
                            List<FunctionManifest> manifests, FunctionJars jars) {
         super(scope, id, props);
+        AppSettings settings = given.withDeployedSyncs(manifests);
         Stage stage = settings.stage();
         ConnectionBudget.of(stage, manifests).check();
         Tags.of(this).add("project", "signup-sync");

@@ -50,6 +50,21 @@ class FunctionsTest {
         });
     }
 
+    @Test
+    void adminSourcesKnowsWhichPullSourcesHaveASyncFunctionInThisDeploy() {
+        Synth.Result synth = Synth.real();
+        Set<String> busSources = new java.util.TreeSet<>();
+        synth.manifests().values().forEach(manifest -> manifest.path("triggers").forEach(trigger -> {
+            if (trigger.path("type").asText().equals("bus")) {
+                busSources.add(trigger.path("source").asText());
+            }
+        }));
+        assertThat(busSources).contains("easyappointments", "zoom", "eventbrite");
+        String deployed = synth.resource(synth.functionId("admin-sources")).path("Properties").path("Environment")
+                .path("Variables").path("SIGNUP_SYNC_DEPLOYED_SYNCS").asText();
+        assertThat(Set.of(deployed.split(","))).isEqualTo(busSources);
+    }
+
     @ParameterizedTest
     @MethodSource("repositories")
     void everyFunctionIsReachedThroughAnAliasOnAPublishedVersion(Synth.Result synth) {
