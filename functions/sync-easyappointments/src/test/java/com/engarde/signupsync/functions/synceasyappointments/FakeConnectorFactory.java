@@ -14,7 +14,9 @@ class FakeConnectorFactory {
 
     static final int ITEMS = 23;
 
+    // Eventbrite's own connector has landed: the fake stands in for it, the test being about the plug-in path.
     @Singleton
+    @io.micronaut.context.annotation.Replaces(com.engarde.signupsync.sources.eventbrite.EventbriteSource.class)
     FakeSyncSource eventbrite() {
         return new FakeSyncSource("eventbrite", 10).items(ITEMS, Instant.parse("2026-06-01T10:00:00Z"));
     }
