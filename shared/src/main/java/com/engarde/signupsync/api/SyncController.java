@@ -58,7 +58,7 @@ public class SyncController {
     @ApiResponse(responseCode = "400", description = "a query string that is not valid percent-encoded UTF-8",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Post("/{source_type}")
-    public HttpResponse<SyncDispatch.Requested> sync(@Parameter(description = "a pull source with a sync function", schema = @Schema(allowableValues = {"easyappointments", "zoom"})) @PathVariable("source_type") String sourceType) {
+    public HttpResponse<SyncDispatch.Requested> sync(@Parameter(description = "a pull source with a sync function", schema = @Schema(allowableValues = {"easyappointments", "zoom", "eventbrite"})) @PathVariable("source_type") String sourceType) {
         SyncDispatch.Requested requested = dispatch.request(sourceType, SyncTrigger.MANUAL);
         return HttpResponse.accepted(URI.create(requested.statusUrl())).body(requested);
     }
