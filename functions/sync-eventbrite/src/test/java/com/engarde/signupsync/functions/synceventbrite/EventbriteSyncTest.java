@@ -1,12 +1,15 @@
 package com.engarde.signupsync.functions.synceventbrite;
 
+import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.sync.SyncRun;
 import com.engarde.signupsync.sync.SyncStatus;
 import com.engarde.signupsync.testing.EventbriteStub;
 import com.engarde.signupsync.testing.Rows;
+import com.engarde.signupsync.testing.TestClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -200,8 +203,12 @@ class EventbriteSyncTest {
             assertThat(f.waits()).isEmpty();
             assertThat(events("event_registered")).isEqualTo(20);
 
+            // The continuation waits for the top of the hour: no run before it, the waiting one after it.
+            SyncRun waiting = f.runs().running("eventbrite").orElseThrow();
+            assertThat(waiting.notBefore()).isEqualTo(Instant.parse("2026-06-15T13:00:00Z"));
             f.stub.hourlyLimit(0);
-            SyncRun next = f.sync();
+            TestClock.INSTANCE.set(Instant.parse("2026-06-15T13:00:01Z"));
+            SyncRun next = f.engine().execute(waiting.id(), f.source(), TimeBudget.unlimited()).orElseThrow();
             assertThat(next.status()).isEqualTo(SyncStatus.SUCCEEDED);
             assertThat(next.cursorBefore()).isEqualTo(limited.cursorAfter());
             assertThat(next.counts().created()).isEqualTo(5);
