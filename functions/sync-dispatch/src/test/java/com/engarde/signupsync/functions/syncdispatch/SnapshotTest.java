@@ -21,8 +21,10 @@ class SnapshotTest {
 
             assertThat(restored.priming().requests()).hasSize(1);
             assertThat(restored.response().status()).isEqualTo(202);
-            // One event per active pull source with a sync function: EasyAppointments and Zoom (V4, V10).
-            assertThat(bus.entries()).hasSize(2);
+            // One event per active pull source with a sync function: EasyAppointments, Zoom (V10), Eventbrite (V12).
+            assertThat(bus.entries()).hasSize(3);
+            assertThat(bus.entries().toString()).contains("\\\"source_type\\\":\\\"easyappointments\\\"",
+                    "\\\"source_type\\\":\\\"zoom\\\"", "\\\"source_type\\\":\\\"eventbrite\\\"");
         }
     }
 }
