@@ -51,6 +51,7 @@ public final class ColdStartBench {
             Map.entry("funnel-events", new Sample("funnel-event.json", 201)),
             Map.entry("sync-dispatch", new Sample("sync-all.json", 202)),
             Map.entry("sync-easyappointments", new Sample("sync-easyappointments.json", 202)),
+            Map.entry("sync-eventbrite", new Sample("sync-eventbrite.json", 202)),
             Map.entry("sync-poshvip", new Sample("sync-poshvip-deliveries.json", 200)),
             Map.entry("sync-zoom", new Sample("sync-zoom.json", 202)),
             Map.entry("usage-ingest", new Sample("usage-metrics.json", 200)),

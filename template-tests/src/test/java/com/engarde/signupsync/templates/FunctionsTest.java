@@ -1,6 +1,7 @@
 package com.engarde.signupsync.templates;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -8,8 +9,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,6 +54,26 @@ class FunctionsTest {
             String options = function.path("Environment").path("Variables").path("JAVA_TOOL_OPTIONS").asText();
             assertThat(options.split(" ")).as(name).contains("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1");
         });
+    }
+
+    /**
+     * Every function's jar, as the reactor built it before this module's tests, is under 20 MB: the jar is what
+     * Lambda downloads and opens on a cold start (the shade plugin leaves out what no function loads:
+     * functions/pom.xml). Run alone, without a package first, there is no jar to weigh and the test says so.
+     */
+    @Test
+    void everyFunctionJarIsUnder20Megabytes() throws IOException {
+        Path root = Synth.repoRoot();
+        Map<String, Long> sizes = new TreeMap<>();
+        for (String name : Synth.manifests(root).keySet()) {
+            Path jar = root.resolve("functions").resolve(name).resolve("target").resolve(name + "-lambda.jar");
+            if (Files.isRegularFile(jar)) {
+                sizes.put(name, Files.size(jar));
+            }
+        }
+        Assumptions.assumeFalse(sizes.isEmpty(), "no function jar built: run through the reactor (mvn verify)");
+        assertThat(sizes.keySet()).as("every manifest's jar is built when any is").isEqualTo(Synth.manifests(root).keySet());
+        sizes.forEach((name, bytes) -> assertThat(bytes).as(name + "-lambda.jar bytes").isLessThan(20_000_000L));
     }
 
     @Test
