@@ -2,6 +2,7 @@ package com.engarde.signupsync.testing;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,16 @@ public final class AdminRequests {
         properties.put("test.clock", "mutable");
         properties.put("engarde.database.pool-size", 4);
         return properties;
+    }
+
+    /**
+     * A sample event of events/apigateway/ for an admin route, its {@code Bearer {{ADMIN_JWT}}} replaced by a
+     * superuser's token valid now (signed with {@link AdminJwts#SECRET}).
+     */
+    public static APIGatewayProxyRequestEvent sample(String name) {
+        APIGatewayProxyRequestEvent event = LambdaHarness.sample(name);
+        event.getHeaders().put("Authorization", "Bearer " + AdminJwts.superuser(Instant.now()));
+        return event;
     }
 
     /** {@code token} null sends no Authorization header at all. */
