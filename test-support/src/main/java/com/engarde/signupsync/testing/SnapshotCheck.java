@@ -61,6 +61,17 @@ public final class SnapshotCheck implements AutoCloseable {
         this(Map.of());
     }
 
+    /** A function that publishes to the bus, with {@code bus} standing in for EventBridge. */
+    public static SnapshotCheck publishingTo(EventBridgeStub bus) {
+        return new SnapshotCheck(Map.of("signup.sync.event.bus.name", "signup-sync",
+                "signup.sync.bus.endpoint", bus.endpoint(), "signup.sync.bus.region", "eu-west-1"));
+    }
+
+    /** An admin function: admin JWTs signed with {@link AdminJwts#SECRET} are accepted. */
+    public static SnapshotCheck forAdmin() {
+        return new SnapshotCheck(AdminJwts.PROPERTIES);
+    }
+
     /**
      * The hook before the snapshot (what {@code beforeCheckpoint} runs), the hook after a restore, then the first
      * request. Fails when the priming was not clean (a sample answered other than declared, or failed), wrote a

@@ -1,6 +1,5 @@
 package com.engarde.signupsync.functions.adminsources;
 
-import com.engarde.signupsync.testing.AdminJwts;
 import com.engarde.signupsync.testing.AdminRequests;
 import com.engarde.signupsync.testing.SnapshotCheck;
 import org.junit.jupiter.api.Test;
@@ -13,7 +12,7 @@ class SnapshotTest {
 
     @Test
     void theFirstSourceListAfterARestoreIsAnswered() {
-        try (SnapshotCheck snapshot = new SnapshotCheck(AdminJwts.PROPERTIES)) {
+        try (SnapshotCheck snapshot = SnapshotCheck.forAdmin()) {
             SnapshotCheck.Restored restored = snapshot.firstRequestAfterRestore(AdminRequests.sample("admin-sources.json"));
 
             assertThat(restored.priming().requests()).hasSize(1);

@@ -5,8 +5,6 @@ import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.SnapshotCheck;
 import org.junit.jupiter.api.Test;
 
-import java.util.Map;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** SnapStart in-process: the priming changes nothing and keeps no connection or secret (SnapshotCheck fails otherwise). */
@@ -15,8 +13,7 @@ class SnapshotTest {
     @Test
     void theFirstSyncAfterARestorePutsItsEventOnTheBus() {
         try (EventBridgeStub bus = new EventBridgeStub();
-             SnapshotCheck snapshot = new SnapshotCheck(Map.of("signup.sync.event.bus.name", "signup-sync",
-                     "signup.sync.bus.endpoint", bus.endpoint(), "signup.sync.bus.region", "eu-west-1"))) {
+             SnapshotCheck snapshot = SnapshotCheck.publishingTo(bus)) {
             SnapshotCheck.Restored restored = snapshot.firstRequestAfterRestore(LambdaHarness.sample("sync-eventbrite.json"));
 
             assertThat(restored.priming().requests()).hasSize(1);
