@@ -10,12 +10,7 @@ import org.slf4j.LoggerFactory;
 import com.engarde.signupsync.snapstart.PrimableClient;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.AbortableInputStream;
-import software.amazon.awssdk.http.ExecutableHttpRequest;
-import software.amazon.awssdk.http.HttpExecuteRequest;
-import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -25,7 +20,11 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 
-import java.io.ByteArrayInputStream;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.nio.charset.StandardCharsets;
@@ -85,18 +84,37 @@ public class EventBridgeBus implements EventBus, PrimableClient {
     }
 
     /**
-     * One PutEvents through a client configured like the real one, but whose HTTP layer answers in-process and
-     * whose credentials are throwaway values: the SDK's whole request path (marshalling, endpoint rules, signing,
-     * unmarshalling) is loaded before the snapshot, while nothing is published and no real credential is
-     * resolved (each restore resolves its own). The priming client is closed again.
+     * One PutEvents through a client configured like the real one, with the same URL-connection HTTP client, sent
+     * to an HTTP server on the loopback interface that lives for this call only and answers
+     * {@link #PRIMING_ANSWER}; its credentials are throwaway values. So the SDK's whole request path
+     * (marshalling, endpoint rules, signing, the HTTP client, unmarshalling) is loaded before the snapshot, while
+     * nothing is published and no real credential is resolved (each restore resolves its own). The answer says
+     * {@code Connection: close}, so no kept-alive connection is left in the snapshot; the server and the priming
+     * client are closed again.
      */
     @Override
-    public void prime() {
-        try (EventBridgeClient priming = builder().httpClient(new AnsweredInProcess())
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create("snapshot-priming", "snapshot-priming-not-a-secret")))
-                .build()) {
+    public void prime() throws IOException {
+        HttpServer loopback = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        loopback.createContext("/", exchange -> {
+            byte[] body = PRIMING_ANSWER.getBytes(StandardCharsets.UTF_8);
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
+            exchange.getResponseHeaders().add("Connection", "close");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        loopback.start();
+        try (SdkHttpClient http = UrlConnectionHttpClient.create();
+             EventBridgeClient priming = builder().httpClient(http)
+                     .endpointOverride(URI.create("http://" + loopback.getAddress().getHostString() + ":"
+                             + loopback.getAddress().getPort()))
+                     .credentialsProvider(StaticCredentialsProvider.create(
+                             AwsBasicCredentials.create("snapshot-priming", "snapshot-priming-not-a-secret")))
+                     .build()) {
             put(priming, List.of(entry(new SyncRequested("snapshot-priming", SyncTrigger.MANUAL, null))));
+        } finally {
+            loopback.stop(0);
         }
     }
 
@@ -150,38 +168,5 @@ public class EventBridgeBus implements EventBus, PrimableClient {
     @PreDestroy
     public void close() {
         client.close();
-    }
-
-    /** The HTTP layer of {@link #prime()}: reads nothing from the network and answers {@link #PRIMING_ANSWER}. */
-    private static final class AnsweredInProcess implements SdkHttpClient {
-
-        @Override
-        public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
-            return new ExecutableHttpRequest() {
-                @Override
-                public HttpExecuteResponse call() {
-                    byte[] body = PRIMING_ANSWER.getBytes(StandardCharsets.UTF_8);
-                    return HttpExecuteResponse.builder()
-                            .response(SdkHttpResponse.builder().statusCode(200)
-                                    .putHeader("Content-Type", "application/x-amz-json-1.1")
-                                    .putHeader("Content-Length", String.valueOf(body.length)).build())
-                            .responseBody(AbortableInputStream.create(new ByteArrayInputStream(body)))
-                            .build();
-                }
-
-                @Override
-                public void abort() {
-                }
-            };
-        }
-
-        @Override
-        public String clientName() {
-            return "snapshot-priming";
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }
