@@ -94,27 +94,33 @@ public class UsageRollups {
 
     private static final String DELETE_HEALTH = "DELETE FROM tenant_health_metrics WHERE day = ANY(?::date[])";
 
+    /**
+     * Each day's health, and its growth against the daily average of the 7 days before it. The day rows of the
+     * days asked for and of the 7 days before each are read once, by (grain, period_start), and summed per tenant
+     * and day; the 7 days before come from a window over those sums. (A join of each tenant-day to its tenant's
+     * earlier rows was planned from statistics taken before the rollup wrote those rows, and went quadratic.)
+     */
     private static final String ROLL_HEALTH = """
             INSERT INTO tenant_health_metrics (tenant_id, day, active_users, record_count, llm_tokens, cost_usd,
                                                error_count, tokens_growth_pct, cost_growth_pct)
-            WITH today AS (
+            WITH days AS (
                 SELECT tenant_id, period_start AS day, count(DISTINCT user_id) AS active_users,
                        sum(record_count) AS records, sum(input_tokens + output_tokens) AS tokens,
                        sum(cost_usd) AS cost, sum(error_count) AS errors
                 FROM admin_usage_reports
-                WHERE grain = 'day' AND period_start = ANY(?::date[])
+                WHERE grain = 'day'
+                  AND period_start = ANY(ARRAY(SELECT DISTINCT d - k FROM unnest(?::date[]) d, generate_series(0, 7) k))
                 GROUP BY tenant_id, period_start),
-            before AS (
-                SELECT d.tenant_id, d.day, sum(r.input_tokens + r.output_tokens) / 7.0 AS tokens,
-                       sum(r.cost_usd) / 7.0 AS cost
-                FROM today d JOIN admin_usage_reports r
-                  ON r.grain = 'day' AND r.tenant_id = d.tenant_id
-                 AND r.period_start >= d.day - 7 AND r.period_start < d.day
-                GROUP BY d.tenant_id, d.day)
-            SELECT d.tenant_id, d.day, d.active_users, d.records, d.tokens, d.cost, d.errors,
-                   CASE WHEN b.tokens > 0 THEN round((d.tokens - b.tokens) * 100 / b.tokens, 2) END,
-                   CASE WHEN b.cost > 0 THEN round((d.cost - b.cost) * 100 / b.cost, 2) END
-            FROM today d LEFT JOIN before b USING (tenant_id, day)
+            growth AS (
+                SELECT d.*, sum(tokens) OVER before / 7.0 AS tokens_before, sum(cost) OVER before / 7.0 AS cost_before
+                FROM days d
+                WINDOW before AS (PARTITION BY tenant_id ORDER BY day
+                                  RANGE BETWEEN interval '7 days' PRECEDING AND interval '1 day' PRECEDING))
+            SELECT tenant_id, day, active_users, records, tokens, cost, errors,
+                   CASE WHEN tokens_before > 0 THEN round((tokens - tokens_before) * 100 / tokens_before, 2) END,
+                   CASE WHEN cost_before > 0 THEN round((cost - cost_before) * 100 / cost_before, 2) END
+            FROM growth
+            WHERE day = ANY(?::date[])
             """;
 
     /** Each day's (and month's) rollup rows against the raw records, key by key; rows with NULLs match as equals. */
@@ -301,6 +307,7 @@ public class UsageRollups {
             delete.setArray(1, healthArray);
             delete.executeUpdate();
             roll.setArray(1, healthArray);
+            roll.setArray(2, healthArray);
             roll.executeUpdate();
         }
         return new Run(List.copyOf(days), List.copyOf(months), check(connection, days.first(), days.last()));
