@@ -50,18 +50,9 @@ final class FunnelSql {
         filter(sql, binds, p + "utm_source", q.filters().utmSource());
         filter(sql, binds, p + "utm_medium", q.filters().utmMedium());
         filter(sql, binds, p + "utm_campaign", q.filters().utmCampaign());
-        sql.append("), reach AS (SELECT b.*, CASE WHEN t1 IS NULL THEN 0");
-        for (int k = 2; k <= n; k++) {
-            sql.append(" WHEN NOT (t").append(k).append(" IS NOT NULL");
-            if (q.order() == Order.SEQUENTIAL) {
-                sql.append(" AND t").append(k).append(" >= t").append(k - 1);
-            }
-            if (q.window() != null) {
-                sql.append(" AND t").append(k).append(" <= t1 + ").append(interval(q));
-            }
-            sql.append(") THEN ").append(k - 1);
-        }
-        sql.append(" ELSE ").append(n).append(" END AS reached FROM base b), funnel AS (SELECT r.*, ");
+        sql.append("), ");
+        reach(q, sql);
+        sql.append(", funnel AS (SELECT r.*, ");
         sql.append("(r.at_converted IS NOT NULL");
         if (q.window() != null) {
             sql.append(" AND r.at_converted <= r.cohort_at + ").append(interval(q));
@@ -75,6 +66,82 @@ final class FunnelSql {
                     .append(" AND (o >> 4) < ").append(micros(spanEnd("greatest", n))).append("))");
         }
         sql.append(")\n");
+    }
+
+    /**
+     * The same chain over the cohort rollup (V17): rows of {@code analytics_cohort_counts} with dimension set
+     * {@code dims}, plus the deltas not yet compacted, each row standing for {@code leads} leads (negative for a
+     * delta that removed leads from a key). {@code funnel} then has, per row, {@code g}, {@code leads},
+     * {@code reached} and {@code conv}. Only for questions without window and exclusions: the stage key holds
+     * the order of a lead's first times, not the times.
+     */
+    static void rollup(FunnelQuery q, int dims, String groupExpression, StringBuilder sql, List<Object> binds) {
+        String p = q.attribution() == Attribution.FIRST_TOUCH ? "ft_" : "lt_";
+        List<Stage> steps = q.steps();
+        int n = steps.size();
+        sql.append("WITH a AS (SELECT cohort_day, source, utm_source, utm_medium, utm_campaign, stages, leads")
+                .append(" FROM analytics_cohort_counts WHERE attribution = '")
+                .append(q.attribution() == Attribution.FIRST_TOUCH ? 'f' : 'l').append("' AND dims = ").append(dims);
+        rollupRange(q, sql, binds, "");
+        sql.append(" UNION ALL SELECT cohort_day, ").append(p).append("source, ").append(p).append("utm_source, ")
+                .append(p).append("utm_medium, ").append(p).append("utm_campaign, stages, leads")
+                .append(" FROM analytics_cohort_deltas WHERE true");
+        rollupRange(q, sql, binds, p);
+        sql.append("), base AS (SELECT a.leads, a.stages, ").append(groupExpression).append(" AS g");
+        for (int k = 1; k <= n; k++) {
+            sql.append(", ").append(stageRank(steps.get(k - 1))).append(" AS t").append(k);
+        }
+        sql.append(" FROM a), ");
+        reach(q, sql);
+        sql.append(", funnel AS (SELECT r.*, ").append(rank(EventType.CONVERTED)).append(" IS NOT NULL AS conv FROM reach r)\n");
+    }
+
+    private static void rollupRange(FunnelQuery q, StringBuilder sql, List<Object> binds, String p) {
+        sql.append(" AND cohort_day >= ? AND cohort_day <= ?");
+        binds.add(q.dateFrom());
+        binds.add(q.dateTo());
+        filter(sql, binds, p + "source", q.filters().sourceType());
+        filter(sql, binds, p + "utm_source", q.filters().utmSource());
+        filter(sql, binds, p + "utm_medium", q.filters().utmMedium());
+        filter(sql, binds, p + "utm_campaign", q.filters().utmCampaign());
+    }
+
+    /** The stage's rank in the lead's stage key (V17): 1 for "any event" (its first touch), null if not reached. */
+    private static String stageRank(Stage stage) {
+        if (stage.anyEvent()) {
+            return "1";
+        }
+        List<EventType> types = stage.eventTypes().stream().sorted().toList();
+        if (types.size() == 1) {
+            return rank(types.get(0));
+        }
+        StringJoiner least = new StringJoiner(", ", "least(", ")");
+        types.forEach(t -> least.add(rank(t)));
+        return least.toString();
+    }
+
+    private static String rank(EventType type) {
+        return "nullif((stages >> " + 4 * type.ordinal() + ") & 15, 0)";
+    }
+
+    /**
+     * {@code reach}: {@code base} with how many stages each row reached, in a row from the first: stage k counts
+     * when t<i>k</i> is set (at or after t<i>k-1</i> for sequential order, within the window of t1 if any).
+     */
+    private static void reach(FunnelQuery q, StringBuilder sql) {
+        int n = q.steps().size();
+        sql.append("reach AS (SELECT b.*, CASE WHEN t1 IS NULL THEN 0");
+        for (int k = 2; k <= n; k++) {
+            sql.append(" WHEN NOT (t").append(k).append(" IS NOT NULL");
+            if (q.order() == Order.SEQUENTIAL) {
+                sql.append(" AND t").append(k).append(" >= t").append(k - 1);
+            }
+            if (q.window() != null) {
+                sql.append(" AND t").append(k).append(" <= t1 + ").append(interval(q));
+            }
+            sql.append(") THEN ").append(k - 1);
+        }
+        sql.append(" ELSE ").append(n).append(" END AS reached FROM base b)");
     }
 
     /** When the lead first reached the stage: its first touch for "any event", else its first of the types. */
