@@ -119,7 +119,8 @@ public class FunnelAnalytics {
         String count;
         if (dims >= 0) {
             compactIfNeeded();
-            FunnelSql.rollup(q, dims, groupExpression(q, "a.", "a.cohort_day::timestamp"), sql, binds);
+            boolean days = q.groupBy() == GroupBy.DAY || q.groupBy() == GroupBy.WEEK;
+            FunnelSql.rollup(q, dims, days, groupExpression(q, "a.", "a.cohort_day::timestamp"), sql, binds);
             count = "coalesce(sum(leads)%s, 0)::bigint";
         } else {
             FunnelSql.funnel(q, table.relation, groupExpression(q, FunnelSql.prefix(q.attribution()),
@@ -288,12 +289,12 @@ public class FunnelAnalytics {
 
     /**
      * The dimension set of the cohort rollup (V17) that answers {@code q}'s stage counts, or -1 when the rollup
-     * cannot: a window or an exclusion needs the lead's times, and filters with a breakdown whose dimensions
-     * the rollup does not keep together need the lead rows. Kept: none, each dimension alone (1 source,
+     * cannot: custom stages, a window or an exclusion need the lead's times, and filters with a breakdown whose
+     * dimensions the rollup does not keep together need the lead rows. Kept: none, each dimension alone (1 source,
      * 2 utm_source, 4 utm_medium, 8 utm_campaign), and source with utm_campaign (9).
      */
     static int rollupDims(FunnelQuery q) {
-        if (q.window() != null || !q.exclude().isEmpty()) {
+        if (q.window() != null || !q.exclude().isEmpty() || !FunnelSql.defaultStages(q)) {
             return -1;
         }
         int needed = (q.filters().sourceType() != null ? 1 : 0) | (q.filters().utmSource() != null ? 2 : 0)

@@ -6,6 +6,7 @@ import com.engarde.signupsync.analytics.FunnelQuery.Stage;
 import com.engarde.signupsync.funnel.EventType;
 
 import java.sql.Timestamp;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.StringJoiner;
@@ -69,59 +70,66 @@ final class FunnelSql {
     }
 
     /**
-     * The same chain over the cohort rollup (V17): rows of {@code analytics_cohort_counts} with dimension set
-     * {@code dims}, plus the deltas not yet compacted, each row standing for {@code leads} leads (negative for a
-     * delta that removed leads from a key). {@code funnel} then has, per row, {@code g}, {@code leads},
-     * {@code reached} and {@code conv}. Only for questions without window and exclusions: the stage key holds
-     * the order of a lead's first times, not the times.
+     * The same chain over the cohort rollup (V17), for the default stages without window or exclusion: rows of
+     * {@code analytics_cohort_counts} with dimension set {@code dims} (month rows for the months the range
+     * covers whole, unless {@code days}: day rows only), plus the deltas not yet compacted. Each row stands for
+     * {@code leads} leads (negative for a delta that took leads from a key). {@code funnel} then has, per row,
+     * {@code g}, {@code leads}, {@code reached} and {@code conv}, read from the row's reach key.
      */
-    static void rollup(FunnelQuery q, int dims, String groupExpression, StringBuilder sql, List<Object> binds) {
+    static void rollup(FunnelQuery q, int dims, boolean days, String groupExpression, StringBuilder sql,
+                       List<Object> binds) {
         String p = q.attribution() == Attribution.FIRST_TOUCH ? "ft_" : "lt_";
-        List<Stage> steps = q.steps();
-        int n = steps.size();
-        sql.append("WITH a AS (SELECT cohort_day, source, utm_source, utm_medium, utm_campaign, stages, leads")
-                .append(" FROM analytics_cohort_counts WHERE attribution = '")
-                .append(q.attribution() == Attribution.FIRST_TOUCH ? 'f' : 'l').append("' AND dims = ").append(dims);
-        rollupRange(q, sql, binds, "");
-        sql.append(" UNION ALL SELECT cohort_day, ").append(p).append("source, ").append(p).append("utm_source, ")
-                .append(p).append("utm_medium, ").append(p).append("utm_campaign, stages, leads")
-                .append(" FROM analytics_cohort_deltas WHERE true");
-        rollupRange(q, sql, binds, p);
-        sql.append("), base AS (SELECT a.leads, a.stages, ").append(groupExpression).append(" AS g");
-        for (int k = 1; k <= n; k++) {
-            sql.append(", ").append(stageRank(steps.get(k - 1))).append(" AS t").append(k);
+        String counts = "SELECT cohort_day, source, utm_source, utm_medium, utm_campaign, reach, leads"
+                + " FROM analytics_cohort_counts WHERE attribution = '"
+                + (q.attribution() == Attribution.FIRST_TOUCH ? 'f' : 'l') + "' AND dims = " + dims + " AND grain = ";
+        LocalDate end = q.dateTo().plusDays(1);
+        LocalDate monthsFrom = q.dateFrom().getDayOfMonth() == 1 ? q.dateFrom() : q.dateFrom().withDayOfMonth(1).plusMonths(1);
+        LocalDate monthsTo = end.withDayOfMonth(1);
+        sql.append("WITH a AS (");
+        if (days || !monthsFrom.isBefore(monthsTo)) {
+            sql.append(counts).append("'d'");
+            rollupRange(sql, binds, q, "", q.dateFrom(), end);
+        } else {
+            sql.append(counts).append("'m'");
+            rollupRange(sql, binds, q, "", monthsFrom, monthsTo);
+            sql.append(" UNION ALL ").append(counts).append("'d'");
+            rollupRange(sql, binds, q, "", q.dateFrom(), monthsFrom);
+            sql.append(" UNION ALL ").append(counts).append("'d'");
+            rollupRange(sql, binds, q, "", monthsTo, end);
         }
-        sql.append(" FROM a), ");
-        reach(q, sql);
-        sql.append(", funnel AS (SELECT r.*, ").append(rank(EventType.CONVERTED)).append(" IS NOT NULL AS conv FROM reach r)\n");
+        sql.append(" UNION ALL SELECT cohort_day, ").append(p).append("source, ").append(p).append("utm_source, ")
+                .append(p).append("utm_medium, ").append(p).append("utm_campaign, reach, leads")
+                .append(" FROM analytics_cohort_deltas WHERE true");
+        rollupRange(sql, binds, q, p, q.dateFrom(), end);
+        sql.append("), funnel AS (SELECT a.leads, ").append(groupExpression).append(" AS g, ")
+                .append(q.order() == Order.SEQUENTIAL ? "(a.reach >> 1) & 7" : "a.reach >> 4")
+                .append(" AS reached, (a.reach & 1) = 1 AS conv FROM a)\n");
     }
 
-    private static void rollupRange(FunnelQuery q, StringBuilder sql, List<Object> binds, String p) {
-        sql.append(" AND cohort_day >= ? AND cohort_day <= ?");
-        binds.add(q.dateFrom());
-        binds.add(q.dateTo());
+    /** Whether {@code q}'s stages are the default ones, whose reach the rollup keys hold (V17). */
+    static boolean defaultStages(FunnelQuery q) {
+        List<Stage> steps = q.steps();
+        if (steps.size() != FunnelParameters.DEFAULT_STEPS.size()) {
+            return false;
+        }
+        for (int k = 0; k < steps.size(); k++) {
+            if (!steps.get(k).eventTypes().equals(FunnelParameters.DEFAULT_STEPS.get(k).eventTypes())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Cohort days from {@code from} (included) to {@code to} (excluded), and the filters. */
+    private static void rollupRange(StringBuilder sql, List<Object> binds, FunnelQuery q, String p, LocalDate from,
+                                    LocalDate to) {
+        sql.append(" AND cohort_day >= ? AND cohort_day < ?");
+        binds.add(from);
+        binds.add(to);
         filter(sql, binds, p + "source", q.filters().sourceType());
         filter(sql, binds, p + "utm_source", q.filters().utmSource());
         filter(sql, binds, p + "utm_medium", q.filters().utmMedium());
         filter(sql, binds, p + "utm_campaign", q.filters().utmCampaign());
-    }
-
-    /** The stage's rank in the lead's stage key (V17): 1 for "any event" (its first touch), null if not reached. */
-    private static String stageRank(Stage stage) {
-        if (stage.anyEvent()) {
-            return "1";
-        }
-        List<EventType> types = stage.eventTypes().stream().sorted().toList();
-        if (types.size() == 1) {
-            return rank(types.get(0));
-        }
-        StringJoiner least = new StringJoiner(", ", "least(", ")");
-        types.forEach(t -> least.add(rank(t)));
-        return least.toString();
-    }
-
-    private static String rank(EventType type) {
-        return "nullif((stages >> " + 4 * type.ordinal() + ") & 15, 0)";
     }
 
     /**
