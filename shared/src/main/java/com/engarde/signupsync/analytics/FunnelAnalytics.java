@@ -153,12 +153,17 @@ public class FunnelAnalytics {
             }
         }
 
-        // Time to convert: only the converted leads' rows are read (a partial index holds them).
+        // Time to convert: only the converted leads are read, from an index that holds them alone with their
+        // attribution (V17), unless an exclusion needs their stages.
         long bin = q.histogramBin().getSeconds();
         sql = new StringBuilder();
         binds = new ArrayList<>();
-        FunnelSql.funnel(q, table.relation, groupExpression(q, FunnelSql.prefix(q.attribution()),
-                "(a.cohort_at AT TIME ZONE 'UTC')"), true, sql, binds);
+        String leadGroup = groupExpression(q, FunnelSql.prefix(q.attribution()), "(a.cohort_at AT TIME ZONE 'UTC')");
+        if (table == LeadTable.MAINTAINED && q.exclude().isEmpty()) {
+            FunnelSql.conversions(q, leadGroup, sql, binds);
+        } else {
+            FunnelSql.funnel(q, table.relation, leadGroup, true, sql, binds);
+        }
         sql.append("SELECT 'p' AS kind, ").append(total).append(" AS total, ").append(g)
                 .append(" AS g, NULL::bigint AS bin, NULL::bigint AS leads,")
                 .append(" percentile_cont(ARRAY[0.5, 0.75, 0.9]) WITHIN GROUP (ORDER BY secs) AS pct")
