@@ -13,6 +13,15 @@ DROP FUNCTION analytics_leads_count_inserted();
 DROP FUNCTION analytics_leads_count_updated();
 DROP FUNCTION analytics_leads_count_deleted();
 
+-- V17's reach key of one analytics_leads row.
+CREATE FUNCTION analytics_reach_key(a analytics_leads) RETURNS smallint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT analytics_reach_key(a.cohort_at, least(a.at_appointment_booked, a.at_event_registered, a.at_ticket_purchased),
+                               least(a.at_appointment_completed, a.at_event_attended), a.at_signup_completed,
+                               a.at_converted)
+$$;
+
 CREATE FUNCTION analytics_leads_count_cohort() RETURNS trigger
 LANGUAGE plpgsql
 AS $$
@@ -21,16 +30,10 @@ DECLARE
     new_key smallint;
 BEGIN
     IF TG_OP <> 'INSERT' THEN
-        old_key := analytics_reach_key(OLD.cohort_at,
-                                       least(OLD.at_appointment_booked, OLD.at_event_registered, OLD.at_ticket_purchased),
-                                       least(OLD.at_appointment_completed, OLD.at_event_attended),
-                                       OLD.at_signup_completed, OLD.at_converted);
+        old_key := analytics_reach_key(OLD);
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        new_key := analytics_reach_key(NEW.cohort_at,
-                                       least(NEW.at_appointment_booked, NEW.at_event_registered, NEW.at_ticket_purchased),
-                                       least(NEW.at_appointment_completed, NEW.at_event_attended),
-                                       NEW.at_signup_completed, NEW.at_converted);
+        new_key := analytics_reach_key(NEW);
     END IF;
     IF TG_OP = 'UPDATE' AND old_key = new_key
        AND (OLD.cohort_at AT TIME ZONE 'UTC')::date = (NEW.cohort_at AT TIME ZONE 'UTC')::date

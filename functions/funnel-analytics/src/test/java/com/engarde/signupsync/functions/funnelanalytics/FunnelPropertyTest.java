@@ -152,10 +152,8 @@ class FunnelPropertyTest {
     private static final String ROLLUP_DIFFERENCE = """
             WITH touches AS (
                 SELECT (cohort_at AT TIME ZONE 'UTC')::date AS day, t.*,
-                       analytics_reach_key(cohort_at, least(at_appointment_booked, at_event_registered,
-                           at_ticket_purchased), least(at_appointment_completed, at_event_attended),
-                           at_signup_completed, at_converted) AS k, 1::bigint AS leads
-                FROM analytics_leads
+                       analytics_reach_key(l) AS k, 1::bigint AS leads
+                FROM analytics_leads l
                 CROSS JOIN LATERAL (VALUES ('f', ft_source, ft_utm_source, ft_utm_medium, ft_utm_campaign),
                                            ('l', lt_source, lt_utm_source, lt_utm_medium, lt_utm_campaign)) t(a, s, us, um, uc)),
             deltas AS (
