@@ -317,7 +317,7 @@ public class FunnelAnalytics {
         return (needed & ~9) == 0 ? 9 : -1;
     }
 
-    /** Deltas a read still sums before it compacts them into the rollup itself (the daily schedule does too). */
+    /** Deltas a read still sums before it compacts them into the rollup itself (no schedule compacts yet). */
     static final int MAX_DELTAS = 20_000;
 
     /**
@@ -349,7 +349,7 @@ public class FunnelAnalytics {
         });
     }
 
-    /** {@code p}: the attribution columns' prefix; {@code day}: the expression of the cohort's UTC day. */
+    /** {@code p}: the attribution columns' prefix; {@code utc}: the expression of the cohort's UTC day or time. */
     private static String groupExpression(FunnelQuery q, String p, String utc) {
         return switch (q.groupBy()) {
             case NONE -> "NULL::text";
