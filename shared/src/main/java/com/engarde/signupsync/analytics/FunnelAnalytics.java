@@ -127,19 +127,24 @@ public class FunnelAnalytics {
                     "(a.cohort_at AT TIME ZONE 'UTC')"), false, sql, binds);
             count = "count(*)%s";
         }
-        sql.append("SELECT ").append(total).append(" AS total, ").append(g).append(" AS g, ")
-                .append(String.format(count, "")).append(" AS leads, ARRAY[");
+        // One row per group (a plain GROUP BY, which PostgreSQL can run as a parallel scan with partial
+        // aggregates, unlike grouping sets); the groups partition the cohort, so the total is their sum.
+        sql.append("SELECT ").append(g).append(" AS g, ").append(String.format(count, "")).append(" AS leads, ARRAY[");
         for (int k = 1; k <= n; k++) {
             sql.append(k == 1 ? "" : ", ").append(String.format(count, " FILTER (WHERE reached >= " + k + ")"));
         }
         sql.append("]::bigint[] AS stages, ").append(String.format(count, " FILTER (WHERE conv)"))
-                .append(" AS conversions FROM funnel").append(sets);
-        if (grouped && dims >= 0) {
-            // Deltas that net to zero leave groups with no lead: the lead rows would not have them.
-            sql.append(" HAVING GROUPING(g) = 1 OR sum(leads) <> 0");
+                .append(" AS conversions FROM funnel");
+        if (grouped) {
+            sql.append(" GROUP BY g");
+            if (dims >= 0) {
+                // Deltas that net to zero leave groups with no lead: the lead rows would not have them.
+                sql.append(" HAVING sum(leads) <> 0");
+            }
+            sql.append(" ORDER BY 1");
         }
-        sql.append(" ORDER BY 1, 2");
         Map<String, long[]> counts = new LinkedHashMap<>();
+        long[] sum = new long[n + 2];
         try (PreparedStatement s = prepare(c, sql.toString(), binds); ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
                 Long[] stages = (Long[]) rs.getArray("stages").getArray();
@@ -149,9 +154,13 @@ public class FunnelAnalytics {
                     row[k + 1] = stages[k];
                 }
                 row[n + 1] = rs.getLong("conversions");
-                counts.put(rs.getBoolean("total") ? null : rs.getString("g"), row);
+                for (int k = 0; k < row.length; k++) {
+                    sum[k] += row[k];
+                }
+                counts.put(grouped ? rs.getString("g") : null, row);
             }
         }
+        counts.put(null, sum);
 
         // Time to convert: only the converted leads are read, from an index that holds them alone with their
         // attribution (V17), unless an exclusion needs their stages.
