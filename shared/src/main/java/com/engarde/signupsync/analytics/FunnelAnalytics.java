@@ -247,10 +247,12 @@ public class FunnelAnalytics {
     private FunnelTrendsReport trends(Connection c, FunnelQuery q, String interval, LeadTable table) throws SQLException {
         StringBuilder sql = new StringBuilder();
         List<Object> binds = new ArrayList<>();
-        FunnelSql.funnel(q, table.relation, "(date_trunc('" + interval + "', a.cohort_at AT TIME ZONE 'UTC'))::date::text",
-                false, sql, binds);
+        // The same period expressions as the metrics' group_by, which have planner statistics (V18).
+        String utc = "(a.cohort_at AT TIME ZONE 'UTC')";
+        FunnelSql.funnel(q, table.relation, interval.equals("day") ? utc + "::date"
+                : "date_trunc('" + interval + "', " + utc + ")::date", false, sql, binds);
         int n = q.steps().size();
-        sql.append("SELECT g, count(*) FILTER (WHERE reached >= 1), count(*) FILTER (WHERE reached >= ").append(n)
+        sql.append("SELECT g::text, count(*) FILTER (WHERE reached >= 1), count(*) FILTER (WHERE reached >= ").append(n)
                 .append(") FROM funnel GROUP BY g");
         Map<LocalDate, long[]> counts = new TreeMap<>();
         try (PreparedStatement s = prepare(c, sql.toString(), binds); ResultSet rs = s.executeQuery()) {
