@@ -84,7 +84,9 @@ public final class AnalyticsBench {
             System.out.printf("data: %,d leads, %,d events, %,d analytics rows%n", count(c, "leads"),
                     count(c, "funnel_events"), count(c, "analytics_leads"));
         }
-        try (LambdaHarness lambda = new LambdaHarness(Map.of("engarde.database.pool-size", 2))) {
+        // At ten million events one naive answer takes minutes: past the deployed 60 s statement timeout.
+        try (LambdaHarness lambda = new LambdaHarness(Map.of("engarde.database.pool-size", 2,
+                "engarde.database.statement-timeout", "0s", "engarde.database.socket-timeout", "3600s"))) {
             FunnelAnalytics analytics = lambda.context().getBean(FunnelAnalytics.class);
             ObjectMapper mapper = lambda.context().getBean(ObjectMapper.class);
             List<Long> fast = new ArrayList<>();

@@ -111,17 +111,40 @@ public class FunnelAnalytics {
         String sets = grouped ? " GROUP BY GROUPING SETS ((g), ())" : "";
         String g = grouped ? "g::text" : "NULL::text";
 
-        // The stage counts: one pass over the cohort's rows.
+        // The stage counts: from the cohort rollup where the question allows (V17), else one pass over the
+        // cohort's lead rows.
         StringBuilder sql = new StringBuilder();
         List<Object> binds = new ArrayList<>();
-        FunnelSql.funnel(q, table.relation, groupExpression(q), false, sql, binds);
-        sql.append("SELECT ").append(total).append(" AS total, ").append(g).append(" AS g, count(*) AS leads, ARRAY[");
-        for (int k = 1; k <= n; k++) {
-            sql.append(k == 1 ? "" : ", ").append("count(*) FILTER (WHERE reached >= ").append(k).append(")");
+        int dims = table == LeadTable.MAINTAINED ? rollupDims(q) : -1;
+        String count;
+        if (dims >= 0) {
+            compactIfNeeded();
+            boolean days = q.groupBy() == GroupBy.DAY || q.groupBy() == GroupBy.WEEK;
+            FunnelSql.rollup(q, dims, days, groupExpression(q, "a.", "a.cohort_day::timestamp"), sql, binds);
+            count = "coalesce(sum(leads)%s, 0)::bigint";
+        } else {
+            FunnelSql.funnel(q, table.relation, groupExpression(q, FunnelSql.prefix(q.attribution()),
+                    "(a.cohort_at AT TIME ZONE 'UTC')"), false, sql, binds);
+            count = "count(*)%s";
         }
-        sql.append("]::bigint[] AS stages, count(*) FILTER (WHERE conv) AS conversions FROM funnel").append(sets)
-                .append(" ORDER BY 1, 2");
+        // One row per group (a plain GROUP BY, which PostgreSQL can run as a parallel scan with partial
+        // aggregates, unlike grouping sets); the groups partition the cohort, so the total is their sum.
+        sql.append("SELECT ").append(g).append(" AS g, ").append(String.format(count, "")).append(" AS leads, ARRAY[");
+        for (int k = 1; k <= n; k++) {
+            sql.append(k == 1 ? "" : ", ").append(String.format(count, " FILTER (WHERE reached >= " + k + ")"));
+        }
+        sql.append("]::bigint[] AS stages, ").append(String.format(count, " FILTER (WHERE conv)"))
+                .append(" AS conversions FROM funnel");
+        if (grouped) {
+            sql.append(" GROUP BY g");
+            if (dims >= 0) {
+                // Deltas that net to zero leave groups with no lead: the lead rows would not have them.
+                sql.append(" HAVING sum(leads) <> 0");
+            }
+            sql.append(" ORDER BY 1");
+        }
         Map<String, long[]> counts = new LinkedHashMap<>();
+        long[] sum = new long[n + 2];
         try (PreparedStatement s = prepare(c, sql.toString(), binds); ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
                 Long[] stages = (Long[]) rs.getArray("stages").getArray();
@@ -131,15 +154,25 @@ public class FunnelAnalytics {
                     row[k + 1] = stages[k];
                 }
                 row[n + 1] = rs.getLong("conversions");
-                counts.put(rs.getBoolean("total") ? null : rs.getString("g"), row);
+                for (int k = 0; k < row.length; k++) {
+                    sum[k] += row[k];
+                }
+                counts.put(grouped ? rs.getString("g") : null, row);
             }
         }
+        counts.put(null, sum);
 
-        // Time to convert: only the converted leads' rows are read (a partial index holds them).
+        // Time to convert: only the converted leads are read, from an index that holds them alone with their
+        // attribution (V17), unless an exclusion needs their stages.
         long bin = q.histogramBin().getSeconds();
         sql = new StringBuilder();
         binds = new ArrayList<>();
-        FunnelSql.funnel(q, table.relation, groupExpression(q), true, sql, binds);
+        String leadGroup = groupExpression(q, FunnelSql.prefix(q.attribution()), "(a.cohort_at AT TIME ZONE 'UTC')");
+        if (table == LeadTable.MAINTAINED && q.exclude().isEmpty()) {
+            FunnelSql.conversions(q, leadGroup, sql, binds);
+        } else {
+            FunnelSql.funnel(q, table.relation, leadGroup, true, sql, binds);
+        }
         sql.append("SELECT 'p' AS kind, ").append(total).append(" AS total, ").append(g)
                 .append(" AS g, NULL::bigint AS bin, NULL::bigint AS leads,")
                 .append(" percentile_cont(ARRAY[0.5, 0.75, 0.9]) WITHIN GROUP (ORDER BY secs) AS pct")
@@ -214,10 +247,12 @@ public class FunnelAnalytics {
     private FunnelTrendsReport trends(Connection c, FunnelQuery q, String interval, LeadTable table) throws SQLException {
         StringBuilder sql = new StringBuilder();
         List<Object> binds = new ArrayList<>();
-        FunnelSql.funnel(q, table.relation, "(date_trunc('" + interval + "', a.cohort_at AT TIME ZONE 'UTC'))::date::text",
-                false, sql, binds);
+        // The same period expressions as the metrics' group_by, which have planner statistics (V18).
+        String utc = "(a.cohort_at AT TIME ZONE 'UTC')";
+        FunnelSql.funnel(q, table.relation, interval.equals("day") ? utc + "::date"
+                : "date_trunc('" + interval + "', " + utc + ")::date", false, sql, binds);
         int n = q.steps().size();
-        sql.append("SELECT g, count(*) FILTER (WHERE reached >= 1), count(*) FILTER (WHERE reached >= ").append(n)
+        sql.append("SELECT g::text, count(*) FILTER (WHERE reached >= 1), count(*) FILTER (WHERE reached >= ").append(n)
                 .append(") FROM funnel GROUP BY g");
         Map<LocalDate, long[]> counts = new TreeMap<>();
         try (PreparedStatement s = prepare(c, sql.toString(), binds); ResultSet rs = s.executeQuery()) {
@@ -268,9 +303,65 @@ public class FunnelAnalytics {
                 dropped ? "dropped" : "reached", List.copyOf(leads), next);
     }
 
-    private static String groupExpression(FunnelQuery q) {
-        String p = FunnelSql.prefix(q.attribution());
-        String utc = "(a.cohort_at AT TIME ZONE 'UTC')";
+    /**
+     * The dimension set of the cohort rollup (V17) that answers {@code q}'s stage counts, or -1 when the rollup
+     * cannot: custom stages, a window or an exclusion need the lead's times, and filters with a breakdown whose
+     * dimensions the rollup does not keep together need the lead rows. Kept: none, each dimension alone (1 source,
+     * 2 utm_source, 4 utm_medium, 8 utm_campaign), and source with utm_campaign (9).
+     */
+    static int rollupDims(FunnelQuery q) {
+        if (q.window() != null || !q.exclude().isEmpty() || !FunnelSql.defaultStages(q)) {
+            return -1;
+        }
+        int needed = (q.filters().sourceType() != null ? 1 : 0) | (q.filters().utmSource() != null ? 2 : 0)
+                | (q.filters().utmMedium() != null ? 4 : 0) | (q.filters().utmCampaign() != null ? 8 : 0)
+                | switch (q.groupBy()) {
+                    case SOURCE -> 1;
+                    case UTM_SOURCE -> 2;
+                    case UTM_MEDIUM -> 4;
+                    case UTM_CAMPAIGN -> 8;
+                    default -> 0;
+                };
+        if (List.of(0, 1, 2, 4, 8, 9).contains(needed)) {
+            return needed;
+        }
+        return (needed & ~9) == 0 ? 9 : -1;
+    }
+
+    /** Deltas a read still sums before it compacts them into the rollup itself (no schedule compacts yet). */
+    static final int MAX_DELTAS = 20_000;
+
+    /**
+     * A read that sees more than {@link #MAX_DELTAS} uncompacted deltas folds them first, in its own
+     * transaction; the answer is the same either way, only faster after.
+     */
+    private void compactIfNeeded() {
+        long deltas = database.read(c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT count(*) FROM (SELECT 1 FROM analytics_cohort_deltas LIMIT " + (MAX_DELTAS + 1) + ") d");
+                 ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+        if (deltas > MAX_DELTAS) {
+            compact();
+        }
+    }
+
+    /** Folds the rollup's deltas (V17's analytics_compact_cohort_counts); returns how many were folded. */
+    public long compact() {
+        return database.transaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT analytics_compact_cohort_counts()");
+                 ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    /** {@code p}: the attribution columns' prefix; {@code utc}: the expression of the cohort's UTC day or time. */
+    private static String groupExpression(FunnelQuery q, String p, String utc) {
         return switch (q.groupBy()) {
             case NONE -> "NULL::text";
             case SOURCE -> p + "source";
@@ -338,6 +429,8 @@ public class FunnelAnalytics {
                 s.setTimestamp(i + 1, t);
             } else if (v instanceof Long l) {
                 s.setLong(i + 1, l);
+            } else if (v instanceof LocalDate d) {
+                s.setObject(i + 1, d);
             } else if (v instanceof Integer n) {
                 s.setInt(i + 1, n);
             } else {

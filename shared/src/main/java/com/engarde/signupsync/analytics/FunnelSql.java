@@ -6,6 +6,7 @@ import com.engarde.signupsync.analytics.FunnelQuery.Stage;
 import com.engarde.signupsync.funnel.EventType;
 
 import java.sql.Timestamp;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.StringJoiner;
@@ -50,18 +51,9 @@ final class FunnelSql {
         filter(sql, binds, p + "utm_source", q.filters().utmSource());
         filter(sql, binds, p + "utm_medium", q.filters().utmMedium());
         filter(sql, binds, p + "utm_campaign", q.filters().utmCampaign());
-        sql.append("), reach AS (SELECT b.*, CASE WHEN t1 IS NULL THEN 0");
-        for (int k = 2; k <= n; k++) {
-            sql.append(" WHEN NOT (t").append(k).append(" IS NOT NULL");
-            if (q.order() == Order.SEQUENTIAL) {
-                sql.append(" AND t").append(k).append(" >= t").append(k - 1);
-            }
-            if (q.window() != null) {
-                sql.append(" AND t").append(k).append(" <= t1 + ").append(interval(q));
-            }
-            sql.append(") THEN ").append(k - 1);
-        }
-        sql.append(" ELSE ").append(n).append(" END AS reached FROM base b), funnel AS (SELECT r.*, ");
+        sql.append("), ");
+        reach(q, sql);
+        sql.append(", funnel AS (SELECT r.*, ");
         sql.append("(r.at_converted IS NOT NULL");
         if (q.window() != null) {
             sql.append(" AND r.at_converted <= r.cohort_at + ").append(interval(q));
@@ -75,6 +67,111 @@ final class FunnelSql {
                     .append(" AND (o >> 4) < ").append(micros(spanEnd("greatest", n))).append("))");
         }
         sql.append(")\n");
+    }
+
+    /**
+     * The same chain over the cohort rollup (V17), for the default stages without window or exclusion: rows of
+     * {@code analytics_cohort_counts} with dimension set {@code dims} (month rows for the months the range
+     * covers whole, unless {@code days}: day rows only), plus the deltas not yet compacted. Each row stands for
+     * {@code leads} leads (negative for a delta that took leads from a key). {@code funnel} then has, per row,
+     * {@code g}, {@code leads}, {@code reached} and {@code conv}, read from the row's reach key.
+     */
+    static void rollup(FunnelQuery q, int dims, boolean days, String groupExpression, StringBuilder sql,
+                       List<Object> binds) {
+        String p = q.attribution() == Attribution.FIRST_TOUCH ? "ft_" : "lt_";
+        String counts = "SELECT cohort_day, source, utm_source, utm_medium, utm_campaign, reach, leads"
+                + " FROM analytics_cohort_counts WHERE attribution = '"
+                + (q.attribution() == Attribution.FIRST_TOUCH ? 'f' : 'l') + "' AND dims = " + dims + " AND grain = ";
+        LocalDate end = q.dateTo().plusDays(1);
+        LocalDate monthsFrom = q.dateFrom().getDayOfMonth() == 1 ? q.dateFrom() : q.dateFrom().withDayOfMonth(1).plusMonths(1);
+        LocalDate monthsTo = end.withDayOfMonth(1);
+        sql.append("WITH a AS (");
+        if (days || !monthsFrom.isBefore(monthsTo)) {
+            sql.append(counts).append("'d'");
+            rollupRange(sql, binds, q, "", q.dateFrom(), end);
+        } else {
+            sql.append(counts).append("'m'");
+            rollupRange(sql, binds, q, "", monthsFrom, monthsTo);
+            sql.append(" UNION ALL ").append(counts).append("'d'");
+            rollupRange(sql, binds, q, "", q.dateFrom(), monthsFrom);
+            sql.append(" UNION ALL ").append(counts).append("'d'");
+            rollupRange(sql, binds, q, "", monthsTo, end);
+        }
+        sql.append(" UNION ALL SELECT cohort_day, ").append(p).append("source, ").append(p).append("utm_source, ")
+                .append(p).append("utm_medium, ").append(p).append("utm_campaign, reach, leads")
+                .append(" FROM analytics_cohort_deltas WHERE true");
+        rollupRange(sql, binds, q, p, q.dateFrom(), end);
+        sql.append("), funnel AS (SELECT a.leads, ").append(groupExpression).append(" AS g, ")
+                .append(q.order() == Order.SEQUENTIAL ? "(a.reach >> 1) & 7" : "a.reach >> 4")
+                .append(" AS reached, (a.reach & 1) = 1 AS conv FROM a)\n");
+    }
+
+    /**
+     * {@code funnel} for time to convert when there is no exclusion (which alone makes a lead's stages matter
+     * here): the cohort's converted leads (within the window, if any), with {@code g}, {@code secs} and
+     * {@code conv}, read from the covering index of converted leads alone (V17), without the lead rows.
+     */
+    static void conversions(FunnelQuery q, String groupExpression, StringBuilder sql, List<Object> binds) {
+        String p = prefix(q.attribution());
+        sql.append("WITH funnel AS MATERIALIZED (SELECT ").append(groupExpression).append(" AS g, true AS conv,")
+                .append(" greatest(0, extract(epoch FROM a.at_converted - a.cohort_at))::float8 AS secs")
+                .append(" FROM analytics_leads a WHERE a.cohort_at >= ? AND a.cohort_at < ? AND a.at_converted IS NOT NULL");
+        binds.add(Timestamp.from(q.dateFrom().atStartOfDay(ZoneOffset.UTC).toInstant()));
+        binds.add(Timestamp.from(q.dateTo().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
+        if (q.window() != null) {
+            sql.append(" AND a.at_converted <= a.cohort_at + ").append(interval(q));
+        }
+        filter(sql, binds, p + "source", q.filters().sourceType());
+        filter(sql, binds, p + "utm_source", q.filters().utmSource());
+        filter(sql, binds, p + "utm_medium", q.filters().utmMedium());
+        filter(sql, binds, p + "utm_campaign", q.filters().utmCampaign());
+        sql.append(")\n");
+    }
+
+    /** Whether {@code q}'s stages are the default ones, whose reach the rollup keys hold (V17). */
+    static boolean defaultStages(FunnelQuery q) {
+        List<Stage> steps = q.steps();
+        if (steps.size() != FunnelParameters.DEFAULT_STEPS.size()) {
+            return false;
+        }
+        for (int k = 0; k < steps.size(); k++) {
+            if (!steps.get(k).eventTypes().equals(FunnelParameters.DEFAULT_STEPS.get(k).eventTypes())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Cohort days from {@code from} (included) to {@code to} (excluded), and the filters. */
+    private static void rollupRange(StringBuilder sql, List<Object> binds, FunnelQuery q, String p, LocalDate from,
+                                    LocalDate to) {
+        sql.append(" AND cohort_day >= ? AND cohort_day < ?");
+        binds.add(from);
+        binds.add(to);
+        filter(sql, binds, p + "source", q.filters().sourceType());
+        filter(sql, binds, p + "utm_source", q.filters().utmSource());
+        filter(sql, binds, p + "utm_medium", q.filters().utmMedium());
+        filter(sql, binds, p + "utm_campaign", q.filters().utmCampaign());
+    }
+
+    /**
+     * {@code reach}: {@code base} with how many stages each row reached, in a row from the first: stage k counts
+     * when t<i>k</i> is set (at or after t<i>k-1</i> for sequential order, within the window of t1 if any).
+     */
+    private static void reach(FunnelQuery q, StringBuilder sql) {
+        int n = q.steps().size();
+        sql.append("reach AS (SELECT b.*, CASE WHEN t1 IS NULL THEN 0");
+        for (int k = 2; k <= n; k++) {
+            sql.append(" WHEN NOT (t").append(k).append(" IS NOT NULL");
+            if (q.order() == Order.SEQUENTIAL) {
+                sql.append(" AND t").append(k).append(" >= t").append(k - 1);
+            }
+            if (q.window() != null) {
+                sql.append(" AND t").append(k).append(" <= t1 + ").append(interval(q));
+            }
+            sql.append(") THEN ").append(k - 1);
+        }
+        sql.append(" ELSE ").append(n).append(" END AS reached FROM base b)");
     }
 
     /** When the lead first reached the stage: its first touch for "any event", else its first of the types. */
