@@ -10,7 +10,12 @@ else
   functions=functions/funnel-events
 fi
 mvn -B -q -DskipTests package -pl "bench,$functions" -am
-run() { local main=$1; shift; java -Xmx1g -cp bench/target/signup-sync-bench.jar "com.engarde.signupsync.bench.$main" "$@"; }
+# A benchmark runs from its own copy of the jar, so a build started meanwhile (another bench/run.sh, a test run)
+# cannot rewrite the classes it is still loading. (The cold-start benchmark starts the functions' own jars.)
+jar=$(mktemp --suffix=.jar)
+trap 'rm -f "$jar"' EXIT
+cp bench/target/signup-sync-bench.jar "$jar"
+run() { local main=$1; shift; java -Xmx1g -cp "$jar" "com.engarde.signupsync.bench.$main" "$@"; }
 case "${1:-ingest}" in
   ingest) run IngestBench ;;
   usage) shift; run UsageBench "$@" ;;
