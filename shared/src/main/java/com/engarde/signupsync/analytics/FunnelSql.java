@@ -78,9 +78,36 @@ final class FunnelSql {
      */
     static void rollup(FunnelQuery q, int dims, boolean days, String groupExpression, StringBuilder sql,
                        List<Object> binds) {
+        rollupRows(q, dims, days, "analytics_cohort_counts", "reach", "reach", "true", sql, binds);
+        sql.append(", funnel AS (SELECT a.leads, ").append(groupExpression).append(" AS g, ")
+                .append(q.order() == Order.SEQUENTIAL ? "(a.reach >> 1) & 7" : "a.reach >> 4")
+                .append(" AS reached, (a.reach & 1) = 1 AS conv FROM a)\n");
+    }
+
+    /**
+     * The same over the conversion rollup (V19), whose rows count the cohort's converted leads per duration
+     * bucket: the chain ends in {@code buckets}, with {@code g}, {@code bucket} and {@code leads}, summed per group
+     * and bucket.
+     */
+    static void conversionRollup(FunnelQuery q, int dims, boolean days, String groupExpression, StringBuilder sql,
+                                 List<Object> binds) {
+        rollupRows(q, dims, days, "analytics_conversion_counts", "bucket", "conversion_bucket",
+                "conversion_bucket IS NOT NULL", sql, binds);
+        sql.append(", buckets AS (SELECT ").append(groupExpression).append(" AS g, a.bucket, sum(a.leads) AS leads")
+                .append(" FROM a GROUP BY 1, 2 HAVING sum(a.leads) <> 0)\n");
+    }
+
+    /**
+     * {@code a}: the rollup rows of {@code table} with dimension set {@code dims} for {@code q}'s range and filters
+     * (month rows for the months the range covers whole, unless {@code days}), plus the deltas not yet compacted
+     * that {@code deltaCondition} selects; {@code column} is the rollup's key column, {@code deltaColumn} the
+     * deltas' column for it.
+     */
+    private static void rollupRows(FunnelQuery q, int dims, boolean days, String table, String column,
+                                   String deltaColumn, String deltaCondition, StringBuilder sql, List<Object> binds) {
         String p = q.attribution() == Attribution.FIRST_TOUCH ? "ft_" : "lt_";
-        String counts = "SELECT cohort_day, source, utm_source, utm_medium, utm_campaign, reach, leads"
-                + " FROM analytics_cohort_counts WHERE attribution = '"
+        String counts = "SELECT cohort_day, source, utm_source, utm_medium, utm_campaign, " + column + ", leads"
+                + " FROM " + table + " WHERE attribution = '"
                 + (q.attribution() == Attribution.FIRST_TOUCH ? 'f' : 'l') + "' AND dims = " + dims + " AND grain = ";
         LocalDate end = q.dateTo().plusDays(1);
         LocalDate monthsFrom = q.dateFrom().getDayOfMonth() == 1 ? q.dateFrom() : q.dateFrom().withDayOfMonth(1).plusMonths(1);
@@ -98,12 +125,45 @@ final class FunnelSql {
             rollupRange(sql, binds, q, "", monthsTo, end);
         }
         sql.append(" UNION ALL SELECT cohort_day, ").append(p).append("source, ").append(p).append("utm_source, ")
-                .append(p).append("utm_medium, ").append(p).append("utm_campaign, reach, leads")
-                .append(" FROM analytics_cohort_deltas WHERE true");
+                .append(p).append("utm_medium, ").append(p).append("utm_campaign, ").append(deltaColumn)
+                .append(", leads FROM analytics_cohort_deltas WHERE ").append(deltaCondition);
         rollupRange(sql, binds, q, p, q.dateFrom(), end);
-        sql.append("), funnel AS (SELECT a.leads, ").append(groupExpression).append(" AS g, ")
-                .append(q.order() == Order.SEQUENTIAL ? "(a.reach >> 1) & 7" : "a.reach >> 4")
-                .append(" AS reached, (a.reach & 1) = 1 AS conv FROM a)\n");
+        sql.append(")");
+    }
+
+    /**
+     * The exact durations at given ranks within given duration buckets (V19): {@code wanted} holds, per wanted
+     * value, its group (null for the total), bucket and 0-based rank among the group's converted leads of that
+     * bucket (ordered by duration). Reads only those buckets' converted leads of the cohort, by index-only scan of
+     * analytics_leads_conversion_bucket_idx. Answers g, bucket, rank and secs.
+     */
+    static void bucketValues(FunnelQuery q, String groupExpression, List<String> groups, List<Integer> buckets,
+                             List<Long> ranks, StringBuilder sql, List<Object> binds) {
+        String p = prefix(q.attribution());
+        String bucket = "analytics_conversion_bucket(a.cohort_at, a.at_converted)";
+        sql.append("WITH wanted AS (SELECT * FROM unnest(?::text[], ?::integer[], ?::bigint[]) w(g, bucket, k)),")
+                .append(" v AS MATERIALIZED (SELECT (").append(groupExpression).append(")::text AS g, ").append(bucket).append(" AS bucket,")
+                .append(" greatest(0, extract(epoch FROM a.at_converted - a.cohort_at))::float8 AS secs")
+                .append(" FROM analytics_leads a WHERE a.at_converted IS NOT NULL AND ").append(bucket)
+                .append(" = ANY(?::integer[]) AND a.cohort_at >= ? AND a.cohort_at < ?");
+        binds.add(groups.toArray(new String[0]));
+        binds.add(buckets.toArray(new Integer[0]));
+        binds.add(ranks.toArray(new Long[0]));
+        binds.add(buckets.stream().distinct().toArray(Integer[]::new));
+        binds.add(Timestamp.from(q.dateFrom().atStartOfDay(ZoneOffset.UTC).toInstant()));
+        binds.add(Timestamp.from(q.dateTo().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
+        filter(sql, binds, p + "source", q.filters().sourceType());
+        filter(sql, binds, p + "utm_source", q.filters().utmSource());
+        filter(sql, binds, p + "utm_medium", q.filters().utmMedium());
+        filter(sql, binds, p + "utm_campaign", q.filters().utmCampaign());
+        // One read of the buckets serves the groups' ranks (within group and bucket) and the total's (within bucket).
+        sql.append("), ranked AS (SELECT v.g, v.bucket, v.secs,")
+                .append(" row_number() OVER (PARTITION BY v.g, v.bucket ORDER BY v.secs) - 1 AS k")
+                .append(" FROM v WHERE (v.g, v.bucket) IN (SELECT g, bucket FROM wanted WHERE g IS NOT NULL)")
+                .append(" UNION ALL SELECT NULL, v.bucket, v.secs, row_number() OVER (PARTITION BY v.bucket ORDER BY v.secs) - 1")
+                .append(" FROM v WHERE v.bucket IN (SELECT bucket FROM wanted WHERE g IS NULL))")
+                .append(" SELECT DISTINCT r.g, r.bucket, r.k, r.secs FROM ranked r JOIN wanted w")
+                .append(" ON w.g IS NOT DISTINCT FROM r.g AND w.bucket = r.bucket AND w.k = r.k");
     }
 
     /**
