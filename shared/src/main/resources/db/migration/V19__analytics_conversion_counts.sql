@@ -40,7 +40,10 @@ CREATE TABLE analytics_conversion_counts (
     bucket       integer NOT NULL,
     leads        bigint NOT NULL
 );
-CREATE INDEX analytics_conversion_counts_idx ON analytics_conversion_counts (attribution, dims, grain, cohort_day);
+-- Covering: a two-year breakdown by campaign sums some 18,000 month rows at a million events, which a bitmap heap
+-- scan read in 56 ms (EXPLAIN ANALYZE) and an index-only scan reads without visiting the table.
+CREATE INDEX analytics_conversion_counts_idx ON analytics_conversion_counts (attribution, dims, grain, cohort_day)
+    INCLUDE (source, utm_source, utm_medium, utm_campaign, bucket, leads);
 
 -- The exact durations of one bucket for a cohort range, by index-only scan. V17's covering index stays: it
 -- answers time to convert for the questions the rollup cannot (a window, filters with a breakdown it does not

@@ -92,6 +92,7 @@ final class FunnelDataGenerator {
             s.execute("SELECT analytics_compact_cohort_counts()");
             s.execute("VACUUM ANALYZE analytics_cohort_deltas");
             s.execute("VACUUM ANALYZE analytics_cohort_counts");
+            s.execute("VACUUM ANALYZE analytics_conversion_counts");
         }
         long derived = System.nanoTime();
         return new Loaded(lead, events, (copied - t0) / 1_000_000, (derived - copied) / 1_000_000);

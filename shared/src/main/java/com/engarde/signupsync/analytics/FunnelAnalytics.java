@@ -166,19 +166,16 @@ public class FunnelAnalytics {
         long bin = q.histogramBin().getSeconds();
         Map<String, Double[]> percentiles = new LinkedHashMap<>();
         Map<String, List<Bin>> histograms = new LinkedHashMap<>();
+        // A bin that is not a whole number of buckets (6h) needs every duration: one scan then serves both.
         int conversionDims = table == LeadTable.MAINTAINED && q.window() == null && q.exclude().isEmpty()
-                ? neededDims(q) : -1;
+                && bin % BUCKET_SECONDS == 0 ? neededDims(q) : -1;
         if (conversionDims >= 0) {
             if (dims < 0) {
                 compactIfNeeded();
             }
-            boolean wholeBuckets = bin % BUCKET_SECONDS == 0;
-            timeToConvertFromBuckets(c, q, conversionDims, bin, percentiles, wholeBuckets ? histograms : null);
-            if (!wholeBuckets) {
-                timeToConvert(c, q, table, false, percentiles, histograms);
-            }
+            timeToConvertFromBuckets(c, q, conversionDims, bin, percentiles, histograms);
         } else {
-            timeToConvert(c, q, table, true, percentiles, histograms);
+            timeToConvert(c, q, table, percentiles, histograms);
         }
         Metrics totals = null;
         List<Metrics> groups = new ArrayList<>();
@@ -195,10 +192,10 @@ public class FunnelAnalytics {
     }
 
     /**
-     * Time to convert from the converted leads of the cohort (the histogram, and the percentiles when
-     * {@code withPercentiles}), by percentile_cont over their exact durations.
+     * Time to convert from the converted leads of the cohort, by percentile_cont over their exact durations, and
+     * their histogram.
      */
-    private static void timeToConvert(Connection c, FunnelQuery q, LeadTable table, boolean withPercentiles,
+    private static void timeToConvert(Connection c, FunnelQuery q, LeadTable table,
                                       Map<String, Double[]> percentiles, Map<String, List<Bin>> histograms)
             throws SQLException {
         boolean grouped = q.groupBy() != GroupBy.NONE;
@@ -214,13 +211,11 @@ public class FunnelAnalytics {
         } else {
             FunnelSql.funnel(q, table.relation, leadGroup, true, sql, binds);
         }
-        if (withPercentiles) {
-            sql.append("SELECT 'p' AS kind, ").append(total).append(" AS total, ").append(g)
-                    .append(" AS g, NULL::bigint AS bin, NULL::bigint AS leads,")
-                    .append(" percentile_cont(ARRAY[0.5, 0.75, 0.9]) WITHIN GROUP (ORDER BY secs) AS pct")
-                    .append(" FROM funnel WHERE conv").append(sets).append("\nUNION ALL ");
-        }
-        sql.append("SELECT 'h' AS kind, ").append(total).append(" AS total, ").append(g).append(" AS g, floor(secs / ")
+        sql.append("SELECT 'p' AS kind, ").append(total).append(" AS total, ").append(g)
+                .append(" AS g, NULL::bigint AS bin, NULL::bigint AS leads,")
+                .append(" percentile_cont(ARRAY[0.5, 0.75, 0.9]) WITHIN GROUP (ORDER BY secs) AS pct")
+                .append(" FROM funnel WHERE conv").append(sets)
+                .append("\nUNION ALL SELECT 'h' AS kind, ").append(total).append(" AS total, ").append(g).append(" AS g, floor(secs / ")
                 .append(bin).append(")::bigint AS bin, count(*) AS leads, NULL::float8[] AS pct FROM funnel WHERE conv GROUP BY ")
                 .append(grouped ? "GROUPING SETS ((g, bin), (bin))" : "bin");
         double binHours = bin / 3600.0;
@@ -251,8 +246,8 @@ public class FunnelAnalytics {
     /**
      * Time to convert from the conversion rollup (V19): the converted leads per group and duration bucket, from
      * which each percentile's two neighbouring ranks (as percentile_cont interpolates them) are located in their
-     * buckets; then only those ranks' exact durations are read. The histogram, when asked for ({@code histograms}
-     * not null: the bin is a whole number of buckets), is the bucket counts summed per bin.
+     * buckets; then only those ranks' exact durations are read. The histogram (the bin is a whole number of
+     * buckets) is the bucket counts summed per bin.
      */
     private static void timeToConvertFromBuckets(Connection c, FunnelQuery q, int dims, long bin,
                                                  Map<String, Double[]> percentiles, Map<String, List<Bin>> histograms)
@@ -285,7 +280,7 @@ public class FunnelAnalytics {
                     wanted.add(ranked(e.getKey(), e.getValue(), (long) Math.ceil(position)));
                 }
             }
-            if (histograms != null && n > 0) {
+            if (n > 0) {
                 long width = bin / BUCKET_SECONDS;
                 double binHours = bin / 3600.0;
                 TreeMap<Long, Long> bins = new TreeMap<>();
@@ -300,8 +295,14 @@ public class FunnelAnalytics {
         }
         sql = new StringBuilder();
         binds = new ArrayList<>();
+        String period = switch (q.groupBy()) {
+            case DAY -> "day";
+            case WEEK -> "week";
+            case MONTH -> "month";
+            default -> null;
+        };
         FunnelSql.bucketValues(q, groupExpression(q, FunnelSql.prefix(q.attribution()), "(a.cohort_at AT TIME ZONE 'UTC')"),
-                wanted.stream().map(Ranked::group).toList(), wanted.stream().map(Ranked::bucket).toList(),
+                period, wanted.stream().map(Ranked::group).toList(), wanted.stream().map(Ranked::bucket).toList(),
                 wanted.stream().map(Ranked::rank).toList(), sql, binds);
         Map<Ranked, Double> values = new LinkedHashMap<>();
         try (PreparedStatement s = prepare(c, sql.toString(), binds); ResultSet rs = s.executeQuery()) {

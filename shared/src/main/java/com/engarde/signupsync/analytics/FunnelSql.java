@@ -8,6 +8,7 @@ import com.engarde.signupsync.funnel.EventType;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
 import java.util.stream.Collectors;
@@ -47,10 +48,7 @@ final class FunnelSql {
         if (convertedOnly) {
             sql.append(" AND a.at_converted IS NOT NULL");
         }
-        filter(sql, binds, p + "source", q.filters().sourceType());
-        filter(sql, binds, p + "utm_source", q.filters().utmSource());
-        filter(sql, binds, p + "utm_medium", q.filters().utmMedium());
-        filter(sql, binds, p + "utm_campaign", q.filters().utmCampaign());
+        filters(q, p, sql, binds);
         sql.append("), ");
         reach(q, sql);
         sql.append(", funnel AS (SELECT r.*, ");
@@ -134,36 +132,64 @@ final class FunnelSql {
     /**
      * The exact durations at given ranks within given duration buckets (V19): {@code wanted} holds, per wanted
      * value, its group (null for the total), bucket and 0-based rank among the group's converted leads of that
-     * bucket (ordered by duration). Reads only those buckets' converted leads of the cohort, by index-only scan of
-     * analytics_leads_conversion_bucket_idx. Answers g, bucket, rank and secs.
+     * bucket (ordered by duration). Reads only those buckets' converted leads of the cohort, from
+     * analytics_leads_conversion_bucket_idx (keyed by bucket and cohort time). A group that is a cohort
+     * {@code period} (day, week, month; else null) reads its own bucket and period alone: a two-year breakdown by
+     * day has some 730 groups, whose buckets together would be nearly every converted lead. Answers g, bucket,
+     * rank and secs.
      */
-    static void bucketValues(FunnelQuery q, String groupExpression, List<String> groups, List<Integer> buckets,
-                             List<Long> ranks, StringBuilder sql, List<Object> binds) {
+    static void bucketValues(FunnelQuery q, String groupExpression, String period, List<String> groups,
+                             List<Integer> buckets, List<Long> ranks, StringBuilder sql, List<Object> binds) {
         String p = prefix(q.attribution());
         String bucket = "analytics_conversion_bucket(a.cohort_at, a.at_converted)";
+        String secs = "greatest(0, extract(epoch FROM a.at_converted - a.cohort_at))::float8";
+        Timestamp from = Timestamp.from(q.dateFrom().atStartOfDay(ZoneOffset.UTC).toInstant());
+        Timestamp to = Timestamp.from(q.dateTo().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+        List<Integer> shared = new ArrayList<>();
+        for (int i = 0; i < groups.size(); i++) {
+            if (period == null || groups.get(i) == null) {
+                shared.add(buckets.get(i));
+            }
+        }
         sql.append("WITH wanted AS (SELECT * FROM unnest(?::text[], ?::integer[], ?::bigint[]) w(g, bucket, k)),")
-                .append(" v AS MATERIALIZED (SELECT (").append(groupExpression).append(")::text AS g, ").append(bucket).append(" AS bucket,")
-                .append(" greatest(0, extract(epoch FROM a.at_converted - a.cohort_at))::float8 AS secs")
-                .append(" FROM analytics_leads a WHERE a.at_converted IS NOT NULL AND ").append(bucket)
-                .append(" = ANY(?::integer[]) AND a.cohort_at >= ? AND a.cohort_at < ?");
+                .append(" v AS MATERIALIZED (SELECT (").append(groupExpression).append(")::text AS g, ").append(bucket)
+                .append(" AS bucket, ").append(secs).append(" AS secs FROM analytics_leads a WHERE a.at_converted IS NOT NULL AND ")
+                .append(bucket).append(" = ANY(?::integer[]) AND a.cohort_at >= ? AND a.cohort_at < ?");
         binds.add(groups.toArray(new String[0]));
         binds.add(buckets.toArray(new Integer[0]));
         binds.add(ranks.toArray(new Long[0]));
-        binds.add(buckets.stream().distinct().toArray(Integer[]::new));
-        binds.add(Timestamp.from(q.dateFrom().atStartOfDay(ZoneOffset.UTC).toInstant()));
-        binds.add(Timestamp.from(q.dateTo().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
+        binds.add(shared.stream().distinct().toArray(Integer[]::new));
+        binds.add(from);
+        binds.add(to);
+        filters(q, p, sql, binds);
+        sql.append("), ranked AS (SELECT NULL AS g, v.bucket, v.secs,")
+                .append(" row_number() OVER (PARTITION BY v.bucket ORDER BY v.secs) - 1 AS k")
+                .append(" FROM v WHERE v.bucket IN (SELECT bucket FROM wanted WHERE g IS NULL)");
+        if (period == null) {
+            sql.append(" UNION ALL SELECT v.g, v.bucket, v.secs, row_number() OVER (PARTITION BY v.g, v.bucket ORDER BY v.secs) - 1")
+                    .append(" FROM v WHERE (v.g, v.bucket) IN (SELECT g, bucket FROM wanted WHERE g IS NOT NULL)");
+        }
+        sql.append(") SELECT DISTINCT r.g, r.bucket, r.k, r.secs FROM ranked r JOIN wanted w")
+                .append(" ON w.g IS NOT DISTINCT FROM r.g AND w.bucket = r.bucket AND w.k = r.k");
+        if (period != null) {
+            String start = "(w.g::date::timestamp AT TIME ZONE 'UTC')";
+            String end = "((w.g::date + interval '1 " + period + "') AT TIME ZONE 'UTC')";
+            sql.append(" UNION ALL SELECT w.g, w.bucket, w.k, x.secs FROM wanted w CROSS JOIN LATERAL (SELECT ").append(secs)
+                    .append(" AS secs FROM analytics_leads a WHERE a.at_converted IS NOT NULL AND ").append(bucket)
+                    .append(" = w.bucket AND a.cohort_at >= greatest(?, ").append(start).append(") AND a.cohort_at < least(?, ")
+                    .append(end).append(")");
+            binds.add(from);
+            binds.add(to);
+            filters(q, p, sql, binds);
+            sql.append(" ORDER BY 1 OFFSET w.k LIMIT 1) x WHERE w.g IS NOT NULL");
+        }
+    }
+
+    private static void filters(FunnelQuery q, String p, StringBuilder sql, List<Object> binds) {
         filter(sql, binds, p + "source", q.filters().sourceType());
         filter(sql, binds, p + "utm_source", q.filters().utmSource());
         filter(sql, binds, p + "utm_medium", q.filters().utmMedium());
         filter(sql, binds, p + "utm_campaign", q.filters().utmCampaign());
-        // One read of the buckets serves the groups' ranks (within group and bucket) and the total's (within bucket).
-        sql.append("), ranked AS (SELECT v.g, v.bucket, v.secs,")
-                .append(" row_number() OVER (PARTITION BY v.g, v.bucket ORDER BY v.secs) - 1 AS k")
-                .append(" FROM v WHERE (v.g, v.bucket) IN (SELECT g, bucket FROM wanted WHERE g IS NOT NULL)")
-                .append(" UNION ALL SELECT NULL, v.bucket, v.secs, row_number() OVER (PARTITION BY v.bucket ORDER BY v.secs) - 1")
-                .append(" FROM v WHERE v.bucket IN (SELECT bucket FROM wanted WHERE g IS NULL))")
-                .append(" SELECT DISTINCT r.g, r.bucket, r.k, r.secs FROM ranked r JOIN wanted w")
-                .append(" ON w.g IS NOT DISTINCT FROM r.g AND w.bucket = r.bucket AND w.k = r.k");
     }
 
     /**
@@ -181,10 +207,7 @@ final class FunnelSql {
         if (q.window() != null) {
             sql.append(" AND a.at_converted <= a.cohort_at + ").append(interval(q));
         }
-        filter(sql, binds, p + "source", q.filters().sourceType());
-        filter(sql, binds, p + "utm_source", q.filters().utmSource());
-        filter(sql, binds, p + "utm_medium", q.filters().utmMedium());
-        filter(sql, binds, p + "utm_campaign", q.filters().utmCampaign());
+        filters(q, p, sql, binds);
         sql.append(")\n");
     }
 
@@ -208,10 +231,7 @@ final class FunnelSql {
         sql.append(" AND cohort_day >= ? AND cohort_day < ?");
         binds.add(from);
         binds.add(to);
-        filter(sql, binds, p + "source", q.filters().sourceType());
-        filter(sql, binds, p + "utm_source", q.filters().utmSource());
-        filter(sql, binds, p + "utm_medium", q.filters().utmMedium());
-        filter(sql, binds, p + "utm_campaign", q.filters().utmCampaign());
+        filters(q, p, sql, binds);
     }
 
     /**
