@@ -13,8 +13,8 @@
 -- between cohorts, a refund or a deleted conversion undoing one) moves a lead's bucket exactly.
 
 -- The one definition of a converted lead's duration bucket (NULL when not converted): whole days of the
--- duration FunnelSql reads, greatest(0, seconds from first touch to conversion). (greatest ignores a NULL, so
--- the not converted are written out.)
+-- duration FunnelSql reads, greatest(0, seconds from first touch to conversion). The CASE is needed: greatest
+-- ignores a NULL, and would put every lead not converted in bucket 0.
 CREATE FUNCTION analytics_conversion_bucket(cohort_at timestamptz, converted timestamptz) RETURNS integer
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
