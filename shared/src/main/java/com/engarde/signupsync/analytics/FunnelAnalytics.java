@@ -73,7 +73,8 @@ public class FunnelAnalytics {
 
     public FunnelMetricsReport metrics(Map<String, List<String>> params, LeadTable table) {
         FunnelQuery q = FunnelParameters.metrics(params, clock);
-        return database.read(c -> metrics(c, q, table));
+        // One snapshot: the conversion rollup's counts locate the ranks the next statement reads (V19).
+        return database.snapshot(c -> metrics(c, q, table));
     }
 
     public FunnelTrendsReport trends(Map<String, List<String>> params, LeadTable table) {
@@ -107,8 +108,6 @@ public class FunnelAnalytics {
     private FunnelMetricsReport metrics(Connection c, FunnelQuery q, LeadTable table) throws SQLException {
         boolean grouped = q.groupBy() != GroupBy.NONE;
         int n = q.steps().size();
-        String total = grouped ? "GROUPING(g) = 1" : "true";
-        String sets = grouped ? " GROUP BY GROUPING SETS ((g), ())" : "";
         String g = grouped ? "g::text" : "NULL::text";
 
         // The stage counts: from the cohort rollup where the question allows (V17), else one pass over the
@@ -162,11 +161,51 @@ public class FunnelAnalytics {
         }
         counts.put(null, sum);
 
-        // Time to convert: only the converted leads are read, from an index that holds them alone with their
-        // attribution (V17), unless an exclusion needs their stages.
+        // Time to convert: from the conversion rollup (V19) where the question allows, reading only the exact
+        // durations at the percentiles' ranks; else from the converted leads alone, read from an index that holds
+        // them with their attribution (V17), unless an exclusion needs their stages.
         long bin = q.histogramBin().getSeconds();
-        sql = new StringBuilder();
-        binds = new ArrayList<>();
+        Map<String, Double[]> percentiles = new LinkedHashMap<>();
+        Map<String, List<Bin>> histograms = new LinkedHashMap<>();
+        // A bin that is not a whole number of buckets (6h) needs every duration: one scan then serves both.
+        int conversionDims = table == LeadTable.MAINTAINED && q.window() == null && q.exclude().isEmpty()
+                && bin % BUCKET_SECONDS == 0 ? neededDims(q) : -1;
+        if (conversionDims >= 0) {
+            if (dims < 0) {
+                compactIfNeeded();
+            }
+            timeToConvertFromBuckets(c, q, conversionDims, bin, percentiles, histograms);
+        } else {
+            timeToConvert(c, q, table, percentiles, histograms);
+        }
+        Metrics totals = null;
+        List<Metrics> groups = new ArrayList<>();
+        for (Map.Entry<String, long[]> e : counts.entrySet()) {
+            Metrics m = metrics(q, e.getKey(), e.getValue(), percentiles.getOrDefault(e.getKey(), new Double[3]),
+                    histograms.getOrDefault(e.getKey(), List.of()));
+            if (e.getKey() == null) {
+                totals = m;
+            } else {
+                groups.add(m);
+            }
+        }
+        return new FunnelMetricsReport(used(q, true), totals, groups);
+    }
+
+    /**
+     * Time to convert from the converted leads of the cohort, by percentile_cont over their exact durations, and
+     * their histogram.
+     */
+    private static void timeToConvert(Connection c, FunnelQuery q, LeadTable table,
+                                      Map<String, Double[]> percentiles, Map<String, List<Bin>> histograms)
+            throws SQLException {
+        boolean grouped = q.groupBy() != GroupBy.NONE;
+        String total = grouped ? "GROUPING(g) = 1" : "true";
+        String sets = grouped ? " GROUP BY GROUPING SETS ((g), ())" : "";
+        String g = grouped ? "g::text" : "NULL::text";
+        long bin = q.histogramBin().getSeconds();
+        StringBuilder sql = new StringBuilder();
+        List<Object> binds = new ArrayList<>();
         String leadGroup = groupExpression(q, FunnelSql.prefix(q.attribution()), "(a.cohort_at AT TIME ZONE 'UTC')");
         if (table == LeadTable.MAINTAINED && q.exclude().isEmpty()) {
             FunnelSql.conversions(q, leadGroup, sql, binds);
@@ -177,11 +216,9 @@ public class FunnelAnalytics {
                 .append(" AS g, NULL::bigint AS bin, NULL::bigint AS leads,")
                 .append(" percentile_cont(ARRAY[0.5, 0.75, 0.9]) WITHIN GROUP (ORDER BY secs) AS pct")
                 .append(" FROM funnel WHERE conv").append(sets)
-                .append("\nUNION ALL SELECT 'h', ").append(total).append(", ").append(g).append(", floor(secs / ").append(bin)
-                .append(")::bigint AS b, count(*), NULL FROM funnel WHERE conv GROUP BY ")
-                .append(grouped ? "GROUPING SETS ((g, b), (b))" : "b");
-        Map<String, Double[]> percentiles = new LinkedHashMap<>();
-        Map<String, List<Bin>> histograms = new LinkedHashMap<>();
+                .append("\nUNION ALL SELECT 'h' AS kind, ").append(total).append(" AS total, ").append(g).append(" AS g, floor(secs / ")
+                .append(bin).append(")::bigint AS bin, count(*) AS leads, NULL::float8[] AS pct FROM funnel WHERE conv GROUP BY ")
+                .append(grouped ? "GROUPING SETS ((g, bin), (bin))" : "bin");
         double binHours = bin / 3600.0;
         try (PreparedStatement s = prepare(c, sql.toString(), binds); ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
@@ -196,18 +233,113 @@ public class FunnelAnalytics {
                 }
             }
         }
-        Metrics totals = null;
-        List<Metrics> groups = new ArrayList<>();
-        for (Map.Entry<String, long[]> e : counts.entrySet()) {
-            Metrics m = metrics(q, e.getKey(), e.getValue(), percentiles.getOrDefault(e.getKey(), new Double[3]),
-                    histograms.getOrDefault(e.getKey(), List.of()));
-            if (e.getKey() == null) {
-                totals = m;
-            } else {
-                groups.add(m);
+    }
+
+    /** The width of the conversion rollup's duration buckets (V19's analytics_conversion_bucket): one day. */
+    static final long BUCKET_SECONDS = 86_400;
+
+    private static final double[] PERCENTILES = {0.5, 0.75, 0.9};
+
+    /** One exact duration wanted: a group's (null: the total's) {@code rank}-th, from 0, within its bucket. */
+    private record Ranked(String group, int bucket, long rank) {
+    }
+
+    /**
+     * Time to convert from the conversion rollup (V19): the converted leads per group and duration bucket, from
+     * which each percentile's two neighbouring ranks (as percentile_cont interpolates them) are located in their
+     * buckets; then only those ranks' exact durations are read. The histogram (the bin is a whole number of
+     * buckets) is the bucket counts summed per bin.
+     */
+    private static void timeToConvertFromBuckets(Connection c, FunnelQuery q, int dims, long bin,
+                                                 Map<String, Double[]> percentiles, Map<String, List<Bin>> histograms)
+            throws SQLException {
+        boolean grouped = q.groupBy() != GroupBy.NONE;
+        boolean days = q.groupBy() == GroupBy.DAY || q.groupBy() == GroupBy.WEEK;
+        StringBuilder sql = new StringBuilder();
+        List<Object> binds = new ArrayList<>();
+        FunnelSql.conversionRollup(q, dims, days, groupExpression(q, "a.", "a.cohort_day::timestamp"), sql, binds);
+        sql.append("SELECT g::text, bucket, leads FROM buckets");
+        Map<String, TreeMap<Integer, Long>> buckets = new LinkedHashMap<>();
+        buckets.put(null, new TreeMap<>());
+        try (PreparedStatement s = prepare(c, sql.toString(), binds); ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                int bucket = rs.getInt(2);
+                long leads = rs.getLong(3);
+                if (grouped) {
+                    buckets.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).merge(bucket, leads, Long::sum);
+                }
+                buckets.get(null).merge(bucket, leads, Long::sum);
             }
         }
-        return new FunnelMetricsReport(used(q, true), totals, groups);
+        List<Ranked> wanted = new ArrayList<>();
+        for (Map.Entry<String, TreeMap<Integer, Long>> e : buckets.entrySet()) {
+            long n = e.getValue().values().stream().mapToLong(Long::longValue).sum();
+            for (double p : PERCENTILES) {
+                if (n > 0) {
+                    double position = p * (n - 1);
+                    wanted.add(ranked(e.getKey(), e.getValue(), (long) Math.floor(position)));
+                    wanted.add(ranked(e.getKey(), e.getValue(), (long) Math.ceil(position)));
+                }
+            }
+            if (n > 0) {
+                long width = bin / BUCKET_SECONDS;
+                double binHours = bin / 3600.0;
+                TreeMap<Long, Long> bins = new TreeMap<>();
+                e.getValue().forEach((b, leads) -> bins.merge(Math.floorDiv(b, width), leads, Long::sum));
+                List<Bin> histogram = new ArrayList<>();
+                bins.forEach((b, leads) -> histogram.add(new Bin(b * binHours, (b + 1) * binHours, leads)));
+                histograms.put(e.getKey(), histogram);
+            }
+        }
+        if (wanted.isEmpty()) {
+            return;
+        }
+        sql = new StringBuilder();
+        binds = new ArrayList<>();
+        String period = switch (q.groupBy()) {
+            case DAY -> "day";
+            case WEEK -> "week";
+            case MONTH -> "month";
+            default -> null;
+        };
+        FunnelSql.bucketValues(q, groupExpression(q, FunnelSql.prefix(q.attribution()), "(a.cohort_at AT TIME ZONE 'UTC')"),
+                period, wanted.stream().map(Ranked::group).toList(), wanted.stream().map(Ranked::bucket).toList(),
+                wanted.stream().map(Ranked::rank).toList(), sql, binds);
+        Map<Ranked, Double> values = new LinkedHashMap<>();
+        try (PreparedStatement s = prepare(c, sql.toString(), binds); ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                values.put(new Ranked(rs.getString(1), rs.getInt(2), rs.getLong(3)), rs.getDouble(4));
+            }
+        }
+        // percentile_cont: the value at rank floor(p (n - 1)), interpolated towards the next as PostgreSQL does.
+        for (int i = 0; i < wanted.size(); i += 2 * PERCENTILES.length) {
+            String key = wanted.get(i).group();
+            long n = buckets.get(key).values().stream().mapToLong(Long::longValue).sum();
+            Double[] pct = new Double[PERCENTILES.length];
+            for (int k = 0; k < PERCENTILES.length; k++) {
+                Double first = values.get(wanted.get(i + 2 * k));
+                Double second = values.get(wanted.get(i + 2 * k + 1));
+                if (first == null || second == null) {
+                    throw new IllegalStateException("the conversion rollup and the lead rows disagree");
+                }
+                double position = PERCENTILES[k] * (n - 1);
+                double proportion = position - Math.floor(position);
+                pct[k] = Math.ceil(position) > Math.floor(position) ? first + (second - first) * proportion : first;
+            }
+            percentiles.put(key, pct);
+        }
+    }
+
+    /** The bucket and rank within it of the {@code rank}-th (from 0) of the durations counted by {@code buckets}. */
+    private static Ranked ranked(String group, TreeMap<Integer, Long> buckets, long rank) {
+        long before = 0;
+        for (Map.Entry<Integer, Long> e : buckets.entrySet()) {
+            if (rank < before + e.getValue()) {
+                return new Ranked(group, e.getKey(), rank - before);
+            }
+            before += e.getValue();
+        }
+        throw new IllegalStateException("rank " + rank + " past " + before + " converted leads");
     }
 
     private static Metrics metrics(FunnelQuery q, String key, long[] row, Double[] p, List<Bin> histogram) {
@@ -313,6 +445,14 @@ public class FunnelAnalytics {
         if (q.window() != null || !q.exclude().isEmpty() || !FunnelSql.defaultStages(q)) {
             return -1;
         }
+        return neededDims(q);
+    }
+
+    /**
+     * The dimension set of the rollups (V17, V19) that holds {@code q}'s filters and breakdown together, or -1
+     * when none does.
+     */
+    static int neededDims(FunnelQuery q) {
         int needed = (q.filters().sourceType() != null ? 1 : 0) | (q.filters().utmSource() != null ? 2 : 0)
                 | (q.filters().utmMedium() != null ? 4 : 0) | (q.filters().utmCampaign() != null ? 8 : 0)
                 | switch (q.groupBy()) {
@@ -433,6 +573,9 @@ public class FunnelAnalytics {
                 s.setObject(i + 1, d);
             } else if (v instanceof Integer n) {
                 s.setInt(i + 1, n);
+            } else if (v instanceof Object[] array) {
+                String type = array instanceof Integer[] ? "integer" : array instanceof Long[] ? "bigint" : "text";
+                s.setArray(i + 1, c.createArrayOf(type, array));
             } else {
                 s.setString(i + 1, (String) v);
             }

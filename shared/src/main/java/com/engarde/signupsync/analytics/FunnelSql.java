@@ -8,6 +8,7 @@ import com.engarde.signupsync.funnel.EventType;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
 import java.util.stream.Collectors;
@@ -47,10 +48,7 @@ final class FunnelSql {
         if (convertedOnly) {
             sql.append(" AND a.at_converted IS NOT NULL");
         }
-        filter(sql, binds, p + "source", q.filters().sourceType());
-        filter(sql, binds, p + "utm_source", q.filters().utmSource());
-        filter(sql, binds, p + "utm_medium", q.filters().utmMedium());
-        filter(sql, binds, p + "utm_campaign", q.filters().utmCampaign());
+        filters(q, p, sql, binds);
         sql.append("), ");
         reach(q, sql);
         sql.append(", funnel AS (SELECT r.*, ");
@@ -78,9 +76,36 @@ final class FunnelSql {
      */
     static void rollup(FunnelQuery q, int dims, boolean days, String groupExpression, StringBuilder sql,
                        List<Object> binds) {
+        rollupRows(q, dims, days, "analytics_cohort_counts", "reach", "reach", "true", sql, binds);
+        sql.append(", funnel AS (SELECT a.leads, ").append(groupExpression).append(" AS g, ")
+                .append(q.order() == Order.SEQUENTIAL ? "(a.reach >> 1) & 7" : "a.reach >> 4")
+                .append(" AS reached, (a.reach & 1) = 1 AS conv FROM a)\n");
+    }
+
+    /**
+     * The same over the conversion rollup (V19), whose rows count the cohort's converted leads per duration
+     * bucket: the chain ends in {@code buckets}, with {@code g}, {@code bucket} and {@code leads}, summed per group
+     * and bucket.
+     */
+    static void conversionRollup(FunnelQuery q, int dims, boolean days, String groupExpression, StringBuilder sql,
+                                 List<Object> binds) {
+        rollupRows(q, dims, days, "analytics_conversion_counts", "bucket", "conversion_bucket",
+                "conversion_bucket IS NOT NULL", sql, binds);
+        sql.append(", buckets AS (SELECT ").append(groupExpression).append(" AS g, a.bucket, sum(a.leads) AS leads")
+                .append(" FROM a GROUP BY 1, 2 HAVING sum(a.leads) <> 0)\n");
+    }
+
+    /**
+     * {@code a}: the rollup rows of {@code table} with dimension set {@code dims} for {@code q}'s range and filters
+     * (month rows for the months the range covers whole, unless {@code days}), plus the deltas not yet compacted
+     * that {@code deltaCondition} selects; {@code column} is the rollup's key column, {@code deltaColumn} the
+     * deltas' column for it.
+     */
+    private static void rollupRows(FunnelQuery q, int dims, boolean days, String table, String column,
+                                   String deltaColumn, String deltaCondition, StringBuilder sql, List<Object> binds) {
         String p = q.attribution() == Attribution.FIRST_TOUCH ? "ft_" : "lt_";
-        String counts = "SELECT cohort_day, source, utm_source, utm_medium, utm_campaign, reach, leads"
-                + " FROM analytics_cohort_counts WHERE attribution = '"
+        String counts = "SELECT cohort_day, source, utm_source, utm_medium, utm_campaign, " + column + ", leads"
+                + " FROM " + table + " WHERE attribution = '"
                 + (q.attribution() == Attribution.FIRST_TOUCH ? 'f' : 'l') + "' AND dims = " + dims + " AND grain = ";
         LocalDate end = q.dateTo().plusDays(1);
         LocalDate monthsFrom = q.dateFrom().getDayOfMonth() == 1 ? q.dateFrom() : q.dateFrom().withDayOfMonth(1).plusMonths(1);
@@ -98,12 +123,73 @@ final class FunnelSql {
             rollupRange(sql, binds, q, "", monthsTo, end);
         }
         sql.append(" UNION ALL SELECT cohort_day, ").append(p).append("source, ").append(p).append("utm_source, ")
-                .append(p).append("utm_medium, ").append(p).append("utm_campaign, reach, leads")
-                .append(" FROM analytics_cohort_deltas WHERE true");
+                .append(p).append("utm_medium, ").append(p).append("utm_campaign, ").append(deltaColumn)
+                .append(", leads FROM analytics_cohort_deltas WHERE ").append(deltaCondition);
         rollupRange(sql, binds, q, p, q.dateFrom(), end);
-        sql.append("), funnel AS (SELECT a.leads, ").append(groupExpression).append(" AS g, ")
-                .append(q.order() == Order.SEQUENTIAL ? "(a.reach >> 1) & 7" : "a.reach >> 4")
-                .append(" AS reached, (a.reach & 1) = 1 AS conv FROM a)\n");
+        sql.append(")");
+    }
+
+    /**
+     * The exact durations at given ranks within given duration buckets (V19): {@code wanted} holds, per wanted
+     * value, its group (null for the total), bucket and 0-based rank among the group's converted leads of that
+     * bucket (ordered by duration). Reads only those buckets' converted leads of the cohort, from
+     * analytics_leads_conversion_bucket_idx (keyed by bucket and cohort time). A group that is a cohort
+     * {@code period} (day, week, month; else null) reads its own bucket and period alone: a two-year breakdown by
+     * day has some 730 groups, whose buckets together would be nearly every converted lead. Answers g, bucket,
+     * rank and secs.
+     */
+    static void bucketValues(FunnelQuery q, String groupExpression, String period, List<String> groups,
+                             List<Integer> buckets, List<Long> ranks, StringBuilder sql, List<Object> binds) {
+        String p = prefix(q.attribution());
+        String bucket = "analytics_conversion_bucket(a.cohort_at, a.at_converted)";
+        String secs = "greatest(0, extract(epoch FROM a.at_converted - a.cohort_at))::float8";
+        Timestamp from = Timestamp.from(q.dateFrom().atStartOfDay(ZoneOffset.UTC).toInstant());
+        Timestamp to = Timestamp.from(q.dateTo().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+        List<Integer> shared = new ArrayList<>();
+        for (int i = 0; i < groups.size(); i++) {
+            if (period == null || groups.get(i) == null) {
+                shared.add(buckets.get(i));
+            }
+        }
+        sql.append("WITH wanted AS (SELECT * FROM unnest(?::text[], ?::integer[], ?::bigint[]) w(g, bucket, k)),")
+                .append(" v AS MATERIALIZED (SELECT (").append(groupExpression).append(")::text AS g, ").append(bucket)
+                .append(" AS bucket, ").append(secs).append(" AS secs FROM analytics_leads a WHERE a.at_converted IS NOT NULL AND ")
+                .append(bucket).append(" = ANY(?::integer[]) AND a.cohort_at >= ? AND a.cohort_at < ?");
+        binds.add(groups.toArray(new String[0]));
+        binds.add(buckets.toArray(new Integer[0]));
+        binds.add(ranks.toArray(new Long[0]));
+        binds.add(shared.stream().distinct().toArray(Integer[]::new));
+        binds.add(from);
+        binds.add(to);
+        filters(q, p, sql, binds);
+        sql.append("), ranked AS (SELECT NULL AS g, v.bucket, v.secs,")
+                .append(" row_number() OVER (PARTITION BY v.bucket ORDER BY v.secs) - 1 AS k")
+                .append(" FROM v WHERE v.bucket IN (SELECT bucket FROM wanted WHERE g IS NULL)");
+        if (period == null) {
+            sql.append(" UNION ALL SELECT v.g, v.bucket, v.secs, row_number() OVER (PARTITION BY v.g, v.bucket ORDER BY v.secs) - 1")
+                    .append(" FROM v WHERE (v.g, v.bucket) IN (SELECT g, bucket FROM wanted WHERE g IS NOT NULL)");
+        }
+        sql.append(") SELECT DISTINCT r.g, r.bucket, r.k, r.secs FROM ranked r JOIN wanted w")
+                .append(" ON w.g IS NOT DISTINCT FROM r.g AND w.bucket = r.bucket AND w.k = r.k");
+        if (period != null) {
+            String start = "(w.g::date::timestamp AT TIME ZONE 'UTC')";
+            String end = "((w.g::date + interval '1 " + period + "') AT TIME ZONE 'UTC')";
+            sql.append(" UNION ALL SELECT w.g, w.bucket, w.k, x.secs FROM wanted w CROSS JOIN LATERAL (SELECT ").append(secs)
+                    .append(" AS secs FROM analytics_leads a WHERE a.at_converted IS NOT NULL AND ").append(bucket)
+                    .append(" = w.bucket AND a.cohort_at >= greatest(?, ").append(start).append(") AND a.cohort_at < least(?, ")
+                    .append(end).append(")");
+            binds.add(from);
+            binds.add(to);
+            filters(q, p, sql, binds);
+            sql.append(" ORDER BY 1 OFFSET w.k LIMIT 1) x WHERE w.g IS NOT NULL");
+        }
+    }
+
+    private static void filters(FunnelQuery q, String p, StringBuilder sql, List<Object> binds) {
+        filter(sql, binds, p + "source", q.filters().sourceType());
+        filter(sql, binds, p + "utm_source", q.filters().utmSource());
+        filter(sql, binds, p + "utm_medium", q.filters().utmMedium());
+        filter(sql, binds, p + "utm_campaign", q.filters().utmCampaign());
     }
 
     /**
@@ -121,10 +207,7 @@ final class FunnelSql {
         if (q.window() != null) {
             sql.append(" AND a.at_converted <= a.cohort_at + ").append(interval(q));
         }
-        filter(sql, binds, p + "source", q.filters().sourceType());
-        filter(sql, binds, p + "utm_source", q.filters().utmSource());
-        filter(sql, binds, p + "utm_medium", q.filters().utmMedium());
-        filter(sql, binds, p + "utm_campaign", q.filters().utmCampaign());
+        filters(q, p, sql, binds);
         sql.append(")\n");
     }
 
@@ -148,10 +231,7 @@ final class FunnelSql {
         sql.append(" AND cohort_day >= ? AND cohort_day < ?");
         binds.add(from);
         binds.add(to);
-        filter(sql, binds, p + "source", q.filters().sourceType());
-        filter(sql, binds, p + "utm_source", q.filters().utmSource());
-        filter(sql, binds, p + "utm_medium", q.filters().utmMedium());
-        filter(sql, binds, p + "utm_campaign", q.filters().utmCampaign());
+        filters(q, p, sql, binds);
     }
 
     /**

@@ -106,8 +106,18 @@ class FunnelPropertyTest {
         }
         for (int lead = 0; lead < 6; lead++) {
             if (random.nextInt(3) == 0) {
-                funnel.convert("p" + lead, "user-" + lead, BASE.plusSeconds(random.nextInt(20 * 86400)).toString());
+                // Some at a whole number of days from BASE, where many first touches are: bucket edges (V19).
+                long at = random.nextBoolean() ? random.nextInt(20) * 86400L : random.nextInt(20 * 86400);
+                funnel.convert("p" + lead, "user-" + lead, BASE.plusSeconds(at).toString());
+                if (random.nextInt(3) == 0) {
+                    analytics.compact();
+                }
             }
+        }
+        // Now and then a conversion undone: the lead leaves its duration bucket.
+        if (random.nextInt(4) == 0) {
+            TestDatabase.get().execute("DELETE FROM funnel_events WHERE id = (SELECT min(id) FROM funnel_events"
+                    + " WHERE event_type = 'converted')");
         }
 
         long rows = Rows.count("analytics_leads");
@@ -120,6 +130,7 @@ class FunnelPropertyTest {
             analytics.compact();
         }
         assertThat(Rows.number(ROLLUP_DIFFERENCE)).as("rollup differs from the lead rows").isZero();
+        assertThat(Rows.number(CONVERSION_ROLLUP_DIFFERENCE)).as("conversion rollup differs from the lead rows").isZero();
 
         int compared = 0;
         for (int q = 0; q < 8; q++) {
@@ -183,12 +194,55 @@ class FunnelPropertyTest {
                                   UNION ALL (SELECT * FROM actual EXCEPT SELECT * FROM expected)) d
             """;
 
+    /** The same for the conversion rollup (V19): converted leads per key and duration bucket. */
+    private static final String CONVERSION_ROLLUP_DIFFERENCE = """
+            WITH touches AS (
+                SELECT (cohort_at AT TIME ZONE 'UTC')::date AS day, t.*,
+                       analytics_conversion_bucket(cohort_at, at_converted) AS k, 1::bigint AS leads
+                FROM analytics_leads l
+                CROSS JOIN LATERAL (VALUES ('f', ft_source, ft_utm_source, ft_utm_medium, ft_utm_campaign),
+                                           ('l', lt_source, lt_utm_source, lt_utm_medium, lt_utm_campaign)) t(a, s, us, um, uc)
+                WHERE at_converted IS NOT NULL),
+            deltas AS (
+                SELECT cohort_day AS day, t.*, conversion_bucket AS k, leads
+                FROM analytics_cohort_deltas
+                CROSS JOIN LATERAL (VALUES ('f', ft_source, ft_utm_source, ft_utm_medium, ft_utm_campaign),
+                                           ('l', lt_source, lt_utm_source, lt_utm_medium, lt_utm_campaign)) t(a, s, us, um, uc)
+                WHERE conversion_bucket IS NOT NULL),
+            dims(m) AS (VALUES (0), (1), (2), (4), (8), (9)),
+            grains(grain) AS (VALUES ('d'), ('m')),
+            expected AS (
+                SELECT grain, CASE grain WHEN 'm' THEN date_trunc('month', day::timestamp)::date ELSE day END, a, m,
+                       CASE WHEN m & 1 <> 0 THEN s END, CASE WHEN m & 2 <> 0 THEN us END,
+                       CASE WHEN m & 4 <> 0 THEN um END, CASE WHEN m & 8 <> 0 THEN uc END, k, sum(leads)::bigint AS n
+                FROM touches CROSS JOIN dims CROSS JOIN grains GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9),
+            actual AS (
+                SELECT grain, day, a, m, s, us, um, uc, k, sum(n)::bigint AS n FROM (
+                    SELECT grain::text, cohort_day AS day, attribution::text AS a, dims::int AS m, source AS s,
+                           utm_source AS us, utm_medium AS um, utm_campaign AS uc, bucket AS k, leads AS n
+                    FROM analytics_conversion_counts
+                    UNION ALL
+                    SELECT grain, CASE grain WHEN 'm' THEN date_trunc('month', day::timestamp)::date ELSE day END, a, m,
+                           CASE WHEN m & 1 <> 0 THEN s END, CASE WHEN m & 2 <> 0 THEN us END,
+                           CASE WHEN m & 4 <> 0 THEN um END, CASE WHEN m & 8 <> 0 THEN uc END, k, leads
+                    FROM deltas CROSS JOIN dims CROSS JOIN grains) x
+                GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 HAVING sum(n) <> 0)
+            SELECT count(*) FROM ((SELECT * FROM expected EXCEPT SELECT * FROM actual)
+                                  UNION ALL (SELECT * FROM actual EXCEPT SELECT * FROM expected)) d
+            """;
+
+    private static final String[] BINS = {"1h", "6h", "1d", "1d", "2d", "7d", "36h"};
+
     private static NewFunnelEvent randomEvent(Random random) {
         SourceType source = SOURCES[random.nextInt(SOURCES.length)];
         EventType type = TYPES[random.nextInt(TYPES.length - 1)];
         // Few external ids, so refunds and cancellations meet the purchases and bookings they undo.
         String externalId = "r" + random.nextInt(6);
         Instant at = BASE.plusSeconds(random.nextInt(3) == 0 ? -random.nextInt(10 * 86400) : random.nextInt(20 * 86400));
+        if (random.nextInt(3) == 0) {
+            // Whole days: conversions at whole days then sit exactly on a duration bucket's edge (V19).
+            at = at.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+        }
         Utm utm = random.nextBoolean() ? Utm.NONE : new Utm(random.nextBoolean() ? "news" : "ig",
                 random.nextBoolean() ? null : "email", "c" + random.nextInt(3), null, null);
         return FunnelFixture.event("p" + random.nextInt(6), source, type, externalId, at.toString(), utm);
@@ -208,7 +262,8 @@ class FunnelPropertyTest {
         if (window != null) {
             p.put("window", List.of(window));
         }
-        p.put("histogram_bin", List.of(random.nextBoolean() ? "6h" : "1d"));
+        // Whole days are summed from the conversion rollup's buckets (V19), the others from the exact durations.
+        p.put("histogram_bin", List.of(BINS[random.nextInt(BINS.length)]));
         // A third custom stages; of the default ones, three quarters without exclusion: with no window (half
         // the questions), those are the rollup's.
         if (random.nextInt(3) == 0) {
