@@ -22,6 +22,11 @@ AS $$
                 THEN floor(greatest(0, extract(epoch FROM converted - cohort_at)) / 86400)::integer END
 $$;
 
+-- An event write locks analytics_leads (its upsert) before analytics_cohort_deltas (the delta trigger); this
+-- migration takes them in the same order, so a write arriving while it runs waits for it instead of the two
+-- deadlocking (the ALTER below locks the deltas, the CREATE INDEX further down needs analytics_leads).
+LOCK TABLE analytics_leads IN SHARE ROW EXCLUSIVE MODE;
+
 -- Deltas written before this migration carry no bucket: fold them first, then every delta has one.
 SELECT analytics_compact_cohort_counts();
 ALTER TABLE analytics_cohort_deltas ADD COLUMN conversion_bucket integer;

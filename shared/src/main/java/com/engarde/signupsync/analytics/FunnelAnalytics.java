@@ -17,6 +17,8 @@ import com.engarde.signupsync.analytics.FunnelReports.Used;
 import com.engarde.signupsync.funnel.EventType;
 import com.engarde.signupsync.persistence.Database;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -30,11 +32,13 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.IsoFields;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Answers funnel questions from {@code analytics_leads}, one row per lead kept exact by triggers on every event
@@ -48,6 +52,8 @@ import java.util.TreeMap;
  */
 @Singleton
 public class FunnelAnalytics {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FunnelAnalytics.class);
 
     /** Where the per-lead rows come from. */
     public enum LeadTable {
@@ -115,9 +121,18 @@ public class FunnelAnalytics {
         StringBuilder sql = new StringBuilder();
         List<Object> binds = new ArrayList<>();
         int dims = table == LeadTable.MAINTAINED ? rollupDims(q) : -1;
+        // Time to convert from the conversion rollup (V19) where the question allows. A bin that is not a whole
+        // number of buckets (6h) needs every duration: the one scan of the converted leads then serves both.
+        long bin = q.histogramBin().getSeconds();
+        int conversionDims = table == LeadTable.MAINTAINED && q.window() == null && q.exclude().isEmpty()
+                && bin % BUCKET_SECONDS == 0 ? neededDims(q) : -1;
+        if (dims >= 0 || conversionDims >= 0) {
+            // Before this snapshot's first statement, so that it sees the folded rollup and no connection waits
+            // idle in its transaction meanwhile.
+            compactIfNeeded();
+        }
         String count;
         if (dims >= 0) {
-            compactIfNeeded();
             boolean days = q.groupBy() == GroupBy.DAY || q.groupBy() == GroupBy.WEEK;
             FunnelSql.rollup(q, dims, days, groupExpression(q, "a.", "a.cohort_day::timestamp"), sql, binds);
             count = "coalesce(sum(leads)%s, 0)::bigint";
@@ -161,27 +176,27 @@ public class FunnelAnalytics {
         }
         counts.put(null, sum);
 
-        // Time to convert: from the conversion rollup (V19) where the question allows, reading only the exact
-        // durations at the percentiles' ranks; else from the converted leads alone, read from an index that holds
-        // them with their attribution (V17), unless an exclusion needs their stages.
-        long bin = q.histogramBin().getSeconds();
+        // Time to convert: from the conversion rollup, reading only the exact durations at the percentiles'
+        // ranks; else from the converted leads alone, read from an index that holds them with their attribution
+        // (V17), unless an exclusion needs their stages. Where the rollup places a rank in a bucket whose lead rows
+        // do not hold it (the same triggers keep both, so only a write that bypassed them could do it), the answer
+        // comes from the lead rows instead of failing, and the log says so.
         Map<String, Double[]> percentiles = new LinkedHashMap<>();
         Map<String, List<Bin>> histograms = new LinkedHashMap<>();
-        // A bin that is not a whole number of buckets (6h) needs every duration: one scan then serves both.
-        int conversionDims = table == LeadTable.MAINTAINED && q.window() == null && q.exclude().isEmpty()
-                && bin % BUCKET_SECONDS == 0 ? neededDims(q) : -1;
-        if (conversionDims >= 0) {
-            if (dims < 0) {
-                compactIfNeeded();
+        if (conversionDims < 0 || !timeToConvertFromBuckets(c, q, conversionDims, bin, percentiles, histograms)) {
+            if (conversionDims >= 0) {
+                LOG.warn("the conversion rollup disagrees with the lead rows for a time-to-convert question;"
+                        + " answered from the lead rows");
+                percentiles.clear();
+                histograms.clear();
             }
-            timeToConvertFromBuckets(c, q, conversionDims, bin, percentiles, histograms);
-        } else {
             timeToConvert(c, q, table, percentiles, histograms);
         }
         Metrics totals = null;
         List<Metrics> groups = new ArrayList<>();
         for (Map.Entry<String, long[]> e : counts.entrySet()) {
-            Metrics m = metrics(q, e.getKey(), e.getValue(), percentiles.getOrDefault(e.getKey(), new Double[3]),
+            Metrics m = metrics(q, e.getKey(), e.getValue(),
+                    percentiles.getOrDefault(e.getKey(), new Double[PERCENTILES.length]),
                     histograms.getOrDefault(e.getKey(), List.of()));
             if (e.getKey() == null) {
                 totals = m;
@@ -214,7 +229,7 @@ public class FunnelAnalytics {
         }
         sql.append("SELECT 'p' AS kind, ").append(total).append(" AS total, ").append(g)
                 .append(" AS g, NULL::bigint AS bin, NULL::bigint AS leads,")
-                .append(" percentile_cont(ARRAY[0.5, 0.75, 0.9]) WITHIN GROUP (ORDER BY secs) AS pct")
+                .append(" percentile_cont(").append(PERCENTILES_SQL).append(") WITHIN GROUP (ORDER BY secs) AS pct")
                 .append(" FROM funnel WHERE conv").append(sets)
                 .append("\nUNION ALL SELECT 'h' AS kind, ").append(total).append(" AS total, ").append(g).append(" AS g, floor(secs / ")
                 .append(bin).append(")::bigint AS bin, count(*) AS leads, NULL::float8[] AS pct FROM funnel WHERE conv GROUP BY ")
@@ -225,7 +240,7 @@ public class FunnelAnalytics {
                 String key = rs.getBoolean("total") ? null : rs.getString("g");
                 if ("p".equals(rs.getString("kind"))) {
                     Array pct = rs.getArray("pct");
-                    percentiles.put(key, pct == null ? new Double[3] : (Double[]) pct.getArray());
+                    percentiles.put(key, pct == null ? new Double[PERCENTILES.length] : (Double[]) pct.getArray());
                 } else {
                     long b = rs.getLong("bin");
                     histograms.computeIfAbsent(key, k -> new ArrayList<>())
@@ -238,7 +253,11 @@ public class FunnelAnalytics {
     /** The width of the conversion rollup's duration buckets (V19's analytics_conversion_bucket): one day. */
     static final long BUCKET_SECONDS = 86_400;
 
+    /** The percentiles of time to convert an answer gives: median, p75, p90 ({@link #metrics}' order). */
     private static final double[] PERCENTILES = {0.5, 0.75, 0.9};
+
+    private static final String PERCENTILES_SQL = "ARRAY[" + Arrays.stream(PERCENTILES)
+            .mapToObj(Double::toString).collect(Collectors.joining(", ")) + "]";
 
     /** One exact duration wanted: a group's (null: the total's) {@code rank}-th, from 0, within its bucket. */
     private record Ranked(String group, int bucket, long rank) {
@@ -248,9 +267,10 @@ public class FunnelAnalytics {
      * Time to convert from the conversion rollup (V19): the converted leads per group and duration bucket, from
      * which each percentile's two neighbouring ranks (as percentile_cont interpolates them) are located in their
      * buckets; then only those ranks' exact durations are read. The histogram (the bin is a whole number of
-     * buckets) is the bucket counts summed per bin.
+     * buckets) is the bucket counts summed per bin. Answers false, having filled nothing a caller keeps, if
+     * the rollup counts a duration the lead rows do not hold.
      */
-    private static void timeToConvertFromBuckets(Connection c, FunnelQuery q, int dims, long bin,
+    private static boolean timeToConvertFromBuckets(Connection c, FunnelQuery q, int dims, long bin,
                                                  Map<String, Double[]> percentiles, Map<String, List<Bin>> histograms)
             throws SQLException {
         boolean grouped = q.groupBy() != GroupBy.NONE;
@@ -292,7 +312,7 @@ public class FunnelAnalytics {
             }
         }
         if (wanted.isEmpty()) {
-            return;
+            return true;
         }
         sql = new StringBuilder();
         binds = new ArrayList<>();
@@ -320,7 +340,7 @@ public class FunnelAnalytics {
                 Double first = values.get(wanted.get(i + 2 * k));
                 Double second = values.get(wanted.get(i + 2 * k + 1));
                 if (first == null || second == null) {
-                    throw new IllegalStateException("the conversion rollup and the lead rows disagree");
+                    return false;
                 }
                 double position = PERCENTILES[k] * (n - 1);
                 double proportion = position - Math.floor(position);
@@ -328,6 +348,7 @@ public class FunnelAnalytics {
             }
             percentiles.put(key, pct);
         }
+        return true;
     }
 
     /** The bucket and rank within it of the {@code rank}-th (from 0) of the durations counted by {@code buckets}. */

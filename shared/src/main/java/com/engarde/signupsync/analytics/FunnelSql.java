@@ -28,6 +28,15 @@ final class FunnelSql {
     private FunnelSql() {
     }
 
+    /**
+     * A converted lead's time to convert in seconds, never negative: the one duration every time-to-convert answer
+     * reads. V19's analytics_conversion_bucket(cohort_at, at_converted) is its whole days, in SQL;
+     * FunnelTimeToConvertTest and FunnelPropertyTest put conversions on the bucket edges, where the two must agree.
+     */
+    static String secondsToConvert(String alias) {
+        return "greatest(0, extract(epoch FROM " + alias + ".at_converted - " + alias + ".cohort_at))::float8";
+    }
+
     static String prefix(Attribution attribution) {
         return attribution == Attribution.FIRST_TOUCH ? "a.ft_" : "a.lt_";
     }
@@ -56,7 +65,7 @@ final class FunnelSql {
         if (q.window() != null) {
             sql.append(" AND r.at_converted <= r.cohort_at + ").append(interval(q));
         }
-        sql.append(") AS conv, greatest(0, extract(epoch FROM r.at_converted - r.cohort_at))::float8 AS secs FROM reach r");
+        sql.append(") AS conv, ").append(secondsToConvert("r")).append(" AS secs FROM reach r");
         if (!q.exclude().isEmpty()) {
             String codes = q.exclude().stream().map(t -> String.valueOf(t.ordinal())).sorted()
                     .collect(Collectors.joining(", "));
@@ -142,7 +151,7 @@ final class FunnelSql {
                              List<Integer> buckets, List<Long> ranks, StringBuilder sql, List<Object> binds) {
         String p = prefix(q.attribution());
         String bucket = "analytics_conversion_bucket(a.cohort_at, a.at_converted)";
-        String secs = "greatest(0, extract(epoch FROM a.at_converted - a.cohort_at))::float8";
+        String secs = secondsToConvert("a");
         Timestamp from = Timestamp.from(q.dateFrom().atStartOfDay(ZoneOffset.UTC).toInstant());
         Timestamp to = Timestamp.from(q.dateTo().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
         List<Integer> shared = new ArrayList<>();
@@ -200,7 +209,7 @@ final class FunnelSql {
     static void conversions(FunnelQuery q, String groupExpression, StringBuilder sql, List<Object> binds) {
         String p = prefix(q.attribution());
         sql.append("WITH funnel AS MATERIALIZED (SELECT ").append(groupExpression).append(" AS g, true AS conv,")
-                .append(" greatest(0, extract(epoch FROM a.at_converted - a.cohort_at))::float8 AS secs")
+                .append(' ').append(secondsToConvert("a")).append(" AS secs")
                 .append(" FROM analytics_leads a WHERE a.cohort_at >= ? AND a.cohort_at < ? AND a.at_converted IS NOT NULL");
         binds.add(Timestamp.from(q.dateFrom().atStartOfDay(ZoneOffset.UTC).toInstant()));
         binds.add(Timestamp.from(q.dateTo().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));

@@ -114,6 +114,19 @@ class FunnelTimeToConvertTest {
     }
 
     @Test
+    void aRollupCountingADurationNoLeadHasIsAnsweredFromTheLeadRows() throws Exception {
+        threeConversions();
+        analytics.compact();
+        String exact = naive(MARCH);
+        // What only a write that bypassed the triggers could do: bob's 24 h counted in bucket 5, where no lead is.
+        TestDatabase.get().execute("UPDATE analytics_conversion_counts SET bucket = 5 WHERE bucket = 1");
+        // p75 and p90 interpolate towards rank 2, which the rollup now places in bucket 5: not a 500, the exact answer.
+        assertThat(funnel.metrics(MARCH).path("total").path("time_to_convert").path("p90_hours").asDouble())
+                .isEqualTo(62.4);
+        assertThat(fast(MARCH)).isEqualTo(exact);
+    }
+
+    @Test
     void aConversionUndoneLeavesItsBucket() throws Exception {
         threeConversions();
         analytics.compact();
