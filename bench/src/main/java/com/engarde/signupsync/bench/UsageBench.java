@@ -35,9 +35,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The usage targets, each against a baseline measured in the same run, over a generated data set: N usage
  * records (default 20,000,000) over 2 years and T tenants (default 5,000; 20 users and 2 brands each),
- * loaded by COPY and rolled up. Usage: UsageBench [records] [tenants] [--reuse]; {@code --reuse} keeps the records
- * a previous run loaded into SIGNUP_SYNC_TEST_DATABASE_URL (the load checks three foreign keys per record and
- * takes about half an hour at 20 million here) and only rolls them up again.
+ * loaded by COPY and rolled up. Usage: UsageBench [records] [tenants] [--reuse [--keep-rollups]]; {@code --reuse}
+ * keeps the records a previous run loaded into SIGNUP_SYNC_TEST_DATABASE_URL (the load checks three foreign keys
+ * per record and takes about 8 minutes at 20 million here) and only rolls them up again (about 46 s a month);
+ * {@code --keep-rollups} keeps that run's rollups too and runs only the measured phases.
  * <ol>
  *   <li>daily and monthly views: p50 of a page through the admin-platform-usage handler in-process, against
  *       the same page aggregated from the raw records by one SQL statement;</li>
@@ -58,19 +59,25 @@ public final class UsageBench {
     public static void main(String[] args) throws Exception {
         List<String> positional = java.util.Arrays.stream(args).filter(a -> !a.startsWith("--")).toList();
         boolean reuse = java.util.Arrays.asList(args).contains("--reuse");
+        // With --reuse: an earlier run's rollups are kept too, and only the measured phases run again.
+        boolean keepRollups = reuse && java.util.Arrays.asList(args).contains("--keep-rollups");
         long records = positional.size() > 0 ? Long.parseLong(positional.get(0)) : 20_000_000L;
         int tenants = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : 5_000;
         TestDatabase db = TestDatabase.get();
         System.out.printf("database: %s; %,d records, %,d tenants, %d days from %s%n",
                 db.embedded() ? "embedded PostgreSQL 16" : "SIGNUP_SYNC_TEST_DATABASE_URL", records, tenants, DAYS, START);
         long stored = reuse ? count(db, "SELECT count(*) FROM usage_metrics WHERE idempotency_key LIKE 'gen-%'") : 0;
+        keepRollups = keepRollups && stored == records && count(db, "SELECT count(*) FROM usage_tenant_totals") > 0;
         if (stored == records) {
             // What an earlier run's ingest rounds added is not part of the generated set.
             db.execute("DELETE FROM usage_metrics WHERE idempotency_key NOT LIKE 'gen-%'");
-            db.execute("TRUNCATE admin_usage_reports, tenant_health_metrics, usage_user_totals, usage_tenant_totals,"
-                    + " usage_dirty_days");
-            db.execute("ANALYZE");
-            System.out.printf("load: %,d records kept from an earlier run (--reuse); load %s%n", records, load());
+            if (!keepRollups) {
+                db.execute("TRUNCATE admin_usage_reports, tenant_health_metrics, usage_user_totals, usage_tenant_totals,"
+                        + " usage_dirty_days");
+                db.execute("ANALYZE");
+            }
+            System.out.printf("load: %,d records kept from an earlier run (--reuse)%s; load %s%n", records,
+                    keepRollups ? ", and their rollups (--keep-rollups)" : "", load());
         } else {
             db.truncate();
             long t0 = System.nanoTime();
@@ -86,27 +93,34 @@ public final class UsageBench {
         properties.put("engarde.database.statement-timeout", "0s");
         properties.put("engarde.database.socket-timeout", "3600s");
         try (LambdaHarness lambda = new LambdaHarness(properties)) {
-            long t1 = System.nanoTime();
-            UsageRollups rollups = lambda.context().getBean(UsageRollups.class);
-            for (LocalDate month = START.withDayOfMonth(1); month.isBefore(START.plusDays(DAYS)); month = month.plusMonths(1)) {
-                rollups.roll(new UsageRange(month, month.plusMonths(1).minusDays(1)));
-                // What autovacuum does between two daily runs: a month of rollup rows is planned from statistics
-                // that know them (the first months would otherwise be planned as an empty table).
-                db.execute("ANALYZE admin_usage_reports");
-                System.out.printf("    rolled up %s in %.0f s so far; load %s%n", month, seconds(t1), load());
+            if (!keepRollups) {
+                rollUp(lambda, db);
             }
-            db.execute("TRUNCATE usage_dirty_days");
-            // What autovacuum does in a while: the visibility map lets the views scan the totals index only.
-            db.execute("VACUUM ANALYZE");
-            System.out.printf("rollup: %d days in %.0f s; admin_usage_reports rows: %,d; usage_user_totals rows: %,d;"
-                            + " usage_tenant_totals rows: %,d%n", DAYS, seconds(t1),
-                    count(db, "SELECT count(*) FROM admin_usage_reports"), count(db, "SELECT count(*) FROM usage_user_totals"),
-                    count(db, "SELECT count(*) FROM usage_tenant_totals"));
             views(lambda, db);
             export(lambda, db);
             ingest(lambda, db, tenants);
         }
         System.exit(0);
+    }
+
+    /** Every month of the two years, as the daily runs would have left them. */
+    private static void rollUp(LambdaHarness lambda, TestDatabase db) throws SQLException {
+        long t1 = System.nanoTime();
+        UsageRollups rollups = lambda.context().getBean(UsageRollups.class);
+        for (LocalDate month = START.withDayOfMonth(1); month.isBefore(START.plusDays(DAYS)); month = month.plusMonths(1)) {
+            rollups.roll(new UsageRange(month, month.plusMonths(1).minusDays(1)));
+            // What autovacuum does between two daily runs: a month of rollup rows is planned from statistics
+            // that know them (the first months would otherwise be planned as an empty table).
+            db.execute("ANALYZE admin_usage_reports");
+            System.out.printf("    rolled up %s in %.0f s so far; load %s%n", month, seconds(t1), load());
+        }
+        db.execute("TRUNCATE usage_dirty_days");
+        // What autovacuum does in a while: the visibility map lets the views scan the totals index only.
+        db.execute("VACUUM ANALYZE");
+        System.out.printf("rollup: %d days in %.0f s; admin_usage_reports rows: %,d; usage_user_totals rows: %,d;"
+                        + " usage_tenant_totals rows: %,d%n", DAYS, seconds(t1),
+                count(db, "SELECT count(*) FROM admin_usage_reports"), count(db, "SELECT count(*) FROM usage_user_totals"),
+                count(db, "SELECT count(*) FROM usage_tenant_totals"));
     }
 
     private static void views(LambdaHarness lambda, TestDatabase db) throws SQLException {

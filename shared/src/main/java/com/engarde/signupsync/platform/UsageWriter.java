@@ -29,19 +29,36 @@ public class UsageWriter {
 
     private static final String KNOWN_KEYS = "SELECT idempotency_key FROM usage_metrics WHERE idempotency_key = ANY(?::text[])";
 
+    /** As for tenants (below), an organization the batch would leave as it is does not reach ON CONFLICT. */
     private static final String UPSERT_ORGANIZATIONS = """
             INSERT INTO platform_organizations AS o (id, name)
             SELECT id, coalesce(name, id::text) FROM unnest(?::uuid[], ?::text[]) AS u(id, name)
+            WHERE NOT EXISTS (
+                SELECT 1 FROM platform_organizations e
+                WHERE e.id = u.id
+                  AND (e.id = '00000000-0000-0000-0000-000000000001' OR coalesce(u.name, u.id::text) = u.id::text
+                       OR e.name IS NOT DISTINCT FROM u.name))
             ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, updated_at = now()
             WHERE o.id <> '00000000-0000-0000-0000-000000000001' AND EXCLUDED.name <> EXCLUDED.id::text
               AND o.name IS DISTINCT FROM EXCLUDED.name
             """;
 
-    /** The platform tenant keeps the migration's name, plan and limits whatever a record says. */
+    /**
+     * The platform tenant keeps the migration's name, plan and limits whatever a record says. A tenant the
+     * batch would leave as it is does not reach ON CONFLICT, which locks (and so writes) every row it meets,
+     * even one its WHERE leaves alone.
+     */
     private static final String UPSERT_TENANTS = """
             INSERT INTO platform_tenants AS t (id, organization_id, name, plan_tier)
             SELECT id, org, coalesce(name, id::text), coalesce(plan, 'unknown')
             FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[]) AS u(id, org, name, plan)
+            WHERE NOT EXISTS (
+                SELECT 1 FROM platform_tenants e
+                WHERE e.id = u.id
+                  AND (e.unlimited OR (e.organization_id, e.name, e.plan_tier) IS NOT DISTINCT FROM
+                       (coalesce(u.org, e.organization_id),
+                        CASE WHEN coalesce(u.name, u.id::text) = u.id::text THEN e.name ELSE u.name END,
+                        CASE WHEN coalesce(u.plan, 'unknown') = 'unknown' THEN e.plan_tier ELSE u.plan END)))
             ON CONFLICT (id) DO UPDATE SET
                 organization_id = coalesce(EXCLUDED.organization_id, t.organization_id),
                 name = CASE WHEN EXCLUDED.name = EXCLUDED.id::text THEN t.name ELSE EXCLUDED.name END,
@@ -54,9 +71,12 @@ public class UsageWriter {
                    CASE WHEN EXCLUDED.plan_tier = 'unknown' THEN t.plan_tier ELSE EXCLUDED.plan_tier END)
             """;
 
+    /** As for tenants, a user the batch would leave as it is does not reach ON CONFLICT. */
     private static final String UPSERT_USERS = """
             INSERT INTO platform_users AS p (id, email)
-            SELECT * FROM unnest(?::uuid[], ?::text[])
+            SELECT * FROM unnest(?::uuid[], ?::text[]) AS u(id, email)
+            WHERE NOT EXISTS (SELECT 1 FROM platform_users e
+                              WHERE e.id = u.id AND (u.email IS NULL OR e.email = u.email))
             ON CONFLICT (id) DO UPDATE SET email = EXCLUDED.email, updated_at = now()
             WHERE EXCLUDED.email IS NOT NULL AND p.email IS DISTINCT FROM EXCLUDED.email
             """;

@@ -92,6 +92,34 @@ class UsageIngestTest {
     }
 
     @Test
+    void recordsThatNameWhatIsStoredWriteNoNewVersionAndChangesAreStillWritten() {
+        ObjectNode first = record("a", "2026-01-01T10:00:00Z", TENANT, USER, "1", 1).put("tenant_name", "Acme")
+                .put("plan_tier", "pro").put("user_email", "ana@example.com")
+                .put("organization_id", uuid(4, 1)).put("organization_name", "Org");
+        post(batch(List.of(first)));
+        // Each row's version: a new one is written by every update, none by a row left as it is.
+        String rows = "SELECT (SELECT xmin::text FROM platform_tenants WHERE id = ?::uuid) AS tenant,"
+                + " (SELECT xmin::text FROM platform_users WHERE id = ?::uuid) AS usr,"
+                + " (SELECT xmin::text FROM platform_organizations WHERE id = ?::uuid) AS org";
+        Map<String, Object> versions = Rows.row(rows, TENANT, USER, uuid(4, 1));
+
+        // The same names again, and a record naming nothing (its user without an email): no row gets a new version.
+        ObjectNode nameless = record("c", "2026-01-01T12:00:00Z", TENANT, USER, "1", 1);
+        nameless.remove("user_email");
+        post(batch(List.of(first.deepCopy().put("idempotency_key", "b"), nameless)));
+        assertThat(Rows.count("usage_metrics")).isEqualTo(3);
+        assertThat(Rows.row(rows, TENANT, USER, uuid(4, 1))).isEqualTo(versions);
+
+        // What does change is still written.
+        post(batch(List.of(record("d", "2026-01-01T13:00:00Z", TENANT, USER, "1", 1).put("plan_tier", "enterprise")
+                .put("user_email", "ana@acme.example"))));
+        assertThat(Rows.row("SELECT t.name, t.plan_tier, u.email FROM platform_tenants t, platform_users u"
+                + " WHERE t.id = ?::uuid AND u.id = ?::uuid", TENANT, USER))
+                .containsEntry("name", "Acme").containsEntry("plan_tier", "enterprise")
+                .containsEntry("email", "ana@acme.example");
+    }
+
+    @Test
     void aNewBrandWithATakenNameKeepsItsIdAndItsRecord() {
         post(batch(List.of(
                 record("a", "2026-01-01T10:00:00Z", TENANT, USER, "1", 1).put("brand_id", uuid(3, 1)).put("brand_name", "Shop"),
