@@ -59,15 +59,15 @@ public final class UsageBench {
     public static void main(String[] args) throws Exception {
         List<String> positional = java.util.Arrays.stream(args).filter(a -> !a.startsWith("--")).toList();
         boolean reuse = java.util.Arrays.asList(args).contains("--reuse");
-        // With --reuse: an earlier run's rollups are kept too, and only the measured phases run again.
-        boolean keepRollups = reuse && java.util.Arrays.asList(args).contains("--keep-rollups");
         long records = positional.size() > 0 ? Long.parseLong(positional.get(0)) : 20_000_000L;
         int tenants = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : 5_000;
         TestDatabase db = TestDatabase.get();
         System.out.printf("database: %s; %,d records, %,d tenants, %d days from %s%n",
                 db.embedded() ? "embedded PostgreSQL 16" : "SIGNUP_SYNC_TEST_DATABASE_URL", records, tenants, DAYS, START);
         long stored = reuse ? count(db, "SELECT count(*) FROM usage_metrics WHERE idempotency_key LIKE 'gen-%'") : 0;
-        keepRollups = keepRollups && stored == records && count(db, "SELECT count(*) FROM usage_tenant_totals") > 0;
+        // With --reuse: an earlier run's rollups are kept too, and only the measured phases run again.
+        boolean keepRollups = stored == records && java.util.Arrays.asList(args).contains("--keep-rollups")
+                && count(db, "SELECT count(*) FROM usage_tenant_totals") > 0;
         if (stored == records) {
             // What an earlier run's ingest rounds added is not part of the generated set.
             db.execute("DELETE FROM usage_metrics WHERE idempotency_key NOT LIKE 'gen-%'");

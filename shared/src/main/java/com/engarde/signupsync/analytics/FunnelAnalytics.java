@@ -267,8 +267,8 @@ public class FunnelAnalytics {
      * Time to convert from the conversion rollup (V19): the converted leads per group and duration bucket, from
      * which each percentile's two neighbouring ranks (as percentile_cont interpolates them) are located in their
      * buckets; then only those ranks' exact durations are read. The histogram (the bin is a whole number of
-     * buckets) is the bucket counts summed per bin. Answers false, having filled nothing a caller keeps, if
-     * the rollup counts a duration the lead rows do not hold.
+     * buckets) is the bucket counts summed per bin. Answers false if the rollup counts a duration the lead
+     * rows do not hold: what it filled in is then to be discarded.
      */
     private static boolean timeToConvertFromBuckets(Connection c, FunnelQuery q, int dims, long bin,
                                                  Map<String, Double[]> percentiles, Map<String, List<Bin>> histograms)

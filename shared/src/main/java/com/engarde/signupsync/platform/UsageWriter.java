@@ -29,7 +29,10 @@ public class UsageWriter {
 
     private static final String KNOWN_KEYS = "SELECT idempotency_key FROM usage_metrics WHERE idempotency_key = ANY(?::text[])";
 
-    /** As for tenants (below), an organization the batch would leave as it is does not reach ON CONFLICT. */
+    /**
+     * As for tenants (below), an organization the batch would leave as it is does not reach ON CONFLICT; one that
+     * does is changed, unless the record names none or it is the platform's.
+     */
     private static final String UPSERT_ORGANIZATIONS = """
             INSERT INTO platform_organizations AS o (id, name)
             SELECT id, coalesce(name, id::text) FROM unnest(?::uuid[], ?::text[]) AS u(id, name)
@@ -40,13 +43,13 @@ public class UsageWriter {
                        OR e.name IS NOT DISTINCT FROM u.name))
             ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, updated_at = now()
             WHERE o.id <> '00000000-0000-0000-0000-000000000001' AND EXCLUDED.name <> EXCLUDED.id::text
-              AND o.name IS DISTINCT FROM EXCLUDED.name
             """;
 
     /**
      * The platform tenant keeps the migration's name, plan and limits whatever a record says. A tenant the
      * batch would leave as it is does not reach ON CONFLICT, which locks (and so writes) every row it meets,
-     * even one its WHERE leaves alone.
+     * even one its WHERE leaves alone; what reaches it (a change, or a tenant another batch inserted meanwhile)
+     * is updated.
      */
     private static final String UPSERT_TENANTS = """
             INSERT INTO platform_tenants AS t (id, organization_id, name, plan_tier)
@@ -65,10 +68,6 @@ public class UsageWriter {
                 plan_tier = CASE WHEN EXCLUDED.plan_tier = 'unknown' THEN t.plan_tier ELSE EXCLUDED.plan_tier END,
                 updated_at = now()
             WHERE NOT t.unlimited
-              AND (t.organization_id, t.name, t.plan_tier) IS DISTINCT FROM
-                  (coalesce(EXCLUDED.organization_id, t.organization_id),
-                   CASE WHEN EXCLUDED.name = EXCLUDED.id::text THEN t.name ELSE EXCLUDED.name END,
-                   CASE WHEN EXCLUDED.plan_tier = 'unknown' THEN t.plan_tier ELSE EXCLUDED.plan_tier END)
             """;
 
     /** As for tenants, a user the batch would leave as it is does not reach ON CONFLICT. */
@@ -78,7 +77,7 @@ public class UsageWriter {
             WHERE NOT EXISTS (SELECT 1 FROM platform_users e
                               WHERE e.id = u.id AND (u.email IS NULL OR e.email = u.email))
             ON CONFLICT (id) DO UPDATE SET email = EXCLUDED.email, updated_at = now()
-            WHERE EXCLUDED.email IS NOT NULL AND p.email IS DISTINCT FROM EXCLUDED.email
+            WHERE EXCLUDED.email IS NOT NULL
             """;
 
     /** Without a conflict target: a new brand whose name its tenant already uses is left to the next steps. */
