@@ -6,10 +6,10 @@
 # Without files it sends every sample here, in an order that tells a story (order, refund, transfer, check-in).
 # Style per file: Posh's flat samples with the Posh-Secret header (as Posh does), the dotted ones
 # (purchase.created, ...) signed the Standard Webhooks way. Override with STYLE=posh-secret|signature|standard.
-# URL defaults to http://localhost:8080 (the local run); set SIGNUP_SYNC_URL for another.
+# URL: SIGNUP_SYNC_URL, else BASE (what the local run's local-run.env sets), else http://127.0.0.1:8080.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-url="${SIGNUP_SYNC_URL:-http://localhost:8080}/api/webhooks/poshvip"
+url="${SIGNUP_SYNC_URL:-${BASE:-http://127.0.0.1:8080}}/api/webhooks/poshvip"
 secret="${POSHVIP_WEBHOOK_SECRET:?set POSHVIP_WEBHOOK_SECRET to the secret the service was started with}"
 
 # The HMAC key: a Standard Webhooks secret (whsec_<base64>) signs with its decoded bytes, any other with its text.

@@ -23,12 +23,12 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The local run answers the README's own curl examples over real HTTP, as the README says it does. */
+/** The local run answers the API document's own curl examples over real HTTP, as the document says it does. */
 class LocalRunTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern CURL_POST = Pattern.compile(
-            "curl -s -X POST http://localhost:8080(/\\S+) \\\\\\n.*?-d '([^']*)'", Pattern.DOTALL);
+            "curl -s -X POST \\$BASE(/\\S+) \\\\\\n.*?-d '([^']*)'", Pattern.DOTALL);
 
     @Test
     void theReadmeCurlExamplesWorkAsShown() throws Exception {
@@ -140,7 +140,7 @@ class LocalRunTest {
     }
 
     private static Map<String, String> readmeExamples() throws Exception {
-        Path readme = LambdaHarness.eventsDir().getParent().resolve("README.md");
+        Path readme = LambdaHarness.eventsDir().getParent().resolve("docs/api.md");
         Matcher m = CURL_POST.matcher(Files.readString(readme));
         Map<String, String> examples = new LinkedHashMap<>();
         while (m.find()) {
