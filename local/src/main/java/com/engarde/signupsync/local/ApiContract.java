@@ -36,7 +36,7 @@ import io.swagger.v3.oas.annotations.servers.Server;
                         + " answer is {\"error\", \"message\", \"field\"}; bad input is a 4xx naming the field,"
                         + " never a 500. In AWS every route may also answer 429 when API Gateway throttles it"
                         + " (body {\"message\": \"Too Many Requests\"})."),
-        servers = {@Server(url = "http://127.0.0.1:8080", description = "the local run (./run-local)"),
+        servers = {@Server(url = "http://127.0.0.1:8080", description = "this local run (./run-local serves its own address here)"),
                    @Server(url = "https://{api}/{stage}", description = "a deployed stage (the stack's ApiUrl output)",
                            variables = {
                                    @io.swagger.v3.oas.annotations.servers.ServerVariable(name = "api",

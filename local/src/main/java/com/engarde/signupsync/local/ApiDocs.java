@@ -1,10 +1,15 @@
 package com.engarde.signupsync.local;
 
 import com.engarde.signupsync.auth.LocalOnlyRoutes;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micronaut.context.BeanProvider;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.runtime.server.EmbeddedServer;
 import io.swagger.v3.oas.annotations.Hidden;
 
 import java.io.IOException;
@@ -30,10 +35,36 @@ class ApiDocs implements LocalOnlyRoutes {
     private static final String DOCUMENT_RESOURCE = "META-INF/swagger/signup-sync.json";
     private static final String UI_RESOURCE = "META-INF/swagger/views/swagger-ui/index.html";
     private static final Set<String> OPEN_METHODS = Set.of("GET", "HEAD");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final BeanProvider<EmbeddedServer> server;
+
+    ApiDocs(BeanProvider<EmbeddedServer> server) {
+        this.server = server;
+    }
 
     @Get(value = DOCUMENT, produces = MediaType.APPLICATION_JSON)
     HttpResponse<byte[]> document() {
-        return HttpResponse.ok(resource(DOCUMENT_RESOURCE)).contentType(MediaType.APPLICATION_JSON_TYPE);
+        return HttpResponse.ok(withThisRun(resource(DOCUMENT_RESOURCE))).contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    /**
+     * The document with its first server (the local run, written at compile time as the default port) made this
+     * run's own address, so that "Try it out" reaches the run whatever its HOST and PORT.
+     */
+    private byte[] withThisRun(byte[] document) {
+        try {
+            JsonNode root = JSON.readTree(document);
+            JsonNode first = root.path("servers").path(0);
+            if (first instanceof ObjectNode local) {
+                EmbeddedServer running = server.get();
+                local.put("url", "http://" + LocalRun.reachableHost(running.getHost()) + ":" + running.getPort());
+                return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+            }
+            return document;
+        } catch (IOException e) {
+            throw new UncheckedIOException(DOCUMENT_RESOURCE + " is not JSON", e);
+        }
     }
 
     @Get(value = UI, produces = MediaType.TEXT_HTML)

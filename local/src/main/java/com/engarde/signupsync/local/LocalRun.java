@@ -28,6 +28,7 @@ import java.util.Map;
 public final class LocalRun implements AutoCloseable {
 
     static final String KEY_FILE = "encryption-key";
+    static final String ENV_FILE = "local-run.env";
 
     private final EmbeddedPostgres embedded;
     private final ApplicationContext context;
@@ -35,9 +36,11 @@ public final class LocalRun implements AutoCloseable {
     private final String token;
     private final String adminToken;
     private final String databaseUrl;
+    private final Path envFile;
 
     private LocalRun(EmbeddedPostgres embedded, ApplicationContext context, String url, String token, String adminToken,
-                     String databaseUrl) {
+                     String databaseUrl, Path envFile) {
+        this.envFile = envFile;
         this.embedded = embedded;
         this.context = context;
         this.url = url;
@@ -48,10 +51,17 @@ public final class LocalRun implements AutoCloseable {
 
     public static void main(String[] args) throws IOException {
         Map<String, String> env = System.getenv();
-        LocalRun run = start(env, args);
-        Runtime.getRuntime().addShutdownHook(new Thread(run::close));
+        LocalRun run;
+        try {
+            run = start(env, args);
+        } catch (StartRefused refused) {
+            System.err.println("run-local: " + refused.getMessage());
+            System.exit(1);
+            return;
+        }
+        run.closeOnExit();
         System.out.println();
-        System.out.println("signup-sync is running at " + run.url);
+        System.out.println("signup-sync is running at " + run.url + listening(env));
         System.out.println("  database: " + run.databaseUrl() + (run.embedded != null
                 ? "  (embedded PostgreSQL 16, data in " + dataDir(env).resolve("postgres").toAbsolutePath() + ")"
                 : "  (ENGARDE_DATABASE_URL)"));
@@ -60,35 +70,59 @@ public final class LocalRun implements AutoCloseable {
         System.out.println("  admin token: " + (run.adminToken != null ? run.adminToken
                 + "  (a superuser's JWT for 12 hours, signed with a secret generated for this run)"
                 : "none printed: ADMIN_JWT_SECRET or ADMIN_JWT_JWKS_URL is set, so tokens come from their issuer"));
+        System.out.println("  for another shell: . " + run.envFile + "   (sets BASE, TOKEN and ADMIN_TOKEN)");
         System.out.println("  encryption key: " + (blank(env.get("SIGNUP_SYNC_ENCRYPTION_KEY"))
                 ? dataDir(env).resolve(KEY_FILE).toAbsolutePath() + " (generated once, kept with the data)"
                 : "SIGNUP_SYNC_ENCRYPTION_KEY"));
+        System.out.println("  daily sync: " + (inProcessSchedule(env)
+                ? "in this process at FUNNEL_SYNC_TIME (see GET /sync/status/{source_type})"
+                : "not scheduled in a local run (SIGNUP_SYNC_IN_PROCESS_SCHEDULE=true runs it here); POST /sync/{source} runs one now"));
         System.out.println("  API document: " + run.url + ApiDocs.DOCUMENT + "  (Swagger UI: " + run.url + ApiDocs.UI + ")");
         System.out.println("  try: curl -s " + run.url + "/health");
-        if (run.adminToken != null) {
-            System.out.println("       curl -s -H \"Authorization: Bearer $ADMIN_TOKEN\" " + run.url + "/api/admin/sources");
-        }
     }
 
     /** Starts the database (embedded unless configured), migrates it, and serves every route. */
     public static LocalRun start(Map<String, String> env, String... args) throws IOException {
+        int port = port(env);
+        requireFreePort(host(env), port);
         EmbeddedPostgres embedded = null;
         String databaseUrl = env.get("ENGARDE_DATABASE_URL");
         if (blank(databaseUrl)) {
             Path data = dataDir(env).resolve("postgres");
             Files.createDirectories(data.getParent());
-            // The builder's defaults are for throwaway test databases (fsync and synchronous commit off); this
-            // one's data is meant to survive a crash of the laptop, not only a clean restart.
-            embedded = EmbeddedPostgres.builder()
-                    .setDataDirectory(data)
-                    .setCleanDataDirectory(false)
-                    .setServerConfig("fsync", "on")
-                    .setServerConfig("synchronous_commit", "on")
-                    .setServerConfig("full_page_writes", "on")
-                    .start();
+            try {
+                // The builder's defaults are for throwaway test databases (fsync and synchronous commit off); this
+                // one's data is meant to survive a crash of the laptop, not only a clean restart. No hook of its
+                // own: ours stops PostgreSQL after the context has handed its running syncs back.
+                embedded = EmbeddedPostgres.builder()
+                        .setDataDirectory(data)
+                        .setCleanDataDirectory(false)
+                        .setRegisterShutdownHook(false)
+                        .setServerConfig("fsync", "on")
+                        .setServerConfig("synchronous_commit", "on")
+                        .setServerConfig("full_page_writes", "on")
+                        .start();
+            } catch (IllegalStateException e) {
+                if (String.valueOf(e.getMessage()).contains("could not lock")) {
+                    throw new StartRefused("the data folder " + dataDir(env).toAbsolutePath() + " is in use by another"
+                            + " local run: stop that one, or give this one its own folder and port, e.g."
+                            + " SIGNUP_SYNC_DATA_DIR=.signup-sync-2 PORT=" + (port == 0 ? 8081 : port + 1) + " ./run-local");
+                }
+                throw e;
+            }
             // Trust authentication on 127.0.0.1 only: there is no password to default.
             databaseUrl = "postgresql://postgres@localhost:" + embedded.getPort() + "/postgres";
         }
+        try {
+            return serve(env, embedded, databaseUrl, port, args);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(embedded);
+            throw e;
+        }
+    }
+
+    private static LocalRun serve(Map<String, String> env, EmbeddedPostgres embedded, String databaseUrl, int port,
+                                  String... args) throws IOException {
         DatabaseMigrations.migrate(DatabaseUrl.parse(databaseUrl).simpleDataSource());
 
         String token = env.get("SIGNUP_SYNC_SERVICE_TOKEN");
@@ -108,7 +142,11 @@ public final class LocalRun implements AutoCloseable {
         properties.put("engarde.database.url", databaseUrl);
         properties.put("engarde.database.pool-size", 10);
         properties.put("signup.sync.service.token", token);
-        int port = blank(env.get("PORT")) ? 8080 : Integer.parseInt(env.get("PORT"));
+        // The daily sync runs here only when asked; "false" tells the status answers that nothing fires it.
+        properties.put("signup.sync.in-process.schedule", String.valueOf(inProcessSchedule(env)));
+        Path envFile = dataDir(env).resolve(ENV_FILE).toAbsolutePath();
+        properties.put(LocalRouteAuthFilter.ENV_FILE_PROPERTY, envFile.toString());
+        earlierToken(envFile).ifPresent(earlier -> properties.put(LocalRouteAuthFilter.EARLIER_TOKEN_PROPERTY, earlier));
         // PORT=0 asks for any free port (tests); Micronaut spells that -1.
         properties.put("micronaut.server.port", port == 0 ? -1 : port);
         // Loopback unless HOST says otherwise: the service token is the only thing between the network and
@@ -120,9 +158,119 @@ public final class LocalRun implements AutoCloseable {
         // Not Micronaut.run: its own shutdown hook races ours and deadlocks. Ours stops the server, the
         // context, then PostgreSQL, in that order.
         ApplicationContext context = ApplicationContext.builder().args(args).properties(properties).start();
-        EmbeddedServer server = context.getBean(EmbeddedServer.class).start();
-        String url = "http://" + host(env) + ":" + server.getPort();
-        return new LocalRun(embedded, context, url, token, adminToken, printable(databaseUrl));
+        EmbeddedServer server;
+        try {
+            server = context.getBean(EmbeddedServer.class).start();
+        } catch (RuntimeException e) {
+            context.close();
+            if (port != 0 && causedBy(e, java.net.BindException.class)) {
+                throw portTaken(host(env), port);
+            }
+            throw e;
+        }
+        String url = "http://" + reachableHost(host(env)) + ":" + server.getPort();
+        writeEnvFile(envFile, url, token, adminToken);
+        return new LocalRun(embedded, context, url, token, adminToken, printable(databaseUrl), envFile);
+    }
+
+    /** A start that cannot go on for a reason the user fixes; said in one line, without a stack trace. */
+    static final class StartRefused extends RuntimeException {
+        StartRefused(String message) {
+            super(message);
+        }
+    }
+
+    static int port(Map<String, String> env) {
+        String port = env.get("PORT");
+        try {
+            int value = blank(port) ? 8080 : Integer.parseInt(port.strip());
+            if (value < 0 || value > 65535) {
+                throw new NumberFormatException();
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new StartRefused("PORT must be a number from 0 to 65535 (0: any free port)");
+        }
+    }
+
+    /** Before PostgreSQL starts: a port already taken is said at once, not after the database is up. */
+    private static void requireFreePort(String host, int port) {
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.bind(new java.net.InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw portTaken(host, port);
+        }
+    }
+
+    private static StartRefused portTaken(String host, int port) {
+        return new StartRefused("port " + port + " on " + host + " is taken (another ./run-local?): stop that one,"
+                + " or start this one on another port with its own data folder, e.g."
+                + " SIGNUP_SYNC_DATA_DIR=.signup-sync-2 PORT=" + (port + 1) + " ./run-local");
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Where a client on this machine reaches the run: the loopback address when it listens on every interface. */
+    static String reachableHost(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "127.0.0.1"
+                : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    private static String listening(Map<String, String> env) {
+        String host = host(env);
+        return reachableHost(host).equals(host) ? "" : "  (listening on " + host + ", every interface)";
+    }
+
+    static boolean inProcessSchedule(Map<String, String> env) {
+        return Boolean.parseBoolean(String.valueOf(env.get("SIGNUP_SYNC_IN_PROCESS_SCHEDULE")).strip());
+    }
+
+    /**
+     * The URL and tokens this run printed, as shell assignments another shell can source; readable by the owner
+     * only, since they open the API. Created with those permissions before anything is written to it.
+     */
+    private static void writeEnvFile(Path file, String url, String token, String adminToken) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.deleteIfExists(file);
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(file);
+        }
+        Files.writeString(file, "# written by ./run-local at its start: . this file to use its URL and tokens\n"
+                + "BASE=" + url + "\n"
+                + "TOKEN=" + token + "\n"
+                + "ADMIN_TOKEN=" + (adminToken == null ? "" : adminToken) + "\n");
+    }
+
+    /** The service token the previous run wrote, to tell a caller still using it what happened. */
+    private static java.util.Optional<String> earlierToken(Path envFile) {
+        try {
+            return Files.readAllLines(envFile).stream().filter(line -> line.startsWith("TOKEN="))
+                    .map(line -> line.substring("TOKEN=".length()).strip()).filter(s -> !s.isEmpty()).findFirst();
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static void closeQuietly(EmbeddedPostgres embedded) {
+        if (embedded != null) {
+            try {
+                embedded.close();
+            } catch (IOException e) {
+                System.err.println("embedded PostgreSQL did not stop cleanly: " + e.getMessage());
+            }
+        }
     }
 
     private static String random() {
@@ -225,9 +373,21 @@ public final class LocalRun implements AutoCloseable {
         return databaseUrl;
     }
 
-    private static Path dataDir(Map<String, String> env) {
+    /**
+     * {@code SIGNUP_SYNC_DATA_DIR}, else {@code .signup-sync} under the working directory. The system property
+     * {@value #DATA_DIR_PROPERTY} moves that default (the build points it into {@code target/}, so that tests
+     * never write into the source tree).
+     */
+    static Path dataDir(Map<String, String> env) {
         String dir = env.get("SIGNUP_SYNC_DATA_DIR");
-        return Path.of(blank(dir) ? ".signup-sync" : dir);
+        return Path.of(!blank(dir) ? dir : System.getProperty(DATA_DIR_PROPERTY, ".signup-sync"));
+    }
+
+    static final String DATA_DIR_PROPERTY = "signup.sync.local-run.default-data-dir";
+
+    /** The file holding this run's URL and tokens. */
+    public Path envFile() {
+        return envFile;
     }
 
     private static boolean blank(String s) {
@@ -251,17 +411,20 @@ public final class LocalRun implements AutoCloseable {
         return context;
     }
 
+    /**
+     * Closes the run when the JVM exits (Ctrl-C, SIGTERM). The only hook: PostgreSQL registers none of its own, so
+     * the context (which hands running syncs back) always stops before the database does.
+     */
+    public void closeOnExit() {
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "local-run-stop"));
+    }
+
+    /** Stops the server and the context (running syncs are handed back then), and only then PostgreSQL. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (context.isRunning()) {
             context.close();
         }
-        if (embedded != null) {
-            try {
-                embedded.close();
-            } catch (IOException e) {
-                System.err.println("embedded PostgreSQL did not stop cleanly: " + e.getMessage());
-            }
-        }
+        closeQuietly(embedded);
     }
 }

@@ -124,6 +124,84 @@ class LocalRunTest {
         }
     }
 
+    @Test
+    void itsStatusSaysNoScheduleRunsHereItsTokensAreInAFileAndASyncWithoutCredentialsIsRefused(@TempDir Path data)
+            throws Exception {
+        TestDatabase.get().truncate();
+        Map<String, String> env = Map.of("ENGARDE_DATABASE_URL", TestDatabase.get().url(), "PORT", "0",
+                "SIGNUP_SYNC_DATA_DIR", data.toString(), "SIGNUP_SYNC_SERVICE_TOKEN", "local-test-token");
+        try (LocalRun run = LocalRun.start(env)) {
+            HttpClient http = HttpClient.newHttpClient();
+            JsonNode status = JSON.readTree(get(http, run, "/sync/status/eventbrite").body());
+            assertThat(status.at("/schedule/run_by").asText()).as(status.toString()).isEqualTo("none");
+            assertThat(status.at("/schedule/enabled").asBoolean()).isFalse();
+            assertThat(status.has("next_scheduled_at")).as("no next run that nothing would fire").isFalse();
+
+            Path file = data.resolve(LocalRun.ENV_FILE);
+            assertThat(run.envFile()).isEqualTo(file.toAbsolutePath());
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                    .isEqualTo("rw-------");
+            assertThat(Files.readAllLines(file)).contains("BASE=" + run.url(), "TOKEN=local-test-token",
+                    "ADMIN_TOKEN=" + run.adminToken());
+
+            HttpResponse<String> sync = post(http, run, "/sync/zoom");
+            HttpResponse<String> verify = http.send(HttpRequest.newBuilder(URI.create(run.url()
+                            + "/api/admin/sources/zoom/verify")).header("Authorization", "Bearer " + run.adminToken())
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(sync.statusCode()).as(sync.body()).isEqualTo(409);
+            assertThat(verify.statusCode()).as(verify.body()).isEqualTo(409);
+            assertThat(JSON.readTree(sync.body()).path("message").asText()).as("the same words as verify")
+                    .isEqualTo(JSON.readTree(verify.body()).path("message").asText())
+                    .isEqualTo("zoom has no credentials configured: store them first");
+            assertThat(JSON.readTree(sync.body()).path("field").asText()).isEqualTo("source_type");
+            assertThat(Rows.number("SELECT count(*) FROM funnel_sync_logs WHERE source_type = 'zoom'")).isZero();
+        }
+    }
+
+    @Test
+    void aTakenPortIsSaidInOneLineWithWhatToDo(@TempDir Path data) throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Map<String, String> env = Map.of("ENGARDE_DATABASE_URL", TestDatabase.get().url(),
+                    "PORT", String.valueOf(taken.getLocalPort()), "SIGNUP_SYNC_DATA_DIR", data.toString());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> LocalRun.start(env))
+                    .isInstanceOf(LocalRun.StartRefused.class)
+                    .hasMessageContaining("port " + taken.getLocalPort() + " on 127.0.0.1 is taken")
+                    .hasMessageContaining("PORT=" + (taken.getLocalPort() + 1))
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        }
+    }
+
+    @Test
+    void tokensOfAnEarlierLocalRunAreRefusedSayingSo(@TempDir Path data) throws Exception {
+        TestDatabase.get().truncate();
+        Map<String, String> env = Map.of("ENGARDE_DATABASE_URL", TestDatabase.get().url(), "PORT", "0",
+                "SIGNUP_SYNC_DATA_DIR", data.toString());
+        String earlierToken;
+        String earlierAdminToken;
+        try (LocalRun first = LocalRun.start(env)) {
+            earlierToken = first.token();
+            earlierAdminToken = first.adminToken();
+        }
+        try (LocalRun again = LocalRun.start(env)) {
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> admin = http.send(HttpRequest.newBuilder(URI.create(again.url() + "/api/admin/sources"))
+                    .header("Authorization", "Bearer " + earlierAdminToken).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> service = http.send(HttpRequest.newBuilder(URI.create(again.url() + "/sync/status/zoom"))
+                    .header("Authorization", "Bearer " + earlierToken).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create(again.url() + "/sync/status/zoom"))
+                    .header("Authorization", "Bearer not-a-token-of-any-run").build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(admin.statusCode()).isEqualTo(401);
+            assertThat(JSON.readTree(admin.body()).path("message").asText())
+                    .contains("signed by an earlier local run").contains(again.envFile().toString());
+            assertThat(service.statusCode()).isEqualTo(401);
+            assertThat(JSON.readTree(service.body()).path("message").asText())
+                    .contains("belongs to an earlier local run").contains(again.envFile().toString());
+            assertThat(unknown.statusCode()).isEqualTo(401);
+            assertThat(unknown.body()).doesNotContain("earlier local run");
+        }
+    }
+
     private static void awaitBus(LocalRun run) throws InterruptedException {
         assertThat(run.context().getBean(InProcessBus.class).awaitIdle(java.time.Duration.ofSeconds(60)))
                 .as("the local bus settled").isTrue();

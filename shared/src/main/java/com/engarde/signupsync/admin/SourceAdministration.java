@@ -8,6 +8,7 @@ import com.engarde.signupsync.credentials.CredentialCheck;
 import com.engarde.signupsync.credentials.CredentialOrigin;
 import com.engarde.signupsync.credentials.CredentialShape;
 import com.engarde.signupsync.credentials.Credentials;
+import com.engarde.signupsync.credentials.NoCredentials;
 import com.engarde.signupsync.credentials.MissingCredential;
 import com.engarde.signupsync.credentials.SealedCredentials;
 import com.engarde.signupsync.credentials.SourceCredentials;
@@ -65,7 +66,16 @@ public class SourceAdministration {
     public record Stored(String sourceType, List<String> fields, String keyVersion) {
     }
 
-    public record Rotation(String keyVersion, List<String> resealed) {
+    /**
+     * A rotation's outcome: {@code resealed}, what this call moved to the current key; {@code sources}, every
+     * stored source with its state afterwards ({@code resealed} now, or {@code already_current}).
+     */
+    public record Rotation(String keyVersion, List<String> resealed, List<SourceKeyState> sources) {
+    }
+
+    public record SourceKeyState(String sourceType, String state) {
+        static final String RESEALED = "resealed";
+        static final String ALREADY_CURRENT = "already_current";
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(SourceAdministration.class);
@@ -171,8 +181,7 @@ public class SourceAdministration {
                     ? "poshvip has no API to call: its webhook secret is checked on every delivery it signs"
                     : sourceType + " cannot be verified yet: no check is built for it");
         }
-        Credentials found = credentials.find(sourceType).orElseThrow(() -> AdminRequestRefused.conflict("type",
-                sourceType + " has no credentials configured: store them first"));
+        Credentials found = credentials.find(sourceType).orElseThrow(() -> new NoCredentials(sourceType, "type"));
         Instant started = clock.instant();
         String failure = null;
         try {
@@ -260,8 +269,10 @@ public class SourceAdministration {
         return database.transaction(c -> {
             List<String> resealed = sealed.reseal(c);
             String version = sealed.keyVersion();
+            List<SourceKeyState> states = sealed.storedSources(c).stream().map(s -> new SourceKeyState(s,
+                    resealed.contains(s) ? SourceKeyState.RESEALED : SourceKeyState.ALREADY_CURRENT)).toList();
             audit.record(c, admin, "encryption_key.rotate", "encryption_key", version, Map.of("resealed", resealed));
-            return new Rotation(version, resealed);
+            return new Rotation(version, resealed, states);
         });
     }
 

@@ -2,6 +2,7 @@ package com.engarde.signupsync.api;
 
 import com.engarde.signupsync.admin.AdminRequestRefused;
 import com.engarde.signupsync.credentials.InvalidCredentials;
+import com.engarde.signupsync.credentials.NoCredentials;
 import com.engarde.signupsync.crypto.EncryptionKeyMissing;
 import com.engarde.signupsync.crypto.SealBroken;
 import com.engarde.signupsync.persistence.DatabaseException;
@@ -82,6 +83,16 @@ public final class ApiExceptionHandlers {
         @Override
         public HttpResponse<ApiError> handle(HttpRequest request, InvalidCredentials exception) {
             return HttpResponse.<ApiError>badRequest(new ApiError("invalid_request", exception.getMessage(),
+                    exception.field()));
+        }
+    }
+
+    @Produces
+    @Singleton
+    public static class MissingCredentials implements ExceptionHandler<NoCredentials, HttpResponse<ApiError>> {
+        @Override
+        public HttpResponse<ApiError> handle(HttpRequest request, NoCredentials exception) {
+            return HttpResponse.<ApiError>status(HttpStatus.CONFLICT).body(new ApiError("conflict", exception.getMessage(),
                     exception.field()));
         }
     }

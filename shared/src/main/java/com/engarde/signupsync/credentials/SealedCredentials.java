@@ -115,6 +115,19 @@ public class SealedCredentials implements CredentialStore {
         return resealed;
     }
 
+    /** Every source with stored credentials, in source order. */
+    public List<String> storedSources(Connection connection) throws SQLException {
+        List<String> stored = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT source_type FROM source_credentials ORDER BY source_type");
+             ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                stored.add(rs.getString(1));
+            }
+        }
+        return stored;
+    }
+
     private static Optional<SealedValue> sealed(Connection connection, String sourceType, boolean lock)
             throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT key_version, nonce, ciphertext"

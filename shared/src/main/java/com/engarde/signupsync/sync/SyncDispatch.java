@@ -1,5 +1,7 @@
 package com.engarde.signupsync.sync;
 
+import com.engarde.signupsync.credentials.NoCredentials;
+import com.engarde.signupsync.credentials.SourceCredentials;
 import com.engarde.signupsync.sync.internal.SyncRunLog;
 import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.api.ApiException;
@@ -26,11 +28,13 @@ public class SyncDispatch {
     private final FunnelSources sources;
     private final SyncRunLog runs;
     private final EventBus bus;
+    private final SourceCredentials credentials;
 
-    public SyncDispatch(FunnelSources sources, SyncRunLog runs, EventBus bus) {
+    public SyncDispatch(FunnelSources sources, SyncRunLog runs, EventBus bus, SourceCredentials credentials) {
         this.sources = sources;
         this.runs = runs;
         this.bus = bus;
+        this.credentials = credentials;
     }
 
     /**
@@ -46,7 +50,7 @@ public class SyncDispatch {
         }
     }
 
-    /** Starts or joins a run of one pull source; 404 for an unknown source, 409 for a push or inactive one. */
+    /** Starts or joins a run of one pull source; 404 for an unknown source, 409 for a push or inactive one or one without credentials. */
     public Requested request(String sourceType, SyncTrigger trigger) {
         FunnelSources.Source source = sources.require(sourceType);
         if (!source.pulled()) {
@@ -55,6 +59,10 @@ public class SyncDispatch {
         }
         if (!source.active()) {
             throw ApiException.conflict("source_type", sourceType + " is not active");
+        }
+        // Refused now, as verify refuses, rather than accepted and failed by the run a moment later.
+        if (credentials.find(sourceType).isEmpty()) {
+            throw new NoCredentials(sourceType, "source_type");
         }
         return dispatch(List.of(sourceType), trigger).get(0);
     }

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.sync;
 
+import com.engarde.signupsync.sync.internal.RunOwner;
 import com.engarde.signupsync.sync.internal.SyncRunLog;
 import com.engarde.signupsync.http.TimeBudgetExhausted;
 import com.engarde.signupsync.http.VendorException;
@@ -38,7 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -123,7 +123,7 @@ public class SyncEngine {
      * waiting for the heartbeat to go stale.
      */
     public Optional<SyncRun> execute(long runId, SyncSource source, Invocation invocation) {
-        String owner = invocation.requestId() == null ? "invocation-" + UUID.randomUUID() : "lambda-" + invocation.requestId();
+        String owner = RunOwner.of(invocation.requestId());
         TimeBudget budget = invocation.budget().counting();
         Optional<SyncRun> claimed = runs.claim(runId, owner);
         if (claimed.isEmpty()) {

@@ -12,18 +12,32 @@ import java.util.Optional;
 
 /**
  * The daily sync: at {@code FUNNEL_SYNC_TIME} (HH:MM, UTC, default 18:30) unless {@code FUNNEL_SYNC_ENABLED}
- * is false. In AWS the EventBridge schedule rule fires it (CDK reads the same variables); the status
- * endpoint reports the next time from here.
+ * is false. In AWS the EventBridge schedule rule fires it (CDK reads the same variables); a local run fires it
+ * only with {@code SIGNUP_SYNC_IN_PROCESS_SCHEDULE=true}. The status endpoint reports the next time from here,
+ * none where nothing fires it.
  */
 @Singleton
 class SyncSchedule {
 
+    /** What fires the schedule in this process's world: the EventBridge rule, the in-process timer, or nothing. */
+    static final String EVENTBRIDGE = "eventbridge";
+    static final String IN_PROCESS = "in-process";
+    static final String NONE = "none";
+
     private final boolean enabled;
     private final LocalTime timeUtc;
+    private final String runBy;
 
+    /**
+     * {@code inProcess}: unset where the EventBridge rule fires the schedule (AWS); {@code true} where the
+     * in-process timer does; anything else (the local run without it) where nothing does.
+     */
     public SyncSchedule(@Value("${funnel.sync.enabled:true}") boolean enabled,
-                        @Value("${funnel.sync.time:}") String time) {
-        this.enabled = enabled;
+                        @Value("${funnel.sync.time:}") String time,
+                        @Value("${signup.sync.in-process.schedule:}") String inProcess) {
+        this.runBy = inProcess == null || inProcess.isBlank() ? EVENTBRIDGE
+                : Boolean.parseBoolean(inProcess.strip()) ? IN_PROCESS : NONE;
+        this.enabled = enabled && !runBy.equals(NONE);
         // The default is here, not in the placeholder: its colon would end the placeholder's default.
         this.timeUtc = parse(time == null || time.isBlank() ? "18:30" : time);
     }
@@ -41,6 +55,11 @@ class SyncSchedule {
 
     public boolean enabled() {
         return enabled;
+    }
+
+    /** {@code eventbridge}, {@code in-process} or {@code none}. */
+    public String runBy() {
+        return runBy;
     }
 
     public LocalTime timeUtc() {

@@ -19,7 +19,8 @@ public class SyncStatusReport {
                          Schedule schedule) {
     }
 
-    public record Schedule(boolean enabled, String timeUtc) {
+    /** {@code runBy}: what fires it here, {@code eventbridge}, {@code in-process} or {@code none} (then it is off). */
+    public record Schedule(boolean enabled, String timeUtc, String runBy) {
     }
 
     private final FunnelSources sources;
@@ -43,6 +44,6 @@ public class SyncStatusReport {
         return new Report(source.sourceType(), source.displayName(), source.kind(), source.active(), lastRun, running,
                 runs.lastSucceeded(sourceType).orElse(null), latest == null ? SyncCounts.ZERO : latest.counts(),
                 source.active() && source.pulled() ? schedule.nextAfter(clock.instant()).orElse(null) : null,
-                new Schedule(schedule.enabled(), schedule.timeUtc().toString()));
+                new Schedule(schedule.enabled(), schedule.timeUtc().toString(), schedule.runBy()));
     }
 }

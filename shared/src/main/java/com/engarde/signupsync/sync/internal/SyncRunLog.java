@@ -32,14 +32,14 @@ import java.util.Optional;
  * {@code sync}, the run status read, and tests that drive runs.
  * <p>
  * At most one run per source is {@code running}: the database's partial
- * unique index guarantees it, so a second start answers the run that is already going. At most one run per source is {@code running}: the database's partial
  * unique index guarantees it, so a second start answers the run that is already going.
  * <p>
  * A run is carried out by one invocation at a time, its {@code owner}: {@link #claim} takes an unclaimed or
  * abandoned run, every checkpoint ({@link #progress(Connection, long, String, SyncCounts, JsonNode, List, int)})
  * and the end ({@link #finish(long, String, SyncStatus, String, int)}) only apply while the caller still owns it.
  * A running run without a heartbeat for {@code signup.sync.stale-after} (default 16 minutes: longer than a
- * Lambda can live) was abandoned by a dead invocation; starting the source again takes it over.
+ * Lambda can live) was abandoned by a dead invocation; starting the source again takes it over. A run held by a
+ * process of this host that is gone ({@link RunOwner#gone}) is taken over at once.
  */
 @Singleton
 public class SyncRunLog {
@@ -120,7 +120,9 @@ public class SyncRunLog {
                     // A continuation that waited for a quota and is due: this request hands it to the bus.
                     return new Start(true, running, abandoned);
                 }
-                if (attempt > 0 || !isStale(running, now) || !failStale(connection, running, now)) {
+                String goneOwner = isStale(running, now) ? null : owner(connection, running.id()).filter(RunOwner::gone).orElse(null);
+                if (attempt > 0 || (goneOwner == null && !isStale(running, now))
+                        || !failAbandoned(connection, running, now, goneOwner)) {
                     return new Start(false, running, abandoned);
                 }
                 abandoned = running.id();
@@ -145,15 +147,33 @@ public class SyncRunLog {
         }
     }
 
-    private boolean failStale(Connection connection, SyncRun run, Instant now) throws SQLException {
+    /** The run's current owner; empty while nobody has claimed it. */
+    private static Optional<String> owner(Connection connection, long runId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT owner FROM funnel_sync_logs WHERE id = ?")) {
+            select.setLong(1, runId);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Fails a run abandoned by its owner: silent past the stale limit, or ({@code goneOwner} not null) held by a
+     * process of this host that no longer runs, which is known at once rather than after the stale limit.
+     */
+    private boolean failAbandoned(Connection connection, SyncRun run, Instant now, String goneOwner) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE funnel_sync_logs"
                 + " SET status = 'failed', finished_at = ?, owner = NULL, error_message = ?"
-                + " WHERE id = ? AND status = 'running' AND GREATEST(heartbeat_at, not_before) < ?")) {
+                + " WHERE id = ? AND status = 'running' AND (GREATEST(heartbeat_at, not_before) < ? OR owner = ?)")) {
             update.setTimestamp(1, Timestamp.from(now));
-            update.setString(2, "abandoned: no sign of life since " + run.heartbeatAt()
-                    + " (the invocation carrying it out stopped); the next run resumes from its last checkpoint");
+            update.setString(2, goneOwner != null
+                    ? "abandoned: the process carrying it out (pid " + RunOwner.pid(goneOwner).orElse("?")
+                            + ") stopped without handing it back; the next run resumes from its last checkpoint"
+                    : "abandoned: no sign of life since " + run.heartbeatAt()
+                            + " (the invocation carrying it out stopped); the next run resumes from its last checkpoint");
             update.setLong(3, run.id());
             update.setTimestamp(4, Timestamp.from(now.minus(staleAfter)));
+            update.setString(5, goneOwner);
             return update.executeUpdate() == 1;
         }
     }

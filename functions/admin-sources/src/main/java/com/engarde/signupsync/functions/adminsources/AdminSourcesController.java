@@ -117,7 +117,7 @@ public class AdminSourcesController {
 
     @Operation(summary = "Re-seal every stored credential under the current key",
             description = "Superusers only. In one transaction; after it, the previous key can be dropped. No body.")
-    @ApiResponse(responseCode = "200", description = "the key version and the sources resealed", content = @Content(mediaType = "application/json",
+    @ApiResponse(responseCode = "200", description = "the key version, the sources this call resealed, and every stored source with its state (resealed or already_current)", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = SourceAdministration.Rotation.class)))
     @ApiResponse(responseCode = "409", description = "a stored credential that no key opens",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))

@@ -303,6 +303,8 @@ class AdminSourcesTest {
             Response rotation = call(rotating, "POST", "/api/admin/sources/rotate-key", null);
             assertThat(rotation.status()).isEqualTo(200);
             assertThat(rotation.json().path("resealed")).hasSize(5);
+            assertThat(rotation.json().path("sources")).hasSize(5)
+                    .allMatch(s -> s.path("state").asText().equals("resealed"));
             assertThat(rotation.json().path("key_version").asText()).isNotEqualTo(oldVersion);
         }
         assertThat(Rows.number("SELECT count(*) FROM source_credentials WHERE key_version = ?", oldVersion)).isZero();
@@ -321,6 +323,17 @@ class AdminSourcesTest {
             assertThatThrownBy(() -> oldKeyOnly.context().getBean(SourceCredentials.class).find("brevo"))
                     .as("the retired key opens nothing").isInstanceOf(SealBroken.class);
         }
+    }
+
+    @Test
+    void aRotationListsEveryStoredSourceWithItsStateIncludingThoseAlreadyOnTheCurrentKey() {
+        storeAll(lambda.harness());
+        Response rotation = call("POST", "/api/admin/sources/rotate-key", null);
+        assertThat(rotation.status()).isEqualTo(200);
+        assertThat(rotation.json().path("resealed")).isEmpty();
+        assertThat(rotation.json().path("sources")).as(rotation.body()).hasSize(5)
+                .allMatch(s -> s.path("state").asText().equals("already_current"));
+        assertThat(rotation.json().path("sources").get(0).path("source_type").asText()).isEqualTo("brevo");
     }
 
     @Test

@@ -38,7 +38,8 @@ class AddingASourceTest {
 
     @Test
     void aSourceAddedByAManifestAndAConnectorSyncsThroughTheApiAndTheBus() throws Exception {
-        try (SyncFixture f = new SyncFixture(Map.of("test.fake-source", "true"))) {
+        // The new source's credentials, as its environment would hold them: a sync without any is refused up front.
+        try (SyncFixture f = new SyncFixture(Map.of("test.fake-source", "true", "eventbrite.oauth.token", "test-fake-token"))) {
             // After the fixture's truncate, which puts every source back as migrated (Eventbrite inactive).
             TestDatabase.get().execute("UPDATE funnel_sources SET active = true WHERE source_type = 'eventbrite'");
             FunctionManifests manifests = f.lambda.context().getBean(FunctionManifests.class);
