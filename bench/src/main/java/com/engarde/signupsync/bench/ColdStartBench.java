@@ -174,6 +174,13 @@ public final class ColdStartBench {
         environment.put("ADMIN_JWT_SECRET", AdminJwts.SECRET);
         environment.put("ADMIN_JWT_ISSUER", AdminJwts.ISSUER);
         environment.put("ADMIN_JWT_AUDIENCE", AdminJwts.AUDIENCE);
+        // The sync functions' vendor credentials, as a deploy gives them: a sync of a source without any is refused.
+        environment.put("EASYAPPOINTMENTS_URL", "https://booking.example.com");
+        environment.put("EASYAPPOINTMENTS_API_KEY", "bench-easyappointments-key-not-a-secret");
+        environment.put("ZOOM_ACCOUNT_ID", "bench-zoom-account");
+        environment.put("ZOOM_CLIENT_ID", "bench-zoom-client");
+        environment.put("ZOOM_CLIENT_SECRET", "bench-zoom-secret-not-a-secret");
+        environment.put("EVENTBRITE_OAUTH_TOKEN", "bench-eventbrite-token-not-a-secret");
         return environment;
     }
 

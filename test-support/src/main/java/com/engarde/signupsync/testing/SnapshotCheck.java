@@ -40,6 +40,14 @@ public final class SnapshotCheck implements AutoCloseable {
     private final SnapshotPriming priming;
 
     public SnapshotCheck(Map<String, Object> extraProperties) {
+        this(extraProperties, Map.of());
+    }
+
+    /**
+     * {@code vendorSecrets}: more secrets in the stub Secrets Manager, by the variable naming their ARN
+     * ({@code ZOOM_SECRET_ARN}) to their JSON value, as a function's manifest secrets are in AWS.
+     */
+    private SnapshotCheck(Map<String, Object> extraProperties, Map<String, String> vendorSecrets) {
         TestDatabase database = TestDatabase.get();
         database.truncate();
         try {
@@ -50,6 +58,11 @@ public final class SnapshotCheck implements AutoCloseable {
         secrets.put(TOKEN_ARN, "{\"SIGNUP_SYNC_SERVICE_TOKEN\":\"" + LambdaHarness.TOKEN + "\"}");
         secrets.put(DATABASE_ARN, rdsSecret(DatabaseUrl.parse(database.url())));
         Map<String, Object> properties = new HashMap<>(extraProperties);
+        vendorSecrets.forEach((arnVariable, json) -> {
+            String arn = "arn:aws:secretsmanager:us-east-1:000000000000:secret:priming-" + arnVariable.toLowerCase(java.util.Locale.ROOT);
+            secrets.put(arn, json);
+            properties.put(com.engarde.signupsync.config.SecretName.property(arnVariable), arn);
+        });
         properties.put("signup.sync.secrets.endpoint", secrets.endpoint());
         properties.put("signup.sync.service.token.secret.arn", TOKEN_ARN);
         properties.put("engarde.database.secret.arn", DATABASE_ARN);
@@ -65,6 +78,18 @@ public final class SnapshotCheck implements AutoCloseable {
     public static SnapshotCheck publishingTo(EventBridgeStub bus) {
         return new SnapshotCheck(Map.of("signup.sync.event.bus.name", "signup-sync",
                 "signup.sync.bus.endpoint", bus.endpoint(), "signup.sync.bus.region", "eu-west-1"));
+    }
+
+    /**
+     * A sync function that publishes to the bus, with its vendor's secret (ARN variable to JSON value) and
+     * settings as the deploy gives them.
+     */
+    public static SnapshotCheck publishingTo(EventBridgeStub bus, Map<String, String> vendorSecrets,
+                                             Map<String, Object> settings) {
+        Map<String, Object> properties = new HashMap<>(settings);
+        properties.putAll(Map.of("signup.sync.event.bus.name", "signup-sync", "signup.sync.bus.endpoint", bus.endpoint(),
+                "signup.sync.bus.region", "eu-west-1"));
+        return new SnapshotCheck(properties, vendorSecrets);
     }
 
     /** An admin function: admin JWTs signed with {@link AdminJwts#SECRET} are accepted. */

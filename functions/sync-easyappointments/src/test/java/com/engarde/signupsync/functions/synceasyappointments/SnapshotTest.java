@@ -13,7 +13,9 @@ class SnapshotTest {
     @Test
     void theFirstSyncAfterARestorePutsItsEventOnTheBus() {
         try (EventBridgeStub bus = new EventBridgeStub();
-             SnapshotCheck snapshot = SnapshotCheck.publishingTo(bus)) {
+             // The vendor's secret, as the function's manifest gives it in AWS: a sync without credentials is refused.
+             SnapshotCheck snapshot = SnapshotCheck.publishingTo(bus, java.util.Map.of("EASYAPPOINTMENTS_SECRET_ARN", "{\"EASYAPPOINTMENTS_API_KEY\":\"test-easyappointments-key\"}"),
+                     java.util.Map.of("easyappointments.url", "https://booking.example.com"))) {
             SnapshotCheck.Restored restored = snapshot.firstRequestAfterRestore(LambdaHarness.sample("sync-easyappointments.json"));
 
             assertThat(restored.priming().requests()).hasSize(1);

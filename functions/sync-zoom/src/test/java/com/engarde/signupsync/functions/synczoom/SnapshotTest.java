@@ -13,7 +13,9 @@ class SnapshotTest {
     @Test
     void theFirstSyncAfterARestorePutsItsEventOnTheBus() {
         try (EventBridgeStub bus = new EventBridgeStub();
-             SnapshotCheck snapshot = SnapshotCheck.publishingTo(bus)) {
+             // The vendor's secret, as the function's manifest gives it in AWS: a sync without credentials is refused.
+             SnapshotCheck snapshot = SnapshotCheck.publishingTo(bus, java.util.Map.of("ZOOM_SECRET_ARN", "{\"ZOOM_ACCOUNT_ID\":\"test-account\",\"ZOOM_CLIENT_ID\":\"test-client\",\"ZOOM_CLIENT_SECRET\":\"test-zoom-secret\"}"),
+                     java.util.Map.of())) {
             SnapshotCheck.Restored restored = snapshot.firstRequestAfterRestore(LambdaHarness.sample("sync-zoom.json"));
 
             assertThat(restored.priming().requests()).hasSize(1);
