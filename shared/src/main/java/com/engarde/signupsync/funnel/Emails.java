@@ -2,13 +2,22 @@ package com.engarde.signupsync.funnel;
 
 import com.engarde.signupsync.api.InputText;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
+import java.util.Arrays;
 import java.util.regex.Pattern;
 
 /**
  * Email addresses as lead identities: one normal form, and a plausibility check (not RFC 5322 in full). The
- * normal form is the database's own check (V5): NFC, trimmed, ASCII letters lower-cased and nothing else.
- * Lower-casing beyond ASCII is not one rule: Java and each PostgreSQL collation disagree on some letters,
- * and a local part's case is the mailbox owner's business (RFC 5321) anyway; the domain is ASCII here.
+ * normal form is computed here and nowhere else (the database stores it and checks nothing that could disagree,
+ * V22): full Unicode case folding (CaseFolding.txt statuses C and F, default rather than Turkic, so {@code İ}
+ * folds to {@code i} + U+0307 and {@code ß} to {@code ss}), canonically composed (NFC) and trimmed. Folding
+ * comes from a table shipped with the code, not from the JDK or a database locale, so every runtime agrees.
  */
 public final class Emails {
 
@@ -18,7 +27,7 @@ public final class Emails {
     private Emails() {
     }
 
-    /** NFC, trimmed of any space, ASCII letters lower-cased: the form leads are unique by. */
+    /** Case folded, NFC, trimmed of any space: the form leads, admins and usage users are unique by. */
     public static String normalize(String email) {
         if (email == null) {
             return null;
@@ -27,9 +36,27 @@ public final class Emails {
         StringBuilder lower = new StringBuilder(trimmed.length());
         for (int i = 0; i < trimmed.length(); i++) {
             char c = trimmed.charAt(i);
+            if (c >= 0x80) {
+                // Canonical caseless match (Unicode 3.13, D145): fold the decomposed form, then compose.
+                return Normalizer.normalize(fold(Normalizer.normalize(trimmed, Normalizer.Form.NFD)), Normalizer.Form.NFC);
+            }
             lower.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
         }
         return lower.toString();
+    }
+
+    /** Full case folding of {@code text}, code point by code point. */
+    static String fold(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(cp -> {
+            int at = Arrays.binarySearch(Folding.FROM, cp);
+            if (at >= 0) {
+                out.append(Folding.TO[at]);
+            } else {
+                out.appendCodePoint(cp);
+            }
+        });
+        return out.toString();
     }
 
     /**
@@ -45,5 +72,44 @@ public final class Emails {
         int type = Character.getType(c);
         return type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE
                 || Character.isWhitespace(c) || Character.isSpaceChar(c);
+    }
+
+    /** The case-folding table, loaded on the first address that is not ASCII (most never need it). */
+    private static final class Folding {
+
+        static final int[] FROM;
+        static final String[] TO;
+
+        static {
+            int[] from = new int[2048];
+            String[] to = new String[2048];
+            int n = 0;
+            try (InputStream in = Emails.class.getResourceAsStream("case-folding.txt");
+                 BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    if (line.isEmpty() || line.startsWith("#")) {
+                        continue;
+                    }
+                    int semicolon = line.indexOf(';');
+                    if (n == from.length) {
+                        from = Arrays.copyOf(from, n * 2);
+                        to = Arrays.copyOf(to, n * 2);
+                    }
+                    from[n] = Integer.parseInt(line.substring(0, semicolon), 16);
+                    StringBuilder folded = new StringBuilder(3);
+                    for (String cp : line.substring(semicolon + 1).trim().split(" ")) {
+                        folded.appendCodePoint(Integer.parseInt(cp, 16));
+                    }
+                    to[n++] = folded.toString();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading the case-folding table", e);
+            }
+            FROM = Arrays.copyOf(from, n);
+            TO = Arrays.copyOf(to, n);
+        }
+
+        private Folding() {
+        }
     }
 }

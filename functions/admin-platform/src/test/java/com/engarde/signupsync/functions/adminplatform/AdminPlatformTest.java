@@ -75,6 +75,29 @@ class AdminPlatformTest {
     }
 
     @Test
+    void anAdminEmailInAnyScriptOrCaseIsOneAdminInTheOneNormalFormNeverAnSqlState() {
+        // U+2C2F (Glagolitic) and U+0130 (İ): V6's lower() under the database's collation refused what Java let through.
+        Response glagolitic = call("POST", "/api/admin/platform/admins", "{\"email\":\"\u2c2f@example.com\"}");
+        assertThat(glagolitic.status()).as(glagolitic.body()).isEqualTo(201);
+        assertThat(glagolitic.json().at("/admin/email").asText()).isEqualTo("\u2c5f@example.com");
+        Response dotted = call("POST", "/api/admin/platform/admins", "{\"email\":\"İnfo@Example.com\"}");
+        assertThat(dotted.status()).as(dotted.body()).isEqualTo(201);
+        assertThat(dotted.json().at("/admin/email").asText()).isEqualTo("i\u0307nfo@example.com");
+        Response again = call("POST", "/api/admin/platform/admins", "{\"email\":\"I\u0307NFO@example.com\"}");
+        assertThat(again.status()).as("the same admin in capitals").isEqualTo(200);
+        assertThat(again.json().path("created").asBoolean()).isFalse();
+        Response sharp = call("POST", "/api/admin/platform/admins", "{\"email\":\"STRAẞE@example.com\"}");
+        assertThat(sharp.json().at("/admin/email").asText()).isEqualTo("strasse@example.com");
+        assertThat(call("POST", "/api/admin/platform/admins", "{\"email\":\"strasse@example.com\"}").status())
+                .as("ß is ss").isEqualTo(200);
+        // What the rule keeps apart: a dotted capital I is not a plain I (default, not Turkish, case folding).
+        Response plain = call("POST", "/api/admin/platform/admins", "{\"email\":\"Info@example.com\"}");
+        assertThat(plain.status()).isEqualTo(201);
+        assertThat(plain.json().at("/admin/email").asText()).isEqualTo("info@example.com");
+        assertThat(Rows.count("platform_admins")).isEqualTo(4);
+    }
+
+    @Test
     void refusedWritesAreAnswered4xxAndLeaveNoAuditRow() {
         String[][] refused = {
                 {"POST", "/api/admin/platform/admins", "{}", "user_id"},
