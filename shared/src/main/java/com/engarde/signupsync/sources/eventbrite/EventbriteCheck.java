@@ -7,7 +7,6 @@ import com.engarde.signupsync.credentials.Credentials;
 import com.engarde.signupsync.http.VendorAuth;
 import com.engarde.signupsync.http.VendorException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 
 import java.net.URI;
@@ -25,8 +24,8 @@ final class EventbriteCheck implements CredentialCheck {
     private final URI base;
     private final CheckHttp http;
 
-    EventbriteCheck(@Value("${eventbrite.api.url:`https://www.eventbriteapi.com/v3/`}") String base, CheckHttp http) {
-        this.base = CheckHttp.base(base);
+    EventbriteCheck(EventbriteSettings settings, CheckHttp http) {
+        this.base = CheckHttp.base(settings.api().toString());
         this.http = http;
     }
 

@@ -4,7 +4,6 @@ import com.engarde.signupsync.credentials.CheckHttp;
 import com.engarde.signupsync.credentials.CredentialCheck;
 import com.engarde.signupsync.credentials.Credentials;
 import com.engarde.signupsync.http.TimeBudget;
-import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 
 import java.net.URI;
@@ -24,10 +23,9 @@ final class ZoomCheck implements CredentialCheck {
     private final URI token;
     private final CheckHttp http;
 
-    ZoomCheck(@Value("${zoom.api.url:`https://api.zoom.us/v2/`}") String api,
-              @Value("${zoom.oauth.url:`https://zoom.us/oauth/token`}") String token, CheckHttp http) {
-        this.api = CheckHttp.base(api);
-        this.token = java.net.URI.create(token);
+    ZoomCheck(ZoomSettings settings, CheckHttp http) {
+        this.api = CheckHttp.base(settings.api().toString());
+        this.token = settings.token();
         this.http = http;
     }
 
