@@ -4,6 +4,7 @@ import com.engarde.signupsync.credentials.CheckHttp;
 import com.engarde.signupsync.credentials.CredentialCheck;
 import com.engarde.signupsync.credentials.Credentials;
 import com.engarde.signupsync.http.TimeBudget;
+import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 
 import java.net.URI;
@@ -23,9 +24,11 @@ final class ZoomCheck implements CredentialCheck {
     private final URI token;
     private final CheckHttp http;
 
-    ZoomCheck(ZoomSettings settings, CheckHttp http) {
-        this.api = CheckHttp.base(settings.api().toString());
-        this.token = settings.token();
+    // The URLs only, not ZoomSettings: a check calls with the verify timeouts, never the sync's.
+    ZoomCheck(@Value("${zoom.api.url:`https://api.zoom.us/v2/`}") String api,
+              @Value("${zoom.oauth.url:`https://zoom.us/oauth/token`}") String token, CheckHttp http) {
+        this.api = CheckHttp.base(api);
+        this.token = java.net.URI.create(token);
         this.http = http;
     }
 
