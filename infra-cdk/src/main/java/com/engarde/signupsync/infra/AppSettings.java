@@ -67,6 +67,25 @@ public record AppSettings(Stage stage, Path repoRoot, LocalTime syncTime, boolea
                 variables(context));
     }
 
+    public static final String ADMIN_JWT_JWKS_URL = "ADMIN_JWT_JWKS_URL";
+    /** Who issues admin tokens and for whom: a deploy with admin routes must say both. */
+    public static final List<String> ADMIN_JWT_REQUIRED = List.of("ADMIN_JWT_ISSUER", "ADMIN_JWT_AUDIENCE");
+
+    /**
+     * Refuses a deploy with admin routes that does not name the admin tokens' issuer and audience: without them a
+     * token from any issuer that the key verifies would open every admin route (the functions refuse them too).
+     */
+    public void requireAdminJwt(List<FunctionManifest> manifests) {
+        List<String> admin = manifests.stream()
+                .filter(m -> m.routes().stream().anyMatch(r -> r.auth().equals("admin-jwt")))
+                .map(FunctionManifest::name).toList();
+        List<String> missing = ADMIN_JWT_REQUIRED.stream().filter(v -> !functionSettings.containsKey(v)).toList();
+        if (!admin.isEmpty() && !missing.isEmpty()) {
+            throw new IllegalArgumentException("admin routes (" + String.join(", ", admin) + ") need the admin tokens' "
+                    + "issuer and audience: pass " + String.join(" ", missing.stream().map(v -> "-c " + v + "=<value>").toList()));
+        }
+    }
+
     /** The setting naming the pull sources whose sync function this deploy has (admin-sources reads it). */
     public static final String DEPLOYED_SYNCS = "SIGNUP_SYNC_DEPLOYED_SYNCS";
 

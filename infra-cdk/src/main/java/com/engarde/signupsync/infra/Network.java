@@ -3,7 +3,11 @@ package com.engarde.signupsync.infra;
 import software.amazon.awscdk.services.ec2.FlowLogDestination;
 import software.amazon.awscdk.services.ec2.FlowLogOptions;
 import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
+import software.amazon.awscdk.services.ec2.InterfaceVpcEndpoint;
+import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointAwsService;
+import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointOptions;
 import software.amazon.awscdk.services.ec2.IpAddresses;
+import software.amazon.awscdk.services.ec2.Peer;
 import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.SubnetConfiguration;
@@ -18,16 +22,20 @@ import java.util.Map;
 
 /**
  * Two availability zones, three tiers: public subnets hold only the NAT gateways; functions that use the
- * database run in private subnets and reach AWS APIs (Secrets Manager, EventBridge) and vendor APIs through
- * NAT; the database sits in isolated subnets with no route out. Flow logs keep rejected traffic.
+ * database run in private subnets and reach the AWS APIs they call (Secrets Manager, EventBridge) through
+ * interface endpoints in the VPC; only a function that calls a vendor ("egress": true in its manifest) has a
+ * second security group that lets it out on 443, through NAT. The database sits in isolated subnets with no
+ * route out. Flow logs keep rejected traffic.
  */
 final class Network extends Construct {
 
     static final int POSTGRES_PORT = 5432;
+    static final int HTTPS_PORT = 443;
 
     private final Vpc vpc;
     private final SecurityGroup functions;
     private final SecurityGroup database;
+    private final SecurityGroup vendorEgress;
 
     Network(Construct scope, String id, Stage stage) {
         super(scope, id);
@@ -51,8 +59,8 @@ final class Network extends Construct {
 
         functions = SecurityGroup.Builder.create(this, "FunctionsSecurityGroup")
                 .vpc(vpc)
-                .description("signup-sync functions that use the database; the only clients the database admits")
-                .allowAllOutbound(true)
+                .description("signup-sync functions that use the database: out to it and to the AWS API endpoints only")
+                .allowAllOutbound(false)
                 .build();
         database = SecurityGroup.Builder.create(this, "DatabaseSecurityGroup")
                 .vpc(vpc)
@@ -60,6 +68,29 @@ final class Network extends Construct {
                 .allowAllOutbound(false)
                 .build();
         database.addIngressRule(functions, Port.tcp(POSTGRES_PORT), "PostgreSQL from signup-sync functions");
+        functions.addEgressRule(database, Port.tcp(POSTGRES_PORT), "PostgreSQL");
+
+        // The AWS APIs every function calls, inside the VPC, so that only a vendor caller needs a way out.
+        for (Map.Entry<String, InterfaceVpcEndpointAwsService> service : Map.of(
+                "SecretsManager", InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+                "EventBridge", InterfaceVpcEndpointAwsService.EVENTBRIDGE).entrySet()) {
+            InterfaceVpcEndpoint endpoint = vpc.addInterfaceEndpoint(service.getKey(), InterfaceVpcEndpointOptions.builder()
+                    .service(service.getValue())
+                    .subnets(functionSubnets())
+                    .privateDnsEnabled(true)
+                    .build());
+            endpoint.getConnections().allowDefaultPortFrom(functions, "signup-sync functions to " + service.getKey());
+            // Open to the VPC's own range on 443: the database secrets' rotation functions reach Secrets Manager here too.
+            Nag.accept(endpoint, "CdkNagValidationFailure", "AwsSolutions-EC23 cannot read the VPC's CIDR (an intrinsic): "
+                    + "the endpoint admits https from inside this VPC only, never from the internet.");
+        }
+
+        vendorEgress = SecurityGroup.Builder.create(this, "VendorEgressSecurityGroup")
+                .vpc(vpc)
+                .description("signup-sync functions that call hosts outside AWS (vendor APIs): https out, through NAT")
+                .allowAllOutbound(false)
+                .build();
+        vendorEgress.addEgressRule(Peer.anyIpv4(), Port.tcp(HTTPS_PORT), "vendor APIs over https");
     }
 
     Vpc vpc() {
@@ -69,6 +100,11 @@ final class Network extends Construct {
     /** Every function with "database": true, and nothing else. */
     SecurityGroup functions() {
         return functions;
+    }
+
+    /** Added to a function that calls hosts outside AWS ("egress": true): https to anywhere, and nothing else. */
+    SecurityGroup vendorEgress() {
+        return vendorEgress;
     }
 
     SecurityGroup database() {

@@ -115,6 +115,12 @@ final class ServiceFunction extends Construct {
             platform.bus().grantPutEventsTo(role);
             environment.put("SIGNUP_SYNC_EVENT_BUS_NAME", platform.bus().getEventBusName());
         }
+        if (manifest.routes().stream().anyMatch(r -> r.auth().equals("admin-jwt"))) {
+            // Required by AppSettings.requireAdminJwt before any function is built.
+            for (String variable : AppSettings.ADMIN_JWT_REQUIRED) {
+                environment.put(variable, platform.settings().functionSettings().get(variable));
+            }
+        }
         if (!platform.settings().corsOrigins().isEmpty()
                 && manifest.routes().stream().anyMatch(r -> r.auth().equals("admin-jwt"))) {
             environment.put("SIGNUP_SYNC_CORS_ORIGINS", String.join(",", platform.settings().corsOrigins()));
@@ -138,7 +144,9 @@ final class ServiceFunction extends Construct {
         if (manifest.database()) {
             builder.vpc(platform.network().vpc())
                     .vpcSubnets(Network.functionSubnets())
-                    .securityGroups(List.of(platform.network().functions()));
+                    .securityGroups(callsOutsideAws(manifest, platform.settings())
+                            ? List.of(platform.network().functions(), platform.network().vendorEgress())
+                            : List.of(platform.network().functions()));
         }
         function = builder.build();
         // The warning says SnapStart needs a published version: the alias below always points at one.
@@ -163,6 +171,12 @@ final class ServiceFunction extends Construct {
                     .maxEventAge(Duration.hours(6))
                     .build());
         }
+    }
+
+    /** A vendor caller, or an admin function fetching the issuer's keys from ADMIN_JWT_JWKS_URL. */
+    static boolean callsOutsideAws(FunctionManifest manifest, AppSettings settings) {
+        return manifest.egress() || (manifest.routes().stream().anyMatch(r -> r.auth().equals("admin-jwt"))
+                && settings.functionSettings().containsKey(AppSettings.ADMIN_JWT_JWKS_URL));
     }
 
     FunctionManifest manifest() {

@@ -17,6 +17,7 @@ public class SignupSyncStack extends Stack {
         AppSettings settings = given.withDeployedSyncs(manifests);
         Stage stage = settings.stage();
         ConnectionBudget.of(stage, manifests).check();
+        settings.requireAdminJwt(manifests);
         Tags.of(this).add("project", "signup-sync");
         Tags.of(this).add("stage", stage.id());
 

@@ -41,7 +41,8 @@ import java.util.Set;
  * {@code kid}) or else from the HS256 secret ADMIN_JWT_SECRET (at least 32 bytes; Secrets Manager in AWS).
  * Each mode accepts only its own algorithms, so {@code none} and algorithm switching (an RSA public key used as
  * an HMAC secret) are refused. Expiry is required; expiry and not-before are checked against the one clock
- * with a small leeway; issuer and audience when ADMIN_JWT_ISSUER and ADMIN_JWT_AUDIENCE are set.
+ * with a small leeway; issuer and audience when ADMIN_JWT_ISSUER and ADMIN_JWT_AUDIENCE are set, and in Lambda
+ * (AWS_LAMBDA_FUNCTION_NAME set) they must be: without them every admin token is refused.
  */
 @Singleton
 public class AdminTokens {
@@ -50,6 +51,8 @@ public class AdminTokens {
     static final String SECRET = "ADMIN_JWT_SECRET";
     static final String ISSUER = "ADMIN_JWT_ISSUER";
     static final String AUDIENCE = "ADMIN_JWT_AUDIENCE";
+    /** Set by the Lambda runtime: where it is, issuer and audience are required. */
+    static final String LAMBDA_FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME";
     private static final Set<JWSAlgorithm> JWKS_ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
     private static final int MIN_SECRET_BYTES = 32;
     private static final Logger LOG = LoggerFactory.getLogger(AdminTokens.class);
@@ -63,6 +66,7 @@ public class AdminTokens {
     private final Duration jwksRefreshInterval;
     private volatile Jwks jwks;
     private volatile boolean misconfigurationReported;
+    private volatile boolean unboundReported;
 
     public AdminTokens(SecretValues secrets, Clock clock,
                        @Value("${signup.sync.admin.jwt.leeway:60s}") Duration leeway,
@@ -129,6 +133,18 @@ public class AdminTokens {
     }
 
     private DefaultJWTProcessor<SecurityContext> processor() {
+        Optional<String> issuer = secrets.setting(ISSUER);
+        Optional<String> audience = secrets.setting(AUDIENCE);
+        if ((issuer.isEmpty() || audience.isEmpty()) && secrets.setting(LAMBDA_FUNCTION_NAME).isPresent()) {
+            // In AWS a token from any issuer, for any audience, that the key happens to verify is not enough: fail closed.
+            if (!unboundReported) {
+                unboundReported = true;
+                LOG.error("ADMIN_JWT_ISSUER and ADMIN_JWT_AUDIENCE are required in AWS and this function lacks {}:"
+                        + " every admin route answers 401", issuer.isEmpty() && audience.isEmpty() ? "both"
+                        : issuer.isEmpty() ? ISSUER : AUDIENCE);
+            }
+            throw new AdminTokenRejected("admin tokens cannot be checked: the service has no token issuer and audience configured");
+        }
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
         Optional<String> url = secrets.setting(JWKS_URL);
         if (url.isPresent()) {
@@ -145,8 +161,6 @@ public class AdminTokens {
             }
             processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableSecret<>(secret)));
         }
-        Optional<String> issuer = secrets.setting(ISSUER);
-        Optional<String> audience = secrets.setting(AUDIENCE);
         processor.setJWTClaimsSetVerifier((claims, context) -> check(claims, issuer, audience));
         return processor;
     }

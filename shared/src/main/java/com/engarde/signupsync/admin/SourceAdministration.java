@@ -3,6 +3,7 @@ package com.engarde.signupsync.admin;
 import com.engarde.signupsync.api.JsonBodies;
 import com.engarde.signupsync.auth.FunctionManifests;
 import com.engarde.signupsync.http.TimeBudget;
+import com.engarde.signupsync.http.TimeBudgetExhausted;
 import com.engarde.signupsync.config.SecretValues;
 import com.engarde.signupsync.credentials.CredentialCheck;
 import com.engarde.signupsync.credentials.CredentialOrigin;
@@ -186,11 +187,15 @@ public class SourceAdministration {
         String failure = null;
         try {
             check.check(found, TimeBudget.of(started, verifyBudget, Duration.ZERO));
-        } catch (VendorException | MissingCredential e) {
+        } catch (VendorException | MissingCredential | TimeBudgetExhausted e) {
+            // The vendor's or the network's words (a timeout, a refused connection), never a credential.
             failure = plainWords(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // A URL the vendor HTTP policy will not call (not https off loopback, not a URL at all).
+            failure = plainWords("the configured address cannot be called: " + e.getMessage());
         } catch (RuntimeException e) {
-            // Another failure of the call (the time budget): named by type only, as it may quote a URL.
-            failure = "the call did not complete: " + e.getClass().getSimpleName();
+            // Anything else is ours, not the vendor's: said in words, its type only in the log.
+            failure = "the call did not complete; the function's log has the cause";
             LOG.warn("verify {}: {}", sourceType, e.getClass().getSimpleName());
         }
         Verification outcome = new Verification(clock.instant(), failure == null, failure);

@@ -41,6 +41,9 @@ public class LambdaHandler implements RequestStreamHandler {
 
     public static final String SCHEDULED = "Scheduled Event";
 
+    /** What a bus event's budget keeps back from the invocation's deadline unless signup.sync.budget.reserve says otherwise. */
+    public static final Duration DEFAULT_BUDGET_RESERVE = Duration.ofSeconds(45);
+
     private static final Logger LOG = LoggerFactory.getLogger(LambdaHandler.class);
     /** Lambda's own envelopes, read and written as AWS spells them, whatever the application's JSON settings. */
     private static final ObjectMapper ENVELOPES = new ObjectMapper()
@@ -115,7 +118,7 @@ public class LambdaHandler implements RequestStreamHandler {
         if (lambda == null) {
             return TimeBudget.unlimited();
         }
-        Duration reserve = context.getProperty("signup.sync.budget.reserve", Duration.class).orElse(Duration.ofSeconds(45));
+        Duration reserve = context.getProperty("signup.sync.budget.reserve", Duration.class).orElse(DEFAULT_BUDGET_RESERVE);
         return TimeBudget.of(context.getBean(Clock.class).instant(),
                 Duration.ofMillis(lambda.getRemainingTimeInMillis()), reserve);
     }

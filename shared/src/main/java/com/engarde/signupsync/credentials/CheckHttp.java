@@ -37,6 +37,11 @@ public class CheckHttp {
         this.mapper = mapper;
     }
 
+    /** The verify timeouts, for a check that builds its vendor's own client. */
+    public VendorHttp.Settings settings() {
+        return settings;
+    }
+
     /** A client presenting {@code auth} (the credential; never logged). */
     public VendorHttp client(String vendor, VendorAuth auth, String... messageFields) {
         return new VendorHttp(vendor, auth, settings, retry, clock, answer -> VendorHttp.jsonMessage(mapper, answer, messageFields));

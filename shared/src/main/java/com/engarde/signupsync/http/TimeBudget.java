@@ -46,6 +46,15 @@ public record TimeBudget(Instant deadline, AtomicInteger requests) {
         return deadline == null || !now.plus(work).isAfter(deadline);
     }
 
+    /**
+     * The time a step started at {@code now} may take: its own {@code timeout}, or what the budget has left when
+     * that is less. A timeout is a ceiling, not a forecast, so a step is clipped to the budget rather than refused.
+     */
+    public Duration clip(Instant now, Duration timeout) {
+        Duration left = remaining(now);
+        return left.compareTo(timeout) < 0 ? left : timeout;
+    }
+
     public Duration remaining(Instant now) {
         if (deadline == null) {
             return Duration.ofDays(365);

@@ -32,8 +32,9 @@ import java.util.function.Function;
  *   <li>redirects followed only within the same scheme, host and port (a credential never goes elsewhere),
  *       and base URLs only over https, except on a loopback address (local stubs);</li>
  *   <li>optional pacing to the vendor's published rate limit, so that a long sync does not run into it;</li>
- *   <li>no wait or call that would outlast the invocation's {@link TimeBudget}, which also counts the
- *       requests sent.</li>
+ *   <li>no wait or call that would outlast the invocation's {@link TimeBudget}: a request's timeout is clipped
+ *       to what the budget has left, and a request is not started when that could not cover the connect
+ *       timeout; the budget also counts the requests sent.</li>
  * </ul>
  * Error messages name the method, status, path and vendor message, never headers or query strings.
  */
@@ -189,8 +190,8 @@ public final class VendorHttp {
                 budget, false).body();
     }
 
-    private HttpRequest request(String method, URI uri, Body body, TimeBudget budget) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(settings.requestTimeout())
+    private HttpRequest request(String method, URI uri, Body body, TimeBudget budget, String where) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(timeout(budget, where))
                 .header("Accept", "application/json");
         if (body == null) {
             builder.GET();
@@ -201,18 +202,35 @@ public final class VendorHttp {
         return builder.build();
     }
 
+    /**
+     * The timeout of a request sent now: the vendor's request timeout clipped to what the budget has left, so a
+     * budget shorter than the timeout (a verify's, a sync's last minute) still gets its call; refused only when
+     * what is left is less than the least useful time.
+     */
+    private Duration timeout(TimeBudget budget, String where) {
+        Duration timeout = budget.clip(clock.instant(), settings.requestTimeout());
+        if (timeout.compareTo(leastUseful()) < 0) {
+            throw new TimeBudgetExhausted(vendor + ": no time left for " + where + " within this invocation");
+        }
+        return timeout;
+    }
+
+    /** The least time worth starting a request in: with less it could not even be sure to connect. */
+    private Duration leastUseful() {
+        Duration connect = settings.connectTimeout();
+        return connect.compareTo(settings.requestTimeout()) < 0 ? connect : settings.requestTimeout();
+    }
+
     private Answer send(String method, URI uri, Body body, TimeBudget budget, boolean notFoundIsAnswer) {
         requireSafeBase(uri);
         String where = method + " " + uri.getPath();
-        Duration requestTimeout = settings.requestTimeout();
+        Duration leastUseful = leastUseful();
         String last = null;
         int lastStatus = 0;
         Throwable lastCause = null;
         boolean renewed = false;
         for (int attempt = 1; attempt <= policy.attempts(); attempt++) {
-            if (!budget.allows(clock.instant(), requestTimeout)) {
-                throw new TimeBudgetExhausted("no time left for " + where + " within this invocation");
-            }
+            timeout(budget, where);
             Duration wait;
             try {
                 Received response = exchange(method, uri, body, budget, where);
@@ -262,7 +280,7 @@ public final class VendorHttp {
             if (attempt == policy.attempts()) {
                 break;
             }
-            if (!budget.allows(clock.instant(), wait.plus(requestTimeout))) {
+            if (!budget.allows(clock.instant(), wait.plus(leastUseful))) {
                 throw new TimeBudgetExhausted(last + "; the retry after " + wait.toMillis() + " ms would outlast this invocation");
             }
             LOG.warn("{}; retry {} of {} in {} ms", last, attempt, policy.attempts() - 1, wait.toMillis());
@@ -281,7 +299,7 @@ public final class VendorHttp {
         for (int hop = 0; ; hop++) {
             pace(budget);
             budget.requests().incrementAndGet();
-            HttpResponse<InputStream> response = client.send(request(method, target, body, budget),
+            HttpResponse<InputStream> response = client.send(request(method, target, body, budget, where),
                     HttpResponse.BodyHandlers.ofInputStream());
             int status = response.statusCode();
             if (status / 100 == 3 && status != 304 && response.headers().firstValue("Location").isPresent()) {
@@ -342,7 +360,7 @@ public final class VendorHttp {
         }
         if (wait > 0) {
             Duration pause = Duration.ofNanos(wait);
-            if (!budget.allows(clock.instant(), pause.plus(settings.requestTimeout()))) {
+            if (!budget.allows(clock.instant(), pause.plus(leastUseful()))) {
                 synchronized (recentRequests) {
                     recentRequests.pollLast();
                 }

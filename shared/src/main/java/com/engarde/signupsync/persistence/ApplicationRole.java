@@ -16,7 +16,8 @@ import javax.sql.DataSource;
 /**
  * The role the runtime functions log in as: data rights only. It may read and write the rows of every table
  * (SELECT, INSERT, UPDATE, DELETE), draw from the identity sequences and call the schema's functions; it owns
- * nothing, creates nothing, alters and drops nothing, and only reads the Flyway history. The owner of the schema
+ * nothing, creates nothing, alters and drops nothing, only reads the Flyway history, and only adds to the audit
+ * log ({@code platform_admin_actions}: no UPDATE, DELETE or TRUNCATE). The owner of the schema
  * (the RDS master user, which db-migrate alone connects as) creates or updates it after every migration, and
  * sets default privileges so a table a later migration creates is granted the same way even before that run.
  *
@@ -28,6 +29,7 @@ public final class ApplicationRole {
     /** An unquoted PostgreSQL identifier: the secret's username must be one. */
     private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     static final String FLYWAY_HISTORY = "flyway_schema_history";
+    static final String AUDIT_LOG = "platform_admin_actions";
 
     /** What was granted, to report: the role's name and how many tables it may write. */
     public record Granted(String role, int tables) {
@@ -97,6 +99,10 @@ public final class ApplicationRole {
                 // The history is the migrator's: readable, never writable, by the functions.
                 "DO $$ BEGIN IF to_regclass('public." + FLYWAY_HISTORY + "') IS NOT NULL THEN "
                         + "REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON public." + FLYWAY_HISTORY
+                        + " FROM " + role.replace("'", "''") + "; END IF; END $$",
+                // The audit log is append-only for the functions (and V20's trigger refuses it to any role but the owner).
+                "DO $$ BEGIN IF to_regclass('public." + AUDIT_LOG + "') IS NOT NULL THEN "
+                        + "REVOKE UPDATE, DELETE, TRUNCATE ON public." + AUDIT_LOG
                         + " FROM " + role.replace("'", "''") + "; END IF; END $$");
     }
 

@@ -133,7 +133,8 @@ class FunctionsTest {
         synth.manifests().forEach((name, manifest) -> {
             JsonNode vpc = synth.resource(synth.functionId(name)).path("Properties").path("VpcConfig");
             if (manifest.path("database").asBoolean(false)) {
-                assertThat(Synth.refs(vpc.path("SecurityGroupIds"))).as(name).containsExactly(clients);
+                // Its first group; a vendor caller has a second one for its way out (EgressTest).
+                assertThat(Synth.refs(vpc.path("SecurityGroupIds"))).as(name).first().isEqualTo(clients);
                 assertThat(Synth.refs(vpc.path("SubnetIds"))).as(name).isNotEmpty().allSatisfy(subnet ->
                         assertThat(subnetType(synth, subnet)).as("%s subnet %s", name, subnet).isEqualTo("Private"));
                 JsonNode environment = synth.resource(synth.functionId(name)).path("Properties").path("Environment").path("Variables");

@@ -45,4 +45,25 @@ class MigrationsTest {
             });
         });
     }
+
+    /**
+     * The application role's grants (data rights only, the audit log append-only) are applied by db-migrate after the
+     * migrations, so its deploy-time run must come again when they change, not only when a migration does.
+     */
+    @org.junit.jupiter.api.Test
+    void theMigrationRunsAgainWhenTheApplicationRolesGrantsChange() {
+        Synth.Result synth = Synth.real();
+        JsonNode manifest = synth.manifests().get("db-migrate");
+        java.util.List<String> watched = new java.util.ArrayList<>();
+        manifest.path("triggers").forEach(t -> t.path("runWhenChanged").forEach(p -> watched.add(p.asText())));
+        assertThat(watched).contains("shared/src/main/resources/db/migration",
+                "shared/src/main/java/com/engarde/signupsync/persistence/ApplicationRole.java");
+        assertThat(synth.root().resolve("shared/src/main/java/com/engarde/signupsync/persistence/ApplicationRole.java"))
+                .content().contains("platform_admin_actions");
+        java.util.List<String> digests = synth.json().path("Resources").properties().stream()
+                .filter(e -> e.getValue().path("Type").asText().equals("Custom::DbMigrate"))
+                .map(e -> e.getValue().path("Properties").path("RunWhenChanged").asText()).toList();
+        assertThat(digests).hasSize(1);
+        assertThat(digests.get(0)).hasSize(64);
+    }
 }

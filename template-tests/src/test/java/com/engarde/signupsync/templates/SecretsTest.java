@@ -16,7 +16,7 @@ class SecretsTest {
 
     /** Environment variables a function may receive as plain values: none of them is a secret. */
     static final Set<String> PLAIN_VARIABLES = Set.of("SIGNUP_SYNC_STAGE", "SIGNUP_SYNC_METRICS_NAMESPACE",
-            "SIGNUP_SYNC_EVENT_BUS_NAME", "SIGNUP_SYNC_CORS_ORIGINS", "JAVA_TOOL_OPTIONS");
+            "SIGNUP_SYNC_EVENT_BUS_NAME", "SIGNUP_SYNC_CORS_ORIGINS", "JAVA_TOOL_OPTIONS", "ADMIN_JWT_ISSUER", "ADMIN_JWT_AUDIENCE");
 
     static Stream<Named<Synth.Result>> configurations() {
         return Stream.of(Named.of("fixture, dev", Synth.fixture()), Named.of("fixture, prod", Synth.fixture(ProdSettings.CONTEXT)),

@@ -44,6 +44,10 @@ final class Synth {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Who issues admin tokens and for whom: required of every deploy with admin routes, so given to every synth. */
+    static final Map<String, String> ADMIN_JWT = Map.of("ADMIN_JWT_ISSUER", "https://auth.example.com/",
+            "ADMIN_JWT_AUDIENCE", "signup-sync-admin");
+
     private static final Map<String, Result> SYNTHESIZED = new HashMap<>();
     private static final Map<String, Path> PLACEHOLDERS = new HashMap<>();
 
@@ -77,7 +81,10 @@ final class Synth {
     private static Result synthesize(Path root, Map<String, String> context) {
         try {
             Map<String, Object> all = new LinkedHashMap<>(cdkJsonContext());
+            all.putAll(ADMIN_JWT);
             all.putAll(context);
+            // An empty value stands for a context value the deployer did not give.
+            all.values().removeIf(v -> v instanceof String text && text.isEmpty());
             all.put("repoRoot", root.toString());
             Path outdir = scratch("cdk-out");
             App app = new App(AppProps.builder().outdir(outdir.toString()).context(all).build());

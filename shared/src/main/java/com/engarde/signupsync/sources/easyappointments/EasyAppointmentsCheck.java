@@ -1,6 +1,7 @@
 package com.engarde.signupsync.sources.easyappointments;
 
 import com.engarde.signupsync.http.TimeBudget;
+import com.engarde.signupsync.credentials.CheckHttp;
 import com.engarde.signupsync.credentials.CredentialCheck;
 import com.engarde.signupsync.credentials.Credentials;
 import com.engarde.signupsync.http.RetryPolicy;
@@ -9,17 +10,20 @@ import jakarta.inject.Singleton;
 
 import java.time.Clock;
 
-/** Verifies EasyAppointments credentials with one page of services from the instance they name. */
+/**
+ * Verifies EasyAppointments credentials with one page of services from the instance they name, with the verify
+ * timeouts every check has ({@link CheckHttp}), not the sync's: an admin is waiting within the verify budget.
+ */
 @Singleton
 final class EasyAppointmentsCheck implements CredentialCheck {
 
-    private final EasyAppointmentsSettings settings;
+    private final CheckHttp http;
     private final RetryPolicy retry;
     private final Clock clock;
     private final ObjectMapper mapper;
 
-    EasyAppointmentsCheck(EasyAppointmentsSettings settings, RetryPolicy retry, Clock clock, ObjectMapper mapper) {
-        this.settings = settings;
+    EasyAppointmentsCheck(CheckHttp http, RetryPolicy retry, Clock clock, ObjectMapper mapper) {
+        this.http = http;
         this.retry = retry;
         this.clock = clock;
         this.mapper = mapper;
@@ -32,7 +36,7 @@ final class EasyAppointmentsCheck implements CredentialCheck {
 
     @Override
     public void check(Credentials credentials, TimeBudget budget) {
-        new EasyAppointmentsClient(settings, EasyAppointmentsSettings.apiBase(credentials.require("url")),
+        new EasyAppointmentsClient(http.settings(), EasyAppointmentsSettings.apiBase(credentials.require("url")),
                 credentials.require("api_key"), retry, clock, mapper).probe(budget);
     }
 }

@@ -39,14 +39,13 @@ final class EasyAppointmentsClient {
 
     private final String apiKey;
 
-    EasyAppointmentsClient(EasyAppointmentsSettings settings, URI base, String apiKey, RetryPolicy retry, Clock clock,
+    EasyAppointmentsClient(VendorHttp.Settings settings, URI base, String apiKey, RetryPolicy retry, Clock clock,
                            ObjectMapper mapper) {
         this.base = VendorHttp.requireSafeBase(base);
         this.apiKey = apiKey;
         this.mapper = mapper;
         this.http = new VendorHttp(VENDOR, VendorAuth.bearer(apiKey),
-                new VendorHttp.Settings(settings.connectTimeout(), settings.requestTimeout(), settings.rateLimit()),
-                retry, clock, answer -> VendorHttp.jsonMessage(mapper, answer, "message"));
+                settings, retry, clock, answer -> VendorHttp.jsonMessage(mapper, answer, "message"));
     }
 
     /** True when this client calls {@code base} with {@code key} (a rotated key or a moved instance gets a new client). */

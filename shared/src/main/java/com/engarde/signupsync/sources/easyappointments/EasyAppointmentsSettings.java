@@ -103,11 +103,8 @@ public class EasyAppointmentsSettings {
         return rateLimit;
     }
 
-    public Duration connectTimeout() {
-        return connectTimeout;
-    }
-
-    public Duration requestTimeout() {
-        return requestTimeout;
+    /** How a sync calls the instance; a verify uses the shorter timeouts of {@code CheckHttp} instead. */
+    VendorHttp.Settings http() {
+        return new VendorHttp.Settings(connectTimeout, requestTimeout, rateLimit);
     }
 }

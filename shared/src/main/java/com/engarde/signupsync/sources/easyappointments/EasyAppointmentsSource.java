@@ -127,7 +127,7 @@ public class EasyAppointmentsSource implements SyncSource {
         // One client per container, instance and key: its pacing to the rate limit spans consecutive runs.
         synchronized (this) {
             if (client == null || !client.uses(base, apiKey)) {
-                client = new EasyAppointmentsClient(settings, base, apiKey, retry, clock, mapper);
+                client = new EasyAppointmentsClient(settings.http(), base, apiKey, retry, clock, mapper);
             }
             return client;
         }

@@ -25,6 +25,7 @@ final class EventbriteCheck implements CredentialCheck {
     private final URI base;
     private final CheckHttp http;
 
+    // The URL only, not EventbriteSettings: a check calls with the verify timeouts, never the sync's.
     EventbriteCheck(@Value("${eventbrite.api.url:`https://www.eventbriteapi.com/v3/`}") String base, CheckHttp http) {
         this.base = CheckHttp.base(base);
         this.http = http;

@@ -24,6 +24,7 @@ final class ZoomCheck implements CredentialCheck {
     private final URI token;
     private final CheckHttp http;
 
+    // The URLs only, not ZoomSettings: a check calls with the verify timeouts, never the sync's.
     ZoomCheck(@Value("${zoom.api.url:`https://api.zoom.us/v2/`}") String api,
               @Value("${zoom.oauth.url:`https://zoom.us/oauth/token`}") String token, CheckHttp http) {
         this.api = CheckHttp.base(api);

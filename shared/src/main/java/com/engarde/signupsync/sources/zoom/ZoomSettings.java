@@ -10,6 +10,8 @@ import java.time.Duration;
 /**
  * How to reach and read Zoom. The account id, client id and secret are the source's credentials (asked of
  * {@code SourceCredentials} at each run); these are settings (environment variables in brackets):
+ * A default holding a colon is quoted in backticks: unquoted, Micronaut reads the text before the colon as a
+ * second placeholder and the URL loses its scheme.
  * <ul>
  *   <li>{@code ZOOM_API_URL} (default {@code https://api.zoom.us/v2/}) and {@code ZOOM_OAUTH_URL} (default
  *       {@code https://zoom.us/oauth/token}): changed only for a stub;</li>
@@ -30,8 +32,8 @@ public class ZoomSettings {
     private final Duration connectTimeout;
     private final Duration requestTimeout;
 
-    public ZoomSettings(@Value("${zoom.api.url:https://api.zoom.us/v2/}") String api,
-                        @Value("${zoom.oauth.url:https://zoom.us/oauth/token}") String token,
+    public ZoomSettings(@Value("${zoom.api.url:`https://api.zoom.us/v2/`}") String api,
+                        @Value("${zoom.oauth.url:`https://zoom.us/oauth/token`}") String token,
                         @Value("${zoom.page-size:300}") int pageSize,
                         @Value("${zoom.medium-rate:20/1s}") String medium,
                         @Value("${zoom.heavy-rate:10/1s}") String heavy,

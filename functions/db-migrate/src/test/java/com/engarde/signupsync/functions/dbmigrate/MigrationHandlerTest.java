@@ -177,7 +177,8 @@ class MigrationHandlerTest {
             String tables = "FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace "
                     + "WHERE n.nspname = 'public' AND k.relkind IN ('r', 'p') ";
             assertThat(number(s, "SELECT count(*) " + tables)).isGreaterThan(10);
-            assertThat(number(s, "SELECT count(*) " + tables + "AND k.relname <> 'flyway_schema_history' AND NOT ("
+            assertThat(number(s, "SELECT count(*) " + tables + "AND k.relname NOT IN ('flyway_schema_history', "
+                    + "'platform_admin_actions') AND NOT ("
                     + "has_table_privilege('" + appRole + "', k.oid, 'SELECT') AND has_table_privilege('" + appRole
                     + "', k.oid, 'INSERT') AND has_table_privilege('" + appRole + "', k.oid, 'UPDATE') AND "
                     + "has_table_privilege('" + appRole + "', k.oid, 'DELETE'))")).as("tables the role cannot read and write").isZero();
@@ -191,6 +192,40 @@ class MigrationHandlerTest {
         try (Connection app = connectAs(appRole); Statement s = app.createStatement()) {
             s.execute("INSERT INTO later_table (note) VALUES ('default privileges')");
             assertThat(number(s, "SELECT count(*) FROM later_table")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theAuditLogIsAppendOnlyForTheApplicationRole() throws Exception {
+        appSecret("app_" + System.nanoTime(), "generated-" + UUID.randomUUID());
+        try (MigrationHandler handler = handlerWithApplicationRole()) {
+            handler.handleRequest(event("Create"), null);
+        }
+        try (Connection app = connectAs(appRole); Statement s = app.createStatement()) {
+            s.execute("INSERT INTO platform_admin_actions (actor_subject, action, target_type) "
+                    + "VALUES ('admin-1', 'source.verify', 'source')");
+            assertThat(number(s, "SELECT count(*) FROM platform_admin_actions")).isEqualTo(1);
+            for (String forbidden : List.of("UPDATE platform_admin_actions SET action = 'source.forged'",
+                    "DELETE FROM platform_admin_actions", "TRUNCATE platform_admin_actions")) {
+                assertThatThrownBy(() -> s.execute(forbidden)).as(forbidden)
+                        .isInstanceOf(SQLException.class)
+                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).as(forbidden).isEqualTo("42501"));
+            }
+            assertThat(number(s, "SELECT count(*) FROM platform_admin_actions WHERE action = 'source.verify'")).isEqualTo(1);
+        }
+        try (Connection owner = connect(); Statement s = owner.createStatement()) {
+            // Even a grant given back by hand does not open it: the table itself refuses every role but its owner.
+            s.execute("GRANT UPDATE, DELETE ON platform_admin_actions TO " + appRole);
+        }
+        try (Connection app = connectAs(appRole); Statement s = app.createStatement()) {
+            for (String forbidden : List.of("UPDATE platform_admin_actions SET action = 'source.forged'",
+                    "DELETE FROM platform_admin_actions")) {
+                assertThatThrownBy(() -> s.execute(forbidden)).as(forbidden + ", granted")
+                        .isInstanceOf(SQLException.class)
+                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).as(forbidden).isEqualTo("42501"))
+                        .hasMessageContaining("append-only");
+            }
+            assertThat(number(s, "SELECT count(*) FROM platform_admin_actions WHERE action = 'source.verify'")).isEqualTo(1);
         }
     }
 
