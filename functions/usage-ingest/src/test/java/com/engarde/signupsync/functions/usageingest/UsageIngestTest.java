@@ -202,6 +202,132 @@ class UsageIngestTest {
     }
 
     @Test
+    void aRecordNamingAnotherTenantsBrandFailsAloneAndTheBrandStaysItsOwners() {
+        String other = uuid(1, 2);
+        post(batch(List.of(record("a1", "2026-01-01T10:00:00Z", TENANT, USER, "1", 1)
+                .put("brand_id", uuid(3, 1)).put("brand_name", "Acme Shoes"))));
+
+        Response r = post(batch(List.of(
+                record("b1", "2026-01-01T11:00:00Z", other, uuid(2, 2), "7", 7)
+                        .put("brand_id", uuid(3, 1)).put("brand_name", "Stolen"),
+                record("b2", "2026-01-01T11:00:00Z", other, uuid(2, 2), "2", 2),
+                // Within one batch, a new brand is the first naming tenant's.
+                record("b3", "2026-01-01T11:00:00Z", other, uuid(2, 2), "3", 3).put("brand_id", uuid(3, 9)),
+                record("a2", "2026-01-01T11:00:00Z", TENANT, USER, "4", 4).put("brand_id", uuid(3, 9)))));
+
+        JsonNode results = r.json().path("results");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(results.get(0).path("status").asText()).as(results.toString()).isEqualTo("error");
+        assertThat(results.get(0).path("field").asText()).isEqualTo("brand_id");
+        assertThat(results.get(0).path("message").asText()).contains("another tenant");
+        assertThat(results.get(1).path("status").asText()).isEqualTo("created");
+        assertThat(results.get(2).path("status").asText()).isEqualTo("created");
+        assertThat(results.get(3).path("status").asText()).isEqualTo("error");
+        assertThat(results.get(3).path("field").asText()).isEqualTo("brand_id");
+        assertThat(Rows.row("SELECT tenant_id::text AS t, brand_name FROM platform_brands WHERE id = ?::uuid", uuid(3, 1)))
+                .containsEntry("t", TENANT).containsEntry("brand_name", "Acme Shoes");
+        assertThat(Rows.number("SELECT count(*) FROM usage_metrics WHERE brand_id = ?::uuid", uuid(3, 1))).isEqualTo(1);
+        assertThat(Rows.number("SELECT count(*) FROM usage_metrics WHERE tenant_id = ?::uuid", other)).isEqualTo(2);
+        assertThat(Rows.row("SELECT tenant_id::text AS t FROM platform_brands WHERE id = ?::uuid", uuid(3, 9)))
+                .containsEntry("t", other);
+    }
+
+    @Test
+    void noRecordRenamesABrandAnAdminCreated() {
+        String id = Rows.row("INSERT INTO platform_brands (tenant_id, brand_name) VALUES (?::uuid, 'Studio')"
+                + " RETURNING id::text AS id", PLATFORM_TENANT).get("id").toString();
+
+        Response r = post(batch(List.of(record("p1", "2026-01-01T10:00:00Z", PLATFORM_TENANT, USER, "1", 1)
+                .put("brand_id", id).put("brand_name", "Renamed by a record"))));
+
+        assertThat(r.json().path("created").asInt()).as(r.body()).isEqualTo(1);
+        assertThat(Rows.row("SELECT brand_name FROM platform_brands WHERE id = ?::uuid", id))
+                .containsEntry("brand_name", "Studio");
+    }
+
+    @Test
+    void idempotencyKeysArePerTenant() {
+        post(batch(List.of(record("shared-key", "2026-01-01T10:00:00Z", TENANT, USER, "1", 1))));
+
+        Response r = post(batch(List.of(
+                record("shared-key", "2026-01-01T10:00:00Z", uuid(1, 2), uuid(2, 2), "2", 2),
+                record("shared-key", "2026-01-01T10:00:00Z", uuid(1, 3), null, "3", 3),
+                record("shared-key", "2026-01-01T10:00:00Z", uuid(1, 3), null, "3", 3),
+                record("shared-key", "2026-01-01T10:00:00Z", TENANT, USER, "9", 9))));
+
+        JsonNode results = r.json().path("results");
+        assertThat(results.get(0).path("status").asText()).as(r.body()).isEqualTo("created");
+        assertThat(results.get(1).path("status").asText()).isEqualTo("created");
+        assertThat(results.get(2).path("status").asText()).isEqualTo("duplicate");
+        assertThat(results.get(3).path("status").asText()).isEqualTo("duplicate");
+        assertThat(Rows.number("SELECT count(*) FROM usage_metrics WHERE idempotency_key = 'shared-key'")).isEqualTo(3);
+        assertThat(Rows.row("SELECT cost_usd FROM usage_metrics WHERE tenant_id = ?::uuid", TENANT))
+                .containsEntry("cost_usd", new BigDecimal("1.000000"));
+    }
+
+    @Test
+    void theNilUuidAndThePlatformsIdsAreNoBrand() {
+        List<ObjectNode> records = new ArrayList<>();
+        for (String brand : List.of("00000000-0000-0000-0000-000000000000", PLATFORM_TENANT,
+                "00000000-0000-0000-0000-000000000001")) {
+            records.add(record("nb" + records.size(), "2026-01-01T10:00:00Z", TENANT, USER, "1", 1).put("brand_id", brand));
+        }
+        records.add(record("ok", "2026-01-01T10:00:00Z", TENANT, USER, "1", 1));
+
+        JsonNode results = post(batch(records)).json().path("results");
+
+        assertThat(results.size()).isEqualTo(4);
+        for (int i = 0; i < 3; i++) {
+            assertThat(results.get(i).path("status").asText()).as(results.get(i).toString()).isEqualTo("error");
+            assertThat(results.get(i).path("field").asText()).isEqualTo("brand_id");
+        }
+        assertThat(results.get(3).path("status").asText()).isEqualTo("created");
+        assertThat(Rows.count("platform_brands")).isZero();
+    }
+
+    @Test
+    void anOccurredAtBefore2000FailsAloneInWords() {
+        List<String> times = List.of("0000-01-01T00:00:00Z", "-0001-06-01T00:00:00Z", "-300000-01-01T00:00:00Z",
+                "1999-12-31T23:59:59.999999Z");
+        List<ObjectNode> records = new ArrayList<>();
+        for (String time : times) {
+            records.add(record("t" + records.size(), time, TENANT, USER, "1", 1));
+        }
+        records.add(record("in-range", "2000-01-01T00:00:00Z", TENANT, USER, "1", 1));
+
+        Response r = post(batch(records));
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode results = r.json().path("results");
+        for (int i = 0; i < times.size(); i++) {
+            assertThat(results.get(i).path("status").asText()).as(times.get(i) + " " + r.body()).isEqualTo("error");
+            assertThat(results.get(i).path("field").asText()).isEqualTo("occurred_at");
+            assertThat(results.get(i).path("message").asText()).contains("2000-01-01").doesNotContain("SQLSTATE");
+        }
+        assertThat(results.get(times.size()).path("status").asText()).isEqualTo("created");
+        assertThat(Rows.count("usage_metrics")).isEqualTo(1);
+    }
+
+    @Test
+    void amountsAreAsciiDigitsOnly() {
+        List<ObjectNode> records = new ArrayList<>();
+        for (String cost : List.of("\u0661.\u0665", "\uff11.\uff15", "\u0967", "1\u0660")) {
+            records.add(record("c" + records.size(), "2026-01-01T10:00:00Z", TENANT, USER, cost, 1));
+        }
+        records.add(record("storage", "2026-01-01T10:00:00Z", TENANT, USER, "1", 1)
+                .put("bigquery_storage_gb", "\u0661\u0662"));
+
+        JsonNode results = post(batch(records)).json().path("results");
+
+        assertThat(results.size()).isEqualTo(5);
+        for (int i = 0; i < 5; i++) {
+            assertThat(results.get(i).path("status").asText()).as(results.get(i).toString()).isEqualTo("error");
+            assertThat(results.get(i).path("field").asText()).isEqualTo(i < 4 ? "cost_usd" : "bigquery_storage_gb");
+        }
+        assertThat(Rows.count("usage_metrics")).isZero();
+    }
+
+    @Test
     void withoutTheServiceTokenNothingIsStored() {
         var request = LambdaHarness.request("POST", "/usage/metrics",
                 batch(List.of(record("a", "2026-01-01T00:00:00Z", TENANT, USER, "1", 1))));
