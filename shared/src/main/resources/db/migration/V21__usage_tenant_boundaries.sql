@@ -13,3 +13,9 @@ ALTER TABLE platform_brands ADD CONSTRAINT platform_brands_id_tenant UNIQUE (id,
 ALTER TABLE usage_metrics DROP CONSTRAINT usage_metrics_brand_id_fkey;
 ALTER TABLE usage_metrics ADD CONSTRAINT usage_metrics_brand_of_tenant
     FOREIGN KEY (brand_id, tenant_id) REFERENCES platform_brands (id, tenant_id) NOT VALID;
+
+-- Growth against the 7 days before is unbounded: a tenant going from 1 token a day to the per-record maxima
+-- grows by some 10^17 percent, and numeric(12,2) refused it, failing the whole day's rollup for every tenant.
+-- Still rounded to 2 decimals by the rollup. Dropping the precision rewrites nothing.
+ALTER TABLE tenant_health_metrics ALTER COLUMN tokens_growth_pct TYPE numeric,
+                                  ALTER COLUMN cost_growth_pct TYPE numeric;

@@ -23,6 +23,11 @@ public class UsageRecordRequests {
     static final int KEY_LENGTH = 200;
     static final long MAX_TOKENS = 1_000_000_000_000L;
     static final BigDecimal MAX_AMOUNT = new BigDecimal("99999999999999.999999");
+    /**
+     * A record's cost at most: the rollups keep a tenant's and user's month in micro-dollars as a bigint, which
+     * holds over 9 million records at this maximum (as the token sums hold 4.6 million at theirs).
+     */
+    static final BigDecimal MAX_COST = new BigDecimal("1000000");
     static final int SCALE = 6;
     private static final Duration MAX_FUTURE = Duration.ofDays(1);
     /** Ids that are never a brand's: a customer naming one would book usage under En Garde's own identity. */
@@ -80,7 +85,7 @@ public class UsageRecordRequests {
         if (organizationName != null && organizationId == null) {
             throw ApiException.invalid("organization_id", "organization_id is required when organization_name is given");
         }
-        BigDecimal cost = JsonFields.decimal(item, "cost_usd", SCALE, MAX_AMOUNT);
+        BigDecimal cost = JsonFields.decimal(item, "cost_usd", SCALE, MAX_COST);
         return new UsageRecord(key, occurredAt, tenantId, JsonFields.text(item, "tenant_name", NAME_LENGTH), planTier,
                 organizationId, organizationName, userId, email, brandId, brandName,
                 JsonFields.requiredText(item, "provider", 100), JsonFields.requiredText(item, "model", NAME_LENGTH),
