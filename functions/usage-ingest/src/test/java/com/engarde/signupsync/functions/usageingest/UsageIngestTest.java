@@ -3,6 +3,7 @@ package com.engarde.signupsync.functions.usageingest;
 import com.engarde.signupsync.testing.LambdaFunction;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.LambdaHarness.Response;
+import com.engarde.signupsync.testing.Race;
 import com.engarde.signupsync.testing.Rows;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,12 +20,13 @@ import static com.engarde.signupsync.testing.UsageRecords.batch;
 import static com.engarde.signupsync.testing.UsageRecords.record;
 import static com.engarde.signupsync.testing.UsageRecords.uuid;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** POST /usage/metrics: records validated one by one, stored exactly, duplicates changing nothing. */
 class UsageIngestTest {
 
     @RegisterExtension
-    static final LambdaFunction lambda = new LambdaFunction();
+    static final LambdaFunction lambda = new LambdaFunction(Map.of("engarde.database.pool-size", 2));
 
     private static final String TENANT = uuid(1, 1);
     private static final String USER = uuid(2, 1);
@@ -230,6 +232,34 @@ class UsageIngestTest {
         assertThat(Rows.number("SELECT count(*) FROM usage_metrics WHERE tenant_id = ?::uuid", other)).isEqualTo(2);
         assertThat(Rows.row("SELECT tenant_id::text AS t FROM platform_brands WHERE id = ?::uuid", uuid(3, 9)))
                 .containsEntry("t", other);
+    }
+
+    @Test
+    void twoTenantsRacingToNameOneNewBrandLeaveItToOneOfThem() throws Exception {
+        int rounds = 20;
+        for (int round = 0; round < rounds; round++) {
+            String brand = uuid(5, round);
+            int n = round;
+            List<Response> answers = Race.run(2, i -> () -> post(batch(List.of(
+                    record("race" + n, "2026-01-01T10:00:00Z", uuid(1, 100 + i), null, "1", 1)
+                            .put("brand_id", brand).put("brand_name", "Race " + i)))));
+
+            assertThat(answers).extracting(a -> a.json().path("results").get(0).path("status").asText())
+                    .as(answers.get(0).body() + answers.get(1).body()).containsExactlyInAnyOrder("created", "error");
+            assertThat(Rows.number("SELECT count(*) FROM usage_metrics m JOIN platform_brands b ON b.id = m.brand_id"
+                    + " AND b.tenant_id = m.tenant_id WHERE m.brand_id = ?::uuid", brand)).isEqualTo(1);
+        }
+        assertThat(Rows.count("usage_metrics")).isEqualTo(rounds);
+    }
+
+    @Test
+    void theDatabaseHoldsEveryNewRecordToItsTenantsBrands() {
+        post(batch(List.of(record("a1", "2026-01-01T10:00:00Z", TENANT, USER, "1", 1).put("brand_id", uuid(3, 1)))));
+
+        assertThatThrownBy(() -> Rows.row("INSERT INTO usage_metrics (idempotency_key, occurred_at, tenant_id, brand_id,"
+                + " provider, model) VALUES ('direct', now(), ?::uuid, ?::uuid, 'openai', 'gpt-4o') RETURNING id",
+                PLATFORM_TENANT, uuid(3, 1)))
+                .rootCause().hasMessageContaining("usage_metrics_brand_of_tenant");
     }
 
     @Test
