@@ -179,7 +179,8 @@ public final class JsonFields {
         BigDecimal value = null;
         if (node.isBigDecimal() || node.isIntegralNumber()) {
             value = node.decimalValue();
-        } else if (node.isTextual()) {
+        } else if (node.isTextual() && node.textValue().strip().chars().allMatch(c -> c < 0x80)) {
+            // ASCII only: BigDecimal alone would also read other scripts' digits (an Arabic-Indic one as 1).
             try {
                 value = new BigDecimal(node.textValue().strip());
             } catch (NumberFormatException e) {

@@ -30,7 +30,6 @@ import java.util.UUID;
 public class PlatformBrands {
 
     private static final long MAX_BODY_BYTES = 16 * 1024;
-    private static final LocalDate EPOCH = LocalDate.of(2000, 1, 1);
 
     public record Brand(UUID id, String brandName, String purpose, boolean isDemo, boolean isTemplate,
                         long totalLlmTokens, BigDecimal totalBigqueryStorageGb, BigDecimal totalCostUsd,
@@ -64,7 +63,7 @@ public class PlatformBrands {
     /** With neither date, all time (the monthly rollups); with either, those UTC days (the daily ones). */
     public BrandList list(String dateFrom, String dateTo) {
         boolean allTime = (dateFrom == null || dateFrom.isBlank()) && (dateTo == null || dateTo.isBlank());
-        UsageRange range = allTime ? null : UsageRange.parse(dateFrom, dateTo, EPOCH,
+        UsageRange range = allTime ? null : UsageRange.parse(dateFrom, dateTo, UsageRange.EARLIEST,
                 clock.instant().atOffset(java.time.ZoneOffset.UTC).toLocalDate(), Integer.MAX_VALUE);
         String rollups = allTime ? "r.grain = 'month'" : "r.grain = 'day' AND r.period_start BETWEEN ? AND ?";
         String sql = """

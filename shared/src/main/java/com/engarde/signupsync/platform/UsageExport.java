@@ -1,6 +1,9 @@
 package com.engarde.signupsync.platform;
 
+import com.engarde.signupsync.admin.AdminPrincipal;
+import com.engarde.signupsync.admin.AuditLog;
 import com.engarde.signupsync.api.ApiException;
+import com.engarde.signupsync.persistence.Database;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 
@@ -12,6 +15,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,14 +36,55 @@ public class UsageExport {
     public static final long MAX_OFFSET = 1_000_000_000L;
 
     private final UsageReports reports;
+    private final Database database;
+    private final AuditLog audit;
     private final Clock clock;
     private final long maxBytes;
 
-    public UsageExport(UsageReports reports, Clock clock,
+    public UsageExport(UsageReports reports, Database database, AuditLog audit, Clock clock,
                        @Value("${signup.sync.usage.export.max-bytes:3000000}") long maxBytes) {
         this.reports = reports;
+        this.database = database;
+        this.audit = audit;
         this.clock = clock;
         this.maxBytes = maxBytes;
+    }
+
+    /**
+     * Writes one part of an export for an admin and audits it as {@code usage.export}: who, which rows, the range
+     * and filters, and how many rows left. The caller sends {@code out} only after this returns, so no export
+     * leaves without its audit row.
+     */
+    public UsageReports.ExportPart export(AdminPrincipal admin, Prepared prepared, OutputStream out) {
+        UsageReports.ExportPart part = prepared.writeTo(out);
+        UsageQuery query = prepared.query();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("format", prepared.csv() ? "csv" : "json");
+        summary.put("view_mode", query.viewMode().id());
+        if (query.viewMode() == ViewMode.REALTIME) {
+            summary.put("since", query.since().toString());
+        } else {
+            summary.put("date_from", query.range().from().toString());
+            summary.put("date_to", query.range().to().toString());
+        }
+        putIfGiven(summary, "plan_tier", query.planTier());
+        putIfGiven(summary, "tenant_id", query.tenantId());
+        putIfGiven(summary, "brand_id", query.brandId());
+        summary.put("offset", prepared.offset());
+        summary.put("rows", part.rows());
+        summary.put("complete", part.complete());
+        database.transaction(connection -> {
+            audit.record(connection, admin, "usage.export", "usage_export",
+                    prepared.rows().name().toLowerCase(Locale.ROOT), summary);
+            return null;
+        });
+        return part;
+    }
+
+    private static void putIfGiven(Map<String, Object> summary, String name, Object value) {
+        if (value != null) {
+            summary.put(name, value.toString());
+        }
     }
 
     /** A checked export request, ready to stream: rows from {@code offset}, at most {@code maxBytes} of them. */

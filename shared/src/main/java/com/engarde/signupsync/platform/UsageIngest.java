@@ -54,12 +54,19 @@ public class UsageIngest {
                 validIndex.add(i);
             } catch (ApiException e) {
                 results[i] = Item.error(i, e.body());
+            } catch (InvalidUsageRecord e) {
+                results[i] = Item.error(i, new ApiError("invalid_request", e.getMessage(), e.field()));
             }
         }
-        boolean[] created = writer.write(valid);
-        for (int j = 0; j < created.length; j++) {
+        UsageWriter.Written[] written = writer.write(valid);
+        for (int j = 0; j < written.length; j++) {
             int i = validIndex.get(j);
-            results[i] = new Item(i, created[j] ? "created" : "duplicate", valid.get(j).idempotencyKey(), null, null, null);
+            results[i] = switch (written[j]) {
+                case CREATED -> new Item(i, "created", valid.get(j).idempotencyKey(), null, null, null);
+                case DUPLICATE -> new Item(i, "duplicate", valid.get(j).idempotencyKey(), null, null, null);
+                case BRAND_OF_ANOTHER_TENANT -> Item.error(i, new ApiError("invalid_request",
+                        "brand_id names a brand of another tenant", "brand_id"));
+            };
         }
         return Outcome.of(List.of(results));
     }

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -22,8 +23,16 @@ public class UsageRecordRequests {
     static final int KEY_LENGTH = 200;
     static final long MAX_TOKENS = 1_000_000_000_000L;
     static final BigDecimal MAX_AMOUNT = new BigDecimal("99999999999999.999999");
+    /**
+     * A record's cost at most: the rollups keep a tenant's and user's month in micro-dollars as a bigint, which
+     * holds over 9 million records at this maximum (as the token sums hold 4.6 million at theirs).
+     */
+    static final BigDecimal MAX_COST = new BigDecimal("1000000");
     static final int SCALE = 6;
     private static final Duration MAX_FUTURE = Duration.ofDays(1);
+    /** Ids that are never a brand's: a customer naming one would book usage under En Garde's own identity. */
+    private static final Set<UUID> NOT_A_BRAND = Set.of(new UUID(0, 0), PlatformIdentity.ORGANIZATION_ID,
+            PlatformIdentity.TENANT_ID);
     private static final Pattern PLAN_TIER = Pattern.compile("[a-z][a-z0-9_]{0,39}");
 
     private final Clock clock;
@@ -40,6 +49,9 @@ public class UsageRecordRequests {
         }
         // PostgreSQL keeps microseconds: a record's day is decided on what is stored.
         occurredAt = occurredAt.truncatedTo(ChronoUnit.MICROS);
+        if (occurredAt.isBefore(UsageRange.EARLIEST_INSTANT)) {
+            throw new InvalidUsageRecord("occurred_at", "occurred_at must not be before " + UsageRange.EARLIEST_INSTANT);
+        }
         if (occurredAt.isAfter(clock.instant().plus(MAX_FUTURE))) {
             throw ApiException.invalid("occurred_at", "occurred_at must not be more than a day in the future");
         }
@@ -60,6 +72,10 @@ public class UsageRecordRequests {
             throw ApiException.invalid("user_id", "user_id is required when user_email is given");
         }
         UUID brandId = JsonFields.uuid(item, "brand_id");
+        if (brandId != null && NOT_A_BRAND.contains(brandId)) {
+            throw new InvalidUsageRecord("brand_id",
+                    "brand_id must name a brand: the nil UUID and the platform's organization and tenant ids are none");
+        }
         String brandName = JsonFields.text(item, "brand_name", NAME_LENGTH);
         if (brandName != null && brandId == null) {
             throw ApiException.invalid("brand_id", "brand_id is required when brand_name is given");
@@ -69,7 +85,7 @@ public class UsageRecordRequests {
         if (organizationName != null && organizationId == null) {
             throw ApiException.invalid("organization_id", "organization_id is required when organization_name is given");
         }
-        BigDecimal cost = JsonFields.decimal(item, "cost_usd", SCALE, MAX_AMOUNT);
+        BigDecimal cost = JsonFields.decimal(item, "cost_usd", SCALE, MAX_COST);
         return new UsageRecord(key, occurredAt, tenantId, JsonFields.text(item, "tenant_name", NAME_LENGTH), planTier,
                 organizationId, organizationName, userId, email, brandId, brandName,
                 JsonFields.requiredText(item, "provider", 100), JsonFields.requiredText(item, "model", NAME_LENGTH),

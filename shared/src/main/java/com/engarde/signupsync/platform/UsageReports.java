@@ -241,7 +241,10 @@ public class UsageReports {
     private static final String[] CSV_HEADER = {"tenant_id", "tenant_name", "plan_tier", "is_platform", "user_id",
             "email", "llm_tokens", "bigquery_storage_gb", "total_cost_usd"};
 
-    /** Every row of the view, as CSV (RFC 4180, UTF-8, a header row), written as the database streams them. */
+    /**
+     * Every row of the view, as CSV (RFC 4180, UTF-8, a header row), written as the database streams them; no
+     * cell starts a formula ({@link #cell}).
+     */
     public long exportCsv(UsageQuery query, Rows rows, Writer out) {
         return exportCsv(query, rows, 0, Long.MAX_VALUE, out).rows();
     }
@@ -281,7 +284,7 @@ public class UsageReports {
             params = new ArrayList<>(sql.params);
             writer = rs -> {
                 for (int i = 1; i <= CSV_HEADER.length; i++) {
-                    csv.print(rs.getString(i));
+                    csv.print(cell(rs.getString(i)));
                 }
                 csv.println();
             };
@@ -291,8 +294,11 @@ public class UsageReports {
             params = new ArrayList<>(sql.params);
             writer = rs -> {
                 UsageRow r = row(rs, rows);
-                csv.printRecord(r.tenantId(), r.tenantName(), r.planTier(), r.isPlatform(), r.userId(), r.email(),
-                        r.llmTokens(), r.bigqueryStorageGb().toPlainString(), r.totalCostUsd().toPlainString());
+                for (Object value : new Object[]{r.tenantId(), r.tenantName(), r.planTier(), r.isPlatform(), r.userId(),
+                        r.email(), r.llmTokens(), r.bigqueryStorageGb().toPlainString(), r.totalCostUsd().toPlainString()}) {
+                    csv.print(value == null ? null : cell(value.toString()));
+                }
+                csv.println();
             };
         }
         params.add(offset);
@@ -312,6 +318,20 @@ public class UsageReports {
                 return "";
             }
         });
+    }
+
+    /**
+     * A CSV cell as a spreadsheet cannot run it: one starting with {@code = + - @}, a tab or a carriage return
+     * (tenant names and emails come from usage records, that is from any tenant) gets a leading single quote,
+     * OWASP's rule against formula injection.
+     */
+    static String cell(String value) {
+        if (value == null || value.isEmpty()) {
+            return value;
+        }
+        char first = value.charAt(0);
+        boolean formula = first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r';
+        return formula ? "'" + value : value;
     }
 
     /** Every row of the view with its model breakdown, as a JSON array written as the database streams them. */

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.platform;
 
+import com.engarde.signupsync.admin.AdminRequestRefused;
 import com.engarde.signupsync.api.JsonBodies;
 import com.engarde.signupsync.api.JsonFields;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,6 +22,17 @@ public class UsageRollupRequests {
         ObjectNode object = bodies.object(body, MAX_BODY_BYTES);
         String from = JsonFields.requiredText(object, "date_from", 10);
         String to = JsonFields.requiredText(object, "date_to", 10);
-        return UsageRange.parse(from, to, null, null, UsageRollups.MAX_DAYS);
+        UsageRange range = UsageRange.parse(from, to, null, null, UsageRollups.MAX_DAYS);
+        // Checked here, in words, rather than failing on a date the database or Java's formatting cannot hold.
+        supported("date_from", range.from());
+        supported("date_to", range.to());
+        return range;
+    }
+
+    private static void supported(String field, java.time.LocalDate day) {
+        if (day.isBefore(UsageRange.EARLIEST) || day.isAfter(UsageRange.LATEST)) {
+            throw new AdminRequestRefused(AdminRequestRefused.Reason.INVALID, field,
+                    field + " must be a day from " + UsageRange.EARLIEST + " to " + UsageRange.LATEST);
+        }
     }
 }

@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,14 +21,22 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * Writes usage records set-wise, in one transaction: the records whose idempotency key is new are found
- * first, and only they create or rename organizations, tenants, users and brands (a duplicate changes
- * nothing); one statement inserts them, and the UTC days they fall on are marked dirty for the rollup.
+ * Writes usage records set-wise, in one transaction: the records whose idempotency key is new for their tenant
+ * are found first, and only they create or rename organizations, tenants, users and brands (a duplicate changes
+ * nothing). A brand belongs to one tenant: a record naming another tenant's brand is refused before it changes
+ * anything. One statement inserts the rest, and the UTC days they fall on are marked dirty for the rollup.
  */
 @Singleton
 public class UsageWriter {
 
-    private static final String KNOWN_KEYS = "SELECT idempotency_key FROM usage_metrics WHERE idempotency_key = ANY(?::text[])";
+    /**
+     * Keys are unique per tenant; the lookup by key alone stays one index scan of the key-first unique index, and
+     * the rare key another tenant also used is told apart here.
+     */
+    private static final String KNOWN_KEYS =
+            "SELECT idempotency_key, tenant_id FROM usage_metrics WHERE idempotency_key = ANY(?::text[])";
+
+    private static final String BRAND_OWNERS = "SELECT id, tenant_id FROM platform_brands WHERE id = ANY(?::uuid[])";
 
     /**
      * As for tenants (below), an organization the batch would leave as it is does not reach ON CONFLICT; one that
@@ -85,12 +94,18 @@ public class UsageWriter {
             INSERT INTO platform_brands (id, tenant_id, brand_name)
             SELECT id, tenant, coalesce(name, id::text) FROM unnest(?::uuid[], ?::uuid[], ?::text[]) AS u(id, tenant, name)
             ON CONFLICT DO NOTHING
+            RETURNING id
             """;
 
+    /**
+     * A record renames only a brand of its own tenant, and never one of the platform tenant's: those are the
+     * brands admins create, renamed through the admin API alone.
+     */
     private static final String RENAME_BRANDS = """
             UPDATE platform_brands b SET brand_name = u.name, updated_at = now()
-            FROM unnest(?::uuid[], ?::text[]) AS u(id, name)
-            WHERE b.id = u.id AND u.name IS NOT NULL AND b.brand_name IS DISTINCT FROM u.name
+            FROM unnest(?::uuid[], ?::uuid[], ?::text[]) AS u(id, tenant, name)
+            WHERE b.id = u.id AND b.tenant_id = u.tenant AND b.tenant_id <> '00000000-0000-0000-0000-000000000002'
+              AND u.name IS NOT NULL AND b.brand_name IS DISTINCT FROM u.name
               AND NOT EXISTS (SELECT 1 FROM platform_brands o
                               WHERE o.tenant_id = b.tenant_id AND lower(o.brand_name) = lower(u.name) AND o.id <> b.id)
             """;
@@ -102,6 +117,7 @@ public class UsageWriter {
             FROM unnest(?::uuid[], ?::uuid[], ?::text[]) AS u(id, tenant, name)
             WHERE NOT EXISTS (SELECT 1 FROM platform_brands b WHERE b.id = u.id)
             ON CONFLICT DO NOTHING
+            RETURNING id
             """;
 
     private static final String INSERT_METRICS = """
@@ -109,8 +125,8 @@ public class UsageWriter {
                                        input_tokens, output_tokens, cost_usd, bigquery_storage_gb, error_count)
             SELECT * FROM unnest(?::text[], ?::timestamptz[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::text[],
                                  ?::bigint[], ?::bigint[], ?::numeric[], ?::numeric[], ?::int[])
-            ON CONFLICT (idempotency_key) DO NOTHING
-            RETURNING idempotency_key
+            ON CONFLICT (idempotency_key, tenant_id) DO NOTHING
+            RETURNING idempotency_key, tenant_id
             """;
 
     private static final String MARK_DIRTY = "INSERT INTO usage_dirty_days (day) SELECT unnest(?::date[])";
@@ -121,52 +137,112 @@ public class UsageWriter {
         this.database = database;
     }
 
-    /**
-     * Stores the records; answers, in their order, whether each was created (true) or is a duplicate of a
-     * stored record or of an earlier one in the same list (false).
-     */
-    public boolean[] write(List<UsageRecord> records) {
+    /** What became of one record. */
+    public enum Written {
+        CREATED,
+        /** A record of its tenant with its key is stored, or came earlier in the same list. */
+        DUPLICATE,
+        /** Its brand_id is a brand of another tenant (stored, or named first by another tenant earlier in the list). */
+        BRAND_OF_ANOTHER_TENANT
+    }
+
+    /** A record's identity: keys are unique per tenant. */
+    private record Key(UUID tenantId, String idempotencyKey) {
+        static Key of(UsageRecord r) {
+            return new Key(r.tenantId(), r.idempotencyKey());
+        }
+    }
+
+    /** Stores the records; answers, in their order, what became of each. */
+    public Written[] write(List<UsageRecord> records) {
         if (records.isEmpty()) {
-            return new boolean[0];
+            return new Written[0];
         }
         return database.transaction(connection -> write(connection, records));
     }
 
-    private boolean[] write(Connection connection, List<UsageRecord> records) throws SQLException {
-        Set<String> known = new HashSet<>();
+    private Written[] write(Connection connection, List<UsageRecord> records) throws SQLException {
+        Set<Key> known = new HashSet<>();
         try (PreparedStatement select = connection.prepareStatement(KNOWN_KEYS)) {
             select.setArray(1, text(connection, records, UsageRecord::idempotencyKey));
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    known.add(rs.getString(1));
+                    known.add(new Key(rs.getObject(2, UUID.class), rs.getString(1)));
                 }
             }
         }
         // The first record of each new key, in order: later ones with the same key are duplicates of it.
-        Map<String, UsageRecord> fresh = new java.util.LinkedHashMap<>();
+        Map<Key, UsageRecord> fresh = new java.util.LinkedHashMap<>();
         for (UsageRecord r : records) {
-            if (!known.contains(r.idempotencyKey())) {
-                fresh.putIfAbsent(r.idempotencyKey(), r);
+            if (!known.contains(Key.of(r))) {
+                fresh.putIfAbsent(Key.of(r), r);
             }
         }
-        Set<String> inserted = new HashSet<>();
+        Set<Key> refused = new HashSet<>();
+        Set<Key> inserted = new HashSet<>();
         if (!fresh.isEmpty()) {
-            List<UsageRecord> list = new ArrayList<>(fresh.values());
-            upsertNamed(connection, list);
+            Map<UUID, UUID> owners = brandOwners(connection, fresh.values().stream().map(UsageRecord::brandId)
+                    .filter(java.util.Objects::nonNull).distinct().toArray());
+            Set<UUID> newBrands = new HashSet<>();
+            for (UsageRecord r : fresh.values()) {
+                if (r.brandId() != null) {
+                    if (!owners.containsKey(r.brandId())) {
+                        newBrands.add(r.brandId());
+                    }
+                    // A brand none owns yet is the first naming tenant's.
+                    if (!owners.computeIfAbsent(r.brandId(), id -> r.tenantId()).equals(r.tenantId())) {
+                        refused.add(Key.of(r));
+                    }
+                }
+            }
+            List<UsageRecord> list = fresh.values().stream().filter(r -> !refused.contains(Key.of(r))).toList();
+            Set<UUID> created = upsertNamed(connection, list);
+            newBrands.removeAll(created);
+            if (!newBrands.isEmpty()) {
+                // Another batch created one of them meanwhile: its owner is whoever that batch named.
+                Map<UUID, UUID> raced = brandOwners(connection, newBrands.toArray());
+                list.stream().filter(r -> r.brandId() != null && raced.containsKey(r.brandId())
+                        && !raced.get(r.brandId()).equals(r.tenantId())).forEach(r -> refused.add(Key.of(r)));
+                list = list.stream().filter(r -> !refused.contains(Key.of(r))).toList();
+            }
             inserted = insert(connection, list);
             markDirty(connection, list, inserted);
         }
-        boolean[] created = new boolean[records.size()];
-        Set<String> answered = new HashSet<>();
+        Written[] written = new Written[records.size()];
+        Set<Key> answered = new HashSet<>();
         for (int i = 0; i < records.size(); i++) {
-            String key = records.get(i).idempotencyKey();
-            created[i] = inserted.contains(key) && answered.add(key);
+            Key key = Key.of(records.get(i));
+            boolean first = answered.add(key);
+            written[i] = first && refused.contains(key) ? Written.BRAND_OF_ANOTHER_TENANT
+                    : first && inserted.contains(key) ? Written.CREATED : Written.DUPLICATE;
         }
-        return created;
+        return written;
     }
 
-    /** Organizations, tenants, users and brands; sorted by id so concurrent batches lock in one order. */
-    private static void upsertNamed(Connection connection, List<UsageRecord> records) throws SQLException {
+    private static Map<UUID, UUID> brandOwners(Connection connection, Object[] brandIds) throws SQLException {
+        Map<UUID, UUID> owners = new HashMap<>();
+        if (brandIds.length == 0) {
+            return owners;
+        }
+        try (PreparedStatement select = connection.prepareStatement(BRAND_OWNERS)) {
+            select.setArray(1, array(connection, brandIds));
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    owners.put(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class));
+                }
+            }
+        }
+        return owners;
+    }
+
+    /**
+     * Organizations, tenants, users and brands; sorted by id so concurrent batches lock in one order. Answers the
+     * brands this batch created.
+     */
+    private static Set<UUID> upsertNamed(Connection connection, List<UsageRecord> records) throws SQLException {
+        if (records.isEmpty()) {
+            return Set.of();
+        }
         Map<UUID, String[]> organizations = new TreeMap<>();
         Map<UUID, Object[]> tenants = new TreeMap<>();
         Map<UUID, String> users = new TreeMap<>();
@@ -208,6 +284,7 @@ public class UsageWriter {
                 ps.executeUpdate();
             }
         }
+        Set<UUID> created = new HashSet<>();
         if (!brands.isEmpty()) {
             Array ids = array(connection, brands.keySet().toArray());
             Array owners = array(connection, brands.values().stream().map(v -> v[0]).toArray());
@@ -215,20 +292,28 @@ public class UsageWriter {
             for (String sql : new String[]{INSERT_BRANDS, RENAME_BRANDS, INSERT_RENAMED_BRANDS}) {
                 try (PreparedStatement ps = connection.prepareStatement(sql)) {
                     ps.setArray(1, ids);
+                    ps.setArray(2, owners);
+                    ps.setArray(3, names);
                     if (sql == RENAME_BRANDS) {
-                        ps.setArray(2, names);
+                        ps.executeUpdate();
                     } else {
-                        ps.setArray(2, owners);
-                        ps.setArray(3, names);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                created.add(rs.getObject(1, UUID.class));
+                            }
+                        }
                     }
-                    ps.executeUpdate();
                 }
             }
         }
+        return created;
     }
 
-    private static Set<String> insert(Connection connection, List<UsageRecord> records) throws SQLException {
-        Set<String> inserted = new HashSet<>(records.size() * 2);
+    private static Set<Key> insert(Connection connection, List<UsageRecord> records) throws SQLException {
+        Set<Key> inserted = new HashSet<>(records.size() * 2);
+        if (records.isEmpty()) {
+            return inserted;
+        }
         try (PreparedStatement ps = connection.prepareStatement(INSERT_METRICS)) {
             ps.setArray(1, text(connection, records, UsageRecord::idempotencyKey));
             ps.setArray(2, text(connection, records, r -> r.occurredAt().toString()));
@@ -246,17 +331,17 @@ public class UsageWriter {
                     records.stream().map(r -> (int) r.errorCount()).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    inserted.add(rs.getString(1));
+                    inserted.add(new Key(rs.getObject(2, UUID.class), rs.getString(1)));
                 }
             }
         }
         return inserted;
     }
 
-    private static void markDirty(Connection connection, List<UsageRecord> records, Set<String> inserted)
+    private static void markDirty(Connection connection, List<UsageRecord> records, Set<Key> inserted)
             throws SQLException {
         TreeSet<java.time.LocalDate> days = new TreeSet<>();
-        records.stream().filter(r -> inserted.contains(r.idempotencyKey())).forEach(r -> days.add(r.day()));
+        records.stream().filter(r -> inserted.contains(Key.of(r))).forEach(r -> days.add(r.day()));
         if (days.isEmpty()) {
             return;
         }

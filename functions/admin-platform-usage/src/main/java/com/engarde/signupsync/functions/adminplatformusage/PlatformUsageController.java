@@ -11,6 +11,7 @@ import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import com.engarde.signupsync.admin.AdminPrincipal;
 import com.engarde.signupsync.platform.UsageExport;
 import com.engarde.signupsync.platform.UsageReports;
 import io.micronaut.http.HttpRequest;
@@ -18,6 +19,7 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.RequestAttribute;
 
 import java.io.ByteArrayOutputStream;
 
@@ -81,7 +83,7 @@ public class PlatformUsageController {
      * is bounded (a Lambda answer holds 6 MB), so it is written before the headers that say whether it is the last.
      */
     @Operation(summary = "Export every row",
-            description = "No row limit: every row, read from a database cursor and answered in parts of at most 3 MB of whole rows, each a complete file (follow X-Export-Next-Offset until X-Export-Complete is true); CSV is RFC 4180, UTF-8, with a header row.")
+            description = "No row limit: every row, read from a database cursor and answered in parts of at most 3 MB of whole rows, each a complete file (follow X-Export-Next-Offset until X-Export-Complete is true); CSV is RFC 4180, UTF-8, with a header row, and a cell that would start a spreadsheet formula (=, +, -, @, tab, carriage return) starts with a single quote. Every part is audited as usage.export.")
     @Parameter(name = "view_mode", in = ParameterIn.QUERY, description = "realtime (last 24 hours), daily or monthly", schema = @Schema(type = "string", allowableValues = {"realtime", "daily", "monthly"}, defaultValue = "daily"))
     @Parameter(name = "date_from", in = ParameterIn.QUERY, description = "UTC day; default the last 30 days (daily) or 12 months (monthly); at most 800 days", schema = @Schema(type = "string", format = "date"))
     @Parameter(name = "date_to", in = ParameterIn.QUERY, description = "UTC day, included", schema = @Schema(type = "string", format = "date"))
@@ -93,10 +95,11 @@ public class PlatformUsageController {
     @Parameter(name = "offset", in = ParameterIn.QUERY, description = "where this part starts: 0, or the X-Export-Next-Offset of the part before", schema = @Schema(type = "integer", minimum = "0", maximum = "1000000000", defaultValue = "0"))
     @ApiResponse(responseCode = "200", description = "one part of the rows (at most 3 MB of whole rows); X-Export-Complete says whether it is the last, X-Export-Next-Offset where the next starts", content = {@Content(mediaType = "text/csv"), @Content(mediaType = "application/json")})
     @Get("/export")
-    public HttpResponse<byte[]> export(HttpRequest<?> request) {
+    public HttpResponse<byte[]> export(HttpRequest<?> request,
+                                       @RequestAttribute(AdminPrincipal.ATTRIBUTE) AdminPrincipal admin) {
         UsageExport.Prepared prepared = export.prepare(request.getParameters().asMap());
         ByteArrayOutputStream body = new ByteArrayOutputStream(1 << 16);
-        UsageReports.ExportPart part = prepared.writeTo(body);
+        UsageReports.ExportPart part = export.export(admin, prepared, body);
         Long next = prepared.nextOffset(part);
         MutableHttpResponse<byte[]> response = HttpResponse.ok(body.toByteArray()).contentType(prepared.contentType())
                 .header("Content-Disposition", "attachment; filename=\"" + prepared.fileName() + "\"")

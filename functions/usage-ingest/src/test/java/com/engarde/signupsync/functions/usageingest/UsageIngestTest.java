@@ -3,6 +3,7 @@ package com.engarde.signupsync.functions.usageingest;
 import com.engarde.signupsync.testing.LambdaFunction;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.LambdaHarness.Response;
+import com.engarde.signupsync.testing.Race;
 import com.engarde.signupsync.testing.Rows;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,12 +20,13 @@ import static com.engarde.signupsync.testing.UsageRecords.batch;
 import static com.engarde.signupsync.testing.UsageRecords.record;
 import static com.engarde.signupsync.testing.UsageRecords.uuid;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** POST /usage/metrics: records validated one by one, stored exactly, duplicates changing nothing. */
 class UsageIngestTest {
 
     @RegisterExtension
-    static final LambdaFunction lambda = new LambdaFunction();
+    static final LambdaFunction lambda = new LambdaFunction(Map.of("engarde.database.pool-size", 2));
 
     private static final String TENANT = uuid(1, 1);
     private static final String USER = uuid(2, 1);
@@ -190,7 +192,7 @@ class UsageIngestTest {
     void thePlatformTenantIsNeverRefusedAndKeepsItsPlan() {
         List<ObjectNode> records = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
-            records.add(record("p" + i, "2026-01-01T00:00:00Z", PLATFORM_TENANT, USER, "99999999.999999", 900_000_000_000L)
+            records.add(record("p" + i, "2026-01-01T00:00:00Z", PLATFORM_TENANT, USER, "999999.999999", 900_000_000_000L)
                     .put("plan_tier", "free").put("tenant_name", "Someone else"));
         }
 
@@ -199,6 +201,160 @@ class UsageIngestTest {
         assertThat(r.json().path("created").asInt()).isEqualTo(1000);
         assertThat(Rows.row("SELECT name, plan_tier, unlimited FROM platform_tenants WHERE id = ?::uuid", PLATFORM_TENANT))
                 .containsEntry("name", "En Garde Admin").containsEntry("plan_tier", "platform").containsEntry("unlimited", true);
+    }
+
+    @Test
+    void aRecordNamingAnotherTenantsBrandFailsAloneAndTheBrandStaysItsOwners() {
+        String other = uuid(1, 2);
+        post(batch(List.of(record("a1", "2026-01-01T10:00:00Z", TENANT, USER, "1", 1)
+                .put("brand_id", uuid(3, 1)).put("brand_name", "Acme Shoes"))));
+
+        Response r = post(batch(List.of(
+                record("b1", "2026-01-01T11:00:00Z", other, uuid(2, 2), "7", 7)
+                        .put("brand_id", uuid(3, 1)).put("brand_name", "Stolen"),
+                record("b2", "2026-01-01T11:00:00Z", other, uuid(2, 2), "2", 2),
+                // Within one batch, a new brand is the first naming tenant's.
+                record("b3", "2026-01-01T11:00:00Z", other, uuid(2, 2), "3", 3).put("brand_id", uuid(3, 9)),
+                record("a2", "2026-01-01T11:00:00Z", TENANT, USER, "4", 4).put("brand_id", uuid(3, 9)))));
+
+        JsonNode results = r.json().path("results");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(results.get(0).path("status").asText()).as(results.toString()).isEqualTo("error");
+        assertThat(results.get(0).path("field").asText()).isEqualTo("brand_id");
+        assertThat(results.get(0).path("message").asText()).contains("another tenant");
+        assertThat(results.get(1).path("status").asText()).isEqualTo("created");
+        assertThat(results.get(2).path("status").asText()).isEqualTo("created");
+        assertThat(results.get(3).path("status").asText()).isEqualTo("error");
+        assertThat(results.get(3).path("field").asText()).isEqualTo("brand_id");
+        assertThat(Rows.row("SELECT tenant_id::text AS t, brand_name FROM platform_brands WHERE id = ?::uuid", uuid(3, 1)))
+                .containsEntry("t", TENANT).containsEntry("brand_name", "Acme Shoes");
+        assertThat(Rows.number("SELECT count(*) FROM usage_metrics WHERE brand_id = ?::uuid", uuid(3, 1))).isEqualTo(1);
+        assertThat(Rows.number("SELECT count(*) FROM usage_metrics WHERE tenant_id = ?::uuid", other)).isEqualTo(2);
+        assertThat(Rows.row("SELECT tenant_id::text AS t FROM platform_brands WHERE id = ?::uuid", uuid(3, 9)))
+                .containsEntry("t", other);
+    }
+
+    @Test
+    void twoTenantsRacingToNameOneNewBrandLeaveItToOneOfThem() throws Exception {
+        int rounds = 20;
+        for (int round = 0; round < rounds; round++) {
+            String brand = uuid(5, round);
+            int n = round;
+            List<Response> answers = Race.run(2, i -> () -> post(batch(List.of(
+                    record("race" + n, "2026-01-01T10:00:00Z", uuid(1, 100 + i), null, "1", 1)
+                            .put("brand_id", brand).put("brand_name", "Race " + i)))));
+
+            assertThat(answers).extracting(a -> a.json().path("results").get(0).path("status").asText())
+                    .as(answers.get(0).body() + answers.get(1).body()).containsExactlyInAnyOrder("created", "error");
+            assertThat(Rows.number("SELECT count(*) FROM usage_metrics m JOIN platform_brands b ON b.id = m.brand_id"
+                    + " AND b.tenant_id = m.tenant_id WHERE m.brand_id = ?::uuid", brand)).isEqualTo(1);
+        }
+        assertThat(Rows.count("usage_metrics")).isEqualTo(rounds);
+    }
+
+    @Test
+    void theDatabaseHoldsEveryNewRecordToItsTenantsBrands() {
+        post(batch(List.of(record("a1", "2026-01-01T10:00:00Z", TENANT, USER, "1", 1).put("brand_id", uuid(3, 1)))));
+
+        assertThatThrownBy(() -> Rows.row("INSERT INTO usage_metrics (idempotency_key, occurred_at, tenant_id, brand_id,"
+                + " provider, model) VALUES ('direct', now(), ?::uuid, ?::uuid, 'openai', 'gpt-4o') RETURNING id",
+                PLATFORM_TENANT, uuid(3, 1)))
+                .rootCause().hasMessageContaining("usage_metrics_brand_of_tenant");
+    }
+
+    @Test
+    void noRecordRenamesABrandAnAdminCreated() {
+        String id = Rows.row("INSERT INTO platform_brands (tenant_id, brand_name) VALUES (?::uuid, 'Studio')"
+                + " RETURNING id::text AS id", PLATFORM_TENANT).get("id").toString();
+
+        Response r = post(batch(List.of(record("p1", "2026-01-01T10:00:00Z", PLATFORM_TENANT, USER, "1", 1)
+                .put("brand_id", id).put("brand_name", "Renamed by a record"))));
+
+        assertThat(r.json().path("created").asInt()).as(r.body()).isEqualTo(1);
+        assertThat(Rows.row("SELECT brand_name FROM platform_brands WHERE id = ?::uuid", id))
+                .containsEntry("brand_name", "Studio");
+    }
+
+    @Test
+    void idempotencyKeysArePerTenant() {
+        post(batch(List.of(record("shared-key", "2026-01-01T10:00:00Z", TENANT, USER, "1", 1))));
+
+        Response r = post(batch(List.of(
+                record("shared-key", "2026-01-01T10:00:00Z", uuid(1, 2), uuid(2, 2), "2", 2),
+                record("shared-key", "2026-01-01T10:00:00Z", uuid(1, 3), null, "3", 3),
+                record("shared-key", "2026-01-01T10:00:00Z", uuid(1, 3), null, "3", 3),
+                record("shared-key", "2026-01-01T10:00:00Z", TENANT, USER, "9", 9))));
+
+        JsonNode results = r.json().path("results");
+        assertThat(results.get(0).path("status").asText()).as(r.body()).isEqualTo("created");
+        assertThat(results.get(1).path("status").asText()).isEqualTo("created");
+        assertThat(results.get(2).path("status").asText()).isEqualTo("duplicate");
+        assertThat(results.get(3).path("status").asText()).isEqualTo("duplicate");
+        assertThat(Rows.number("SELECT count(*) FROM usage_metrics WHERE idempotency_key = 'shared-key'")).isEqualTo(3);
+        assertThat(Rows.row("SELECT cost_usd FROM usage_metrics WHERE tenant_id = ?::uuid", TENANT))
+                .containsEntry("cost_usd", new BigDecimal("1.000000"));
+    }
+
+    @Test
+    void theNilUuidAndThePlatformsIdsAreNoBrand() {
+        List<ObjectNode> records = new ArrayList<>();
+        for (String brand : List.of("00000000-0000-0000-0000-000000000000", PLATFORM_TENANT,
+                "00000000-0000-0000-0000-000000000001")) {
+            records.add(record("nb" + records.size(), "2026-01-01T10:00:00Z", TENANT, USER, "1", 1).put("brand_id", brand));
+        }
+        records.add(record("ok", "2026-01-01T10:00:00Z", TENANT, USER, "1", 1));
+
+        JsonNode results = post(batch(records)).json().path("results");
+
+        assertThat(results.size()).isEqualTo(4);
+        for (int i = 0; i < 3; i++) {
+            assertThat(results.get(i).path("status").asText()).as(results.get(i).toString()).isEqualTo("error");
+            assertThat(results.get(i).path("field").asText()).isEqualTo("brand_id");
+        }
+        assertThat(results.get(3).path("status").asText()).isEqualTo("created");
+        assertThat(Rows.count("platform_brands")).isZero();
+    }
+
+    @Test
+    void anOccurredAtBefore2000FailsAloneInWords() {
+        List<String> times = List.of("0000-01-01T00:00:00Z", "-0001-06-01T00:00:00Z", "-300000-01-01T00:00:00Z",
+                "1999-12-31T23:59:59.999999Z");
+        List<ObjectNode> records = new ArrayList<>();
+        for (String time : times) {
+            records.add(record("t" + records.size(), time, TENANT, USER, "1", 1));
+        }
+        records.add(record("in-range", "2000-01-01T00:00:00Z", TENANT, USER, "1", 1));
+
+        Response r = post(batch(records));
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode results = r.json().path("results");
+        for (int i = 0; i < times.size(); i++) {
+            assertThat(results.get(i).path("status").asText()).as(times.get(i) + " " + r.body()).isEqualTo("error");
+            assertThat(results.get(i).path("field").asText()).isEqualTo("occurred_at");
+            assertThat(results.get(i).path("message").asText()).contains("2000-01-01").doesNotContain("SQLSTATE");
+        }
+        assertThat(results.get(times.size()).path("status").asText()).isEqualTo("created");
+        assertThat(Rows.count("usage_metrics")).isEqualTo(1);
+    }
+
+    @Test
+    void amountsAreAsciiDigitsOnly() {
+        List<ObjectNode> records = new ArrayList<>();
+        for (String cost : List.of("\u0661.\u0665", "\uff11.\uff15", "\u0967", "1\u0660")) {
+            records.add(record("c" + records.size(), "2026-01-01T10:00:00Z", TENANT, USER, cost, 1));
+        }
+        records.add(record("storage", "2026-01-01T10:00:00Z", TENANT, USER, "1", 1)
+                .put("bigquery_storage_gb", "\u0661\u0662"));
+
+        JsonNode results = post(batch(records)).json().path("results");
+
+        assertThat(results.size()).isEqualTo(5);
+        for (int i = 0; i < 5; i++) {
+            assertThat(results.get(i).path("status").asText()).as(results.get(i).toString()).isEqualTo("error");
+            assertThat(results.get(i).path("field").asText()).isEqualTo(i < 4 ? "cost_usd" : "bigquery_storage_gb");
+        }
+        assertThat(Rows.count("usage_metrics")).isZero();
     }
 
     @Test

@@ -44,14 +44,14 @@ public class UsageRollupController {
     }
 
     @Operation(summary = "Recompute the usage rollups of a date range",
-            description = "At most 92 days; body at most 4 KB. Ends with the check against the raw records: differences must be empty. Audited as usage.rollup.")
+            description = "At most 92 days, each from 2000-01-01 to 9999-11-30; body at most 4 KB. Ends with the check against the raw records: differences must be empty. Audited as usage.rollup.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = Object.class),
             examples = @ExampleObject(value = """
                     {"date_from":"2026-03-01","date_to":"2026-03-31"}""")))
     @ApiResponse(responseCode = "200", description = "the days and months recomputed, and the differences found", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = UsageRollups.Run.class)))
-    @ApiResponse(responseCode = "400", description = "a bad date or a range over 92 days, naming the field",
+    @ApiResponse(responseCode = "400", description = "a bad date, a day outside 2000-01-01..9999-11-30 or a range over 92 days, naming the field",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "413", description = "body over 4 KB",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))

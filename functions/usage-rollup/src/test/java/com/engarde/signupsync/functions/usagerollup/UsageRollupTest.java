@@ -216,6 +216,60 @@ class UsageRollupTest {
     }
 
     @Test
+    void aRollupNeverFailsOnTheExtremesTheApiAcceptsNorStallsOtherTenants() {
+        for (int day = 1; day <= 7; day++) {
+            ingest(List.of(record("one" + day, "2026-05-0" + day + "T10:00:00Z", TENANT, uuid(2, 1), "0.000001", 1),
+                    record("other" + day, "2026-05-0" + day + "T10:00:00Z", OTHER, null, "1.00", 100)));
+        }
+        // From 1 token a day to a thousand records at every per-record maximum.
+        List<ObjectNode> extreme = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            extreme.add(record("max" + i, "2026-05-08T10:00:00Z", TENANT, uuid(2, 1), "1000000", 1_000_000_000_000L)
+                    .put("output_tokens", 1_000_000_000_000L).put("bigquery_storage_gb", "99999999999999.999999")
+                    .put("error_count", Integer.MAX_VALUE));
+        }
+        ingest(extreme);
+        ingest(List.of(record("other8", "2026-05-08T10:00:00Z", OTHER, null, "2.00", 200)));
+
+        UsageRollups.Run run = rollups().rollDirtyDays();
+
+        assertThat(run.differences()).isEmpty();
+        assertThat(Rows.row("SELECT llm_tokens, cost_usd, tokens_growth_pct, cost_growth_pct FROM tenant_health_metrics"
+                + " WHERE tenant_id = ?::uuid AND day = '2026-05-08'", TENANT))
+                .containsEntry("llm_tokens", 2_000_000_000_000_000L)
+                .containsEntry("cost_usd", new BigDecimal("1000000000.000000"))
+                .containsEntry("tokens_growth_pct", new BigDecimal("199999999999999900.00"))
+                .containsEntry("cost_growth_pct", new BigDecimal("99999999999999900.00"));
+        assertThat(Rows.row("SELECT tokens_growth_pct FROM tenant_health_metrics WHERE tenant_id = ?::uuid"
+                + " AND day = '2026-05-08'", OTHER)).containsEntry("tokens_growth_pct", new BigDecimal("100.00"));
+        UsageIngest.Outcome over = lambda.harness().context().getBean(UsageIngest.class).record(JsonBodies.utf8(batch(List.of(
+                record("over", "2026-05-08T10:00:00Z", TENANT, null, "1000000.000001", 1)))));
+        assertThat(over.results().get(0).field()).as("a cost above the per-record maximum").isEqualTo("cost_usd");
+    }
+
+    @Test
+    void aRangeOutsideTheSupportedDaysIsRefusedInWordsAndItsEdgesRollUp() {
+        Map<String, String> bad = Map.of(
+                "{\"date_from\":\"0000-01-01\",\"date_to\":\"0000-01-01\"}", "date_from",
+                "{\"date_from\":\"1999-12-31\",\"date_to\":\"2000-01-01\"}", "date_from",
+                "{\"date_from\":\"9999-12-31\",\"date_to\":\"9999-12-31\"}", "date_from",
+                "{\"date_from\":\"9999-11-30\",\"date_to\":\"9999-12-01\"}", "date_to");
+        for (var entry : bad.entrySet()) {
+            LambdaHarness.Response r = rollupRoute(entry.getKey(), AdminJwts.superuser(Instant.now()));
+            assertThat(r.status()).as(entry.getKey() + " " + r.body()).isEqualTo(400);
+            assertThat(r.json().path("field").asText()).as(entry.getKey()).isEqualTo(entry.getValue());
+            assertThat(r.json().path("message").asText()).as(entry.getKey())
+                    .contains("2000-01-01").contains("9999-11-30").doesNotContain("SQLSTATE");
+        }
+        assertThat(Rows.count("platform_admin_actions")).isZero();
+        for (String edge : List.of("2000-01-01", "9999-11-30")) {
+            LambdaHarness.Response r = rollupRoute("{\"date_from\":\"" + edge + "\",\"date_to\":\"" + edge + "\"}",
+                    AdminJwts.superuser(Instant.now()));
+            assertThat(r.status()).as(edge + " " + r.body()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void theOnDemandRouteIs401WithoutAnAdminTokenAnd403ForANonAdmin() {
         aroundTheMonthEnd();
         String body = "{\"date_from\":\"2026-03-01\",\"date_to\":\"2026-03-31\"}";
