@@ -369,9 +369,10 @@ public final class VendorHttp {
         if (e instanceof java.net.http.HttpTimeoutException) {
             return "timed out";
         }
-        if (e instanceof java.net.UnknownHostException || e.getCause() instanceof java.net.UnknownHostException
-                || e.getCause() instanceof java.nio.channels.UnresolvedAddressException) {
-            return "the host name does not resolve";
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.UnknownHostException || cause instanceof java.nio.channels.UnresolvedAddressException) {
+                return "the host name does not resolve";
+            }
         }
         if (e instanceof java.net.ConnectException) {
             return "connection refused";
