@@ -77,6 +77,24 @@ public final class VendorUrlPolicy {
     }
 
     /**
+     * Only the transport rule, for a URL the operator configures that may name an in-house host (the admin
+     * JWKS): https, or plain http to a loopback address literal or {@code localhost} where loopback is allowed.
+     */
+    public URI requireSecureTransport(URI uri) {
+        String host = host(uri);
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme.equals("https")) {
+            return uri;
+        }
+        boolean loopback = literal(host).map(VendorUrlPolicy::isLoopback).orElse(host.equalsIgnoreCase("localhost"));
+        if (scheme.equals("http") && loopback && loopbackAllowed) {
+            return uri;
+        }
+        throw new VendorUrlRefused("the URL must use https (http only on a loopback address): " + uri.getScheme()
+                + "://" + host);
+    }
+
+    /**
      * For a URL an admin stores: {@link #requireSafe}, and every address its host resolves to now. A name that
      * does not resolve passes here; it is checked again at every connection.
      */
