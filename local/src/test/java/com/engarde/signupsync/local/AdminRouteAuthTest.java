@@ -57,7 +57,7 @@ class AdminRouteAuthTest {
         SAMPLES.put("GET /api/admin/analytics/funnel-metrics", new Sample("/api/admin/analytics/funnel-metrics", null));
         SAMPLES.put("GET /api/admin/sources", new Sample("/api/admin/sources", null));
         SAMPLES.put("PUT /api/admin/sources/{type}/credentials",
-                new Sample("/api/admin/sources/brevo/credentials", "{\"api_key\":\"walk-stored-brevo-key\"}"));
+                new Sample("/api/admin/sources/brevo/credentials", "{\"api_key\":\"walk-stored-brevo-key-0a1b2c3d\"}"));
         SAMPLES.put("POST /api/admin/sources/{type}/verify", new Sample("/api/admin/sources/brevo/verify", null));
         SAMPLES.put("PATCH /api/admin/sources/{type}", new Sample("/api/admin/sources/poshvip", "{\"active\":true}"));
         SAMPLES.put("POST /api/admin/sources/rotate-key", new Sample("/api/admin/sources/rotate-key", null));

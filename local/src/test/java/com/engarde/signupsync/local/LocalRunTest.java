@@ -76,7 +76,7 @@ class LocalRunTest {
             HttpResponse<String> stored = http.send(HttpRequest.newBuilder(URI.create(run.url()
                             + "/api/admin/sources/brevo/credentials"))
                     .header("Authorization", "Bearer " + run.adminToken()).header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofString("{\"api_key\":\"local-run-brevo-key\"}")).build(),
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"api_key\":\"local-run-brevo-key-0a1b2c3d\"}")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
             HttpResponse<String> withServiceToken = http.send(HttpRequest.newBuilder(URI.create(run.url() + "/api/admin/sources"))
@@ -89,7 +89,7 @@ class LocalRunTest {
             assertThat(Files.readString(data.resolve(LocalRun.KEY_FILE)).strip()).isEqualTo(key);
             assertThat(again.context().getBean(com.engarde.signupsync.credentials.SourceCredentials.class).find("brevo")
                     .orElseThrow().require("api_key")).as("stored credentials open after a restart")
-                    .isEqualTo("local-run-brevo-key");
+                    .isEqualTo("local-run-brevo-key-0a1b2c3d");
         }
     }
 

@@ -29,7 +29,7 @@ public class AdminAccess {
         if (superuserOnly) {
             throw new AdminForbidden("this route is for superusers only");
         }
-        if (!admins.designated(principal.subject(), principal.email())) {
+        if (!admins.designated(principal.subject(), principal.verifiedEmail())) {
             throw new AdminForbidden("this token's holder is not a platform admin");
         }
         return principal;

@@ -7,9 +7,20 @@ import io.micronaut.core.annotation.Nullable;
  * route filter puts it on the request under {@link #ATTRIBUTE}; controllers take it with
  * {@code @RequestAttribute(AdminPrincipal.ATTRIBUTE)}.
  */
-public record AdminPrincipal(String subject, @Nullable String email, boolean superuser, @Nullable String requestId) {
+public record AdminPrincipal(String subject, @Nullable String email, boolean emailVerified, boolean superuser,
+                             @Nullable String requestId) {
 
     public static final String ATTRIBUTE = "signup-sync.admin";
+
+    /** A caller whose email, if any, the issuer did not mark verified. */
+    public AdminPrincipal(String subject, @Nullable String email, boolean superuser, @Nullable String requestId) {
+        this(subject, email, false, superuser, requestId);
+    }
+
+    /** The email designation may trust: only one the issuer verified ({@code email_verified: true}). */
+    public @Nullable String verifiedEmail() {
+        return emailVerified ? email : null;
+    }
 
     /** How the audit log and stored rows name this admin. */
     public String name() {

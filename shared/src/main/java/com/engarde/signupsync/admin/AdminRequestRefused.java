@@ -6,8 +6,11 @@ package com.engarde.signupsync.admin;
  */
 public class AdminRequestRefused extends RuntimeException {
 
-    /** Why: the input is malformed, what it names does not exist, or the current state does not allow it. */
-    public enum Reason { INVALID, NOT_FOUND, CONFLICT }
+    /**
+     * Why: the input is malformed, what it names does not exist, the current state does not allow it, or the
+     * caller may use the route but not make this change.
+     */
+    public enum Reason { INVALID, NOT_FOUND, CONFLICT, FORBIDDEN }
 
     private final Reason reason;
     private final String field;
@@ -28,6 +31,10 @@ public class AdminRequestRefused extends RuntimeException {
 
     static AdminRequestRefused conflict(String field, String message) {
         return new AdminRequestRefused(Reason.CONFLICT, field, message);
+    }
+
+    static AdminRequestRefused forbidden(String field, String message) {
+        return new AdminRequestRefused(Reason.FORBIDDEN, field, message);
     }
 
     public Reason reason() {

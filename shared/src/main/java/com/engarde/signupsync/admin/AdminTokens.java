@@ -1,6 +1,8 @@
 package com.engarde.signupsync.admin;
 
 import com.engarde.signupsync.config.SecretValues;
+import com.engarde.signupsync.http.VendorUrlPolicy;
+import com.engarde.signupsync.http.VendorUrlRefused;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -40,9 +42,13 @@ import java.util.Set;
  * at the first admin request, never at start-up, cached, and fetched again when a token names an unknown
  * {@code kid}) or else from the HS256 secret ADMIN_JWT_SECRET (at least 32 bytes; Secrets Manager in AWS).
  * Each mode accepts only its own algorithms, so {@code none} and algorithm switching (an RSA public key used as
- * an HMAC secret) are refused. Expiry is required; expiry and not-before are checked against the one clock
- * with a small leeway; issuer and audience when ADMIN_JWT_ISSUER and ADMIN_JWT_AUDIENCE are set, and in Lambda
- * (AWS_LAMBDA_FUNCTION_NAME set) they must be: without them every admin token is refused.
+ * an HMAC secret) are refused. Expiry and issue time are required, and a token may not live (exp - iat) longer
+ * than {@code signup.sync.admin.jwt.max-lifetime} (12 h); expiry, issue time and not-before are checked against
+ * the one clock with a small leeway; issuer and audience when ADMIN_JWT_ISSUER and ADMIN_JWT_AUDIENCE are set, and
+ * in Lambda (AWS_LAMBDA_FUNCTION_NAME set) they must be: without them every admin token is refused. A subject or
+ * email with a control character is refused here, before it reaches a query. The JWKS URL must use https (http
+ * only on loopback, by the {@link VendorUrlPolicy}). The email is trusted for designation only with
+ * {@code email_verified: true}.
  */
 @Singleton
 public class AdminTokens {
@@ -64,17 +70,20 @@ public class AdminTokens {
     private final Clock clock;
     private final Duration leeway;
     private final Duration jwksRefreshInterval;
+    private final Duration maxLifetime;
     private volatile Jwks jwks;
     private volatile boolean misconfigurationReported;
     private volatile boolean unboundReported;
 
     public AdminTokens(SecretValues secrets, Clock clock,
                        @Value("${signup.sync.admin.jwt.leeway:60s}") Duration leeway,
-                       @Value("${signup.sync.admin.jwt.jwks-min-refresh:30s}") Duration jwksRefreshInterval) {
+                       @Value("${signup.sync.admin.jwt.jwks-min-refresh:30s}") Duration jwksRefreshInterval,
+                       @Value("${signup.sync.admin.jwt.max-lifetime:12h}") Duration maxLifetime) {
         this.secrets = secrets;
         this.clock = clock;
         this.leeway = leeway;
         this.jwksRefreshInterval = jwksRefreshInterval;
+        this.maxLifetime = maxLifetime;
     }
 
     /** The token's holder; {@link AdminTokenRejected} with a reason that names no token content otherwise. */
@@ -104,7 +113,8 @@ public class AdminTokens {
         }
         Object superuser = claims.getClaim("is_superuser");
         String email = claims.getClaim("email") instanceof String s && !s.isBlank() ? s.strip() : null;
-        return new AdminPrincipal(claims.getSubject(), email, Boolean.TRUE.equals(superuser), requestId);
+        boolean emailVerified = Boolean.TRUE.equals(claims.getClaim("email_verified"));
+        return new AdminPrincipal(claims.getSubject(), email, emailVerified, Boolean.TRUE.equals(superuser), requestId);
     }
 
     /**
@@ -118,7 +128,7 @@ public class AdminTokens {
         new SecureRandom().nextBytes(key);
         try {
             SignedJWT token = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder()
-                    .subject("snapshot-priming").claim("is_superuser", false)
+                    .subject("snapshot-priming").claim("is_superuser", false).issueTime(Date.from(clock.instant()))
                     .expirationTime(Date.from(clock.instant().plus(Duration.ofMinutes(1)))).build());
             token.sign(new MACSigner(key));
             DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
@@ -174,6 +184,16 @@ public class AdminTokens {
         if (!now.isBefore(expires.toInstant().plus(leeway))) {
             throw new BadJWTException("has expired");
         }
+        Date issued = claims.getIssueTime();
+        if (issued == null) {
+            throw new BadJWTException("has no issue time (iat)");
+        }
+        if (now.plus(leeway).isBefore(issued.toInstant())) {
+            throw new BadJWTException("was issued in the future (iat)");
+        }
+        if (Duration.between(issued.toInstant(), expires.toInstant()).compareTo(maxLifetime) > 0) {
+            throw new BadJWTException("lives longer than the " + maxLifetime.toHours() + " h an admin token may (exp - iat)");
+        }
         Date notBefore = claims.getNotBeforeTime();
         if (notBefore != null && now.plus(leeway).isBefore(notBefore.toInstant())) {
             throw new BadJWTException("is not valid yet (nbf)");
@@ -181,8 +201,14 @@ public class AdminTokens {
         if (claims.getSubject() == null || claims.getSubject().isBlank() || claims.getSubject().length() > 200) {
             throw new BadJWTException("has no subject (sub)");
         }
+        if (unprintable(claims.getSubject())) {
+            throw new BadJWTException("has a control or formatting character in its subject (sub)");
+        }
         if (claims.getClaim("email") instanceof String email && email.length() > 254) {
             throw new BadJWTException("has an email claim longer than an email address can be");
+        }
+        if (claims.getClaim("email") instanceof String email && unprintable(email)) {
+            throw new BadJWTException("has a control or formatting character in its email claim");
         }
         if (issuer.isPresent() && !issuer.get().equals(claims.getIssuer())) {
             throw new BadJWTException("was issued by someone else (iss)");
@@ -192,10 +218,29 @@ public class AdminTokens {
         }
     }
 
+    /** NUL and other control, bidi or zero-width characters: no subject or email the backend issues has one. */
+    private static boolean unprintable(String value) {
+        return value.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
+                || Character.getType(c) == Character.SURROGATE);
+    }
+
     /** Built at the first admin request, so a cold start fetches nothing; rebuilt only if the URL changes. */
     private JWKSource<SecurityContext> jwks(String url) {
         Jwks current = jwks;
         if (current == null || !current.url().equals(url)) {
+            try {
+                // The keys that admit admins never travel in clear: https, or http only to a local issuer.
+                VendorUrlPolicy.standard().requireSecureTransport(URI.create(url));
+            } catch (VendorUrlRefused e) {
+                if (!misconfigurationReported) {
+                    misconfigurationReported = true;
+                    LOG.error("ADMIN_JWT_JWKS_URL is refused, so every admin route answers 401: {}", e.getMessage());
+                }
+                throw new AdminTokenRejected("admin tokens cannot be checked: ADMIN_JWT_JWKS_URL must use https"
+                        + " (http only on a loopback address)");
+            } catch (IllegalArgumentException e) {
+                throw new AdminTokenRejected("admin tokens cannot be checked: ADMIN_JWT_JWKS_URL is not a URL");
+            }
             try {
                 // Cached; an unknown kid triggers a fetch, rate-limited so forged kids cannot make us hammer the
                 // issuer. No refresh-ahead threads: a Lambda freezes between requests.

@@ -46,7 +46,7 @@ public class PlatformAdmins {
         this.bodies = bodies;
     }
 
-    /** Whether a token's holder is designated, by subject or email. */
+    /** Whether a token's holder is designated, by subject or by an email the token's issuer verified (null: none). */
     public boolean designated(String subject, @Nullable String email) {
         return database.read(c -> {
             try (PreparedStatement select = c.prepareStatement(

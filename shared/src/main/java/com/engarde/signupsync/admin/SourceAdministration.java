@@ -165,9 +165,22 @@ public class SourceAdministration {
             if (shape == CredentialShape.POSHVIP && !toStore.containsKey("previous_webhook_secret")) {
                 keepPreviousWebhookSecret(c, toStore);
             }
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("fields", List.copyOf(toStore.keySet()));
+            Optional<String> urlField = shape.urlField();
+            if (urlField.isPresent()) {
+                String url = toStore.get(urlField.get());
+                boolean changed = !url.equals(currentUrl(c, sourceType, urlField.get()).orElse(null));
+                if (changed && !admin.superuser()) {
+                    // The URL decides where the sync sends the key from inside the network: a superuser's choice.
+                    throw AdminRequestRefused.forbidden(urlField.get(), "changing the " + sourceType + " "
+                            + urlField.get() + " is for superusers only; store the keys with the URL unchanged");
+                }
+                details.put("host", java.net.URI.create(url).getHost());
+                details.put("url_changed", changed);
+            }
             sealed.store(c, sourceType, toStore, admin.name());
-            audit.record(c, admin, "source.credentials.store", "source", sourceType,
-                    Map.of("fields", List.copyOf(toStore.keySet())));
+            audit.record(c, admin, "source.credentials.store", "source", sourceType, details);
             return sealed.keyVersion();
         });
         return new Stored(sourceType, List.copyOf(checked.keySet()), version);
@@ -241,6 +254,10 @@ public class SourceAdministration {
                 select.setString(1, sourceType);
                 try (ResultSet rs = select.executeQuery()) {
                     if (!rs.next()) {
+                        if (CredentialShape.of(sourceType).isPresent()) {
+                            throw AdminRequestRefused.conflict("active", sourceType + " is a destination and has no"
+                                    + " active switch: it is used while its credentials are configured");
+                        }
                         throw AdminRequestRefused.notFound("type", "unknown source type '" + sourceType + "'");
                     }
                     kind = rs.getString(1);
@@ -326,6 +343,20 @@ public class SourceAdministration {
         settings.setting("SIGNUP_SYNC_DEPLOYED_SYNCS").ifPresent(list -> Arrays.stream(list.split(","))
                 .map(String::strip).filter(s -> !s.isEmpty()).forEach(deployed::add));
         return deployed;
+    }
+
+    /** The URL in use now: the stored one, else the environment's. */
+    private Optional<String> currentUrl(Connection c, String sourceType, String field) throws SQLException {
+        Optional<Map<String, String>> stored;
+        try {
+            stored = sealed.storedFields(c, sourceType);
+        } catch (SealBroken unreadable) {
+            return Optional.empty();
+        }
+        if (stored.isPresent()) {
+            return Optional.ofNullable(stored.get().get(field));
+        }
+        return credentials.find(sourceType).flatMap(found -> found.field(field));
     }
 
     private void keepPreviousWebhookSecret(Connection c, Map<String, String> toStore) throws SQLException {

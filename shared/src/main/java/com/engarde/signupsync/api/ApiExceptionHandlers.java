@@ -132,6 +132,8 @@ public final class ApiExceptionHandlers {
                         exception.getMessage(), exception.field()));
                 case CONFLICT -> HttpResponse.<ApiError>status(HttpStatus.CONFLICT).body(new ApiError("conflict",
                         exception.getMessage(), exception.field()));
+                case FORBIDDEN -> HttpResponse.<ApiError>status(HttpStatus.FORBIDDEN).body(new ApiError("forbidden",
+                        exception.getMessage(), exception.field()));
             };
         }
     }

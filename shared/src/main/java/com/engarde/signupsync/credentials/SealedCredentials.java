@@ -5,6 +5,7 @@ import com.engarde.signupsync.crypto.Sealer;
 import com.engarde.signupsync.persistence.Database;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Order;
 import jakarta.inject.Singleton;
 
@@ -13,6 +14,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,7 +28,9 @@ import java.util.Optional;
 /**
  * Credentials an admin stored, sealed in {@code source_credentials} by the {@link Sealer} with the source type
  * as associated data. Asked before the environment, so a stored value overrides the bootstrap one. Reads are
- * per call, so a newly stored or rotated value is used at the next request without a restart.
+ * per call, so a newly stored or rotated value is used at the next request without a restart. A previous
+ * secret kept for a rotation ({@code previous_*}) is answered only for the rotation window after the store that
+ * kept it ({@code signup.sync.secret-rotation-window}, 24 h), so a replaced secret does not stay valid for ever.
  */
 @Singleton
 @Order(10)
@@ -31,14 +39,24 @@ public class SealedCredentials implements CredentialStore {
     private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {
     };
 
+    static final String PREVIOUS_PREFIX = "previous_";
+
+    private record Row(SealedValue value, Instant storedAt) {
+    }
+
     private final Database database;
     private final Sealer sealer;
     private final ObjectMapper json;
+    private final Clock clock;
+    private final Duration rotationWindow;
 
-    SealedCredentials(Database database, Sealer sealer, ObjectMapper json) {
+    SealedCredentials(Database database, Sealer sealer, ObjectMapper json, Clock clock,
+                      @Value("${signup.sync.secret-rotation-window:24h}") Duration rotationWindow) {
         this.database = database;
         this.sealer = sealer;
         this.json = json;
+        this.clock = clock;
+        this.rotationWindow = rotationWindow;
     }
 
     @Override
@@ -66,16 +84,18 @@ public class SealedCredentials implements CredentialStore {
     public void store(Connection connection, String sourceType, Map<String, String> fields, String updatedBy)
             throws SQLException {
         SealedValue sealed = sealer.seal(sourceType, plaintext(fields));
+        // updated_at from the one clock: it starts the rotation window of a previous secret stored with it.
         try (PreparedStatement upsert = connection.prepareStatement("""
-                INSERT INTO source_credentials (source_type, key_version, nonce, ciphertext, updated_by)
-                VALUES (?, ?, ?, ?, ?)
+                INSERT INTO source_credentials (source_type, key_version, nonce, ciphertext, updated_by, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (source_type) DO UPDATE SET key_version = EXCLUDED.key_version, nonce = EXCLUDED.nonce,
-                    ciphertext = EXCLUDED.ciphertext, updated_by = EXCLUDED.updated_by, updated_at = now()""")) {
+                    ciphertext = EXCLUDED.ciphertext, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at""")) {
             upsert.setString(1, sourceType);
             upsert.setString(2, sealed.keyVersion());
             upsert.setBytes(3, sealed.nonce());
             upsert.setBytes(4, sealed.ciphertext());
             upsert.setString(5, updatedBy);
+            upsert.setTimestamp(6, Timestamp.from(clock.instant()));
             upsert.executeUpdate();
         }
     }
@@ -128,22 +148,26 @@ public class SealedCredentials implements CredentialStore {
         return stored;
     }
 
-    private static Optional<SealedValue> sealed(Connection connection, String sourceType, boolean lock)
+    private static Optional<Row> sealed(Connection connection, String sourceType, boolean lock)
             throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT key_version, nonce, ciphertext"
+        try (PreparedStatement select = connection.prepareStatement("SELECT key_version, nonce, ciphertext, updated_at"
                 + " FROM source_credentials WHERE source_type = ?" + (lock ? " FOR UPDATE" : ""))) {
             select.setString(1, sourceType);
             try (ResultSet rs = select.executeQuery()) {
-                return rs.next() ? Optional.of(new SealedValue(rs.getString(1), rs.getBytes(2), rs.getBytes(3)))
-                        : Optional.empty();
+                return rs.next() ? Optional.of(new Row(new SealedValue(rs.getString(1), rs.getBytes(2), rs.getBytes(3)),
+                        rs.getTimestamp(4).toInstant())) : Optional.empty();
             }
         }
     }
 
-    private Credentials open(String sourceType, SealedValue sealed) {
-        byte[] plaintext = sealer.open(sourceType, sealed);
+    private Credentials open(String sourceType, Row row) {
+        byte[] plaintext = sealer.open(sourceType, row.value());
         try {
-            return new Credentials(sourceType, origin(), json.readValue(plaintext, FIELDS));
+            Map<String, String> fields = new LinkedHashMap<>(json.readValue(plaintext, FIELDS));
+            if (!clock.instant().isBefore(row.storedAt().plus(rotationWindow))) {
+                fields.keySet().removeIf(name -> name.startsWith(PREVIOUS_PREFIX));
+            }
+            return new Credentials(sourceType, origin(), fields);
         } catch (IOException e) {
             throw new IllegalStateException("the stored credentials of " + sourceType + " are not a JSON object");
         } finally {

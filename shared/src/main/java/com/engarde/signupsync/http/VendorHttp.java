@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -117,6 +116,7 @@ public final class VendorHttp {
     private final Function<Answer, String> errorMessage;
     private final ErrorReading errors;
     private final HttpClient client;
+    private final VendorUrlPolicy urlPolicy;
     private final ArrayDeque<Long> recentRequests = new ArrayDeque<>();
 
     /** @param errorMessage the vendor's message from an error answer's body */
@@ -128,6 +128,13 @@ public final class VendorHttp {
     /** @param errors how the vendor's error answers carry its codes and quotas */
     public VendorHttp(String vendor, VendorAuth auth, Settings settings, RetryPolicy policy, Clock clock,
                       Function<Answer, String> errorMessage, ErrorReading errors) {
+        this(vendor, auth, settings, policy, clock, errorMessage, errors, VendorUrlPolicy.standard());
+    }
+
+    /** @param urlPolicy where this client may connect, checked on the resolved address before every connection */
+    public VendorHttp(String vendor, VendorAuth auth, Settings settings, RetryPolicy policy, Clock clock,
+                      Function<Answer, String> errorMessage, ErrorReading errors, VendorUrlPolicy urlPolicy) {
+        this.urlPolicy = urlPolicy;
         this.errors = errors;
         this.vendor = vendor;
         this.auth = auth;
@@ -144,24 +151,11 @@ public final class VendorHttp {
     }
 
     /**
-     * Refuses a vendor base URL that is not https, unless it is a loopback address (a local stub): a
-     * credential is never sent in clear over a network.
+     * Refuses a configured vendor base URL that {@link VendorUrlPolicy#requireSafe} refuses (not https unless
+     * loopback, or an address that is not public): a credential is never sent in clear or inside the network.
      */
     public static URI requireSafeBase(URI base) {
-        String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
-        if (scheme.equals("https") || (scheme.equals("http") && isLoopback(base.getHost()))) {
-            return base;
-        }
-        throw new IllegalArgumentException("a vendor URL must use https (http only on a loopback address): "
-                + base.getScheme() + "://" + base.getHost());
-    }
-
-    private static boolean isLoopback(String host) {
-        if (host == null) {
-            return false;
-        }
-        String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
+        return VendorUrlPolicy.standard().requireSafe(base);
     }
 
     public String vendor() {
@@ -222,7 +216,6 @@ public final class VendorHttp {
     }
 
     private Answer send(String method, URI uri, Body body, TimeBudget budget, boolean notFoundIsAnswer) {
-        requireSafeBase(uri);
         String where = method + " " + uri.getPath();
         Duration leastUseful = leastUseful();
         String last = null;
@@ -297,6 +290,11 @@ public final class VendorHttp {
             throws IOException, InterruptedException {
         URI target = uri;
         for (int hop = 0; ; hop++) {
+            try {
+                urlPolicy.checkConnection(target);
+            } catch (VendorUrlRefused e) {
+                throw new VendorException(vendor, 0, vendor + " was not called for " + where + ": " + e.getMessage(), null);
+            }
             pace(budget);
             budget.requests().incrementAndGet();
             HttpResponse<InputStream> response = client.send(request(method, target, body, budget, where),
@@ -381,10 +379,26 @@ public final class VendorHttp {
         return ": " + (oneLine.length() > 300 ? oneLine.substring(0, 300) + "..." : oneLine);
     }
 
+    /** The network's failure in words; never a Java class name, and no message that may quote a URL. */
     private static String describe(IOException e) {
-        String type = e instanceof java.net.http.HttpTimeoutException ? "timed out"
-                : e instanceof java.net.ConnectException ? "connection refused" : e.getClass().getSimpleName();
-        return e.getMessage() == null ? type : type + " (" + e.getMessage() + ")";
+        if (e instanceof java.net.http.HttpConnectTimeoutException) {
+            return "the connection timed out";
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "timed out";
+        }
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.UnknownHostException || cause instanceof java.nio.channels.UnresolvedAddressException) {
+                return "the host name does not resolve";
+            }
+        }
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        if (e instanceof javax.net.ssl.SSLException || e.getCause() instanceof javax.net.ssl.SSLException) {
+            return "the TLS handshake failed";
+        }
+        return "a network error";
     }
 
     /** The first of {@code fields} in a JSON error body, else the body as text. */

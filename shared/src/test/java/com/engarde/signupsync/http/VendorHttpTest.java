@@ -170,7 +170,98 @@ class VendorHttpTest {
         assertThatThrownBy(() -> VendorHttp.requireSafeBase(URI.create("http://book.example.com/api/")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must use https");
         assertThatThrownBy(() -> http(VendorAuth.NONE).get(URI.create("http://book.example.com/x"), TimeBudget.unlimited()))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(RuntimeException.class).hasMessageContaining("must use https");
+    }
+
+    @Test
+    void aNameThatStartsWith127IsNotLoopback() {
+        assertThatThrownBy(() -> VendorHttp.requireSafeBase(URI.create("http://127.attacker.example/api/")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must use https");
+        assertThatThrownBy(() -> VendorHttp.requireSafeBase(URI.create("http://127.0.0.1.attacker.example/api/")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must use https");
+    }
+
+    @Test
+    void aBaseUrlOnANonPublicAddressIsRefusedAndNeverCalled() {
+        List<String> refused = List.of("https://10.0.0.5/api/", "https://169.254.169.254/latest/meta-data/",
+                "https://[::ffff:10.0.0.1]/api/", "https://[::ffff:169.254.169.254]/", "https://172.16.0.1/",
+                "https://192.168.1.1/", "https://100.64.0.1/", "https://0.0.0.0/", "https://224.0.0.1/",
+                "https://255.255.255.255/", "https://[fd00::1]/", "https://[fe80::1]/", "https://[::]/",
+                "https://[64:ff9b::a00:1]/", "https://[2002:a00:1::]/", "https://192.0.2.10/");
+        for (String url : refused) {
+            assertThatThrownBy(() -> VendorHttp.requireSafeBase(URI.create(url))).as(url)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a public");
+            TimeBudget budget = TimeBudget.unlimited().counting();
+            assertThatThrownBy(() -> http(VendorAuth.bearer("secret-token")).get(URI.create(url), budget)).as(url)
+                    .isInstanceOf(VendorException.class).hasMessageContaining("not a public")
+                    .hasMessageNotContaining("secret-token");
+            assertThat(budget.requestCount()).as(url).isZero();
+        }
+        assertThat(refused).hasSize(16);
+        assertThat(VendorHttp.requireSafeBase(URI.create("https://93.184.216.34/api/"))).isNotNull();
+        assertThat(VendorHttp.requireSafeBase(URI.create("https://[2606:2800:220:1::1]/api/"))).isNotNull();
+    }
+
+    @Test
+    void aNameThatResolvesElsewhereAtConnectionTimeIsNotCalled() throws Exception {
+        server.createContext("/here", exchange -> {
+            seen.add(exchange.getRequestURI().getPath());
+            send(exchange, 200, "[1]");
+        });
+        // A rebinding name: loopback when it is checked and first called, a private address afterwards.
+        java.util.Deque<String> answers = new java.util.ArrayDeque<>(List.of("127.0.0.1", "127.0.0.1", "10.0.0.5"));
+        VendorUrlPolicy rebinding = new VendorUrlPolicy(true,
+                host -> new java.net.InetAddress[]{java.net.InetAddress.getByName(answers.poll())});
+        VendorHttp http = new VendorHttp("Vendor", VendorAuth.bearer("secret-token"), SETTINGS, RETRY, Clock.systemUTC(),
+                a -> VendorHttp.jsonMessage(JSON, a, "message"), VendorHttp.ErrorReading.NONE, rebinding);
+        URI here = URI.create("http://localhost:" + server.getAddress().getPort() + "/here");
+        rebinding.requireAllowed(here);
+
+        assertThat(new String(http.get(here, TimeBudget.unlimited()), StandardCharsets.UTF_8)).isEqualTo("[1]");
+        assertThatThrownBy(() -> http.get(here, TimeBudget.unlimited()))
+                .isInstanceOf(VendorException.class).hasMessageContaining("not a public internet address")
+                .hasMessageContaining("10.0.0.5");
+        assertThat(seen).containsExactly("/here");
+        assertThat(answers).isEmpty();
+    }
+
+    @Test
+    void loopbackIsRefusedWhereItIsNotAllowed() {
+        VendorUrlPolicy inLambda = new VendorUrlPolicy(false, java.net.InetAddress::getAllByName);
+        for (String url : List.of("http://127.0.0.1:8090/", "https://127.0.0.1/", "http://localhost:8090/",
+                "https://[::1]/", "https://[::ffff:127.0.0.1]/")) {
+            assertThatThrownBy(() -> inLambda.requireAllowed(URI.create(url))).as(url)
+                    .isInstanceOf(VendorUrlRefused.class).hasMessageContaining("loopback");
+        }
+        VendorHttp http = new VendorHttp("Vendor", VendorAuth.NONE, SETTINGS, RETRY, Clock.systemUTC(),
+                a -> VendorHttp.jsonMessage(JSON, a, "message"), VendorHttp.ErrorReading.NONE, inLambda);
+        assertThatThrownBy(() -> http.get(url(server, "/x"), TimeBudget.unlimited()))
+                .isInstanceOf(VendorException.class).hasMessageContaining("loopback");
+        assertThat(VendorUrlPolicy.loopbackAllowedIn(Map.of(VendorUrlPolicy.LAMBDA_MARKER, "admin-sources"))).isFalse();
+        assertThat(VendorUrlPolicy.loopbackAllowedIn(Map.of())).isTrue();
+    }
+
+    @Test
+    void aNameIsCheckedOnTheAddressesItResolvesTo() {
+        VendorUrlPolicy policy = new VendorUrlPolicy(true, host -> switch (host) {
+            case "internal.example" -> new java.net.InetAddress[]{java.net.InetAddress.getByName("93.184.216.34"),
+                    java.net.InetAddress.getByName("10.1.2.3")};
+            case "metadata.example" -> new java.net.InetAddress[]{java.net.InetAddress.getByName("169.254.169.254")};
+            case "book.example" -> new java.net.InetAddress[]{java.net.InetAddress.getByName("93.184.216.34")};
+            case "home.example" -> new java.net.InetAddress[]{java.net.InetAddress.getByName("127.0.0.1")};
+            default -> throw new java.net.UnknownHostException(host);
+        });
+        assertThatThrownBy(() -> policy.requireAllowed(URI.create("https://internal.example/api/")))
+                .isInstanceOf(VendorUrlRefused.class).hasMessageContaining("10.1.2.3");
+        assertThatThrownBy(() -> policy.requireAllowed(URI.create("https://metadata.example/")))
+                .isInstanceOf(VendorUrlRefused.class).hasMessageContaining("169.254.169.254");
+        assertThat(policy.requireAllowed(URI.create("https://book.example/api/"))).isNotNull();
+        assertThat(policy.requireAllowed(URI.create("https://not-yet-registered.example/api/"))).isNotNull();
+        // A name resolving to loopback is still not http-safe: loopback is an address, not a spelling.
+        assertThatThrownBy(() -> policy.requireAllowed(URI.create("http://home.example/")))
+                .isInstanceOf(VendorUrlRefused.class).hasMessageContaining("must use https");
+        assertThatThrownBy(() -> policy.checkConnection(URI.create("http://localhost.example/")))
+                .isInstanceOf(VendorUrlRefused.class);
     }
 
     private static final class MutableClock extends Clock {

@@ -58,7 +58,7 @@ public class AdminSourcesController {
     }
 
     @Operation(summary = "Store a source's credentials, sealed",
-            description = "Body at most 16 KB. easyappointments: url, api_key; zoom: account_id, client_id, client_secret; eventbrite: private_token (organization_id); poshvip: webhook_secret (previous_webhook_secret); brevo: api_key. Audited.")
+            description = "Body at most 16 KB. easyappointments: url, api_key; zoom: account_id, client_id, client_secret; eventbrite: private_token (organization_id); poshvip: webhook_secret (previous_webhook_secret); brevo: api_key. Secrets in the vendor's format (poshvip: whsec_ and base64 of 24-64 bytes; eventbrite: its 20-character private token) or at least 24 random visible ASCII characters; no value with line breaks, control or bidi characters. The EasyAppointments url must be https on a public host (http only on loopback in a local run), and only a superuser may change it. Audited, with the URL's host.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = Object.class),
             examples = @ExampleObject(value = """
@@ -66,6 +66,8 @@ public class AdminSourcesController {
     @ApiResponse(responseCode = "200", description = "stored: the field names and the key version, never a value", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = SourceAdministration.Stored.class)))
     @ApiResponse(responseCode = "400", description = "a wrong shape, naming the field",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "403", description = "a designated admin who is not a superuser changing a vendor URL",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "404", description = "unknown source",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
@@ -105,7 +107,7 @@ public class AdminSourcesController {
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "404", description = "unknown source",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @ApiResponse(responseCode = "409", description = "no sync function for it",
+    @ApiResponse(responseCode = "409", description = "no sync function for it, or a destination (brevo), which has no active switch",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "413", description = "body over 16 KB",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))

@@ -12,6 +12,7 @@ import com.engarde.signupsync.testing.Rows;
 import com.engarde.signupsync.testing.TestDatabase;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -251,6 +252,141 @@ class AdminSourcesTest {
         assertThat(stored.require("previous_webhook_secret")).isEqualTo(POSH_SECRET);
     }
 
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static String json(Map<String, String> fields) {
+        try {
+            return JSON.writeValueAsString(fields);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Response callAs(String token, String method, String path, String body) {
+        APIGatewayProxyRequestEvent request = LambdaHarness.request(method, path, body);
+        request.getHeaders().put("Authorization", "Bearer " + token);
+        Response response = lambda.harness().handle(request);
+        synchronized (RESPONSES) {
+            RESPONSES.add(response.body());
+        }
+        return response;
+    }
+
+    @Test
+    void aVendorUrlThatIsNotAPublicHttpsHostIsRefusedWhenStored() {
+        List<String> refused = List.of("https://10.0.0.5/index.php/api/v1/", "https://169.254.169.254/latest/meta-data/",
+                "http://127.attacker.example/index.php/api/v1/", "https://[::ffff:10.0.0.1]/index.php/api/v1/",
+                "https://100.64.0.7/index.php/api/v1/", "https://booking.example.com:0/index.php/api/v1/",
+                "https://booking.example.com:99999/index.php/api/v1/",
+                "https://booking.example.com/index.php/\u202Eapi/v1/", "https://booking.\u202Eexample.com/api/",
+                "https://booking.example.com/index.php/api/v1/\u0000");
+        for (String url : refused) {
+            Response r = call("PUT", "/api/admin/sources/easyappointments/credentials",
+                    json(Map.of("url", url, "api_key", EasyAppointmentsStub.API_KEY)));
+            assertThat(r.status()).as(url + ": " + r.body()).isEqualTo(400);
+            assertThat(r.json().path("field").asText()).as(url).isEqualTo("url");
+            assertThat(r.json().path("message").asText()).as(url).doesNotContain("Exception")
+                    .doesNotContain(EasyAppointmentsStub.API_KEY);
+        }
+        assertThat(refused).hasSize(10);
+        assertThat(Rows.count("source_credentials")).isZero();
+    }
+
+    @Test
+    void aWeakSecretOrOneWithLineBreaksOrBidiCharactersIsRefusedNamingTheField() {
+        String ea = EASYAPPOINTMENTS.url();
+        List<Object[]> cases = List.of(
+                new Object[]{"poshvip", Map.of("webhook_secret", "a"), "webhook_secret"},
+                new Object[]{"poshvip", Map.of("webhook_secret", "whsec_c2hvcnQ="), "webhook_secret"},
+                new Object[]{"poshvip", Map.of("webhook_secret", "whsec_not base64 at all, not at all!!"), "webhook_secret"},
+                new Object[]{"poshvip", Map.of("webhook_secret", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), "webhook_secret"},
+                new Object[]{"poshvip", Map.of("webhook_secret", POSH_SECRET, "previous_webhook_secret", "b"), "previous_webhook_secret"},
+                new Object[]{"brevo", Map.of("api_key", "a"), "api_key"},
+                new Object[]{"brevo", Map.of("api_key", "a secret with spaces in it, 1234"), "api_key"},
+                new Object[]{"easyappointments", Map.of("url", ea, "api_key", "short-key"), "api_key"},
+                new Object[]{"easyappointments", Map.of("url", ea, "api_key", EasyAppointmentsStub.API_KEY + "\r\nX-Injected: 1"), "api_key"},
+                new Object[]{"easyappointments", Map.of("url", ea, "api_key", "test-easyappointments\u202Ekey-0123456789"), "api_key"},
+                new Object[]{"zoom", Map.of("account_id", "acc-1", "client_id", "zoom-plaintext-client-44e1", "client_secret", "short"), "client_secret"},
+                new Object[]{"zoom", Map.of("account_id", "acc\u202E-1", "client_id", "zoom-plaintext-client-44e1", "client_secret", ZOOM_SECRET), "account_id"},
+                new Object[]{"eventbrite", Map.of("private_token", "a"), "private_token"});
+        for (Object[] c : cases) {
+            @SuppressWarnings("unchecked")
+            Response r = call("PUT", "/api/admin/sources/" + c[0] + "/credentials", json((Map<String, String>) c[1]));
+            assertThat(r.status()).as(c[0] + " " + c[2] + ": " + r.body()).isEqualTo(400);
+            assertThat(r.json().path("field").asText()).as(c[0] + " " + c[2]).isEqualTo(c[2]);
+            assertThat(r.json().path("message").asText()).doesNotContain("short-key").doesNotContain("whsec_c2h");
+        }
+        assertThat(cases).hasSize(13);
+        assertThat(Rows.count("source_credentials")).isZero();
+
+        // The vendors' own formats pass: a Standard Webhooks secret, an Eventbrite private token.
+        assertThat(call("PUT", "/api/admin/sources/poshvip/credentials",
+                json(Map.of("webhook_secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))).status()).isEqualTo(200);
+        assertThat(call("PUT", "/api/admin/sources/eventbrite/credentials",
+                json(Map.of("private_token", "Q2RS7TUVWX4YZ3AB5CDE"))).status()).isEqualTo(200);
+        assertThat(Rows.count("source_credentials")).isEqualTo(2);
+    }
+
+    @Test
+    void onlyASuperuserChangesAVendorUrlAndTheAuditRowNamesTheNewHost() {
+        TestDatabase.get().execute("INSERT INTO platform_admins (user_id, added_by) VALUES ('user-designated', 'test')");
+        String designated = AdminJwts.user("user-designated", null, Instant.now());
+        String url = EASYAPPOINTMENTS.url();
+        String moved = url.replace("127.0.0.1", "localhost");
+        assertThat(moved).isNotEqualTo(url);
+
+        assertThat(call("PUT", "/api/admin/sources/easyappointments/credentials",
+                json(Map.of("url", url, "api_key", EasyAppointmentsStub.API_KEY))).status()).isEqualTo(200);
+        Response sameUrl = callAs(designated, "PUT", "/api/admin/sources/easyappointments/credentials",
+                json(Map.of("url", url, "api_key", "rotated-ea-key-by-designated-0a1b")));
+        assertThat(sameUrl.status()).as(sameUrl.body()).isEqualTo(200);
+        Response otherUrl = callAs(designated, "PUT", "/api/admin/sources/easyappointments/credentials",
+                json(Map.of("url", moved, "api_key", EasyAppointmentsStub.API_KEY)));
+        assertThat(otherUrl.status()).as(otherUrl.body()).isEqualTo(403);
+        assertThat(otherUrl.json().path("field").asText()).isEqualTo("url");
+        Credentials stored = lambda.harness().context().getBean(SourceCredentials.class).find("easyappointments").orElseThrow();
+        assertThat(stored.require("url")).isEqualTo(url);
+        assertThat(stored.require("api_key")).isEqualTo("rotated-ea-key-by-designated-0a1b");
+
+        Response bySuperuser = call("PUT", "/api/admin/sources/easyappointments/credentials",
+                json(Map.of("url", moved, "api_key", EasyAppointmentsStub.API_KEY)));
+        assertThat(bySuperuser.status()).isEqualTo(200);
+        List<Map<String, Object>> audit = new ArrayList<>();
+        for (long id = 1; id <= 3; id++) {
+            audit.add(Rows.row("SELECT actor_subject, summary::text AS summary FROM platform_admin_actions"
+                    + " WHERE action = 'source.credentials.store' ORDER BY id OFFSET ? LIMIT 1", id - 1));
+        }
+        assertThat(audit).extracting(row -> row.get("actor_subject"))
+                .containsExactly("user-root", "user-designated", "user-root");
+        assertThat((String) audit.get(0).get("summary")).contains("\"host\": \"127.0.0.1\"").contains("\"url_changed\": true");
+        assertThat((String) audit.get(1).get("summary")).contains("\"host\": \"127.0.0.1\"").contains("\"url_changed\": false");
+        assertThat((String) audit.get(2).get("summary")).contains("\"host\": \"localhost\"").contains("\"url_changed\": true");
+        assertThat(audit).allSatisfy(row -> assertThat((String) row.get("summary"))
+                .doesNotContain(EasyAppointmentsStub.API_KEY).doesNotContain("rotated-ea-key"));
+        assertThat(Rows.number("SELECT count(*) FROM platform_admin_actions WHERE action = 'source.credentials.store'"))
+                .isEqualTo(3);
+    }
+
+    @Test
+    void patchingBrevoSaysItIsADestinationRatherThanAnUnknownSource() {
+        Response r = call("PATCH", "/api/admin/sources/brevo", "{\"active\":false}");
+        assertThat(r.status()).as(r.body()).isEqualTo(409);
+        assertThat(r.json().path("field").asText()).isEqualTo("active");
+        assertThat(r.json().path("message").asText()).contains("destination").doesNotContain("unknown");
+    }
+
+    @Test
+    void aVerifyThatCannotReachTheHostSaysSoInWordsNotJavaClassNames() {
+        assertThat(call("PUT", "/api/admin/sources/easyappointments/credentials",
+                json(Map.of("url", "https://booking.invalid/index.php/api/v1/", "api_key", EasyAppointmentsStub.API_KEY)))
+                .status()).isEqualTo(200);
+        Response r = call("POST", "/api/admin/sources/easyappointments/verify", null);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().path("succeeded").asBoolean()).isFalse();
+        assertThat(r.json().path("message").asText()).contains("does not resolve")
+                .doesNotContainPattern("[A-Z][a-z]+(Exception|Exhausted|Error)");
+    }
+
     @Test
     void storedCredentialsTakePrecedenceOverTheEnvironment() {
         try (LambdaHarness withEnvironment = new LambdaHarness(withEnvironmentBrevoKey())) {
@@ -361,14 +497,14 @@ class AdminSourcesTest {
     @Test
     void aBadCredentialIsReportedInTheVendorsWordsWithoutTheCredential() {
         Map<String, String> wrong = Map.of(
-                "easyappointments", "{\"url\":\"" + EASYAPPOINTMENTS.url() + "\",\"api_key\":\"wrong-ea-key-0a1b\"}",
+                "easyappointments", "{\"url\":\"" + EASYAPPOINTMENTS.url() + "\",\"api_key\":\"wrong-ea-key-0a1b2c3d4e5f\"}",
                 "eventbrite", "{\"private_token\":\"wrong-eventbrite-token-2c3d\"}",
-                "brevo", "{\"api_key\":\"wrong-brevo-key-4e5f\"}",
-                "zoom", "{\"account_id\":\"acc-1\",\"client_id\":\"zoom-plaintext-client-44e1\",\"client_secret\":\"wrong-zoom-secret-6a7b\"}");
+                "brevo", "{\"api_key\":\"wrong-brevo-key-4e5f6a7b8c\"}",
+                "zoom", "{\"account_id\":\"acc-1\",\"client_id\":\"zoom-plaintext-client-44e1\",\"client_secret\":\"wrong-zoom-secret-6a7b8c9d\"}");
         Map<String, String> vendorWords = Map.of("easyappointments", "not authorized", "eventbrite", "token you provided was invalid",
                 "brevo", "Key not found", "zoom", "Invalid client_id or client_secret");
         wrong.forEach((type, body) -> {
-            call("PUT", "/api/admin/sources/" + type + "/credentials", body);
+            assertThat(call("PUT", "/api/admin/sources/" + type + "/credentials", body).status()).as(type).isEqualTo(200);
             Response r = call("POST", "/api/admin/sources/" + type + "/verify", null);
             assertThat(r.status()).as(type).isEqualTo(200);
             assertThat(r.json().path("succeeded").asBoolean()).isFalse();
