@@ -1,5 +1,6 @@
 package com.engarde.signupsync.infra;
 
+import com.engarde.signupsync.auth.ServiceScope;
 import com.engarde.signupsync.config.SecretName;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -45,6 +46,9 @@ import java.util.stream.Stream;
  * settings        names of plain, non-secret environment variables (EASYAPPOINTMENTS_URL, ...); each gets the CDK
  *                 context value of the same name (-c EASYAPPOINTMENTS_URL=https://...), if the deploy gives one
  * routes          [{"method": "GET|POST|PUT|PATCH|DELETE", "path": "/a/{b}", "auth": "none|service-token|admin-jwt|webhook-signature"}]
+ *                 a service-token route also names the {@link ServiceScope} a token must hold to call it
+ *                 ("scope": "funnel:write|analytics:read|sync:run|usage:write"), and its manifest lists the
+ *                 service-token secret (which carries the tokens)
  * triggers        [{"type": "bus", "source": "easyappointments", "detailType": "SyncRequested"},
  *                  {"type": "schedule"}                 daily at FUNNEL_SYNC_TIME, off when FUNNEL_SYNC_ENABLED=false
  *                  {"type": "schedule", "time": "02:15"} daily at that UTC time, always on
@@ -71,7 +75,8 @@ public record FunctionManifest(String name, String description, String handler, 
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
     private static final Set<String> AUTHS = Set.of("none", "service-token", "admin-jwt", "webhook-signature");
 
-    public record Route(String method, String path, String auth) {
+    /** {@code scope} is set on service-token routes only. */
+    public record Route(String method, String path, String auth, ServiceScope scope) {
     }
 
     public sealed interface Trigger permits BusTrigger, ScheduleTrigger, CustomResourceTrigger {
@@ -171,7 +176,16 @@ public record FunctionManifest(String name, String description, String handler, 
             require(METHODS.contains(method), "route method must be one of " + METHODS + ": " + method);
             require(PATH.matcher(path).matches(), "route path must look like /a/{b}: " + path);
             require(AUTHS.contains(auth), "route auth must be one of " + AUTHS + ": " + auth);
-            routes.add(new Route(method, path, auth));
+            ServiceScope scope = null;
+            if (auth.equals("service-token")) {
+                scope = ServiceScope.fromName(route.path("scope").asText()).orElseThrow(() -> new IllegalArgumentException(
+                        method + " " + path + " is a service-token route and needs \"scope\": one of " + ServiceScope.names()));
+                require(secrets.contains(SecretName.SERVICE_TOKEN), method + " " + path
+                        + " is a service-token route: list \"service-token\" under \"secrets\" so the function can read the tokens");
+            } else {
+                require(!route.has("scope"), method + " " + path + " has a scope, but only service-token routes take one");
+            }
+            routes.add(new Route(method, path, auth, scope));
         }
 
         List<Trigger> triggers = new ArrayList<>();

@@ -50,7 +50,9 @@ import io.swagger.v3.oas.annotations.servers.Server;
         PlatformBrandsController.class, PlatformUsageController.class, UsageMetricsController.class,
         UsageRollupController.class})
 @SecurityScheme(name = ApiContract.SERVICE_TOKEN, type = SecuritySchemeType.HTTP, scheme = "bearer",
-        description = "SIGNUP_SYNC_SERVICE_TOKEN (or, during a rotation, SIGNUP_SYNC_SERVICE_TOKEN_PREVIOUS).")
+        description = "SIGNUP_SYNC_SERVICE_TOKEN (or, during a rotation, SIGNUP_SYNC_SERVICE_TOKEN_PREVIOUS), which"
+                + " holds every scope, or a scoped token of SIGNUP_SYNC_SCOPED_TOKENS holding the operation's scope"
+                + " (funnel:write, analytics:read, sync:run, usage:write); a known token without it answers 403.")
 @SecurityScheme(name = ApiContract.ADMIN_JWT, type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT",
         description = "A JWT issued by the En Garde backend: RS256/ES256 from ADMIN_JWT_JWKS_URL or HS256 with"
                 + " ADMIN_JWT_SECRET; exp required; iss and aud checked when configured. A superuser has"

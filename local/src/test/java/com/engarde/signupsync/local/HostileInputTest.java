@@ -7,6 +7,7 @@ import com.engarde.signupsync.bus.InProcessBus;
 import com.engarde.signupsync.auth.FunctionManifests.Route;
 import com.engarde.signupsync.testing.AdminJwts;
 import com.engarde.signupsync.testing.LambdaHarness;
+import com.engarde.signupsync.testing.ScopedTokens;
 import com.engarde.signupsync.testing.TestDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -62,6 +63,7 @@ class HostileInputTest {
         Map<String, Object> properties = new java.util.HashMap<>(AdminJwts.PROPERTIES);
         properties.putAll(Map.of("poshvip.webhook.secret", WEBHOOK_SECRET, "engarde.database.pool-size", 4,
                 "signup.sync.encryption.key", Base64.getEncoder().encodeToString(new byte[32])));
+        properties.putAll(ScopedTokens.properties());
         lambda = new LambdaHarness(properties);
         adminToken = AdminJwts.superuser(java.time.Instant.now());
         routes = lambda.context().getBean(FunctionManifests.class).routes();
@@ -125,6 +127,49 @@ class HostileInputTest {
             }
             casesPerRoute.merge(name(route), 1, Integer::sum);
         }
+    }
+
+    /**
+     * Scoped service tokens against every route: a token without the route's scope, with no scope, unknown, or
+     * spelled with odd characters (as API Gateway delivers a header). Each answer is a success or a 4xx in the standard error body naming no SQLSTATE
+     * and no Java class, and a refusal changes nothing stored.
+     */
+    @net.jqwik.api.Example
+    void scopedTokensNeverAnswer5xxNorNameTheInternals() {
+        String scoped = ScopedTokens.holdingOnly(com.engarde.signupsync.auth.ServiceScope.SYNC_RUN);
+        List<String> headers = new ArrayList<>();
+        for (com.engarde.signupsync.auth.ServiceScope scope : com.engarde.signupsync.auth.ServiceScope.values()) {
+            headers.add("Bearer " + ScopedTokens.holdingAllBut(scope));
+        }
+        headers.addAll(List.of("Bearer " + ScopedTokens.NO_SCOPES, "Bearer unknown-scoped-token-not-a-secret",
+                "Bearer " + ScopedTokens.sha256(scoped), "BEARER " + scoped, "Bearer   " + scoped + "  ",
+                "Bearer " + scoped + ", Bearer " + LambdaHarness.TOKEN, "Bearer " + scoped + "\u0000",
+                "Bearer \u202e" + scoped, "Bearer t\u00e9st-\u4e2d-\ud83d\ude00", "Bearer \u0000", "Bearer ' OR '1'='1",
+                "Bearer ${jndi:ldap://127.0.0.1/x}", "Bearer " + "\u00e9".repeat(5_000), "Bearer scopes=[\"sync:run\"]"));
+        int cases = 0;
+        for (Route route : routes) {
+            for (String authorization : headers) {
+                APIGatewayProxyRequestEvent request = LambdaHarness.request(route.method(),
+                        route.path().replaceAll("\\{[^}]+}", "x"), "{}");
+                request.getHeaders().put("Authorization", deliverable(authorization));
+                String before = snapshot();
+                LambdaHarness.Response response = lambda.handle(request);
+                idle();
+                String what = name(route) + " with " + abbreviate(authorization) + " -> " + response.status() + " "
+                        + abbreviate(response.body());
+                assertThat(response.status()).as(what).isBetween(200, 499);
+                if (response.status() >= 400) {
+                    assertStandardError(response, what);
+                    assertThat(response.body()).as(what).doesNotContainPattern("SQLSTATE|\\b[a-z]+\\.[a-z.]+\\.[A-Z]\\w+")
+                            .doesNotContainPattern("\\b[A-Z]\\w+(Exception|Error|Exhausted|Missing)\\b");
+                    if (!keptAsFailedDelivery(route, response)) {
+                        assertThat(snapshot()).as("a refused request changed what is stored: " + what).isEqualTo(before);
+                    }
+                }
+                cases++;
+            }
+        }
+        assertThat(cases).as("scoped-token cases walked").isEqualTo(routes.size() * headers.size()).isPositive();
     }
 
     /**

@@ -3,6 +3,8 @@ package com.engarde.signupsync.local;
 import com.engarde.signupsync.auth.FunctionManifests;
 import com.engarde.signupsync.auth.FunctionManifests.Route;
 import com.engarde.signupsync.auth.RouteAuth;
+import com.engarde.signupsync.auth.ServiceScope;
+import com.engarde.signupsync.testing.ScopedTokens;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.LambdaHarness.Response;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +16,9 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -32,7 +36,7 @@ class RouteAuthTest {
 
     @BeforeAll
     static void start() {
-        lambda = new LambdaHarness();
+        lambda = new LambdaHarness(ScopedTokens.properties());
         routes = lambda.context().getBean(FunctionManifests.class).routes();
     }
 
@@ -68,13 +72,15 @@ class RouteAuthTest {
         try {
             noServiceTokenRouteAnswersWithoutAValidToken();
             thePreviousTokenIsAcceptedDuringRotation();
+            everyServiceTokenRouteLetsInExactlyTheTokensHoldingItsScope();
             lambda.handle(LambdaHarness.request("POST", "/funnel/event", "{not json"));
         } finally {
             System.setOut(out);
             System.setErr(err);
         }
         assertThat(captured.toString()).doesNotContain(LambdaHarness.TOKEN).doesNotContain(LambdaHarness.PREVIOUS_TOKEN)
-                .doesNotContain("wrong-token");
+                .doesNotContain("wrong-token").doesNotContain("-not-a-secret")
+                .doesNotContain(ScopedTokens.sha256(ScopedTokens.NO_SCOPES));
     }
 
     @Test
@@ -95,6 +101,52 @@ class RouteAuthTest {
                 assertThat(r.json().path("error").asText()).isEqualTo("unauthorized");
             }
         }
+    }
+
+    /**
+     * For every service-token route: a token holding exactly the route's scope gets past auth, a token holding
+     * every other scope gets 403, the all-scopes token gets past auth, and so does its previous value.
+     */
+    @Test
+    void everyServiceTokenRouteLetsInExactlyTheTokensHoldingItsScope() {
+        Map<ServiceScope, Integer> walked = new EnumMap<>(ServiceScope.class);
+        for (Route route : routes.stream().filter(r -> r.auth() == RouteAuth.SERVICE_TOKEN).toList()) {
+            String what = route.method() + " " + route.path() + " (" + route.scope() + ")";
+            assertThat(route.scope()).as(what).isNotNull();
+            assertThat(status(route, ScopedTokens.holdingOnly(route.scope()))).as(what + " with only its scope")
+                    .isNotIn(401, 403);
+            assertThat(status(route, LambdaHarness.TOKEN)).as(what + " with the all-scopes token").isNotIn(401, 403);
+            assertThat(status(route, LambdaHarness.PREVIOUS_TOKEN)).as(what + " with the previous token").isNotIn(401, 403);
+
+            Response refused = send(route, ScopedTokens.holdingAllBut(route.scope()));
+            assertThat(refused.status()).as(what + " with every other scope").isEqualTo(403);
+            assertThat(refused.json().path("error").asText()).as(what).isEqualTo("forbidden");
+            assertThat(refused.json().path("message").asText()).as(what).contains(route.scope().scopeName());
+            assertThat(send(route, ScopedTokens.NO_SCOPES).status()).as(what + " with no scope").isEqualTo(403);
+            walked.merge(route.scope(), 1, Integer::sum);
+        }
+        assertThat(walked.keySet()).as("routes walked per scope").containsExactlyInAnyOrder(ServiceScope.values());
+        assertThat(walked.values()).as("routes walked per scope").allSatisfy(n -> assertThat(n).isPositive());
+    }
+
+    @Test
+    void aScopedTokenMayNotCallAPathNoManifestDeclares() {
+        for (ServiceScope scope : ServiceScope.values()) {
+            APIGatewayProxyRequestEvent request = LambdaHarness.request("GET", "/not/a/route", null);
+            request.getHeaders().put("Authorization", "Bearer " + ScopedTokens.holdingOnly(scope));
+            assertThat(lambda.handle(request).status()).as(scope.scopeName()).isEqualTo(403);
+        }
+    }
+
+    private static int status(Route route, String token) {
+        return send(route, token).status();
+    }
+
+    private static Response send(Route route, String token) {
+        // A literal id: the walk is about auth, and what a route does with an id is HostileInputTest's concern.
+        APIGatewayProxyRequestEvent request = LambdaHarness.request(route.method(), route.path().replaceAll("\\{[^}]+}", "x"), "{}");
+        request.getHeaders().put("Authorization", "Bearer " + token);
+        return lambda.handle(request);
     }
 
     @Test

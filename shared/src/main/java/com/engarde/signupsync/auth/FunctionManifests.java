@@ -35,10 +35,11 @@ public class FunctionManifests {
 
     /**
      * One route of one function. {@code superuserOnly} is the manifest's {@code "role": "superuser"} on an
-     * admin-jwt route: designated platform admins may not use it, only superusers.
+     * admin-jwt route: designated platform admins may not use it, only superusers. {@code scope} is the
+     * manifest's {@code "scope"} on a service-token route (the one a token must hold to call it), null on others.
      */
     public record Route(String function, String method, String path, RouteAuth auth, boolean superuserOnly,
-                        Pattern pattern) {
+                        ServiceScope scope, Pattern pattern) {
         boolean matches(String requestMethod, String requestPath) {
             return method.equalsIgnoreCase(requestMethod) && pattern.matcher(requestPath).matches();
         }
@@ -132,10 +133,25 @@ public class FunctionManifests {
                 throw new IllegalArgumentException("unknown role '" + role + "' in " + function
                         + "'s function.json; use admin or superuser");
             }
-            routes.add(new Route(function, route.path("method").asText(), path,
-                    RouteAuth.fromManifest(route.path("auth").asText()), role.equals("superuser"), template(path)));
+            RouteAuth auth = RouteAuth.fromManifest(route.path("auth").asText());
+            routes.add(new Route(function, route.path("method").asText(), path, auth, role.equals("superuser"),
+                    scope(function, path, auth, route.path("scope")), template(path)));
         }
         return routes;
+    }
+
+    /** A service-token route names the scope it needs; no other route has one (a typo must not open a route). */
+    private static ServiceScope scope(String function, String path, RouteAuth auth, JsonNode scope) {
+        if (auth != RouteAuth.SERVICE_TOKEN) {
+            if (!scope.isMissingNode()) {
+                throw new IllegalArgumentException(path + " in " + function
+                        + "'s function.json has a scope, but only service-token routes take one");
+            }
+            return null;
+        }
+        return ServiceScope.fromName(scope.asText()).orElseThrow(() -> new IllegalArgumentException(path + " in "
+                + function + "'s function.json is a service-token route and needs \"scope\": one of "
+                + ServiceScope.names()));
     }
 
     private static Pattern template(String path) {

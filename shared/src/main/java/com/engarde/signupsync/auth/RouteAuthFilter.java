@@ -17,12 +17,17 @@ import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.servlet.http.ServletHttpRequest;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.List;
 import java.util.UUID;
 
 /** Enforces, before any controller runs, the auth that each route's manifest declares. */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public class RouteAuthFilter implements Ordered {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RouteAuthFilter.class);
 
     private final FunctionManifests manifests;
     private final ServiceTokens tokens;
@@ -51,10 +56,31 @@ public class RouteAuthFilter implements Ordered {
         String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
         return switch (auth) {
             case NONE, WEBHOOK_SIGNATURE -> null;
-            case SERVICE_TOKEN -> tokens.accepts(authorization) ? null
-                    : unauthorized("a valid service token is required: Authorization: Bearer <token>");
+            case SERVICE_TOKEN -> serviceToken(authorization, route);
             case ADMIN_JWT -> admin(request, authorization, route.superuserOnly());
         };
+    }
+
+    /**
+     * A known token holding the route's scope passes; a known token without it is 403. A path no manifest declares
+     * needs every scope, so a route someone forgot to declare is closed to scoped tokens too.
+     */
+    private HttpResponse<ApiError> serviceToken(String authorization, FunctionManifests.Route route) {
+        ServiceTokens.Caller caller = tokens.identify(authorization).orElse(null);
+        if (caller == null) {
+            return unauthorized("a valid service token is required: Authorization: Bearer <token>");
+        }
+        if (route == null ? caller.holdsEveryScope() : caller.holds(route.scope())) {
+            return null;
+        }
+        String what = route == null ? "a path no manifest declares" : route.method() + " " + route.path();
+        String needed = route == null ? "every scope" : "the scope " + route.scope().scopeName();
+        // The configured name and the route's template only: both are safe to log, the raw path may not be.
+        LOG.info("service token '{}' refused on {}: it does not hold {}", caller.name(), what, needed);
+        return HttpResponse.<ApiError>status(HttpStatus.FORBIDDEN)
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"insufficient_scope\""
+                        + (route == null ? "" : ", scope=\"" + route.scope().scopeName() + "\""))
+                .body(ApiError.of("forbidden", "this service token does not hold " + needed + ", which " + what + " needs"));
     }
 
     private boolean localOnly(HttpRequest<?> request) {

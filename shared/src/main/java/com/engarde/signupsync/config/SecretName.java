@@ -13,8 +13,12 @@ import java.util.Optional;
  * <p>This enum has no dependencies: the CDK app reads it too, so the two sides cannot disagree on names.
  */
 public enum SecretName {
+    /**
+     * The token holding every scope, the previous one during a rotation, and the scoped tokens (a JSON list of
+     * name, SHA-256 and scopes; auth.ScopedTokenConfiguration), so one grant gives a function every token it checks.
+     */
     SERVICE_TOKEN("service-token", "SIGNUP_SYNC_SERVICE_TOKEN_SECRET_ARN",
-            "SIGNUP_SYNC_SERVICE_TOKEN", "SIGNUP_SYNC_SERVICE_TOKEN_PREVIOUS"),
+            "SIGNUP_SYNC_SERVICE_TOKEN", "SIGNUP_SYNC_SERVICE_TOKEN_PREVIOUS", "SIGNUP_SYNC_SCOPED_TOKENS"),
     POSHVIP_WEBHOOK_SECRET("poshvip-webhook-secret", "POSHVIP_WEBHOOK_SECRET_ARN", "POSHVIP_WEBHOOK_SECRET",
             "POSHVIP_WEBHOOK_SECRET_PREVIOUS"),
     /** The key that seals stored credentials, and the one before it while a rotation re-seals old rows. */

@@ -40,7 +40,11 @@ public class SecretValues {
             return variable.equals(secret.variables().get(0)) ? nonBlank(value) : Optional.empty();
         }
         JsonNode field = parsed.get(variable);
-        return field == null || field.isNull() ? Optional.empty() : nonBlank(field.asText());
+        if (field == null || field.isNull()) {
+            return Optional.empty();
+        }
+        // A list or object (the scoped tokens) is passed on as its JSON text, as the plain setting would hold it.
+        return nonBlank(field.isContainerNode() ? field.toString() : field.asText());
     }
 
     /** A plain setting by its environment variable name, read as the property it maps to. */

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.templates;
 
+import com.engarde.signupsync.auth.ServiceScope;
 import com.engarde.signupsync.infra.FunctionManifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +65,30 @@ class ManifestValidationTest {
     }
 
     @Test
+    void aServiceTokenRouteNamesAKnownScopeAndReadsTheTokens() throws IOException {
+        String route = "{\"method\": \"POST\", \"path\": \"/things\", \"auth\": \"service-token\"%s}";
+        manifest("alpha", function("alpha", "\"secrets\": [\"service-token\"], \"routes\": [" + route.formatted("") + "]"));
+        assertThatThrownBy(() -> FunctionManifest.readAll(repo.resolve("functions")))
+                .hasMessageContaining("function.json").hasMessageContaining("POST /things")
+                .hasMessageContaining("needs \"scope\": one of funnel:write, analytics:read, sync:run, usage:write");
+        manifest("alpha", function("alpha", "\"secrets\": [\"service-token\"], \"routes\": ["
+                + route.formatted(", \"scope\": \"funnel:wirte\"") + "]"));
+        assertThatThrownBy(() -> FunctionManifest.readAll(repo.resolve("functions"))).hasMessageContaining("needs \"scope\"");
+        manifest("alpha", function("alpha", "\"routes\": [" + route.formatted(", \"scope\": \"funnel:write\"") + "]"));
+        assertThatThrownBy(() -> FunctionManifest.readAll(repo.resolve("functions")))
+                .hasMessageContaining("list \"service-token\" under \"secrets\"");
+        manifest("alpha", function("alpha", "\"routes\": [{\"method\": \"GET\", \"path\": \"/open\", \"auth\": \"none\","
+                + " \"scope\": \"funnel:write\"}]"));
+        assertThatThrownBy(() -> FunctionManifest.readAll(repo.resolve("functions")))
+                .hasMessageContaining("only service-token routes take one");
+
+        manifest("alpha", function("alpha", "\"secrets\": [\"service-token\"], \"routes\": ["
+                + route.formatted(", \"scope\": \"usage:write\"") + "]"));
+        assertThat(FunctionManifest.readAll(repo.resolve("functions")).get(0).routes().get(0).scope())
+                .isEqualTo(ServiceScope.USAGE_WRITE);
+    }
+
+    @Test
     void theNameMustBeTheFolders() throws IOException {
         manifest("folder-name", function("other-name", "\"routes\": []"));
         assertThatThrownBy(() -> FunctionManifest.readAll(repo.resolve("functions")))
@@ -104,7 +129,8 @@ class ManifestValidationTest {
         Path folder = Files.createDirectories(copy.resolve("functions/fixture-other"));
         // fixture-sync-alpha already routes /fixture/sync/{source}.
         Files.writeString(folder.resolve("function.json"), function("fixture-other",
-                "\"routes\": [{\"method\": \"GET\", \"path\": \"/fixture/sync/{run_id}\", \"auth\": \"service-token\"}]"));
+                "\"secrets\": [\"service-token\"], \"routes\": [{\"method\": \"GET\", \"path\": \"/fixture/sync/{run_id}\","
+                        + " \"auth\": \"service-token\", \"scope\": \"sync:run\"}]"));
         assertThatThrownBy(() -> Synth.of(copy, Map.of()))
                 .hasMessageContaining("/fixture/sync/{run_id}")
                 .hasMessageContaining("API Gateway allows one");

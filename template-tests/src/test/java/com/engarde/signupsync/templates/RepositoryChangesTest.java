@@ -34,8 +34,8 @@ class RepositoryChangesTest {
                   "timeoutSeconds": 120,
                   "database": true,
                   "egress": true,
-                  "secrets": ["zoom"],
-                  "routes": [{"method": "POST", "path": "/fixture/beta/run", "auth": "service-token"}],
+                  "secrets": ["service-token", "zoom"],
+                  "routes": [{"method": "POST", "path": "/fixture/beta/run", "auth": "service-token", "scope": "sync:run"}],
                   "triggers": [{"type": "bus", "source": "beta"}]
                 }
                 """);

@@ -7,7 +7,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,5 +70,40 @@ class SecretsTest {
         assertThat(template).doesNotContainIgnoringCase("\"MasterUserPassword\":\"");
         JsonNode db = synth.resources("AWS::RDS::DBInstance").values().iterator().next().path("Properties");
         assertThat(db.path("MasterUserPassword").isTextual()).isFalse();
+    }
+
+    /**
+     * The scoped tokens travel in the service-token secret: every function with a service-token route reads that
+     * secret (so a scoped token works on each such route), and no other function does.
+     */
+    @ParameterizedTest
+    @MethodSource("configurations")
+    void everyServiceTokenRouteIsServedByAFunctionThatReadsEveryToken(Synth.Result synth) {
+        assertThat(SecretName.SERVICE_TOKEN.variables()).contains("SIGNUP_SYNC_SCOPED_TOKENS");
+        Map<String, JsonNode> secrets = synth.resources("AWS::SecretsManager::Secret");
+        String tokens = secrets.entrySet().stream()
+                .filter(e -> e.getValue().path("Properties").path("Name").asText().endsWith("/" + SecretName.SERVICE_TOKEN.manifestName()))
+                .map(Map.Entry::getKey).findFirst().orElseThrow();
+        assertThat(secrets.get(tokens).path("Properties").path("Description").asText()).contains("SIGNUP_SYNC_SCOPED_TOKENS");
+        AtomicInteger withServiceTokenRoutes = new AtomicInteger();
+        synth.manifests().forEach((name, manifest) -> {
+            boolean serviceTokenRoutes = false;
+            for (JsonNode route : manifest.path("routes")) {
+                serviceTokenRoutes |= route.path("auth").asText().equals("service-token");
+            }
+            JsonNode variables = synth.resource(synth.functionId(name)).path("Properties").path("Environment").path("Variables");
+            Set<String> granted = new HashSet<>();
+            synth.roleStatements(name).stream().filter(s -> Synth.texts(s.path("Action")).contains("secretsmanager:GetSecretValue"))
+                    .forEach(s -> granted.addAll(Synth.refs(s.path("Resource"))));
+            if (serviceTokenRoutes) {
+                withServiceTokenRoutes.incrementAndGet();
+                assertThat(Synth.refs(variables.path(SecretName.SERVICE_TOKEN.arnVariable()))).as(name).containsExactly(tokens);
+                assertThat(granted).as(name).contains(tokens);
+            } else {
+                assertThat(variables.has(SecretName.SERVICE_TOKEN.arnVariable())).as(name).isFalse();
+                assertThat(granted).as(name).doesNotContain(tokens);
+            }
+        });
+        assertThat(withServiceTokenRoutes.get()).as("functions with a service-token route").isPositive();
     }
 }
