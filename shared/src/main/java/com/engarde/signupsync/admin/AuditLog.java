@@ -1,5 +1,6 @@
 package com.engarde.signupsync.admin;
 
+import com.engarde.signupsync.api.InputText;
 import com.engarde.signupsync.persistence.Database;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -57,22 +58,23 @@ public class AuditLog {
         if (value == null || value.isBlank()) {
             return null;
         }
-        if (value.length() > 254 || value.chars().anyMatch(Character::isISOControl)) {
-            throw AdminRequestRefused.invalid(name, name + " must be at most 254 characters, without control characters");
+        String text = InputText.normalize(value);
+        String problem = InputText.problem(text, false);
+        if (problem != null) {
+            throw AdminRequestRefused.invalid(name, name + " " + problem);
         }
-        return value.strip();
+        if (InputText.length(text) > 254) {
+            throw AdminRequestRefused.invalid(name, name + " must be at most 254 characters");
+        }
+        return text;
     }
 
     private static Long positive(String name, String value, long max) {
-        try {
-            long parsed = Long.parseLong(value.strip());
-            if (parsed >= 1 && parsed <= max) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
+        Long parsed = InputText.asciiNumber(value);
+        if (parsed != null && parsed >= 1 && parsed <= max) {
+            return parsed;
         }
-        throw AdminRequestRefused.invalid(name, name + " must be an integer from 1 to " + max);
+        throw AdminRequestRefused.invalid(name, name + " must be a whole number in ASCII digits from 1 to " + max);
     }
 
     private static Instant time(String name, String value) {
@@ -80,10 +82,16 @@ public class AuditLog {
             return null;
         }
         try {
-            return java.time.OffsetDateTime.parse(value.strip()).toInstant();
+            java.time.OffsetDateTime time = java.time.OffsetDateTime.parse(value.strip());
+            // Years 1 to 9999 only: PostgreSQL would refuse a year 0 or one of 300000, and nothing was logged then.
+            if (time.getYear() >= 1 && time.getYear() <= 9999) {
+                return time.toInstant();
+            }
         } catch (java.time.format.DateTimeParseException e) {
-            throw AdminRequestRefused.invalid(name, name + " must be an ISO-8601 date-time with an offset, such as 2026-03-01T10:00:00Z");
+            // answered below
         }
+        throw AdminRequestRefused.invalid(name, name + " must be an ISO-8601 date-time with an offset between the years 1"
+                + " and 9999, such as 2026-03-01T10:00:00Z");
     }
 
     /** A page, newest first; {@code nextBefore} is null on the last page. */

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.admin;
 
+import com.engarde.signupsync.api.InputText;
 import com.engarde.signupsync.api.JsonBodies;
 import com.engarde.signupsync.api.JsonFields;
 import com.engarde.signupsync.funnel.Emails;
@@ -98,14 +99,9 @@ public class PlatformAdmins {
 
     /** Removes by the id the listing shows; 404 when there is none. */
     public Admin remove(AdminPrincipal by, String id) {
-        long parsed;
-        try {
-            parsed = Long.parseLong(id);
-        } catch (NumberFormatException e) {
-            throw AdminRequestRefused.invalid("id", "id must be a positive integer");
-        }
-        if (parsed <= 0) {
-            throw AdminRequestRefused.invalid("id", "id must be a positive integer");
+        Long parsed = InputText.asciiNumber(id);
+        if (parsed == null || parsed <= 0) {
+            throw AdminRequestRefused.invalid("id", "id must be a positive integer in ASCII digits");
         }
         return remove(by, parsed).orElseThrow(() -> AdminRequestRefused.notFound("id", "no platform admin has id " + parsed));
     }

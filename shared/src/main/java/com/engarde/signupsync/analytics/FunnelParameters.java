@@ -5,6 +5,7 @@ import com.engarde.signupsync.analytics.FunnelQuery.Filters;
 import com.engarde.signupsync.analytics.FunnelQuery.GroupBy;
 import com.engarde.signupsync.analytics.FunnelQuery.Order;
 import com.engarde.signupsync.analytics.FunnelQuery.Stage;
+import com.engarde.signupsync.api.InputText;
 import com.engarde.signupsync.funnel.EventType;
 import com.engarde.signupsync.funnel.SourceType;
 
@@ -126,15 +127,11 @@ final class FunnelParameters {
         if (raw == null) {
             return fallback;
         }
-        try {
-            long n = Long.parseLong(raw.strip());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
+        Long n = InputText.asciiNumber(raw);
+        if (n != null && n >= min && n <= max) {
+            return n;
         }
-        throw new InvalidFunnelQuery(name, name + " must be a whole number from " + min + " to " + max);
+        throw new InvalidFunnelQuery(name, name + " must be a whole number in ASCII digits from " + min + " to " + max);
     }
 
     <E extends Enum<E>> E choice(String name, Class<E> type, E fallback) {
@@ -172,10 +169,13 @@ final class FunnelParameters {
         if (raw == null || raw.isBlank()) {
             return null;
         }
-        String value = raw.strip();
-        if (value.length() > MAX_VALUE_LENGTH || value.chars().anyMatch(Character::isISOControl)) {
-            throw new InvalidFunnelQuery(name, name + " must be at most " + MAX_VALUE_LENGTH
-                    + " characters without control characters");
+        String value = InputText.normalize(raw);
+        String problem = InputText.problem(value, false);
+        if (problem != null) {
+            throw new InvalidFunnelQuery(name, name + " " + problem);
+        }
+        if (InputText.length(value) > MAX_VALUE_LENGTH) {
+            throw new InvalidFunnelQuery(name, name + " must be at most " + MAX_VALUE_LENGTH + " characters");
         }
         return value;
     }

@@ -49,7 +49,7 @@ public final class ApiExceptionHandlers {
                 LOG.warn("database refused the data of {} {} (SQLSTATE {})", request.getMethodName(),
                         request.getPath(), exception.sqlState());
                 return HttpResponse.<ApiError>badRequest(ApiError.of("invalid_request",
-                        "the request holds a value that cannot be stored (SQLSTATE " + exception.sqlState() + ")"));
+                        "the request holds " + DatabaseException.refusedValue(exception.sqlState())));
             }
             LOG.error("database failure on {} {} (SQLSTATE {}, {})", request.getMethodName(), request.getPath(),
                     exception.sqlState(), exception.getCause() == null ? "no cause" : exception.getCause().getClass().getName());

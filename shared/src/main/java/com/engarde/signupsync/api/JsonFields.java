@@ -97,19 +97,11 @@ public final class JsonFields {
      * digits ({@code \u0661} as 1): an id a caller never wrote.
      */
     public static long positiveId(String field, String raw) {
-        String value = raw == null ? "" : raw.strip();
-        if (value.isEmpty() || value.length() > 19 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw ApiException.invalid(field, field + " must be a positive integer");
+        Long id = InputText.asciiNumber(raw);
+        if (id == null || id == 0) {
+            throw ApiException.invalid(field, field + " must be a positive integer in ASCII digits, at most " + Long.MAX_VALUE);
         }
-        try {
-            long id = Long.parseLong(value);
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException e) {
-            // over 2^63-1: answered below
-        }
-        throw ApiException.invalid(field, field + " must be a positive integer of at most " + Long.MAX_VALUE);
+        return id;
     }
 
     /** An ISO-8601 instant with an offset ({@code 2026-03-01T10:00:00Z} or {@code ...+02:00}). */

@@ -3,6 +3,7 @@ package com.engarde.signupsync.api;
 import io.micronaut.http.HttpRequest;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Query parameters read by hand rather than bound by the framework: a repeated, empty, non-ASCII-digit or
@@ -41,15 +42,45 @@ public final class QueryParameters {
     /** An integer between {@code min} and {@code max}, or null when absent. */
     public static Integer between(HttpRequest<?> request, String name, int min, int max) {
         String value = single(request, name);
-        if (value == null) {
-            return null;
+        return value == null ? null : (int) number(name, value, min, max);
+    }
+
+    /**
+     * A whole number in ASCII digits between {@code min} and {@code max} (both at least 0): the one reading of
+     * a number in a query parameter or a path, whichever route reads it.
+     */
+    public static long number(String name, String value, long min, long max) {
+        Long n = InputText.asciiNumber(value);
+        if (n == null || n < min || n > max) {
+            throw ApiException.invalid(name, name + " must be a whole number in ASCII digits from " + min + " to " + max);
         }
-        String digits = value.strip();
-        if (digits.isEmpty() || digits.length() > 10 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')
-                || Long.parseLong(digits) < min || Long.parseLong(digits) > max) {
-            throw ApiException.invalid(name, name + " must be an integer between " + min + " and " + max);
+        return n;
+    }
+
+    /**
+     * The rule every route's query string meets before a controller reads it (see {@link RequestRules}):
+     * each parameter given once, with a value, and that value by the one text rule; null when it does, else
+     * the refusal naming the parameter. An empty value is not taken as the default: leave the parameter out.
+     */
+    public static ApiException refusal(Map<String, List<String>> parameters) {
+        for (Map.Entry<String, List<String>> e : parameters.entrySet()) {
+            String name = e.getKey();
+            if (name.isEmpty() || InputText.problem(name, false) != null || name.length() > 100) {
+                return ApiException.invalid(null, "a query parameter's name is empty or holds characters no parameter has");
+            }
+            if (e.getValue().size() > 1) {
+                return ApiException.invalid(name, name + " is given more than once");
+            }
+            String value = e.getValue().isEmpty() ? "" : e.getValue().get(0);
+            if (value == null || InputText.normalize(value).isEmpty()) {
+                return ApiException.invalid(name, name + " is empty; leave it out to use its default");
+            }
+            String problem = InputText.problem(value, false);
+            if (problem != null) {
+                return ApiException.invalid(name, name + " " + problem);
+            }
         }
-        return Integer.parseInt(digits);
+        return null;
     }
 
     /** True when {@code raw} (a query string or a whole request target) is valid percent-encoded UTF-8. */

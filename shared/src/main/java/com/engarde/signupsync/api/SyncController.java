@@ -59,7 +59,12 @@ public class SyncController {
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Post("/{source_type}")
     public HttpResponse<SyncDispatch.Requested> sync(@Parameter(description = "a pull source with a sync function", schema = @Schema(allowableValues = {"easyappointments", "zoom", "eventbrite"})) @PathVariable("source_type") String sourceType) {
-        SyncDispatch.Requested requested = dispatch.request(sourceType, SyncTrigger.MANUAL);
+        // Checked before the database sees it: a NUL or an invisible character is the caller's to fix, in words.
+        String checked = JsonFields.checked("source_type", sourceType, 40);
+        if (checked == null) {
+            throw ApiException.invalid("source_type", "source_type is required");
+        }
+        SyncDispatch.Requested requested = dispatch.request(checked, SyncTrigger.MANUAL);
         return HttpResponse.accepted(URI.create(requested.statusUrl())).body(requested);
     }
 }

@@ -54,6 +54,10 @@ public class RouteAuthFilter implements Ordered {
         FunctionManifests.Route route = manifests.routeFor(request.getMethodName(), request.getPath()).orElse(null);
         RouteAuth auth = route != null ? route.auth() : localOnly(request) ? RouteAuth.NONE : RouteAuth.SERVICE_TOKEN;
         String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+        if (route == null && auth == RouteAuth.SERVICE_TOKEN && !tokens.accepts(authorization)
+                && admitted(authorization, request)) {
+            return unmatched(request);
+        }
         return switch (auth) {
             case NONE, WEBHOOK_SIGNATURE -> null;
             case SERVICE_TOKEN -> serviceToken(authorization, route);
@@ -81,6 +85,27 @@ public class RouteAuthFilter implements Ordered {
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"insufficient_scope\""
                         + (route == null ? "" : ", scope=\"" + route.scope().scopeName() + "\""))
                 .body(ApiError.of("forbidden", "this service token does not hold " + needed + ", which " + what + " needs"));
+    }
+
+    /** True when {@code authorization} is a valid admin's token: such a caller hears 404 or 405 for a route no manifest declares. */
+    private boolean admitted(String authorization, HttpRequest<?> request) {
+        try {
+            admins.authorize(authorization, false, requestId(request));
+            return true;
+        } catch (AdminTokenRejected | AdminForbidden e) {
+            return false;
+        }
+    }
+
+    /** 405 with the methods the path has when a manifest declares it under another method, else 404, as for a service token. */
+    private HttpResponse<ApiError> unmatched(HttpRequest<?> request) {
+        List<String> allowed = manifests.routes().stream()
+                .filter(r -> r.matches(r.method(), request.getPath())).map(FunctionManifests.Route::method).distinct().toList();
+        if (allowed.isEmpty()) {
+            return HttpResponse.<ApiError>status(HttpStatus.NOT_FOUND).body(ApiError.of("not_found", "no route answers this path"));
+        }
+        return HttpResponse.<ApiError>status(HttpStatus.METHOD_NOT_ALLOWED).header(HttpHeaders.ALLOW, String.join(", ", allowed))
+                .body(ApiError.of("method_not_allowed", "this path answers " + String.join(", ", allowed)));
     }
 
     private boolean localOnly(HttpRequest<?> request) {

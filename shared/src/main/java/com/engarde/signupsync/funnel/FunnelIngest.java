@@ -80,7 +80,7 @@ public class FunnelIngest {
                         throw one;
                     }
                     results[i] = BatchItem.error(i, new ApiError("invalid_request",
-                            "this event holds a value the database cannot store (SQLSTATE " + one.sqlState() + ")", null));
+                            "this event holds " + DatabaseException.refusedValue(one.sqlState()), null));
                 }
             }
         }

@@ -40,6 +40,22 @@ public class DatabaseException extends RuntimeException {
         return sqlState;
     }
 
+    /**
+     * What the database refused, in words for a caller or a stored reason ("a character that cannot be stored
+     * (such as NUL)"): the SQLSTATE is for logs, not for someone fixing their input.
+     */
+    public static String refusedValue(String sqlState) {
+        return switch (sqlState == null ? "" : sqlState) {
+            case "22021", "22P05" -> "a character that cannot be stored (such as NUL)";
+            case "22003" -> "a number outside the range it can be stored in";
+            case "22007", "22008" -> "a date or time outside the range it can be stored in";
+            case "22001" -> "a text longer than it can be stored in";
+            case "23505" -> "a value that is already taken";
+            case "23503" -> "a reference to something that does not exist";
+            default -> "a value that cannot be stored";
+        };
+    }
+
     /** The column (else constraint, table or type) PostgreSQL named, when it named one. */
     public String field() {
         return field;

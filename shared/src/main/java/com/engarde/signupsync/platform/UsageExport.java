@@ -4,6 +4,7 @@ import com.engarde.signupsync.admin.AdminPrincipal;
 import com.engarde.signupsync.admin.AuditLog;
 import com.engarde.signupsync.api.ApiException;
 import com.engarde.signupsync.persistence.Database;
+import com.engarde.signupsync.api.QueryParameters;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 
@@ -138,16 +139,7 @@ public class UsageExport {
         if (!rows.equals("users") && !rows.equals("tenants")) {
             throw ApiException.invalid("rows", "rows must be users or tenants");
         }
-        String offset = first(params, "offset", "0");
-        long from;
-        try {
-            from = Long.parseLong(offset);
-        } catch (NumberFormatException e) {
-            from = -1;
-        }
-        if (from < 0 || from > MAX_OFFSET) {
-            throw ApiException.invalid("offset", "offset must be a whole number from 0 to " + MAX_OFFSET);
-        }
+        long from = QueryParameters.number("offset", first(params, "offset", "0"), 0, MAX_OFFSET);
         return new Prepared(query, rows.equals("users") ? UsageReports.Rows.USERS : UsageReports.Rows.TENANTS,
                 format.equals("csv"), from, maxBytes, reports);
     }

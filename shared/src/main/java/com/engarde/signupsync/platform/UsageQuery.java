@@ -2,6 +2,7 @@ package com.engarde.signupsync.platform;
 
 import com.engarde.signupsync.api.ApiException;
 import com.engarde.signupsync.api.JsonFields;
+import com.engarde.signupsync.api.QueryParameters;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -54,15 +55,7 @@ public record UsageQuery(ViewMode viewMode, UsageRange range, Instant since, Str
         if (value == null) {
             return fallback;
         }
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= 1 && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.invalid(name, name + " must be a whole number from 1 to " + max);
+        return (int) QueryParameters.number(name, value, 1, max);
     }
 
     private static String blankToNull(String value) {

@@ -1,6 +1,7 @@
 package com.engarde.signupsync.sync;
 
 import com.engarde.signupsync.sync.internal.RunOwner;
+import com.engarde.signupsync.api.InputText;
 import com.engarde.signupsync.sync.internal.SyncRunLog;
 import com.engarde.signupsync.http.TimeBudgetExhausted;
 import com.engarde.signupsync.http.VendorException;
@@ -380,7 +381,7 @@ public class SyncEngine {
             if (counts.failed() > 0) {
                 FailedRecord first = attempt.failures.get(0);
                 LOG.warn("run {}: {} record(s) of page {} failed, first {}: {}", run.id(), counts.failed(),
-                        page.number(), first.externalId(), first.reason());
+                        page.number(), InputText.escaped(first.externalId()), InputText.escaped(first.reason()));
             }
         }
 
@@ -507,7 +508,7 @@ public class SyncEngine {
         }
 
         private Optional<SyncRun> fail(String message) {
-            LOG.warn("sync run {} of {} failed: {}", run.id(), source.sourceType(), message);
+            LOG.warn("sync run {} of {} failed: {}", run.id(), source.sourceType(), InputText.escaped(message));
             return runs.finish(run.id(), owner, SyncStatus.FAILED, message, newRequests());
         }
 

@@ -17,6 +17,12 @@ import java.util.List;
  */
 public record SyncRecord(String externalId, SortKey sortKey, Instant happensAt, List<NewFunnelEvent> events, String failure) {
 
+    /** Whatever a connector passed: the id and reason reach the run log and the record log as one clean line. */
+    public SyncRecord {
+        externalId = VendorText.id(externalId);
+        failure = VendorText.line(failure);
+    }
+
     public static SyncRecord mapped(String externalId, SortKey sortKey, Instant happensAt, List<NewFunnelEvent> events) {
         return new SyncRecord(externalId, sortKey, happensAt, List.copyOf(events), null);
     }

@@ -3,7 +3,9 @@ package com.engarde.signupsync.sync;
 /**
  * Text from a vendor as the store accepts it: control characters other than tab and newline are dropped (a
  * NUL in a name is refused by PostgreSQL and would fail the record), and so are unpaired surrogates, which
- * have no UTF-8 form. Connectors clean every text field at mapping.
+ * have no UTF-8 form, and bidi controls, which API input refuses (they make one value look like another).
+ * Ids and reasons are one line ({@link #id}, {@link #line}): a vendor's id must not start a log line of its
+ * own. Connectors clean every text field at mapping; {@link SyncRecord} cleans its id and reason itself.
  */
 public final class VendorText {
 
@@ -41,6 +43,20 @@ public final class VendorText {
         }
     }
 
+    /** A vendor's id: cleaned, without line breaks or tabs (an id is never more than one line). */
+    public static String id(String text) {
+        String cleaned = clean(text);
+        return cleaned == null || cleaned.indexOf('\n') < 0 && cleaned.indexOf('\t') < 0 ? cleaned
+                : cleaned.replace("\n", "").replace("\t", "");
+    }
+
+    /** Text kept as one line, such as a failure's reason: cleaned, line breaks and tabs as spaces. */
+    public static String line(String text) {
+        String cleaned = clean(text);
+        return cleaned == null || cleaned.indexOf('\n') < 0 && cleaned.indexOf('\t') < 0 ? cleaned
+                : cleaned.replace('\n', ' ').replace('\t', ' ');
+    }
+
     /** The cleaned text; null stays null. */
     public static String clean(String text) {
         if (text == null) {
@@ -69,7 +85,7 @@ public final class VendorText {
         if (c == '\t' || c == '\n') {
             return true;
         }
-        if (Character.isISOControl(c)) {
+        if (Character.isISOControl(c) || com.engarde.signupsync.api.InputText.bidiControl(c)) {
             return false;
         }
         if (Character.isHighSurrogate(c)) {

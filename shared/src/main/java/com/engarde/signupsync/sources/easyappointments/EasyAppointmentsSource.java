@@ -1,5 +1,6 @@
 package com.engarde.signupsync.sources.easyappointments;
 
+import com.engarde.signupsync.api.InputText;
 import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.credentials.Credentials;
 import com.engarde.signupsync.credentials.MissingCredential;
@@ -250,7 +251,7 @@ public class EasyAppointmentsSource implements SyncSource {
             }
             if (!gone.isEmpty()) {
                 LOG.info("EasyAppointments: {} appointment(s) deleted at the source, first {}", gone.size(),
-                        gone.get(0).externalId());
+                        InputText.escaped(gone.get(0).externalId()));
             }
             return new MissingRecords(gone, found);
         }

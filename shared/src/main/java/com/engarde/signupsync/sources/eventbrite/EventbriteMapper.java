@@ -39,7 +39,7 @@ final class EventbriteMapper {
     }
 
     static SyncRecord attendee(JsonNode a) {
-        String id = VendorText.clean(a.path("id").asText(""));
+        String id = VendorText.id(a.path("id").asText(""));
         if (id.isEmpty()) {
             return SyncRecord.failed("attendee:(no id)", null, "attendee without an id");
         }
@@ -49,8 +49,8 @@ final class EventbriteMapper {
         if (person == null) {
             return SyncRecord.failed(id, null, "attendee " + id + " has no valid email address");
         }
-        String event = VendorText.clean(a.path("event_id").asText(""));
-        String order = VendorText.clean(a.path("order_id").asText(""));
+        String event = VendorText.id(a.path("event_id").asText(""));
+        String order = VendorText.id(a.path("order_id").asText(""));
         // Per event, order and person: the tickets of a buyer-only order are one person's registration.
         String key = event + ":" + (order.isEmpty() ? "attendee-" + id : order) + ":" + person.email();
         ObjectNode data = JsonNodeFactory.instance.objectNode();
@@ -72,7 +72,7 @@ final class EventbriteMapper {
     }
 
     static SyncRecord order(JsonNode o) {
-        String id = VendorText.clean(o.path("id").asText(""));
+        String id = VendorText.id(o.path("id").asText(""));
         if (id.isEmpty()) {
             return SyncRecord.failed("order:(no id)", null, "order without an id");
         }

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.sources.eventbrite;
 
+import com.engarde.signupsync.api.InputText;
 import com.engarde.signupsync.credentials.Credentials;
 import com.engarde.signupsync.credentials.MissingCredential;
 import com.engarde.signupsync.credentials.SourceCredentials;
@@ -153,7 +154,7 @@ public class EventbriteSource implements SyncSource {
             }
             String organization = configured != null ? configured : firstOrganization(budget);
             EventbriteCursor next = EventbriteCursor.start(stored, organization, settings.overlap());
-            LOG.info("Eventbrite: organization {}, attendees changed since {}, orders changed since {}", organization,
+            LOG.info("Eventbrite: organization {}, attendees changed since {}, orders changed since {}", InputText.escaped(organization),
                     next.listings().get(0).since(), next.listings().get(1).since());
             return next;
         }

@@ -99,8 +99,9 @@ public class PoshDeliveryProcessor {
                 throw e;
             }
             connection.rollback(beforeEvents);
-            String reason = "the database refused the mapped events (SQLSTATE " + e.getSQLState() + ")";
-            LOG.warn("Posh.VIP delivery {} failed: {}", id, reason);
+            String reason = "the database refused the mapped events: they hold "
+                    + DatabaseException.refusedValue(e.getSQLState());
+            LOG.warn("Posh.VIP delivery {} failed (SQLSTATE {}): {}", id, e.getSQLState(), reason);
             deliveries.settle(connection, id, DeliveryStatus.FAILED, reason, clock.instant());
             return new Outcome(id, DeliveryStatus.FAILED, reason, true, 0, 0);
         }

@@ -1,5 +1,7 @@
 package com.engarde.signupsync.sources.poshvip;
 
+import com.engarde.signupsync.sync.VendorText;
+import com.engarde.signupsync.api.InputText;
 import com.engarde.signupsync.funnel.EventTimes;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -40,7 +42,7 @@ final class PoshFields {
         if (!node.isValueNode()) {
             throw new MalformedDelivery(names[0] + " must be text");
         }
-        String value = node.asText().strip();
+        String value = readable(names[0], node.asText(), true).strip();
         return value.length() > maxLength ? value.substring(0, maxLength) : value;
     }
 
@@ -51,7 +53,7 @@ final class PoshFields {
             return null;
         }
         if (node.isIntegralNumber() || node.isTextual()) {
-            String value = node.asText().strip();
+            String value = readable(names[0], node.asText(), false).strip();
             if (value.length() > 120) {
                 throw new MalformedDelivery(names[0] + " is longer than 120 characters");
             }
@@ -166,6 +168,18 @@ final class PoshFields {
             }
         }
         throw new MalformedDelivery(names[0] + " must be an ISO-8601 date-time, got " + abbreviate(node));
+    }
+
+    /**
+     * A field's text, refused (the delivery fails naming the field) when it holds what cannot be stored, a NUL
+     * or half a surrogate pair; bidi controls are dropped as from every vendor, and an id is kept to one line.
+     */
+    private static String readable(String field, String raw, boolean multiline) {
+        String problem = InputText.problem(raw, true);
+        if (problem != null) {
+            throw new MalformedDelivery(field + " " + problem);
+        }
+        return multiline ? VendorText.clean(raw) : VendorText.id(raw);
     }
 
     private static String abbreviate(JsonNode node) {

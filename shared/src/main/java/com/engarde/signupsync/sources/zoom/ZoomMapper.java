@@ -49,7 +49,7 @@ final class ZoomMapper {
 
     /** As {@link #registrant(String, JsonNode, Map)}, registered through a tracking source with {@code utm}. */
     static SyncRecord registrant(String webinarId, JsonNode r, Map<String, Registrant> seen, Utm utm) {
-        String id = VendorText.clean(r.path("id").asText(""));
+        String id = VendorText.id(r.path("id").asText(""));
         if (id.isEmpty()) {
             return SyncRecord.failed("webinar:" + webinarId + ":(no id)", null, "registrant without an id");
         }

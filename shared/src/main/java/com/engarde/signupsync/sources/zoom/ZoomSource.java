@@ -1,5 +1,6 @@
 package com.engarde.signupsync.sources.zoom;
 
+import com.engarde.signupsync.api.InputText;
 import com.engarde.signupsync.credentials.Credentials;
 import com.engarde.signupsync.credentials.MissingCredential;
 import com.engarde.signupsync.credentials.SourceCredentials;
@@ -202,7 +203,8 @@ public class ZoomSource implements SyncSource {
                     throw e;
                 }
                 // The listing is restarted: its first pages are read again and found unchanged.
-                LOG.info("Zoom: page token of webinar {} {} registrants expired; listing them again", webinar, status);
+                LOG.info("Zoom: page token of webinar {} {} registrants expired; listing them again", InputText.escaped(webinar),
+                        status);
                 page = api.registrants(webinar, status, null, budget);
             }
             if (attribution == null && !page.items().isEmpty()) {
