@@ -3,7 +3,6 @@ package com.engarde.signupsync.functions.adminplatformusage;
 import com.engarde.signupsync.api.ApiError;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -14,6 +13,8 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import com.engarde.signupsync.platform.UsageExport;
 import com.engarde.signupsync.platform.UsageReports;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
@@ -35,6 +36,9 @@ import java.io.ByteArrayOutputStream;
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
 public class PlatformUsageController {
 
+    // Query parameters the route reads from the request are also its arguments, unused: micronaut-openapi
+    // ignores the schema of a method-level @Parameter, so only an argument documents a parameter\'s type.
+
     private final UsageReports reports;
     private final UsageExport export;
 
@@ -45,34 +49,34 @@ public class PlatformUsageController {
 
     @Operation(summary = "Usage per tenant and user",
             description = "Totals over all rows, and one page of rows ordered by cost descending, tenant id, user id.")
-    @Parameter(name = "view_mode", in = ParameterIn.QUERY, description = "realtime (last 24 hours), daily or monthly", schema = @Schema(type = "string", allowableValues = {"realtime", "daily", "monthly"}, defaultValue = "daily"))
-    @Parameter(name = "date_from", in = ParameterIn.QUERY, description = "UTC day; default the last 30 days (daily) or 12 months (monthly); at most 800 days", schema = @Schema(type = "string", format = "date"))
-    @Parameter(name = "date_to", in = ParameterIn.QUERY, description = "UTC day, included", schema = @Schema(type = "string", format = "date"))
-    @Parameter(name = "plan_tier", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "string", pattern = "^[a-z][a-z0-9_]{0,39}$"))
-    @Parameter(name = "tenant_id", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "string", format = "uuid"))
-    @Parameter(name = "brand_id", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "string", format = "uuid"))
-    @Parameter(name = "page", in = ParameterIn.QUERY, description = "from 1", schema = @Schema(type = "integer", minimum = "1", defaultValue = "1"))
-    @Parameter(name = "page_size", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "integer", minimum = "1", maximum = "200", defaultValue = "50"))
     @ApiResponse(responseCode = "200", description = "totals and one page", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = UsageReports.UsagePage.class)))
     @Get("/users")
-    public UsageReports.UsagePage users(HttpRequest<?> request) {
+    public UsageReports.UsagePage users(@Parameter(description = "realtime (last 24 hours), daily or monthly", schema = @Schema(type = "string", allowableValues = {"realtime", "daily", "monthly"}, defaultValue = "daily")) @Nullable @QueryValue("view_mode") String viewMode,
+            @Parameter(description = "UTC day; default the last 30 days (daily) or 12 months (monthly); at most 800 days", schema = @Schema(type = "string", format = "date")) @Nullable @QueryValue("date_from") String dateFrom,
+            @Parameter(description = "UTC day, included", schema = @Schema(type = "string", format = "date")) @Nullable @QueryValue("date_to") String dateTo,
+            @Parameter(schema = @Schema(type = "string", pattern = "^[a-z][a-z0-9_]{0,39}$")) @Nullable @QueryValue("plan_tier") String planTier,
+            @Parameter(schema = @Schema(type = "string", format = "uuid")) @Nullable @QueryValue("tenant_id") String tenantId,
+            @Parameter(schema = @Schema(type = "string", format = "uuid")) @Nullable @QueryValue("brand_id") String brandId,
+            @Parameter(description = "from 1", schema = @Schema(type = "integer", minimum = "1", defaultValue = "1")) @Nullable @QueryValue("page") String page,
+            @Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "200", defaultValue = "50")) @Nullable @QueryValue("page_size") String pageSize,
+            HttpRequest<?> request) {
         return reports.page(export.query(request.getParameters().asMap()), UsageReports.Rows.USERS);
     }
 
     @Operation(summary = "Usage per tenant")
-    @Parameter(name = "view_mode", in = ParameterIn.QUERY, description = "realtime (last 24 hours), daily or monthly", schema = @Schema(type = "string", allowableValues = {"realtime", "daily", "monthly"}, defaultValue = "daily"))
-    @Parameter(name = "date_from", in = ParameterIn.QUERY, description = "UTC day; default the last 30 days (daily) or 12 months (monthly); at most 800 days", schema = @Schema(type = "string", format = "date"))
-    @Parameter(name = "date_to", in = ParameterIn.QUERY, description = "UTC day, included", schema = @Schema(type = "string", format = "date"))
-    @Parameter(name = "plan_tier", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "string", pattern = "^[a-z][a-z0-9_]{0,39}$"))
-    @Parameter(name = "tenant_id", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "string", format = "uuid"))
-    @Parameter(name = "brand_id", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "string", format = "uuid"))
-    @Parameter(name = "page", in = ParameterIn.QUERY, description = "from 1", schema = @Schema(type = "integer", minimum = "1", defaultValue = "1"))
-    @Parameter(name = "page_size", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "integer", minimum = "1", maximum = "200", defaultValue = "50"))
     @ApiResponse(responseCode = "200", description = "totals and one page", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = UsageReports.UsagePage.class)))
     @Get("/tenants")
-    public UsageReports.UsagePage tenants(HttpRequest<?> request) {
+    public UsageReports.UsagePage tenants(@Parameter(description = "realtime (last 24 hours), daily or monthly", schema = @Schema(type = "string", allowableValues = {"realtime", "daily", "monthly"}, defaultValue = "daily")) @Nullable @QueryValue("view_mode") String viewMode,
+            @Parameter(description = "UTC day; default the last 30 days (daily) or 12 months (monthly); at most 800 days", schema = @Schema(type = "string", format = "date")) @Nullable @QueryValue("date_from") String dateFrom,
+            @Parameter(description = "UTC day, included", schema = @Schema(type = "string", format = "date")) @Nullable @QueryValue("date_to") String dateTo,
+            @Parameter(schema = @Schema(type = "string", pattern = "^[a-z][a-z0-9_]{0,39}$")) @Nullable @QueryValue("plan_tier") String planTier,
+            @Parameter(schema = @Schema(type = "string", format = "uuid")) @Nullable @QueryValue("tenant_id") String tenantId,
+            @Parameter(schema = @Schema(type = "string", format = "uuid")) @Nullable @QueryValue("brand_id") String brandId,
+            @Parameter(description = "from 1", schema = @Schema(type = "integer", minimum = "1", defaultValue = "1")) @Nullable @QueryValue("page") String page,
+            @Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "200", defaultValue = "50")) @Nullable @QueryValue("page_size") String pageSize,
+            HttpRequest<?> request) {
         return reports.page(export.query(request.getParameters().asMap()), UsageReports.Rows.TENANTS);
     }
 
@@ -82,18 +86,18 @@ public class PlatformUsageController {
      */
     @Operation(summary = "Export every row",
             description = "No row limit: every row, read from a database cursor and answered in parts of at most 3 MB of whole rows, each a complete file (follow X-Export-Next-Offset until X-Export-Complete is true); CSV is RFC 4180, UTF-8, with a header row.")
-    @Parameter(name = "view_mode", in = ParameterIn.QUERY, description = "realtime (last 24 hours), daily or monthly", schema = @Schema(type = "string", allowableValues = {"realtime", "daily", "monthly"}, defaultValue = "daily"))
-    @Parameter(name = "date_from", in = ParameterIn.QUERY, description = "UTC day; default the last 30 days (daily) or 12 months (monthly); at most 800 days", schema = @Schema(type = "string", format = "date"))
-    @Parameter(name = "date_to", in = ParameterIn.QUERY, description = "UTC day, included", schema = @Schema(type = "string", format = "date"))
-    @Parameter(name = "plan_tier", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "string", pattern = "^[a-z][a-z0-9_]{0,39}$"))
-    @Parameter(name = "tenant_id", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "string", format = "uuid"))
-    @Parameter(name = "brand_id", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "string", format = "uuid"))
-    @Parameter(name = "format", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "string", allowableValues = {"csv", "json"}))
-    @Parameter(name = "rows", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "string", allowableValues = {"users", "tenants"}))
-    @Parameter(name = "offset", in = ParameterIn.QUERY, description = "where this part starts: 0, or the X-Export-Next-Offset of the part before", schema = @Schema(type = "integer", minimum = "0", maximum = "1000000000", defaultValue = "0"))
     @ApiResponse(responseCode = "200", description = "one part of the rows (at most 3 MB of whole rows); X-Export-Complete says whether it is the last, X-Export-Next-Offset where the next starts", content = {@Content(mediaType = "text/csv"), @Content(mediaType = "application/json")})
     @Get("/export")
-    public HttpResponse<byte[]> export(HttpRequest<?> request) {
+    public HttpResponse<byte[]> export(@Parameter(description = "realtime (last 24 hours), daily or monthly", schema = @Schema(type = "string", allowableValues = {"realtime", "daily", "monthly"}, defaultValue = "daily")) @Nullable @QueryValue("view_mode") String viewMode,
+            @Parameter(description = "UTC day; default the last 30 days (daily) or 12 months (monthly); at most 800 days", schema = @Schema(type = "string", format = "date")) @Nullable @QueryValue("date_from") String dateFrom,
+            @Parameter(description = "UTC day, included", schema = @Schema(type = "string", format = "date")) @Nullable @QueryValue("date_to") String dateTo,
+            @Parameter(schema = @Schema(type = "string", pattern = "^[a-z][a-z0-9_]{0,39}$")) @Nullable @QueryValue("plan_tier") String planTier,
+            @Parameter(schema = @Schema(type = "string", format = "uuid")) @Nullable @QueryValue("tenant_id") String tenantId,
+            @Parameter(schema = @Schema(type = "string", format = "uuid")) @Nullable @QueryValue("brand_id") String brandId,
+            @Parameter(schema = @Schema(type = "string", allowableValues = {"csv", "json"})) @Nullable @QueryValue("format") String format,
+            @Parameter(schema = @Schema(type = "string", allowableValues = {"users", "tenants"})) @Nullable @QueryValue("rows") String rows,
+            @Parameter(description = "where this part starts: 0, or the X-Export-Next-Offset of the part before", schema = @Schema(type = "integer", minimum = "0", maximum = "1000000000", defaultValue = "0")) @Nullable @QueryValue("offset") String offset,
+            HttpRequest<?> request) {
         UsageExport.Prepared prepared = export.prepare(request.getParameters().asMap());
         ByteArrayOutputStream body = new ByteArrayOutputStream(1 << 16);
         UsageReports.ExportPart part = prepared.writeTo(body);
