@@ -3,6 +3,7 @@ package com.engarde.signupsync.functions.adminplatformusage;
 import com.engarde.signupsync.api.ApiError;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -26,7 +27,8 @@ import java.io.ByteArrayOutputStream;
 @Controller("/api/admin/platform/usage")
 @Tag(name = "admin")
 @SecurityRequirement(name = "admin-jwt")
-@ApiResponse(responseCode = "401", description = "no valid admin JWT (WWW-Authenticate: Bearer error=invalid_token)",
+@ApiResponse(responseCode = "401", headers = @io.swagger.v3.oas.annotations.headers.Header(name = "WWW-Authenticate", description = "Bearer, with error=\"invalid_token\" when a token was sent", schema = @Schema(type = "string")),
+        description = "no valid admin JWT (WWW-Authenticate: Bearer error=invalid_token)",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
 @ApiResponse(responseCode = "403", description = "a valid token of someone who is neither a superuser nor a platform admin",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
@@ -86,7 +88,14 @@ public class PlatformUsageController {
      */
     @Operation(summary = "Export every row",
             description = "No row limit: every row, read from a database cursor and answered in parts of at most 3 MB of whole rows, each a complete file (follow X-Export-Next-Offset until X-Export-Complete is true); CSV is RFC 4180, UTF-8, with a header row.")
-    @ApiResponse(responseCode = "200", description = "one part of the rows (at most 3 MB of whole rows); X-Export-Complete says whether it is the last, X-Export-Next-Offset where the next starts", content = {@Content(mediaType = "text/csv"), @Content(mediaType = "application/json")})
+    @ApiResponse(responseCode = "200", description = "one part of the rows (at most 3 MB of whole rows); X-Export-Complete says whether it is the last, X-Export-Next-Offset where the next starts",
+            headers = {
+                @io.swagger.v3.oas.annotations.headers.Header(name = "Content-Disposition", description = "attachment; filename=\"usage-....csv\" (or .json)", schema = @Schema(type = "string")),
+                @io.swagger.v3.oas.annotations.headers.Header(name = "X-Export-Rows", description = "rows in this part", schema = @Schema(type = "integer", minimum = "0")),
+                @io.swagger.v3.oas.annotations.headers.Header(name = "X-Export-Complete", description = "true when this part is the last", schema = @Schema(type = "string", allowableValues = {"true", "false"})),
+                @io.swagger.v3.oas.annotations.headers.Header(name = "X-Export-Next-Offset", description = "where the next part starts; absent on the last", schema = @Schema(type = "integer", minimum = "0"))},
+            content = {@Content(mediaType = "text/csv", schema = @Schema(type = "string", description = "RFC 4180, UTF-8, a header row")),
+                    @Content(mediaType = "application/json", array = @ArraySchema(schema = @Schema(implementation = UsageReports.UsageRow.class)))})
     @Get("/export")
     public HttpResponse<byte[]> export(@Parameter(description = "realtime (last 24 hours), daily or monthly", schema = @Schema(type = "string", allowableValues = {"realtime", "daily", "monthly"}, defaultValue = "daily")) @Nullable @QueryValue("view_mode") String viewMode,
             @Parameter(description = "UTC day; default the last 30 days (daily) or 12 months (monthly); at most 800 days", schema = @Schema(type = "string", format = "date")) @Nullable @QueryValue("date_from") String dateFrom,

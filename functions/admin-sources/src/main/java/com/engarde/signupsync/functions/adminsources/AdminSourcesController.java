@@ -33,7 +33,8 @@ import java.util.Map;
 @Consumes(MediaType.ALL)
 @Tag(name = "admin", description = "Admin JWT: sources, platform admins, audit log, brands and usage")
 @SecurityRequirement(name = "admin-jwt")
-@ApiResponse(responseCode = "401", description = "no valid admin JWT (WWW-Authenticate: Bearer error=invalid_token)",
+@ApiResponse(responseCode = "401", headers = @io.swagger.v3.oas.annotations.headers.Header(name = "WWW-Authenticate", description = "Bearer, with error=\"invalid_token\" when a token was sent", schema = @Schema(type = "string")),
+        description = "no valid admin JWT (WWW-Authenticate: Bearer error=invalid_token)",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
 @ApiResponse(responseCode = "403", description = "a valid token of someone who is neither a superuser nor a platform admin",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
@@ -49,7 +50,8 @@ public class AdminSourcesController {
 
     @Operation(summary = "Every source",
             description = "Kind, active flag, where its credentials come from (stored, environment or none, and the field names; never a value), the last verification, run and success.")
-    @ApiResponse(responseCode = "200", description = "the sources", content = @Content(mediaType = "application/json"))
+    @ApiResponse(responseCode = "200", description = "the sources", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = AdminSourcesSchemas.SourceList.class)))
     @ApiResponse(responseCode = "400", description = "a query string that is not valid percent-encoded UTF-8",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Get

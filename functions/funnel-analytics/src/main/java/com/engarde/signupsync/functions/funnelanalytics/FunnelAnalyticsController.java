@@ -24,7 +24,8 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @Tag(name = "analytics", description = "Funnel metrics, trends and the leads behind them")
 @ApiResponse(responseCode = "400", description = "an unknown or repeated parameter, or a value out of its list or"
         + " range, naming it", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-@ApiResponse(responseCode = "401", description = "no valid token",
+@ApiResponse(responseCode = "401", headers = @io.swagger.v3.oas.annotations.headers.Header(name = "WWW-Authenticate", description = "Bearer, with error=\"invalid_token\" when a token was sent", schema = @Schema(type = "string")),
+        description = "no valid token",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
 @ApiResponse(responseCode = "503", description = "the database is unreachable",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
