@@ -103,10 +103,9 @@ class ApiExamplesTest {
         return examples;
     }
 
-    /** A parameter's example is the text a client sends; as JSON it is a string unless its schema says otherwise. */
-    private static String parameterValue(Object example, Schema<?> schema) throws JsonProcessingException {
-        boolean text = schema == null || schema.getType() == null || "string".equals(schema.getType());
-        return text ? Json.mapper().writeValueAsString(String.valueOf(example)) : String.valueOf(example);
+    /** A parameter's example is the text a client sends (the validator reads it as its schema's type). */
+    private static String parameterValue(Object example, Schema<?> schema) {
+        return String.valueOf(example);
     }
 
     private static void check(String json, Schema<?> schema, String where, List<String> violations) {

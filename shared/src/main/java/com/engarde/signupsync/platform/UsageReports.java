@@ -55,7 +55,7 @@ public class UsageReports {
                            List<ModelUsage> models) {
     }
 
-    public record UsagePage(String viewMode, LocalDate dateFrom, LocalDate dateTo, int page, int pageSize,
+    public record UsagePage(String viewMode, @Nullable LocalDate dateFrom, @Nullable LocalDate dateTo, int page, int pageSize,
                             long totalCount, long totalLlmTokens, BigDecimal totalLlmCostUsd,
                             BigDecimal totalBigqueryStorageGb, BigDecimal platformUsageUsd,
                             BigDecimal customerUsageUsd, List<UsageRow> rows) {

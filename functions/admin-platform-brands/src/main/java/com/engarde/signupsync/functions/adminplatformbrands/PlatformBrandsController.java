@@ -67,7 +67,7 @@ public class PlatformBrandsController {
     @Operation(summary = "Create a brand of En Garde's own",
             description = "Body at most 16 KB. Audited as brand.create.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
-            schema = @Schema(implementation = Object.class),
+            schema = @Schema(implementation = PlatformBrandsSchemas.Create.class),
             examples = @ExampleObject(value = """
                     {"brand_name":"Studio","purpose":"demos for prospects","is_demo":true,"is_template":false}""")))
     @ApiResponse(responseCode = "201", description = "the brand", content = @Content(mediaType = "application/json",

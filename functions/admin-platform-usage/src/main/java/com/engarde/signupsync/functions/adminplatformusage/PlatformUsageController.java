@@ -62,6 +62,8 @@ public class PlatformUsageController {
             @Parameter(schema = @Schema(type = "string", format = "uuid")) @Nullable @QueryValue("brand_id") String brandId,
             @Parameter(description = "from 1", schema = @Schema(type = "integer", minimum = "1", defaultValue = "1")) @Nullable @QueryValue("page") String page,
             @Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "200", defaultValue = "50")) @Nullable @QueryValue("page_size") String pageSize,
+            @Parameter(description = "the export's parameter, accepted and ignored here", schema = @Schema(type = "string", allowableValues = {"csv", "json"})) @Nullable @QueryValue("format") String format,
+            @Parameter(description = "the export's parameter, accepted and ignored here", schema = @Schema(type = "string", allowableValues = {"users", "tenants"})) @Nullable @QueryValue("rows") String rows,
             HttpRequest<?> request) {
         return reports.page(export.query(request.getParameters().asMap()), UsageReports.Rows.USERS);
     }
@@ -78,6 +80,8 @@ public class PlatformUsageController {
             @Parameter(schema = @Schema(type = "string", format = "uuid")) @Nullable @QueryValue("brand_id") String brandId,
             @Parameter(description = "from 1", schema = @Schema(type = "integer", minimum = "1", defaultValue = "1")) @Nullable @QueryValue("page") String page,
             @Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "200", defaultValue = "50")) @Nullable @QueryValue("page_size") String pageSize,
+            @Parameter(description = "the export's parameter, accepted and ignored here", schema = @Schema(type = "string", allowableValues = {"csv", "json"})) @Nullable @QueryValue("format") String format,
+            @Parameter(description = "the export's parameter, accepted and ignored here", schema = @Schema(type = "string", allowableValues = {"users", "tenants"})) @Nullable @QueryValue("rows") String rows,
             HttpRequest<?> request) {
         return reports.page(export.query(request.getParameters().asMap()), UsageReports.Rows.TENANTS);
     }

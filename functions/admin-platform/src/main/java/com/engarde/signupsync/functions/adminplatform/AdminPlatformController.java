@@ -67,7 +67,7 @@ public class AdminPlatformController {
     @Operation(summary = "Add a platform admin",
             description = "By user_id or email; body at most 4 KB. 201 when added, 200 when already one. Audited.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
-            schema = @Schema(implementation = Object.class),
+            schema = @Schema(implementation = AdminPlatformSchemas.Add.class),
             examples = @ExampleObject(value = """
                     {"email":"ops@example.com"}""")))
     @ApiResponse(responseCode = "201", description = "added", content = @Content(mediaType = "application/json",

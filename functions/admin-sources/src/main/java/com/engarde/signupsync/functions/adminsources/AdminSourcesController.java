@@ -98,7 +98,7 @@ public class AdminSourcesController {
     @Operation(summary = "Activate or deactivate a source",
             description = "A pull source can be activated only when its sync function is deployed. Body at most 16 KB. Audited.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
-            schema = @Schema(implementation = Object.class),
+            schema = @Schema(implementation = AdminSourcesSchemas.Patch.class),
             examples = @ExampleObject(value = """
                     {"active":false}""")))
     @ApiResponse(responseCode = "200", description = "the source", content = @Content(mediaType = "application/json",
@@ -112,7 +112,7 @@ public class AdminSourcesController {
     @ApiResponse(responseCode = "413", description = "body over 16 KB",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Patch("/{type}")
-    public SourceAdministration.SourceView patch(@Parameter(description = "a source type", schema = @Schema(pattern = "^[a-z][a-z0-9_]{1,39}$", example = "brevo")) @PathVariable String type, @Body @Nullable byte[] body,
+    public SourceAdministration.SourceView patch(@Parameter(description = "a source type", schema = @Schema(pattern = "^[a-z][a-z0-9_]{1,39}$", example = "zoom")) @PathVariable String type, @Body @Nullable byte[] body,
                                                  @RequestAttribute(AdminPrincipal.ATTRIBUTE) AdminPrincipal admin) {
         return sources.setActive(admin, type, body);
     }

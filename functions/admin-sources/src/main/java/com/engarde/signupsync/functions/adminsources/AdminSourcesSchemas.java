@@ -11,6 +11,10 @@ final class AdminSourcesSchemas {
     private AdminSourcesSchemas() {
     }
 
+    @Schema(name = "SourcePatch")
+    record Patch(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "whether the source syncs") boolean active) {
+    }
+
     @Schema(name = "SourceList")
     record SourceList(List<SourceAdministration.SourceView> sources) {
     }
