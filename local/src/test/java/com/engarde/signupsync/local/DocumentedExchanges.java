@@ -47,6 +47,8 @@ public final class DocumentedExchanges implements ApiExchangeCheck {
 
     private static final String SPECIFICATION = read();
     private static final OpenAPI API = new OpenAPIV3Parser().readContents(SPECIFICATION).getOpenAPI();
+    /** Differences known and not fixed yet ({@code api-contract-pending.txt}): tolerated exactly, nothing else. */
+    private static final Set<String> PENDING = pending();
     private static final OpenApiInteractionValidator VALIDATOR = OpenApiInteractionValidator
             .createFor(API).withBasePathOverride("/").build();
 
@@ -62,7 +64,9 @@ public final class DocumentedExchanges implements ApiExchangeCheck {
     /** What is wrong with the exchange against the document; empty when it is as documented. */
     static List<String> violations(ApiExchange exchange) {
         Request.Method method = Request.Method.valueOf(exchange.method().toUpperCase(Locale.ROOT));
-        Optional<Operation> operation = operation(exchange.path(), method);
+        Optional<String> template = template(exchange.path(), method);
+        Optional<Operation> operation = template.map(t -> API.getPaths().get(t).readOperationsMap()
+                .get(PathItem.HttpMethod.valueOf(method.name())));
         if (operation.isEmpty()) {
             // An undocumented path or method: nothing to hold the answer to (HostileInputTest and RouteAuthTest
             // check that such a request is refused with the standard error body).
@@ -87,7 +91,8 @@ public final class DocumentedExchanges implements ApiExchangeCheck {
                     .forEach(name -> violations.add("answer header '" + name + "' is sent but not declared for "
                             + exchange.status()));
         }
-        return violations;
+        String prefix = method + " " + template.get() + " " + exchange.status() + " ";
+        return violations.stream().filter(v -> !PENDING.contains(prefix + v.replaceAll("\\d+", "#"))).toList();
     }
 
     private static SimpleRequest request(ApiExchange exchange, Request.Method method) {
@@ -127,14 +132,13 @@ public final class DocumentedExchanges implements ApiExchangeCheck {
         }
     }
 
-    static Optional<Operation> operation(String path, Request.Method method) {
+    /** The document's path template that has an operation for this method and path. */
+    static Optional<String> template(String path, Request.Method method) {
         for (Map.Entry<String, PathItem> entry : API.getPaths().entrySet()) {
             String regex = "\\Q" + entry.getKey().replaceAll("\\{[^}]+}", "\\\\E[^/]+\\\\Q") + "\\E";
-            if (Pattern.matches(regex, path)) {
-                Operation operation = entry.getValue().readOperationsMap().get(PathItem.HttpMethod.valueOf(method.name()));
-                if (operation != null) {
-                    return Optional.of(operation);
-                }
+            if (Pattern.matches(regex, path)
+                    && entry.getValue().readOperationsMap().get(PathItem.HttpMethod.valueOf(method.name())) != null) {
+                return Optional.of(entry.getKey());
             }
         }
         return Optional.empty();
@@ -165,6 +169,18 @@ public final class DocumentedExchanges implements ApiExchangeCheck {
 
     static String specification() {
         return SPECIFICATION;
+    }
+
+    private static Set<String> pending() {
+        try (InputStream in = DocumentedExchanges.class.getClassLoader().getResourceAsStream("api-contract-pending.txt")) {
+            if (in == null) {
+                return Set.of();
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .filter(line -> !line.isBlank() && !line.startsWith("#")).collect(java.util.stream.Collectors.toSet());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String read() {
