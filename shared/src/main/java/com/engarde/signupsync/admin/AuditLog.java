@@ -1,6 +1,7 @@
 package com.engarde.signupsync.admin;
 
 import com.engarde.signupsync.api.InputText;
+import io.swagger.v3.oas.annotations.media.Schema;
 import com.engarde.signupsync.persistence.Database;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,7 +36,8 @@ public class AuditLog {
 
     /** One audit row as the listing answers it. */
     public record Entry(long id, String actorSubject, @Nullable String actorEmail, String action, String targetType,
-                        @Nullable String targetId, @Nullable String requestId, JsonNode summary, Instant occurredAt) {
+                        @Nullable String targetId, @Nullable String requestId,
+                        @Schema(implementation = Object.class, description = "a JSON object") JsonNode summary, Instant occurredAt) {
     }
 
     /** The listing's filters; every one optional. {@code before} is the id the previous page ended at. */

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.admin;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import com.engarde.signupsync.api.JsonBodies;
 import com.engarde.signupsync.auth.FunctionManifests;
 import com.engarde.signupsync.http.TimeBudget;
@@ -52,7 +53,8 @@ public class SourceAdministration {
 
     /** One source as the admin listing shows it. */
     public record SourceView(String sourceType, String displayName, String kind, @Nullable Boolean active,
-                             CredentialStatus credentials, @Nullable Verification verification,
+                             CredentialStatus credentials,
+                             @Nullable @Schema(type = "object", nullable = true) Verification verification,
                              @Nullable Instant lastRunAt, @Nullable String lastRunStatus, @Nullable Instant lastSuccessAt) {
     }
 

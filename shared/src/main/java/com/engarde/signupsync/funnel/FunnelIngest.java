@@ -1,5 +1,6 @@
 package com.engarde.signupsync.funnel;
 
+import io.micronaut.core.annotation.Nullable;
 import com.engarde.signupsync.api.ApiError;
 import com.engarde.signupsync.api.ApiException;
 import com.engarde.signupsync.api.JsonBodies;
@@ -91,8 +92,8 @@ public class FunnelIngest {
      * One item's outcome: {@code created} or {@code duplicate} with the stored event's and lead's ids, or
      * {@code error}. Ids rather than whole events keep a 500-item answer small.
      */
-    public record BatchItem(int index, String status, Long eventId, Long leadId, String error, String message,
-                            String field) {
+    public record BatchItem(int index, String status, @Nullable Long eventId, @Nullable Long leadId,
+                            @Nullable String error, @Nullable String message, @Nullable String field) {
         static BatchItem written(int index, WrittenEvent w) {
             return new BatchItem(index, w.created() ? "created" : "duplicate", w.event().id(), w.event().leadId(),
                     null, null, null);

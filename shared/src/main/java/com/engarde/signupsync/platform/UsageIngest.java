@@ -1,5 +1,6 @@
 package com.engarde.signupsync.platform;
 
+import io.micronaut.core.annotation.Nullable;
 import com.engarde.signupsync.api.ApiError;
 import com.engarde.signupsync.api.ApiException;
 import com.engarde.signupsync.api.JsonBodies;
@@ -72,7 +73,8 @@ public class UsageIngest {
     }
 
     /** One record's outcome: {@code created}, {@code duplicate} (changed nothing) or {@code error}. */
-    public record Item(int index, String status, String idempotencyKey, String error, String message, String field) {
+    public record Item(int index, String status, @Nullable String idempotencyKey, @Nullable String error,
+                       @Nullable String message, @Nullable String field) {
         static Item error(int index, ApiError e) {
             return new Item(index, "error", null, e.error(), e.message(), e.field());
         }

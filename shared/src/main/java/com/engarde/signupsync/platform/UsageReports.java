@@ -1,5 +1,6 @@
 package com.engarde.signupsync.platform;
 
+import io.micronaut.core.annotation.Nullable;
 import com.engarde.signupsync.persistence.Database;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,12 +50,12 @@ public class UsageReports {
     public record ModelUsage(String provider, String model, long llmTokens, BigDecimal costUsd) {
     }
 
-    public record UsageRow(UUID tenantId, String tenantName, String planTier, boolean isPlatform, UUID userId,
-                           String email, long llmTokens, BigDecimal bigqueryStorageGb, BigDecimal totalCostUsd,
+    public record UsageRow(UUID tenantId, String tenantName, String planTier, boolean isPlatform, @Nullable UUID userId,
+                           @Nullable String email, long llmTokens, BigDecimal bigqueryStorageGb, BigDecimal totalCostUsd,
                            List<ModelUsage> models) {
     }
 
-    public record UsagePage(String viewMode, LocalDate dateFrom, LocalDate dateTo, int page, int pageSize,
+    public record UsagePage(String viewMode, @Nullable LocalDate dateFrom, @Nullable LocalDate dateTo, int page, int pageSize,
                             long totalCount, long totalLlmTokens, BigDecimal totalLlmCostUsd,
                             BigDecimal totalBigqueryStorageGb, BigDecimal platformUsageUsd,
                             BigDecimal customerUsageUsd, List<UsageRow> rows) {

@@ -2,6 +2,7 @@ package com.engarde.signupsync.sync;
 
 import com.engarde.signupsync.credentials.NoCredentials;
 import com.engarde.signupsync.credentials.SourceCredentials;
+import io.micronaut.core.annotation.Nullable;
 import com.engarde.signupsync.sync.internal.SyncRunLog;
 import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.api.ApiException;
@@ -43,7 +44,7 @@ public class SyncDispatch {
      * to reset, carried out no earlier than then; a request before then starts nothing.
      */
     public record Requested(String sourceType, long runId, boolean started, SyncStatus status, String statusUrl,
-                            java.time.Instant notBefore) {
+                            @Nullable java.time.Instant notBefore) {
         static Requested of(SyncRun run, boolean started) {
             return new Requested(run.sourceType(), run.id(), started, run.status(), "/sync/status/" + run.sourceType(),
                     run.notBefore());

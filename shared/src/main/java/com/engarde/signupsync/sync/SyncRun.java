@@ -1,5 +1,7 @@
 package com.engarde.signupsync.sync;
 
+import io.micronaut.core.annotation.Nullable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import com.engarde.signupsync.bus.SyncTrigger;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -14,9 +16,11 @@ import java.util.List;
  * continuation waiting for a vendor's quota to reset, is when it may be carried out (null: at once).
  */
 public record SyncRun(long id, String sourceType, SyncTrigger trigger, SyncStatus status, Instant startedAt,
-                      Instant finishedAt, SyncCounts counts, JsonNode cursorBefore, JsonNode cursorAfter,
-                      String errorMessage, Instant heartbeatAt, Long continuesRunId, List<FailedRecord> failedRecords,
-                      int requests, Instant notBefore) {
+                      @Nullable Instant finishedAt, SyncCounts counts,
+                      @Nullable @Schema(implementation = Object.class, description = "a JSON object") JsonNode cursorBefore,
+                      @Nullable @Schema(implementation = Object.class, description = "a JSON object") JsonNode cursorAfter,
+                      @Nullable String errorMessage, @Nullable Instant heartbeatAt, @Nullable Long continuesRunId,
+                      @Nullable List<FailedRecord> failedRecords, int requests, @Nullable Instant notBefore) {
 
     /** True when this run waits at {@code now} for its not-before time. */
     public boolean waitsAt(Instant now) {

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.sync;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.util.Locale;
@@ -10,6 +11,7 @@ import java.util.Locale;
  * everything (its invocation's time budget, a vendor's daily limit) and a continuation or the next run
  * carries on from its checkpoint. {@code failed}: it stopped on an error.
  */
+@Schema(type = "string", allowableValues = {"running", "succeeded", "failed", "partial"})
 public enum SyncStatus {
     RUNNING, SUCCEEDED, FAILED, PARTIAL;
 

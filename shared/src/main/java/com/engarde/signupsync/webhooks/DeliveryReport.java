@@ -1,5 +1,7 @@
 package com.engarde.signupsync.webhooks;
 
+import io.micronaut.core.annotation.Nullable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.nio.ByteBuffer;
@@ -13,9 +15,11 @@ import java.util.Base64;
  * A stored delivery as the API shows it. The raw body only when asked for by id: as text when it is UTF-8,
  * else as base64, so what is shown is exactly what arrived.
  */
-public record DeliveryReport(long id, String deliveryKey, String eventType, String status, String reason,
-                             String authScheme, JsonNode headers, int attempts, Instant receivedAt,
-                             Instant processedAt, Integer rawBodyBytes, String rawBody, String rawBodyBase64) {
+public record DeliveryReport(long id, String deliveryKey, @Nullable String eventType, String status,
+                             @Nullable String reason, @Nullable String authScheme,
+                             @Nullable @Schema(implementation = Object.class, description = "the delivery's headers kept, by name") JsonNode headers,
+                             int attempts, Instant receivedAt, @Nullable Instant processedAt, @Nullable Integer rawBodyBytes,
+                             @Nullable String rawBody, @Nullable String rawBodyBase64) {
 
     public static DeliveryReport of(WebhookDelivery d) {
         byte[] body = d.rawBody();

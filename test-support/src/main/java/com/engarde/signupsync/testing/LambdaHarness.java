@@ -47,8 +47,11 @@ public final class LambdaHarness implements AutoCloseable {
     }
 
     public Response handle(APIGatewayProxyRequestEvent event) {
-        APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
-        return new Response(response.getStatusCode(), response.getBody(), response.getHeaders());
+        APIGatewayProxyResponseEvent proxied = handler.handleRequest(event, null);
+        Response response = new Response(proxied.getStatusCode(), proxied.getBody(), proxied.getHeaders());
+        // The API document is the contract: every answer a test sees is checked against it.
+        ApiExchanges.observe(event, response);
+        return response;
     }
 
     /** A request as API Gateway would proxy it, authenticated with the service token. */

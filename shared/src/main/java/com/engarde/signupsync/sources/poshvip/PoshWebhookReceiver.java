@@ -1,5 +1,6 @@
 package com.engarde.signupsync.sources.poshvip;
 
+import io.micronaut.core.annotation.Nullable;
 import com.engarde.signupsync.api.JsonBodies;
 import com.engarde.signupsync.api.ApiException;
 import com.engarde.signupsync.api.InputText;
@@ -86,7 +87,7 @@ public class PoshWebhookReceiver {
     }
 
     /** The answer to the sender. {@code duplicate}: this delivery had been received before. */
-    public record Receipt(long deliveryId, String status, String reason, boolean duplicate, int eventsCreated) {
+    public record Receipt(long deliveryId, String status, @Nullable String reason, boolean duplicate, int eventsCreated) {
     }
 
     public Receipt receive(WebhookRequest request) {

@@ -3,7 +3,6 @@ package com.engarde.signupsync.functions.adminplatformbrands;
 import com.engarde.signupsync.api.ApiError;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -35,13 +34,17 @@ import java.util.Map;
 @Consumes(MediaType.ALL)
 @Tag(name = "admin")
 @SecurityRequirement(name = "admin-jwt")
-@ApiResponse(responseCode = "401", description = "no valid admin JWT (WWW-Authenticate: Bearer error=invalid_token)",
+@ApiResponse(responseCode = "401", headers = @io.swagger.v3.oas.annotations.headers.Header(name = "WWW-Authenticate", description = "Bearer, with error=\"invalid_token\" when a token was sent", schema = @Schema(type = "string")),
+        description = "no valid admin JWT (WWW-Authenticate: Bearer error=invalid_token)",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
 @ApiResponse(responseCode = "403", description = "a valid token of someone who is neither a superuser nor a platform admin",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
 @ApiResponse(responseCode = "503", description = "the database is unreachable",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
 public class PlatformBrandsController {
+
+    // Query parameters the route reads from the request are also its arguments, unused: micronaut-openapi
+    // ignores the schema of a method-level @Parameter, so only an argument documents a parameter\'s type.
 
     private final PlatformBrands brands;
 
@@ -64,7 +67,7 @@ public class PlatformBrandsController {
     @Operation(summary = "Create a brand of En Garde's own",
             description = "Body at most 16 KB. Audited as brand.create.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
-            schema = @Schema(implementation = Object.class),
+            schema = @Schema(implementation = PlatformBrandsSchemas.Create.class),
             examples = @ExampleObject(value = """
                     {"brand_name":"Studio","purpose":"demos for prospects","is_demo":true,"is_template":false}""")))
     @ApiResponse(responseCode = "201", description = "the brand", content = @Content(mediaType = "application/json",
@@ -83,9 +86,6 @@ public class PlatformBrandsController {
 
     @Operation(summary = "One brand's usage",
             description = "Totals and periods (days, months or, realtime, hours) each with its models.")
-    @Parameter(name = "view_mode", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "string", allowableValues = {"realtime", "daily", "monthly"}, defaultValue = "daily"))
-    @Parameter(name = "date_from", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "string", format = "date"))
-    @Parameter(name = "date_to", in = ParameterIn.QUERY, description = "", schema = @Schema(type = "string", format = "date"))
     @ApiResponse(responseCode = "200", description = "the usage", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = PlatformBrands.BrandUsage.class)))
     @ApiResponse(responseCode = "400", description = "a bad parameter, naming it",
@@ -93,7 +93,10 @@ public class PlatformBrandsController {
     @ApiResponse(responseCode = "404", description = "unknown brand",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Get("/{brand_id}/usage")
-    public PlatformBrands.BrandUsage usage(@Parameter(schema = @Schema(format = "uuid")) @PathVariable("brand_id") String brandId, HttpRequest<?> request) {
+    public PlatformBrands.BrandUsage usage(@Parameter(schema = @Schema(type = "string", allowableValues = {"realtime", "daily", "monthly"}, defaultValue = "daily")) @Nullable @QueryValue("view_mode") String viewMode,
+            @Parameter(schema = @Schema(type = "string", format = "date")) @Nullable @QueryValue("date_from") String dateFrom,
+            @Parameter(schema = @Schema(type = "string", format = "date")) @Nullable @QueryValue("date_to") String dateTo,
+            @Parameter(schema = @Schema(format = "uuid")) @PathVariable("brand_id") String brandId, HttpRequest<?> request) {
         Map<String, String> params = new HashMap<>();
         request.getParameters().forEach((name, values) -> params.put(name, values.isEmpty() ? null : values.get(0)));
         return brands.usage(brandId, params);

@@ -36,7 +36,8 @@ import java.util.Map;
 @Consumes(MediaType.ALL)
 @Tag(name = "admin")
 @SecurityRequirement(name = "admin-jwt")
-@ApiResponse(responseCode = "401", description = "no valid admin JWT (WWW-Authenticate: Bearer error=invalid_token)",
+@ApiResponse(responseCode = "401", headers = @io.swagger.v3.oas.annotations.headers.Header(name = "WWW-Authenticate", description = "Bearer, with error=\"invalid_token\" when a token was sent", schema = @Schema(type = "string")),
+        description = "no valid admin JWT (WWW-Authenticate: Bearer error=invalid_token)",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
 @ApiResponse(responseCode = "403", description = "not a superuser: these routes are for superusers only",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
@@ -54,7 +55,8 @@ public class AdminPlatformController {
 
     @Operation(summary = "The platform admins",
             description = "Superusers only.")
-    @ApiResponse(responseCode = "200", description = "the admins", content = @Content(mediaType = "application/json"))
+    @ApiResponse(responseCode = "200", description = "the admins", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = AdminPlatformSchemas.AdminList.class)))
     @ApiResponse(responseCode = "400", description = "a query string that is not valid percent-encoded UTF-8",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Get("/platform/admins")
@@ -65,7 +67,7 @@ public class AdminPlatformController {
     @Operation(summary = "Add a platform admin",
             description = "By user_id or email; body at most 4 KB. 201 when added, 200 when already one. Audited.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
-            schema = @Schema(implementation = Object.class),
+            schema = @Schema(implementation = AdminPlatformSchemas.Add.class),
             examples = @ExampleObject(value = """
                     {"email":"ops@example.com"}""")))
     @ApiResponse(responseCode = "201", description = "added", content = @Content(mediaType = "application/json",
@@ -85,7 +87,8 @@ public class AdminPlatformController {
 
     @Operation(summary = "Remove a platform admin",
             description = "Audited.")
-    @ApiResponse(responseCode = "200", description = "the removed admin", content = @Content(mediaType = "application/json"))
+    @ApiResponse(responseCode = "200", description = "the removed admin", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = AdminPlatformSchemas.Removed.class)))
     @ApiResponse(responseCode = "400", description = "id is not a positive integer",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "404", description = "no such admin",

@@ -33,7 +33,8 @@ import java.util.Map;
 @Consumes(MediaType.ALL)
 @Tag(name = "admin", description = "Admin JWT: sources, platform admins, audit log, brands and usage")
 @SecurityRequirement(name = "admin-jwt")
-@ApiResponse(responseCode = "401", description = "no valid admin JWT (WWW-Authenticate: Bearer error=invalid_token)",
+@ApiResponse(responseCode = "401", headers = @io.swagger.v3.oas.annotations.headers.Header(name = "WWW-Authenticate", description = "Bearer, with error=\"invalid_token\" when a token was sent", schema = @Schema(type = "string")),
+        description = "no valid admin JWT (WWW-Authenticate: Bearer error=invalid_token)",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
 @ApiResponse(responseCode = "403", description = "a valid token of someone who is neither a superuser nor a platform admin",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
@@ -49,7 +50,8 @@ public class AdminSourcesController {
 
     @Operation(summary = "Every source",
             description = "Kind, active flag, where its credentials come from (stored, environment or none, and the field names; never a value), the last verification, run and success.")
-    @ApiResponse(responseCode = "200", description = "the sources", content = @Content(mediaType = "application/json"))
+    @ApiResponse(responseCode = "200", description = "the sources", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = AdminSourcesSchemas.SourceList.class)))
     @ApiResponse(responseCode = "400", description = "a query string that is not valid percent-encoded UTF-8",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Get
@@ -98,7 +100,7 @@ public class AdminSourcesController {
     @Operation(summary = "Activate or deactivate a source",
             description = "A pull source can be activated only when its sync function is deployed. Body at most 16 KB. Audited.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
-            schema = @Schema(implementation = Object.class),
+            schema = @Schema(implementation = AdminSourcesSchemas.Patch.class),
             examples = @ExampleObject(value = """
                     {"active":false}""")))
     @ApiResponse(responseCode = "200", description = "the source", content = @Content(mediaType = "application/json",
@@ -112,7 +114,7 @@ public class AdminSourcesController {
     @ApiResponse(responseCode = "413", description = "body over 16 KB",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Patch("/{type}")
-    public SourceAdministration.SourceView patch(@Parameter(description = "a source type", schema = @Schema(pattern = "^[a-z][a-z0-9_]{1,39}$", example = "brevo")) @PathVariable String type, @Body @Nullable byte[] body,
+    public SourceAdministration.SourceView patch(@Parameter(description = "a source type", schema = @Schema(pattern = "^[a-z][a-z0-9_]{1,39}$", example = "zoom")) @PathVariable String type, @Body @Nullable byte[] body,
                                                  @RequestAttribute(AdminPrincipal.ATTRIBUTE) AdminPrincipal admin) {
         return sources.setActive(admin, type, body);
     }

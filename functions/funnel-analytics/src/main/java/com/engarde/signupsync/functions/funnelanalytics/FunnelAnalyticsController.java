@@ -7,11 +7,12 @@ import com.engarde.signupsync.analytics.FunnelReports.FunnelMetricsReport;
 import com.engarde.signupsync.analytics.FunnelReports.FunnelTrendsReport;
 import com.engarde.signupsync.api.ApiError;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -23,11 +24,15 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @Tag(name = "analytics", description = "Funnel metrics, trends and the leads behind them")
 @ApiResponse(responseCode = "400", description = "an unknown or repeated parameter, or a value out of its list or"
         + " range, naming it", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-@ApiResponse(responseCode = "401", description = "no valid token",
+@ApiResponse(responseCode = "401", headers = @io.swagger.v3.oas.annotations.headers.Header(name = "WWW-Authenticate", description = "Bearer, with error=\"invalid_token\" when a token was sent", schema = @Schema(type = "string")),
+        description = "no valid token",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
 @ApiResponse(responseCode = "503", description = "the database is unreachable",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
 public class FunnelAnalyticsController {
+
+    // Query parameters the route reads from the request are also its arguments, unused: micronaut-openapi
+    // ignores the schema of a method-level @Parameter, so only an argument documents a parameter\'s type.
 
     private final FunnelAnalytics analytics;
 
@@ -38,142 +43,93 @@ public class FunnelAnalyticsController {
     @Operation(summary = "Funnel metrics", description = "Per stage the leads, conversion from the previous and the"
             + " first stage, drop-off, conversions and the time to convert; in total and per group.",
             security = @SecurityRequirement(name = "service-token"))
-    @Parameter(name = "group_by", in = ParameterIn.QUERY, schema = @Schema(type = "string", defaultValue = "none",
-            allowableValues = {"none", "source", "utm_source", "utm_medium", "utm_campaign", "day", "week", "month"}))
-    @Parameter(name = "histogram_bin", in = ParameterIn.QUERY, description = "1h to 365d", example = "1d",
-            schema = @Schema(type = "string", pattern = "^[0-9]+[smhdw]$", defaultValue = "1d"))
     @ApiResponse(responseCode = "200", description = "the funnel",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = FunnelMetricsReport.class)))
-    @Parameter(name = "date_from", in = ParameterIn.QUERY, description = "UTC day, 2000-01-01 to 2100-12-31; the cohort's"
-            + " first touch from it (default: 30 days ago)", schema = @Schema(type = "string", format = "date"))
-    @Parameter(name = "date_to", in = ParameterIn.QUERY, description = "UTC day, included; at most 3,660 days after"
-            + " date_from (default: today)", schema = @Schema(type = "string", format = "date"))
-    @Parameter(name = "source_type", in = ParameterIn.QUERY, description = "only leads whose attributed touch came from it",
-            schema = @Schema(type = "string", allowableValues = {"easyappointments", "zoom", "eventbrite", "poshvip",
-                    "manual", "referral", "direct_signup"}))
-    @Parameter(name = "utm_source", in = ParameterIn.QUERY, schema = @Schema(type = "string", maxLength = 500))
-    @Parameter(name = "utm_medium", in = ParameterIn.QUERY, schema = @Schema(type = "string", maxLength = 500))
-    @Parameter(name = "utm_campaign", in = ParameterIn.QUERY, schema = @Schema(type = "string", maxLength = 500))
-    @Parameter(name = "attribution", in = ParameterIn.QUERY, schema = @Schema(type = "string",
-            allowableValues = {"first_touch", "last_touch"}, defaultValue = "first_touch"))
-    @Parameter(name = "steps", in = ParameterIn.QUERY, description = "2 to 10 stages separated by commas, each `any` or"
-            + " event types joined by `|`", example = "any,event_registered|ticket_purchased,event_attended",
-            schema = @Schema(type = "string"))
-    @Parameter(name = "order", in = ParameterIn.QUERY, schema = @Schema(type = "string", allowableValues = {"any", "sequential"},
-            defaultValue = "any"))
-    @Parameter(name = "window", in = ParameterIn.QUERY, description = "a whole number and a unit s, m, h, d or w, from 1m"
-            + " to 3650d", example = "30d", schema = @Schema(type = "string", pattern = "^[0-9]+[smhdw]$"))
-    @Parameter(name = "exclude", in = ParameterIn.QUERY, description = "event types separated by commas, none a stage's",
-            schema = @Schema(type = "string"))
     @Get("/analytics/funnel-metrics")
-    public FunnelMetricsReport metrics(HttpRequest<?> request) {
+    public FunnelMetricsReport metrics(@Parameter(schema = @Schema(type = "string", defaultValue = "none", allowableValues = {"none", "source", "utm_source", "utm_medium", "utm_campaign", "day", "week", "month"})) @Nullable @QueryValue("group_by") String groupBy,
+            @Parameter(description = "1h to 365d", example = "1d", schema = @Schema(type = "string", pattern = "^[0-9]+[smhdw]$", defaultValue = "1d")) @Nullable @QueryValue("histogram_bin") String histogramBin,
+            @Parameter(description = "UTC day, 2000-01-01 to 2100-12-31; the cohort's first touch from it (default: 30 days ago)", schema = @Schema(type = "string", format = "date")) @Nullable @QueryValue("date_from") String dateFrom,
+            @Parameter(description = "UTC day, included; at most 3,660 days after date_from (default: today)", schema = @Schema(type = "string", format = "date")) @Nullable @QueryValue("date_to") String dateTo,
+            @Parameter(description = "only leads whose attributed touch came from it", schema = @Schema(type = "string", allowableValues = {"easyappointments", "zoom", "eventbrite", "poshvip", "manual", "referral", "direct_signup"})) @Nullable @QueryValue("source_type") String sourceType,
+            @Parameter(schema = @Schema(type = "string", maxLength = 500)) @Nullable @QueryValue("utm_source") String utmSource,
+            @Parameter(schema = @Schema(type = "string", maxLength = 500)) @Nullable @QueryValue("utm_medium") String utmMedium,
+            @Parameter(schema = @Schema(type = "string", maxLength = 500)) @Nullable @QueryValue("utm_campaign") String utmCampaign,
+            @Parameter(schema = @Schema(type = "string", allowableValues = {"first_touch", "last_touch"}, defaultValue = "first_touch")) @Nullable @QueryValue("attribution") String attribution,
+            @Parameter(description = "2 to 10 stages separated by commas, each `any` or event types joined by `|`", example = "any,event_registered|ticket_purchased,event_attended", schema = @Schema(type = "string")) @Nullable @QueryValue("steps") String steps,
+            @Parameter(schema = @Schema(type = "string", allowableValues = {"any", "sequential"}, defaultValue = "any")) @Nullable @QueryValue("order") String order,
+            @Parameter(description = "a whole number and a unit s, m, h, d or w, from 1m to 3650d", example = "30d", schema = @Schema(type = "string", pattern = "^[0-9]+[smhdw]$")) @Nullable @QueryValue("window") String window,
+            @Parameter(description = "event types separated by commas, none a stage's", schema = @Schema(type = "string")) @Nullable @QueryValue("exclude") String exclude,
+            HttpRequest<?> request) {
         return analytics.metrics(request.getParameters().asMap(), LeadTable.MAINTAINED);
     }
 
     @Operation(summary = "Funnel metrics for a platform admin", description = "The same answers as"
             + " /analytics/funnel-metrics, with an admin JWT.", security = @SecurityRequirement(name = "admin-jwt"))
-    @Parameter(name = "group_by", in = ParameterIn.QUERY, schema = @Schema(type = "string", defaultValue = "none",
-            allowableValues = {"none", "source", "utm_source", "utm_medium", "utm_campaign", "day", "week", "month"}))
-    @Parameter(name = "histogram_bin", in = ParameterIn.QUERY, description = "1h to 365d", example = "1d",
-            schema = @Schema(type = "string", pattern = "^[0-9]+[smhdw]$", defaultValue = "1d"))
     @ApiResponse(responseCode = "200", description = "the funnel",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = FunnelMetricsReport.class)))
     @ApiResponse(responseCode = "403", description = "a valid token of someone who is not a platform admin",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @Parameter(name = "date_from", in = ParameterIn.QUERY, description = "UTC day, 2000-01-01 to 2100-12-31; the cohort's"
-            + " first touch from it (default: 30 days ago)", schema = @Schema(type = "string", format = "date"))
-    @Parameter(name = "date_to", in = ParameterIn.QUERY, description = "UTC day, included; at most 3,660 days after"
-            + " date_from (default: today)", schema = @Schema(type = "string", format = "date"))
-    @Parameter(name = "source_type", in = ParameterIn.QUERY, description = "only leads whose attributed touch came from it",
-            schema = @Schema(type = "string", allowableValues = {"easyappointments", "zoom", "eventbrite", "poshvip",
-                    "manual", "referral", "direct_signup"}))
-    @Parameter(name = "utm_source", in = ParameterIn.QUERY, schema = @Schema(type = "string", maxLength = 500))
-    @Parameter(name = "utm_medium", in = ParameterIn.QUERY, schema = @Schema(type = "string", maxLength = 500))
-    @Parameter(name = "utm_campaign", in = ParameterIn.QUERY, schema = @Schema(type = "string", maxLength = 500))
-    @Parameter(name = "attribution", in = ParameterIn.QUERY, schema = @Schema(type = "string",
-            allowableValues = {"first_touch", "last_touch"}, defaultValue = "first_touch"))
-    @Parameter(name = "steps", in = ParameterIn.QUERY, description = "2 to 10 stages separated by commas, each `any` or"
-            + " event types joined by `|`", example = "any,event_registered|ticket_purchased,event_attended",
-            schema = @Schema(type = "string"))
-    @Parameter(name = "order", in = ParameterIn.QUERY, schema = @Schema(type = "string", allowableValues = {"any", "sequential"},
-            defaultValue = "any"))
-    @Parameter(name = "window", in = ParameterIn.QUERY, description = "a whole number and a unit s, m, h, d or w, from 1m"
-            + " to 3650d", example = "30d", schema = @Schema(type = "string", pattern = "^[0-9]+[smhdw]$"))
-    @Parameter(name = "exclude", in = ParameterIn.QUERY, description = "event types separated by commas, none a stage's",
-            schema = @Schema(type = "string"))
     @Get("/api/admin/analytics/funnel-metrics")
-    public FunnelMetricsReport adminMetrics(HttpRequest<?> request) {
-        return metrics(request);
+    public FunnelMetricsReport adminMetrics(@Parameter(schema = @Schema(type = "string", defaultValue = "none", allowableValues = {"none", "source", "utm_source", "utm_medium", "utm_campaign", "day", "week", "month"})) @Nullable @QueryValue("group_by") String groupBy,
+            @Parameter(description = "1h to 365d", example = "1d", schema = @Schema(type = "string", pattern = "^[0-9]+[smhdw]$", defaultValue = "1d")) @Nullable @QueryValue("histogram_bin") String histogramBin,
+            @Parameter(description = "UTC day, 2000-01-01 to 2100-12-31; the cohort's first touch from it (default: 30 days ago)", schema = @Schema(type = "string", format = "date")) @Nullable @QueryValue("date_from") String dateFrom,
+            @Parameter(description = "UTC day, included; at most 3,660 days after date_from (default: today)", schema = @Schema(type = "string", format = "date")) @Nullable @QueryValue("date_to") String dateTo,
+            @Parameter(description = "only leads whose attributed touch came from it", schema = @Schema(type = "string", allowableValues = {"easyappointments", "zoom", "eventbrite", "poshvip", "manual", "referral", "direct_signup"})) @Nullable @QueryValue("source_type") String sourceType,
+            @Parameter(schema = @Schema(type = "string", maxLength = 500)) @Nullable @QueryValue("utm_source") String utmSource,
+            @Parameter(schema = @Schema(type = "string", maxLength = 500)) @Nullable @QueryValue("utm_medium") String utmMedium,
+            @Parameter(schema = @Schema(type = "string", maxLength = 500)) @Nullable @QueryValue("utm_campaign") String utmCampaign,
+            @Parameter(schema = @Schema(type = "string", allowableValues = {"first_touch", "last_touch"}, defaultValue = "first_touch")) @Nullable @QueryValue("attribution") String attribution,
+            @Parameter(description = "2 to 10 stages separated by commas, each `any` or event types joined by `|`", example = "any,event_registered|ticket_purchased,event_attended", schema = @Schema(type = "string")) @Nullable @QueryValue("steps") String steps,
+            @Parameter(schema = @Schema(type = "string", allowableValues = {"any", "sequential"}, defaultValue = "any")) @Nullable @QueryValue("order") String order,
+            @Parameter(description = "a whole number and a unit s, m, h, d or w, from 1m to 3650d", example = "30d", schema = @Schema(type = "string", pattern = "^[0-9]+[smhdw]$")) @Nullable @QueryValue("window") String window,
+            @Parameter(description = "event types separated by commas, none a stage's", schema = @Schema(type = "string")) @Nullable @QueryValue("exclude") String exclude,
+            HttpRequest<?> request) {
+        return analytics.metrics(request.getParameters().asMap(), LeadTable.MAINTAINED);
     }
 
     @Operation(summary = "Funnel trends", description = "Per cohort period: entered, completed, conversion rate, and"
             + " incomplete while the period's window has not closed. window defaults to 14d here.",
             security = @SecurityRequirement(name = "service-token"))
-    @Parameter(name = "interval", in = ParameterIn.QUERY, schema = @Schema(type = "string",
-            allowableValues = {"day", "week", "month"}, defaultValue = "week"))
     @ApiResponse(responseCode = "200", description = "the periods",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = FunnelTrendsReport.class)))
-    @Parameter(name = "date_from", in = ParameterIn.QUERY, description = "UTC day, 2000-01-01 to 2100-12-31; the cohort's"
-            + " first touch from it (default: 30 days ago)", schema = @Schema(type = "string", format = "date"))
-    @Parameter(name = "date_to", in = ParameterIn.QUERY, description = "UTC day, included; at most 3,660 days after"
-            + " date_from (default: today)", schema = @Schema(type = "string", format = "date"))
-    @Parameter(name = "source_type", in = ParameterIn.QUERY, description = "only leads whose attributed touch came from it",
-            schema = @Schema(type = "string", allowableValues = {"easyappointments", "zoom", "eventbrite", "poshvip",
-                    "manual", "referral", "direct_signup"}))
-    @Parameter(name = "utm_source", in = ParameterIn.QUERY, schema = @Schema(type = "string", maxLength = 500))
-    @Parameter(name = "utm_medium", in = ParameterIn.QUERY, schema = @Schema(type = "string", maxLength = 500))
-    @Parameter(name = "utm_campaign", in = ParameterIn.QUERY, schema = @Schema(type = "string", maxLength = 500))
-    @Parameter(name = "attribution", in = ParameterIn.QUERY, schema = @Schema(type = "string",
-            allowableValues = {"first_touch", "last_touch"}, defaultValue = "first_touch"))
-    @Parameter(name = "steps", in = ParameterIn.QUERY, description = "2 to 10 stages separated by commas, each `any` or"
-            + " event types joined by `|`", example = "any,event_registered|ticket_purchased,event_attended",
-            schema = @Schema(type = "string"))
-    @Parameter(name = "order", in = ParameterIn.QUERY, schema = @Schema(type = "string", allowableValues = {"any", "sequential"},
-            defaultValue = "any"))
-    @Parameter(name = "window", in = ParameterIn.QUERY, description = "a whole number and a unit s, m, h, d or w, from 1m"
-            + " to 3650d", example = "30d", schema = @Schema(type = "string", pattern = "^[0-9]+[smhdw]$"))
-    @Parameter(name = "exclude", in = ParameterIn.QUERY, description = "event types separated by commas, none a stage's",
-            schema = @Schema(type = "string"))
     @Get("/analytics/funnel-trends")
-    public FunnelTrendsReport trends(HttpRequest<?> request) {
+    public FunnelTrendsReport trends(@Parameter(schema = @Schema(type = "string", allowableValues = {"day", "week", "month"}, defaultValue = "week")) @Nullable @QueryValue("interval") String interval,
+            @Parameter(description = "UTC day, 2000-01-01 to 2100-12-31; the cohort's first touch from it (default: 30 days ago)", schema = @Schema(type = "string", format = "date")) @Nullable @QueryValue("date_from") String dateFrom,
+            @Parameter(description = "UTC day, included; at most 3,660 days after date_from (default: today)", schema = @Schema(type = "string", format = "date")) @Nullable @QueryValue("date_to") String dateTo,
+            @Parameter(description = "only leads whose attributed touch came from it", schema = @Schema(type = "string", allowableValues = {"easyappointments", "zoom", "eventbrite", "poshvip", "manual", "referral", "direct_signup"})) @Nullable @QueryValue("source_type") String sourceType,
+            @Parameter(schema = @Schema(type = "string", maxLength = 500)) @Nullable @QueryValue("utm_source") String utmSource,
+            @Parameter(schema = @Schema(type = "string", maxLength = 500)) @Nullable @QueryValue("utm_medium") String utmMedium,
+            @Parameter(schema = @Schema(type = "string", maxLength = 500)) @Nullable @QueryValue("utm_campaign") String utmCampaign,
+            @Parameter(schema = @Schema(type = "string", allowableValues = {"first_touch", "last_touch"}, defaultValue = "first_touch")) @Nullable @QueryValue("attribution") String attribution,
+            @Parameter(description = "2 to 10 stages separated by commas, each `any` or event types joined by `|`", example = "any,event_registered|ticket_purchased,event_attended", schema = @Schema(type = "string")) @Nullable @QueryValue("steps") String steps,
+            @Parameter(schema = @Schema(type = "string", allowableValues = {"any", "sequential"}, defaultValue = "any")) @Nullable @QueryValue("order") String order,
+            @Parameter(description = "a whole number and a unit s, m, h, d or w, from 1m to 3650d", example = "30d", schema = @Schema(type = "string", pattern = "^[0-9]+[smhdw]$")) @Nullable @QueryValue("window") String window,
+            @Parameter(description = "event types separated by commas, none a stage's", schema = @Schema(type = "string")) @Nullable @QueryValue("exclude") String exclude,
+            HttpRequest<?> request) {
         return analytics.trends(request.getParameters().asMap(), LeadTable.MAINTAINED);
     }
 
     @Operation(summary = "The leads behind a stage", description = "In lead id order, so pages are stable while"
             + " data arrives.", security = @SecurityRequirement(name = "service-token"))
-    @Parameter(name = "stage", in = ParameterIn.QUERY, required = true, description = "1 to the number of stages",
-            schema = @Schema(type = "integer", minimum = "1", maximum = "10"))
-    @Parameter(name = "status", in = ParameterIn.QUERY, schema = @Schema(type = "string",
-            allowableValues = {"reached", "dropped"}, defaultValue = "reached"))
-    @Parameter(name = "limit", in = ParameterIn.QUERY, schema = @Schema(type = "integer", minimum = "1", maximum = "500",
-            defaultValue = "100"))
-    @Parameter(name = "after", in = ParameterIn.QUERY, description = "the next_after of the previous page",
-            schema = @Schema(type = "integer", format = "int64", minimum = "1"))
     @ApiResponse(responseCode = "200", description = "one page of leads",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = FunnelLeadsPage.class)))
-    @Parameter(name = "date_from", in = ParameterIn.QUERY, description = "UTC day, 2000-01-01 to 2100-12-31; the cohort's"
-            + " first touch from it (default: 30 days ago)", schema = @Schema(type = "string", format = "date"))
-    @Parameter(name = "date_to", in = ParameterIn.QUERY, description = "UTC day, included; at most 3,660 days after"
-            + " date_from (default: today)", schema = @Schema(type = "string", format = "date"))
-    @Parameter(name = "source_type", in = ParameterIn.QUERY, description = "only leads whose attributed touch came from it",
-            schema = @Schema(type = "string", allowableValues = {"easyappointments", "zoom", "eventbrite", "poshvip",
-                    "manual", "referral", "direct_signup"}))
-    @Parameter(name = "utm_source", in = ParameterIn.QUERY, schema = @Schema(type = "string", maxLength = 500))
-    @Parameter(name = "utm_medium", in = ParameterIn.QUERY, schema = @Schema(type = "string", maxLength = 500))
-    @Parameter(name = "utm_campaign", in = ParameterIn.QUERY, schema = @Schema(type = "string", maxLength = 500))
-    @Parameter(name = "attribution", in = ParameterIn.QUERY, schema = @Schema(type = "string",
-            allowableValues = {"first_touch", "last_touch"}, defaultValue = "first_touch"))
-    @Parameter(name = "steps", in = ParameterIn.QUERY, description = "2 to 10 stages separated by commas, each `any` or"
-            + " event types joined by `|`", example = "any,event_registered|ticket_purchased,event_attended",
-            schema = @Schema(type = "string"))
-    @Parameter(name = "order", in = ParameterIn.QUERY, schema = @Schema(type = "string", allowableValues = {"any", "sequential"},
-            defaultValue = "any"))
-    @Parameter(name = "window", in = ParameterIn.QUERY, description = "a whole number and a unit s, m, h, d or w, from 1m"
-            + " to 3650d", example = "30d", schema = @Schema(type = "string", pattern = "^[0-9]+[smhdw]$"))
-    @Parameter(name = "exclude", in = ParameterIn.QUERY, description = "event types separated by commas, none a stage's",
-            schema = @Schema(type = "string"))
     @Get("/analytics/funnel-leads")
-    public FunnelLeadsPage leads(HttpRequest<?> request) {
+    public FunnelLeadsPage leads(@Parameter(required = true, description = "1 to the number of stages", schema = @Schema(type = "integer", minimum = "1", maximum = "10")) @Nullable @QueryValue("stage") String stage,
+            @Parameter(schema = @Schema(type = "string", allowableValues = {"reached", "dropped"}, defaultValue = "reached")) @Nullable @QueryValue("status") String status,
+            @Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "500", defaultValue = "100")) @Nullable @QueryValue("limit") String limit,
+            @Parameter(description = "the next_after of the previous page", schema = @Schema(type = "integer", format = "int64", minimum = "1")) @Nullable @QueryValue("after") String after,
+            @Parameter(description = "UTC day, 2000-01-01 to 2100-12-31; the cohort's first touch from it (default: 30 days ago)", schema = @Schema(type = "string", format = "date")) @Nullable @QueryValue("date_from") String dateFrom,
+            @Parameter(description = "UTC day, included; at most 3,660 days after date_from (default: today)", schema = @Schema(type = "string", format = "date")) @Nullable @QueryValue("date_to") String dateTo,
+            @Parameter(description = "only leads whose attributed touch came from it", schema = @Schema(type = "string", allowableValues = {"easyappointments", "zoom", "eventbrite", "poshvip", "manual", "referral", "direct_signup"})) @Nullable @QueryValue("source_type") String sourceType,
+            @Parameter(schema = @Schema(type = "string", maxLength = 500)) @Nullable @QueryValue("utm_source") String utmSource,
+            @Parameter(schema = @Schema(type = "string", maxLength = 500)) @Nullable @QueryValue("utm_medium") String utmMedium,
+            @Parameter(schema = @Schema(type = "string", maxLength = 500)) @Nullable @QueryValue("utm_campaign") String utmCampaign,
+            @Parameter(schema = @Schema(type = "string", allowableValues = {"first_touch", "last_touch"}, defaultValue = "first_touch")) @Nullable @QueryValue("attribution") String attribution,
+            @Parameter(description = "2 to 10 stages separated by commas, each `any` or event types joined by `|`", example = "any,event_registered|ticket_purchased,event_attended", schema = @Schema(type = "string")) @Nullable @QueryValue("steps") String steps,
+            @Parameter(schema = @Schema(type = "string", allowableValues = {"any", "sequential"}, defaultValue = "any")) @Nullable @QueryValue("order") String order,
+            @Parameter(description = "a whole number and a unit s, m, h, d or w, from 1m to 3650d", example = "30d", schema = @Schema(type = "string", pattern = "^[0-9]+[smhdw]$")) @Nullable @QueryValue("window") String window,
+            @Parameter(description = "event types separated by commas, none a stage's", schema = @Schema(type = "string")) @Nullable @QueryValue("exclude") String exclude,
+            HttpRequest<?> request) {
         return analytics.leads(request.getParameters().asMap(), LeadTable.MAINTAINED);
     }
 }

@@ -24,10 +24,10 @@ public class ServiceController {
         this.status = status;
     }
 
-    @Operation(summary = "The service's name and version", security = {})
-    @ApiResponse(responseCode = "200", description = "name and version", content = @Content(mediaType = "application/json",
+    @Operation(summary = "The service's name", security = {})
+    @ApiResponse(responseCode = "200", description = "its name (the version is not told to anonymous callers)", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = ServiceStatus.About.class),
-            examples = @ExampleObject(value = "{\"service\":\"signup-sync\",\"version\":\"0.1.0\"}")))
+            examples = @ExampleObject(value = "{\"service\":\"signup-sync\"}")))
     @ApiResponse(responseCode = "405", description = "a method other than GET or HEAD",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Get

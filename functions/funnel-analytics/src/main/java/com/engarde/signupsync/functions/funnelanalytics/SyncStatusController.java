@@ -33,7 +33,8 @@ public class SyncStatusController {
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = SyncStatusReport.Report.class)))
     @ApiResponse(responseCode = "400", description = "source_type empty, too long or with a control character",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @ApiResponse(responseCode = "401", description = "no valid service token",
+    @ApiResponse(responseCode = "401", headers = @io.swagger.v3.oas.annotations.headers.Header(name = "WWW-Authenticate", description = "Bearer, with error=\"invalid_token\" when a token was sent", schema = @Schema(type = "string")),
+        description = "no valid service token",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "404", description = "unknown source",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))

@@ -26,7 +26,8 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @Consumes(MediaType.ALL)
 @Tag(name = "funnel", description = "Events and conversions the En Garde backend posts")
 @SecurityRequirement(name = "service-token")
-@ApiResponse(responseCode = "401", description = "no valid service token",
+@ApiResponse(responseCode = "401", headers = @io.swagger.v3.oas.annotations.headers.Header(name = "WWW-Authenticate", description = "Bearer, with error=\"invalid_token\" when a token was sent", schema = @Schema(type = "string")),
+        description = "no valid service token",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
 @ApiResponse(responseCode = "503", description = "the database is unreachable",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
@@ -73,14 +74,16 @@ public class FunnelEventsController {
             schema = @Schema(implementation = FunnelEventsSchemas.Batch.class),
             examples = @ExampleObject(name = "one good, one bad", value = """
                     {"events":[{"source_type":"referral","event_type":"lead_captured","email":"grace@example.com",\
-                    "external_id":"ref-1"},{"source_type":"manual","event_type":"lead_captured","email":"not-an-email"}]}""")))
+                    "external_id":"ref-1"},{"source_type":"manual","event_type":"lead_captured","email":"alan@example.com",\
+                    "occurred_at":"2999-01-01T00:00:00Z"}]}""")))
     @ApiResponse(responseCode = "200", description = "every item's outcome, in order",
             content = @Content(mediaType = "application/json",
                     schema = @Schema(implementation = FunnelIngest.BatchOutcome.class),
                     examples = @ExampleObject(value = """
                             {"created":1,"duplicates":0,"errors":1,"results":[{"index":0,"status":"created",\
                             "event_id":17,"lead_id":9},{"index":1,"status":"error","error":"invalid_request",\
-                            "message":"email is not a valid email address","field":"email"}]}""")))
+                            "message":"occurred_at must be between 1970-01-01T00:00:00Z and not more than a day in the future",\
+                            "field":"occurred_at"}]}""")))
     @ApiResponse(responseCode = "400", description = "not a JSON object with 1 to 500 events",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "413", description = "body over 6 MB",

@@ -45,7 +45,7 @@ final class FunnelEventsSchemas {
             @Schema(maxLength = FunnelEventRequests.UTM_LENGTH) String utmTerm,
             @Schema(maxLength = FunnelEventRequests.UTM_LENGTH) String utmContent,
             @Schema(description = "any JSON object, at most 32 KB as JSON; no control character but tab and line"
-                    + " breaks") Map<String, Object> eventData) {
+                    + " breaks", type = "object", additionalProperties = Schema.AdditionalPropertiesValue.TRUE) Map<String, Object> eventData) {
     }
 
     @Schema(name = "FunnelEventBatchRequest")

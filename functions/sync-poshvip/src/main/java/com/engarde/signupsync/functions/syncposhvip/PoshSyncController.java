@@ -3,7 +3,6 @@ package com.engarde.signupsync.functions.syncposhvip;
 import com.engarde.signupsync.api.ApiError;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -17,6 +16,8 @@ import com.engarde.signupsync.sources.poshvip.PoshDeliveryReplay;
 import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.webhooks.DeliveryReport;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
@@ -34,11 +35,15 @@ import java.util.List;
 @Consumes(MediaType.ALL)
 @Tag(name = "sync")
 @SecurityRequirement(name = "service-token")
-@ApiResponse(responseCode = "401", description = "no valid service token",
+@ApiResponse(responseCode = "401", headers = @io.swagger.v3.oas.annotations.headers.Header(name = "WWW-Authenticate", description = "Bearer, with error=\"invalid_token\" when a token was sent", schema = @Schema(type = "string")),
+        description = "no valid service token",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
 @ApiResponse(responseCode = "503", description = "the database (or, for a sync, the bus) is unavailable",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
 public class PoshSyncController {
+
+    // Query parameters the route reads from the request are also its arguments, unused: micronaut-openapi
+    // ignores the schema of a method-level @Parameter, so only an argument documents a parameter\'s type.
 
     private final PoshDeliveryReplay replay;
 
@@ -49,29 +54,29 @@ public class PoshSyncController {
     /** Replays every failed or unsettled delivery; with {@code delivery_id}, that one delivery. */
     @Operation(summary = "Replay stored Posh.VIP deliveries",
             description = "Every failed or unsettled delivery (idempotent, logged as a sync run of poshvip), or with delivery_id that one. No body.")
-    @Parameter(name = "delivery_id", in = ParameterIn.QUERY, description = "replay only this delivery: a positive integer in ASCII digits, once", schema = @Schema(type = "integer", format = "int64", minimum = "1"))
     @ApiResponse(responseCode = "200", description = "the replay run, or the one delivery replayed", content = @Content(mediaType = "application/json"))
     @ApiResponse(responseCode = "400", description = "delivery_id empty, repeated, not ASCII digits or out of range",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "404", description = "unknown delivery_id",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Post
-    public Object sync(HttpRequest<?> request) {
+    public Object sync(@Parameter(description = "replay only this delivery: a positive integer in ASCII digits, once", schema = @Schema(type = "integer", format = "int64", minimum = "1")) @Nullable @QueryValue("delivery_id") String replayOnly,
+            HttpRequest<?> request) {
         Long deliveryId = QueryParameters.id(request, "delivery_id");
         return deliveryId == null ? replay.replayAll(SyncTrigger.MANUAL) : replay.replayOne(deliveryId);
     }
 
     @Operation(summary = "List stored Posh.VIP deliveries",
             description = "Newest first, with their status and reason.")
-    @Parameter(name = "status", in = ParameterIn.QUERY, description = "only deliveries of this status", schema = @Schema(type = "string", maxLength = 40, example = "failed"))
-    @Parameter(name = "limit", in = ParameterIn.QUERY, description = "page size", schema = @Schema(type = "integer", minimum = "1", maximum = "200"))
-    @Parameter(name = "before_id", in = ParameterIn.QUERY, description = "the page before this id", schema = @Schema(type = "integer", format = "int64", minimum = "1"))
     @ApiResponse(responseCode = "200", description = "the deliveries", content = @Content(mediaType = "application/json",
             array = @io.swagger.v3.oas.annotations.media.ArraySchema(schema = @Schema(implementation = DeliveryReport.class))))
     @ApiResponse(responseCode = "400", description = "a parameter empty, repeated, not ASCII digits or out of range, naming it",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Get("/deliveries")
-    public List<DeliveryReport> deliveries(HttpRequest<?> request) {
+    public List<DeliveryReport> deliveries(@Parameter(description = "only deliveries of this status", schema = @Schema(type = "string", maxLength = 40, example = "failed")) @Nullable @QueryValue("status") String status,
+            @Parameter(description = "page size", schema = @Schema(type = "integer", minimum = "1", maximum = "200")) @Nullable @QueryValue("limit") String limit,
+            @Parameter(description = "the page before this id", schema = @Schema(type = "integer", format = "int64", minimum = "1")) @Nullable @QueryValue("before_id") String beforeId,
+            HttpRequest<?> request) {
         return replay.recent(QueryParameters.text(request, "status", 40),
                 QueryParameters.between(request, "limit", 1, PoshDeliveryReplay.MAX_LIST),
                 QueryParameters.id(request, "before_id"));

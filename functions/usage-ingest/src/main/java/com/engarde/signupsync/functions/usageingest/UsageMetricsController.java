@@ -24,7 +24,8 @@ import io.micronaut.http.annotation.Post;
 @Consumes(MediaType.ALL)
 @Tag(name = "usage", description = "Platform usage the En Garde backend reports")
 @SecurityRequirement(name = "service-token")
-@ApiResponse(responseCode = "401", description = "no valid service token",
+@ApiResponse(responseCode = "401", headers = @io.swagger.v3.oas.annotations.headers.Header(name = "WWW-Authenticate", description = "Bearer, with error=\"invalid_token\" when a token was sent", schema = @Schema(type = "string")),
+        description = "no valid service token",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
 @ApiResponse(responseCode = "503", description = "the database (or, for a sync, the bus) is unavailable",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))

@@ -27,7 +27,8 @@ import io.micronaut.http.annotation.RequestAttribute;
 @Consumes(MediaType.ALL)
 @Tag(name = "admin")
 @SecurityRequirement(name = "admin-jwt")
-@ApiResponse(responseCode = "401", description = "no valid admin JWT (WWW-Authenticate: Bearer error=invalid_token)",
+@ApiResponse(responseCode = "401", headers = @io.swagger.v3.oas.annotations.headers.Header(name = "WWW-Authenticate", description = "Bearer, with error=\"invalid_token\" when a token was sent", schema = @Schema(type = "string")),
+        description = "no valid admin JWT (WWW-Authenticate: Bearer error=invalid_token)",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
 @ApiResponse(responseCode = "403", description = "a valid token of someone who is neither a superuser nor a platform admin",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))

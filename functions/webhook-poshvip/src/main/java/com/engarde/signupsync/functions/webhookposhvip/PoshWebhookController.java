@@ -57,7 +57,8 @@ public class PoshWebhookController {
                         {"delivery_id":42,"status":"processed","duplicate":false,"events_created":1}""")))
     @ApiResponse(responseCode = "400", description = "authenticated but not JSON: kept as a failed delivery",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @ApiResponse(responseCode = "401", description = "no valid secret or signature; nothing stored",
+    @ApiResponse(responseCode = "401", headers = @io.swagger.v3.oas.annotations.headers.Header(name = "WWW-Authenticate", description = "Bearer, with error=\"invalid_token\" when a token was sent", schema = @Schema(type = "string")),
+        description = "no valid secret or signature; nothing stored",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "413", description = "body over 1 MB",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
