@@ -54,7 +54,7 @@ public class RouteAuthFilter implements Ordered {
         FunctionManifests.Route route = manifests.routeFor(request.getMethodName(), request.getPath()).orElse(null);
         RouteAuth auth = route != null ? route.auth() : localOnly(request) ? RouteAuth.NONE : RouteAuth.SERVICE_TOKEN;
         String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
-        if (route == null && auth == RouteAuth.SERVICE_TOKEN && !tokens.accepts(authorization)
+        if (route == null && auth == RouteAuth.SERVICE_TOKEN && tokens.identify(authorization).isEmpty()
                 && admitted(authorization, request)) {
             return unmatched(request);
         }
