@@ -54,9 +54,11 @@ import io.swagger.v3.oas.annotations.servers.Server;
                 + " holds every scope, or a scoped token of SIGNUP_SYNC_SCOPED_TOKENS holding the operation's scope"
                 + " (funnel:write, analytics:read, sync:run, usage:write); a known token without it answers 403.")
 @SecurityScheme(name = ApiContract.ADMIN_JWT, type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT",
-        description = "A JWT issued by the En Garde backend: RS256/ES256 from ADMIN_JWT_JWKS_URL or HS256 with"
-                + " ADMIN_JWT_SECRET; exp required; iss and aud checked when configured. A superuser has"
-                + " \"is_superuser\": true; a platform admin is a row of platform_admins. Never the service token.")
+        description = "A JWT issued by the En Garde backend: RS256/ES256 from ADMIN_JWT_JWKS_URL (https) or HS256"
+                + " with ADMIN_JWT_SECRET; iat and exp required, living at most 12 hours (SIGNUP_SYNC_ADMIN_JWT_MAX_LIFETIME);"
+                + " iss and aud required in AWS, checked when configured locally. A superuser has"
+                + " \"is_superuser\": true; a platform admin is a row of platform_admins, designated by sub or by an"
+                + " email the token marks email_verified. Never the service token.")
 @SecurityScheme(name = ApiContract.POSH_SECRET, type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER,
         paramName = "Posh-Secret", description = "What Posh.VIP sends: the shared secret POSHVIP_WEBHOOK_SECRET"
                 + " (or its _PREVIOUS), compared in constant time.")

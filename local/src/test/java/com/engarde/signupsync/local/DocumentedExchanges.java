@@ -47,8 +47,6 @@ public final class DocumentedExchanges implements ApiExchangeCheck {
 
     private static final String SPECIFICATION = read();
     private static final OpenAPI API = new OpenAPIV3Parser().readContents(SPECIFICATION).getOpenAPI();
-    /** Differences known and not fixed yet ({@code api-contract-pending.txt}): tolerated exactly, nothing else. */
-    private static final Set<String> PENDING = pending();
     private static final OpenApiInteractionValidator VALIDATOR = OpenApiInteractionValidator
             .createFor(API).withBasePathOverride("/").build();
 
@@ -91,8 +89,7 @@ public final class DocumentedExchanges implements ApiExchangeCheck {
                     .forEach(name -> violations.add("answer header '" + name + "' is sent but not declared for "
                             + exchange.status()));
         }
-        String prefix = method + " " + template.get() + " " + exchange.status() + " ";
-        return violations.stream().filter(v -> !PENDING.contains(prefix + v.replaceAll("\\d+", "#"))).toList();
+        return violations;
     }
 
     private static SimpleRequest request(ApiExchange exchange, Request.Method method) {
@@ -169,18 +166,6 @@ public final class DocumentedExchanges implements ApiExchangeCheck {
 
     static String specification() {
         return SPECIFICATION;
-    }
-
-    private static Set<String> pending() {
-        try (InputStream in = DocumentedExchanges.class.getClassLoader().getResourceAsStream("api-contract-pending.txt")) {
-            if (in == null) {
-                return Set.of();
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-                    .filter(line -> !line.isBlank() && !line.startsWith("#")).collect(java.util.stream.Collectors.toSet());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static String read() {

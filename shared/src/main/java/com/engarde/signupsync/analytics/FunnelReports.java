@@ -1,5 +1,6 @@
 package com.engarde.signupsync.analytics;
 
+import io.micronaut.core.annotation.Nullable;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -13,15 +14,15 @@ public final class FunnelReports {
 
     /** What the answer used, defaults included: the caller sees exactly which question was answered. */
     public record Used(LocalDate dateFrom, LocalDate dateTo, String attribution, Map<String, String> filters,
-                       String groupBy, List<Step> steps, String order, String window, List<String> exclude,
-                       String histogramBin) {
+                       @Nullable String groupBy, List<Step> steps, String order, @Nullable String window,
+                       List<String> exclude, @Nullable String histogramBin) {
     }
 
     public record Step(String name, List<String> eventTypes) {
     }
 
     /** Stage counts of one group or of the total; the groups add up to the total at every stage. */
-    public record Metrics(String key, long leads, List<StageMetrics> stages, long conversions, double conversionRate,
+    public record Metrics(@Nullable String key, long leads, List<StageMetrics> stages, long conversions, double conversionRate,
                           TimeToConvert timeToConvert) {
     }
 
@@ -31,7 +32,7 @@ public final class FunnelReports {
     }
 
     /** Hours from first touch to conversion; the percentiles are absent when nobody converted. */
-    public record TimeToConvert(Double medianHours, Double p75Hours, Double p90Hours, String binWidth,
+    public record TimeToConvert(@Nullable Double medianHours, @Nullable Double p75Hours, @Nullable Double p90Hours, String binWidth,
                                 List<Bin> histogram) {
     }
 
@@ -50,7 +51,8 @@ public final class FunnelReports {
     public record FunnelTrendsReport(Used used, String interval, List<TrendPeriod> periods) {
     }
 
-    public record Touch(String source, Instant at, String utmSource, String utmMedium, String utmCampaign) {
+    public record Touch(String source, Instant at, @Nullable String utmSource, @Nullable String utmMedium,
+                        @Nullable String utmCampaign) {
     }
 
     public record FunnelLead(long leadId, String email, int stagesReached, Touch firstTouch, Touch lastTouch) {
@@ -58,6 +60,6 @@ public final class FunnelReports {
 
     /** {@code nextAfter}: pass as {@code after} for the next page; absent on the last page. */
     public record FunnelLeadsPage(Used used, int stage, String stageName, String status, List<FunnelLead> leads,
-                                  Long nextAfter) {
+                                  @Nullable Long nextAfter) {
     }
 }

@@ -47,14 +47,16 @@ public class SyncController {
     }
 
     @Operation(summary = "Start a sync of one pull source",
-            description = "Starts a run, or answers the one already running (started false), with 202, the run id and a Location to follow it. No body.")
-    @ApiResponse(responseCode = "202", description = "the run; Location: its status URL", content = @Content(mediaType = "application/json",
+            description = "Starts a run, or answers the one already running (started false), with 202, the run id and a Location to follow it.")
+    @ApiResponse(responseCode = "202", description = "the run; Location: its status URL",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = "Location", description = "the source's status URL", schema = @Schema(type = "string")),
+            content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = SyncDispatch.Requested.class),
                 examples = @ExampleObject(value = """
                         {"source_type":"easyappointments","run_id":12,"started":true,"status":"running","status_url":"/sync/status/easyappointments"}""")))
     @ApiResponse(responseCode = "404", description = "unknown source",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @ApiResponse(responseCode = "409", description = "a push source or an inactive one",
+    @ApiResponse(responseCode = "409", description = "a push source, an inactive one, or one without credentials (the same words as verify)",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "400", description = "a query string that is not valid percent-encoded UTF-8",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.sync;
 
+import io.micronaut.core.annotation.Nullable;
 import com.engarde.signupsync.sync.internal.SyncRunLog;
 import jakarta.inject.Singleton;
 
@@ -14,8 +15,9 @@ public class SyncStatusReport {
      * {@code lastRun}: the latest run that ended; {@code running}: the run going on, if any; {@code counts}:
      * of the latest run, running or not; {@code nextScheduledAt}: null when the schedule is off.
      */
-    public record Report(String sourceType, String displayName, String kind, boolean active, SyncRun lastRun,
-                         SyncRun running, SyncRun lastSuccess, SyncCounts counts, Instant nextScheduledAt,
+    public record Report(String sourceType, String displayName, String kind, boolean active, @Nullable SyncRun lastRun,
+                         @Nullable SyncRun running, @Nullable SyncRun lastSuccess, SyncCounts counts,
+                         @Nullable Instant nextScheduledAt,
                          Schedule schedule) {
     }
 

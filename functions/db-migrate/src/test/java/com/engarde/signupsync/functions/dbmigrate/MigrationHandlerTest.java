@@ -310,14 +310,29 @@ class MigrationHandlerTest {
         }
     }
 
+    /** The highest version among the SQL and the Java migrations (V22_1 is 22.1, after 22 and before 23). */
     private static String latestVersion() throws IOException {
-        try (var files = Files.list(LambdaHarness.eventsDir().getParent().resolve("shared/src/main/resources/db/migration"))) {
-            return files.map(p -> p.getFileName().toString())
-                    .filter(n -> n.matches("V\\d+__.*\\.sql"))
-                    .map(n -> n.substring(1, n.indexOf("__")))
-                    .max(Comparator.comparingInt(Integer::parseInt))
-                    .orElseThrow();
+        java.nio.file.Path root = LambdaHarness.eventsDir().getParent().resolve("shared/src/main");
+        java.util.List<String> versions = new java.util.ArrayList<>();
+        for (java.nio.file.Path dir : java.util.List.of(root.resolve("resources/db/migration"), root.resolve("java/db/migration"))) {
+            try (var files = Files.list(dir)) {
+                files.map(p -> p.getFileName().toString())
+                        .filter(n -> n.matches("V\\d+(_\\d+)*__.*\\.(sql|java)"))
+                        .map(n -> n.substring(1, n.indexOf("__")).replace('_', '.'))
+                        .forEach(versions::add);
+            }
         }
+        Comparator<String> byParts = (a, b) -> {
+            String[] x = a.split("\\."), y = b.split("\\.");
+            for (int i = 0; i < Math.max(x.length, y.length); i++) {
+                int c = Integer.compare(i < x.length ? Integer.parseInt(x[i]) : -1, i < y.length ? Integer.parseInt(y[i]) : -1);
+                if (c != 0) {
+                    return c;
+                }
+            }
+            return 0;
+        };
+        return versions.stream().max(byParts).orElseThrow();
     }
 
     private Connection connect() throws SQLException {

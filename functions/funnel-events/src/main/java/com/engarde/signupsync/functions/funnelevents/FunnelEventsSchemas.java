@@ -28,11 +28,12 @@ final class FunnelEventsSchemas {
                     "appointment_booked", "appointment_cancelled", "appointment_completed", "event_registered",
                     "event_attended", "ticket_purchased", "ticket_refunded", "signup_started", "signup_completed",
                     "converted"}) String eventType,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 320, format = "email",
-                    description = "the lead's identity: NFC, trimmed of every kind of space, ASCII letters lower-cased;"
-                            + " no space, control, zero-width or bidi character") String email,
-            @Schema(maxLength = FunnelEventRequests.EXTERNAL_ID_LENGTH, description = "the source's own id, a string"
-                    + " or an integer; with source and type the idempotency key (derived from source, type, email and"
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 320,
+                    description = "the lead's identity, an address with one @ (any script): trimmed of every kind of"
+                            + " space, NFC, Unicode case-folded (not Turkic), so every spelling of one mailbox is one"
+                            + " lead; no inner space, control, zero-width or bidi character") String email,
+            @Schema(ref = "#/components/schemas/StringOrInteger",
+                    description = "the source's own id, a string or an integer; with source and type the idempotency key (derived from source, type, email and"
                     + " occurred_at when absent)", example = "webinar-42:registrant-7") String externalId,
             @Schema(format = "date-time", description = "ISO-8601 with an offset; default now; from 1970-01-01 to at"
                     + " most a day ahead") String occurredAt,
@@ -50,18 +51,20 @@ final class FunnelEventsSchemas {
 
     @Schema(name = "FunnelEventBatchRequest")
     record Batch(@ArraySchema(minItems = 1, maxItems = com.engarde.signupsync.funnel.FunnelIngest.MAX_BATCH_SIZE,
-            schema = @Schema(implementation = Event.class)) List<Event> events) {
+            schema = @Schema(ref = "#/components/schemas/FunnelEventBatchItem"))
+            List<Object> events) {
     }
 
     @Schema(name = "ConversionRequest", description = "email or lead_id names the lead; an email never seen before"
             + " converts as a direct_signup.")
     record Conversion(
-            @Schema(maxLength = 320, format = "email") String email,
+            @Schema(maxLength = 320, description = "the same normal form as an event's email") String email,
             @Schema(type = "integer", format = "int64", minimum = "1", maximum = "9223372036854775807",
                     description = "a number or ASCII digits") String leadId,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 255,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, ref = "#/components/schemas/StringOrInteger",
                     description = "a string or an integer, up to 255 characters as stored") String platformUserId,
-            @Schema(maxLength = 255, description = "a string or an integer, up to 255 characters as stored") String tenantId,
+            @Schema(ref = "#/components/schemas/StringOrInteger",
+                    description = "a string or an integer, up to 255 characters as stored") String tenantId,
             @Schema(format = "date-time", description = "same rule as occurred_at; default now") String convertedAt) {
     }
 }
