@@ -81,8 +81,8 @@ final class Network extends Construct {
                     .build());
             endpoint.getConnections().allowDefaultPortFrom(functions, "signup-sync functions to " + service.getKey());
             // Open to the VPC's own range on 443: the database secrets' rotation functions reach Secrets Manager here too.
-            Nag.accept(endpoint, "CdkNagValidationFailure", "AwsSolutions-EC23 cannot read the VPC's CIDR (an intrinsic): "
-                    + "the endpoint admits https from inside this VPC only, never from the internet.");
+            Nag.accept(endpoint, "AwsSolutions-EC23", "the endpoint's security group admits https from the VPC's own range "
+                    + "only (an intrinsic the rule cannot read), never from the internet.");
         }
 
         vendorEgress = SecurityGroup.Builder.create(this, "VendorEgressSecurityGroup")

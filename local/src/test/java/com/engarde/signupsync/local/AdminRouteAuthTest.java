@@ -170,9 +170,14 @@ class AdminRouteAuthTest {
     @Test
     void aDesignatedAdminByEmailPassesInAnyCase() {
         TestDatabase.get().execute("INSERT INTO platform_admins (email, added_by) VALUES ('ada@example.com', 'test')");
-        Response r = lambda.handle(request("GET", "/api/admin/sources", null,
+        JWTClaimsSet.Builder claims = AdminJwts.claims("user-ada", "Ada@Example.com", false, Instant.now());
+        Response verified = lambda.handle(request("GET", "/api/admin/sources", null, "Bearer " + AdminJwts.hs256(
+                AdminJwts.with(claims, c -> c.claim("email_verified", true)), AdminJwts.SECRET)));
+        assertThat(verified.status()).isEqualTo(200);
+        // Designation by email trusts only an address the issuer verified.
+        Response unverified = lambda.handle(request("GET", "/api/admin/sources", null,
                 "Bearer " + AdminJwts.user("user-ada", "Ada@Example.com", Instant.now())));
-        assertThat(r.status()).isEqualTo(200);
+        assertThat(unverified.status()).isEqualTo(403);
     }
 
     @Test

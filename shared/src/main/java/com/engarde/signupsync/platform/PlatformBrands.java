@@ -3,6 +3,7 @@ package com.engarde.signupsync.platform;
 import com.engarde.signupsync.admin.AdminPrincipal;
 import com.engarde.signupsync.admin.AuditLog;
 import com.engarde.signupsync.api.JsonBodies;
+import io.micronaut.core.annotation.Nullable;
 import com.engarde.signupsync.api.JsonFields;
 import com.engarde.signupsync.persistence.Database;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -31,12 +32,12 @@ public class PlatformBrands {
 
     private static final long MAX_BODY_BYTES = 16 * 1024;
 
-    public record Brand(UUID id, String brandName, String purpose, boolean isDemo, boolean isTemplate,
+    public record Brand(UUID id, String brandName, @Nullable String purpose, boolean isDemo, boolean isTemplate,
                         long totalLlmTokens, BigDecimal totalBigqueryStorageGb, BigDecimal totalCostUsd,
                         Instant createdAt) {
     }
 
-    public record BrandList(int totalCount, LocalDate dateFrom, LocalDate dateTo, List<Brand> brands) {
+    public record BrandList(int totalCount, @Nullable LocalDate dateFrom, @Nullable LocalDate dateTo, List<Brand> brands) {
     }
 
     public record Period(String period, long llmTokens, BigDecimal costUsd, BigDecimal bigqueryStorageGb,

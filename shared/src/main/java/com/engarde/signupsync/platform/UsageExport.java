@@ -130,6 +130,13 @@ public class UsageExport {
     }
 
     public Prepared prepare(Map<String, List<String>> params) {
+        // The export answers every row in parts: a page would be silently ignored, so it is refused in words.
+        for (String paging : List.of("page", "page_size")) {
+            if (params.containsKey(paging)) {
+                throw ApiException.invalid(paging, "the export answers every row in parts and has no " + paging
+                        + ": leave it out and follow X-Export-Next-Offset (offset)");
+            }
+        }
         UsageQuery query = query(params);
         String format = first(params, "format", "csv");
         if (!format.equals("csv") && !format.equals("json")) {

@@ -1,6 +1,7 @@
 package com.engarde.signupsync.sync;
 
 import io.micronaut.core.annotation.Nullable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import com.engarde.signupsync.sync.internal.SyncRunLog;
 import jakarta.inject.Singleton;
 
@@ -15,8 +16,8 @@ public class SyncStatusReport {
      * {@code lastRun}: the latest run that ended; {@code running}: the run going on, if any; {@code counts}:
      * of the latest run, running or not; {@code nextScheduledAt}: null when the schedule is off.
      */
-    public record Report(String sourceType, String displayName, String kind, boolean active, @Nullable SyncRun lastRun,
-                         @Nullable SyncRun running, @Nullable SyncRun lastSuccess, SyncCounts counts,
+    public record Report(String sourceType, String displayName, String kind, boolean active, @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) SyncRun lastRun,
+                         @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) SyncRun running, @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) SyncRun lastSuccess, SyncCounts counts,
                          @Nullable Instant nextScheduledAt,
                          Schedule schedule) {
     }

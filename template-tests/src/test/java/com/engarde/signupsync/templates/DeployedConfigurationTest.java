@@ -95,7 +95,9 @@ class DeployedConfigurationTest {
             Map.entry("engarde.database.statement-timeout", Timing.NOT_A_WAIT),
             Map.entry("engarde.database.lock-timeout", Timing.NOT_A_WAIT),
             Map.entry("engarde.database.idle-in-transaction-timeout", Timing.NOT_A_WAIT),
-            Map.entry("engarde.database.socket-timeout", Timing.NOT_A_WAIT));
+            Map.entry("engarde.database.socket-timeout", Timing.NOT_A_WAIT),
+            Map.entry("signup.sync.admin.jwt.max-lifetime", Timing.NOT_A_WAIT),
+            Map.entry("signup.sync.secret-rotation-window", Timing.NOT_A_WAIT));
 
     /**
      * Every bean that reads a secret (through SecretValues or SecretStore) and the secret it reads; a new reader fails
@@ -110,7 +112,8 @@ class DeployedConfigurationTest {
             "com.engarde.signupsync.admin.SourceAdministration", "none: plain settings only",
             "com.engarde.signupsync.config.SecretValues", "none: the way every reader above reads",
             "com.engarde.signupsync.persistence.DataSourceFactory", "database",
-            "com.engarde.signupsync.persistence.SecretDataSource", "database");
+            "com.engarde.signupsync.persistence.SecretDataSource", "database",
+            "com.engarde.signupsync.persistence.ConnectionPool", "database");
 
     private static final String REGION = "eu-west-1";
     private static final String ACCOUNT = "111122223333";

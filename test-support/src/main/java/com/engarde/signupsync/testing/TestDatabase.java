@@ -71,8 +71,32 @@ public final class TestDatabase {
     }
 
     /** Empties every table the tests write, keeping the seeded sources and the platform tenant. */
+    /**
+     * TRUNCATE takes every table's exclusive lock in turn; background work a previous test left running (a hand-back,
+     * an in-process bus delivery) can hold one of them and wait for another, which PostgreSQL breaks as a deadlock
+     * (40P01). The emptying is simply tried again.
+     */
+    private void truncateRetryingDeadlocks(String sql) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                execute(sql);
+                return;
+            } catch (IllegalStateException e) {
+                if (attempt == 5 || !(e.getCause() instanceof java.sql.SQLException sql2) || !"40P01".equals(sql2.getSQLState())) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(100L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
     public void truncate() {
-        execute("TRUNCATE leads, funnel_events, funnel_conversions, funnel_sync_logs, sync_records, webhook_deliveries,"
+        truncateRetryingDeadlocks("TRUNCATE leads, funnel_events, funnel_conversions, funnel_sync_logs, sync_records, webhook_deliveries,"
                 + " platform_admins, platform_admin_actions, source_credentials, source_verifications,"
                 + " usage_metrics, usage_dirty_days, admin_usage_reports, usage_user_totals, usage_tenant_totals, tenant_health_metrics, platform_brands,"
                 + " platform_users, analytics_leads, analytics_cohort_deltas, analytics_cohort_counts, analytics_conversion_counts RESTART IDENTITY CASCADE");

@@ -10,6 +10,8 @@ final class PlatformBrandsSchemas {
 
     @Schema(name = "BrandRequest")
     record Create(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 200) String brandName,
-                  @Schema(maxLength = 2000) String purpose, Boolean isDemo, Boolean isTemplate) {
+                  @Schema(maxLength = 2000) String purpose,
+                  @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, defaultValue = "false") Boolean isDemo,
+                  @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, defaultValue = "false") Boolean isTemplate) {
     }
 }

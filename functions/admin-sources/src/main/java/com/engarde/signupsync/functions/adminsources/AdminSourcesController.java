@@ -126,6 +126,8 @@ public class AdminSourcesController {
     @ApiResponse(responseCode = "409", description = "a stored credential that no key opens",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "403", description = "not a superuser", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "400", description = "an empty, repeated or unreadable query parameter (the one input rule of every route)",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Post("/rotate-key")
     public SourceAdministration.Rotation rotateKey(@RequestAttribute(AdminPrincipal.ATTRIBUTE) AdminPrincipal admin) {
         return sources.rotateKey(admin);

@@ -29,6 +29,9 @@ public class ServiceController {
             schema = @Schema(implementation = ServiceStatus.About.class),
             examples = @ExampleObject(value = "{\"service\":\"signup-sync\"}")))
     @ApiResponse(responseCode = "405", description = "a method other than GET or HEAD",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = "Allow", description = "the methods this path answers", schema = @Schema(type = "string")),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "400", description = "an empty, repeated or unreadable query parameter (the one input rule of every route)",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Get
     public ServiceStatus.About about() {
@@ -42,6 +45,9 @@ public class ServiceController {
     @ApiResponse(responseCode = "503", description = "the database is unreachable", content = @Content(
             mediaType = "application/json", schema = @Schema(implementation = ServiceStatus.Health.class)))
     @ApiResponse(responseCode = "405", description = "a method other than GET or HEAD",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = "Allow", description = "the methods this path answers", schema = @Schema(type = "string")),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "400", description = "an empty, repeated or unreadable query parameter (the one input rule of every route)",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Get("/health")
     public HttpResponse<ServiceStatus.Health> health() {
