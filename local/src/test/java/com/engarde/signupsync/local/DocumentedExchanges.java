@@ -65,12 +65,13 @@ public final class DocumentedExchanges implements ApiExchangeCheck {
         Optional<String> template = template(exchange.path(), method);
         Optional<Operation> operation = template.map(t -> API.getPaths().get(t).readOperationsMap()
                 .get(PathItem.HttpMethod.valueOf(method.name())));
-        if (operation.isEmpty()) {
-            // An undocumented path or method: nothing to hold the answer to (HostileInputTest and RouteAuthTest
+        if (operation.isEmpty() || !exchange.method().equals(method.name())) {
+            // An undocumented path or method, or a method not spelled as HTTP spells it (refused before any route):
+            // nothing to hold the answer to (HostileInputTest and RouteAuthTest
             // check that such a request is refused with the standard error body).
             return List.of();
         }
-        SimpleRequest request = request(exchange, method);
+        SimpleRequest request = request(exchange, method, operation.get().getRequestBody() != null);
         SimpleResponse response = response(exchange);
         List<String> violations = new ArrayList<>();
         if (exchange.status() < 400) {
@@ -92,13 +93,13 @@ public final class DocumentedExchanges implements ApiExchangeCheck {
         return violations;
     }
 
-    private static SimpleRequest request(ApiExchange exchange, Request.Method method) {
+    private static SimpleRequest request(ApiExchange exchange, Request.Method method, boolean readsABody) {
         SimpleRequest.Builder builder = new SimpleRequest.Builder(method, exchange.path());
         exchange.headers().forEach(builder::withHeader);
         exchange.query().forEach(builder::withQueryParam);
-        // A body sent with GET or HEAD is ignored by every route (HTTP gives it no meaning): not held against the document.
-        boolean bodiless = method == Request.Method.GET || method == Request.Method.HEAD;
-        if (exchange.body() != null && !exchange.body().isEmpty() && !bodiless) {
+        // A body sent to a route that reads none (every GET, a trigger) is ignored, not accepted: not held against
+        // the document.
+        if (exchange.body() != null && !exchange.body().isEmpty() && readsABody) {
             builder.withBody(exchange.base64() ? Base64.getDecoder().decode(exchange.body())
                     : exchange.body().getBytes(StandardCharsets.UTF_8));
         }

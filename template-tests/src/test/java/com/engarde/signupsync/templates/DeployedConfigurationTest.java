@@ -113,7 +113,8 @@ class DeployedConfigurationTest {
             "com.engarde.signupsync.config.SecretValues", "none: the way every reader above reads",
             "com.engarde.signupsync.persistence.DataSourceFactory", "database",
             "com.engarde.signupsync.persistence.SecretDataSource", "database",
-            "com.engarde.signupsync.persistence.ConnectionPool", "database");
+            "com.engarde.signupsync.persistence.ConnectionPool", "database",
+            "com.engarde.signupsync.functions.dbmigrate.MigrationHandler", "database");
 
     private static final String REGION = "eu-west-1";
     private static final String ACCOUNT = "111122223333";
