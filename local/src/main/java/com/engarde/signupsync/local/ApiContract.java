@@ -34,7 +34,7 @@ import io.swagger.v3.oas.annotations.servers.Server;
                 description = "En Garde's marketing funnel in one PostgreSQL database: events, conversions, syncs,"
                         + " the Posh.VIP webhook, funnel analytics, platform usage and the admin API. Every error"
                         + " answer is {\"error\", \"message\", \"field\"}; bad input is a 4xx naming the field,"
-                        + " never a 500. In AWS every route may also answer 429 when API Gateway throttles it"
+                        + " never a 500. A query parameter a route does not know is ignored; an empty or repeated one is refused. In AWS every route may also answer 429 when API Gateway throttles it"
                         + " (body {\"message\": \"Too Many Requests\"})."),
         servers = {@Server(url = "http://127.0.0.1:8080", description = "this local run (./run-local serves its own address here)"),
                    @Server(url = "https://{api}/{stage}", description = "a deployed stage (the stack's ApiUrl output)",

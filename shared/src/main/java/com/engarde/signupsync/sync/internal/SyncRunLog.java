@@ -95,6 +95,7 @@ public class SyncRunLog {
     private Start start(String sourceType, SyncTrigger trigger, JsonNode cursorBefore, boolean fromLatest) {
         return database.transaction(connection -> {
             Long abandoned = null;
+            int ended = 0;
             // Twice at most: once more after failing a stale run that was in the way.
             for (int attempt = 0; attempt < 2; attempt++) {
                 Instant now = clock.instant();
@@ -114,8 +115,17 @@ public class SyncRunLog {
                         }
                     }
                 }
-                SyncRun running = running(connection, sourceType).orElseThrow(
-                        () -> new IllegalStateException("a run of " + sourceType + " was running and is gone"));
+                Optional<SyncRun> current = running(connection, sourceType);
+                if (current.isEmpty()) {
+                    // The run in the way ended between the insert and this read (each statement reads anew):
+                    // the insert is tried again rather than the request failed.
+                    if (++ended > 5) {
+                        throw new IllegalStateException("a run of " + sourceType + " kept ending while this one started");
+                    }
+                    attempt--;
+                    continue;
+                }
+                SyncRun running = current.get();
                 if (running.notBefore() != null && !running.waitsAt(now) && unclaimed(connection, running.id())) {
                     // A continuation that waited for a quota and is due: this request hands it to the bus.
                     return new Start(true, running, abandoned);
