@@ -78,7 +78,11 @@ public final class DocumentedExchanges implements ApiExchangeCheck {
         SimpleRequest request = request(exchange, method, operation.get().getRequestBody() != null);
         SimpleResponse response = response(exchange);
         List<String> violations = new ArrayList<>();
-        if (exchange.status() < 400) {
+        // The hostile-input walk sends, on purpose, what the document does not describe (any Accept, any body,
+        // any parameter); its own assertions hold those requests to the rules. Its answers are checked here like
+        // every other, and every other test's requests too.
+        boolean hostile = exchange.test().startsWith(HostileInputTest.class.getSimpleName() + ".");
+        if (exchange.status() < 400 && !hostile) {
             // A request the document calls invalid must not be accepted.
             ValidationReport requestReport = VALIDATOR.validateRequest(request);
             requestReport.getMessages().stream().filter(m -> m.getLevel() != ValidationReport.Level.IGNORE).forEach(m -> violations.add("request " + m.getKey() + ": " + m.getMessage()));
