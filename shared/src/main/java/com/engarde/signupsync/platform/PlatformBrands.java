@@ -44,7 +44,7 @@ public class PlatformBrands {
                          List<UsageReports.ModelUsage> models) {
     }
 
-    public record BrandUsage(UUID brandId, String brandName, String viewMode, LocalDate dateFrom, LocalDate dateTo,
+    public record BrandUsage(UUID brandId, String brandName, String viewMode, @Nullable LocalDate dateFrom, @Nullable LocalDate dateTo,
                              long totalLlmTokens, BigDecimal totalCostUsd, BigDecimal totalBigqueryStorageGb,
                              List<Period> periods) {
     }

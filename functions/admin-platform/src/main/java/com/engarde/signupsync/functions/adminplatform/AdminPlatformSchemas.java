@@ -13,7 +13,7 @@ final class AdminPlatformSchemas {
 
     @Schema(name = "PlatformAdminRequest", description = "Who to make a platform admin: a user id (the JWT's sub) or an"
             + " email, or both.")
-    record Add(@Schema(maxLength = 200) String userId, @Schema(maxLength = 254, format = "email") String email) {
+    record Add(@Schema(ref = "#/components/schemas/AdminUserId") String userId, @Schema(maxLength = 254, format = "email") String email) {
     }
 
     @Schema(name = "PlatformAdminList")
