@@ -18,23 +18,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * One reader of {@code function.json} in the whole build: {@link FunctionManifest}, in a package the CDK app can
- * load. Any other source file (main or test, in any module) that reads JSON right next to a manifest's name is a
- * second parser in the making, and fails here.
+ * load. Outside that package no source file (main or test, in any module) reads JSON right next to a manifest's
+ * name, nor takes a manifest's fields out of a JSON tree: either is a second parser in the making.
  */
 class OneManifestReaderTest {
 
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
     private static final Path MANIFEST_PACKAGE = Path.of("shared/src/main/java/com/engarde/signupsync/manifest");
     /**
-     * The template tests read the raw JSON on purpose, as the oracle the synthesized template is checked
-     * against: a parser that dropped a route would otherwise hide in both the template and its check.
+     * The template tests read the raw JSON on purpose (Synth.manifests, their one read of the files) as the
+     * oracle the synthesized template is checked against: a parser that dropped a route would otherwise hide in
+     * both the template and its check.
      */
     private static final Path ORACLE = Path.of("template-tests/src/test/java/com/engarde/signupsync/templates/Synth.java");
+    private static final Path ORACLE_USERS = Path.of("template-tests/src/test/java/com/engarde/signupsync/templates");
 
     private static final Pattern MANIFEST_NAME = Pattern.compile(
             "\"[^\"\\n]*(function\\.json|META-INF/signup-sync/functions)[^\"\\n]*\"|FunctionManifest\\.FILE_NAME|FunctionManifests\\.FOLDER");
     private static final Pattern JSON_READ = Pattern.compile("\\.(readTree|readValue|readValues|createParser|treeToValue)\\(");
     private static final int NEAR = 8;
+    /** Fields only a manifest has, taken out of a JSON tree. */
+    private static final Pattern MANIFEST_FIELD = Pattern.compile("\\.(path|get|has|hasNonNull)\\(\"(routes|triggers|memoryMb"
+            + "|timeoutSeconds|reservedConcurrency|busPublisher|databaseOwner|runWhenChanged|detailType)\"\\)");
 
     @Test
     void noSourceFileOutsideTheManifestPackageReadsAManifest() {
@@ -49,6 +54,9 @@ class OneManifestReaderTest {
             List<Integer> reads = new ArrayList<>();
             String[] lines = withoutComments(read(file)).split("\n", -1);
             for (int i = 0; i < lines.length; i++) {
+                if (MANIFEST_FIELD.matcher(lines[i]).find() && !relative.startsWith(ORACLE_USERS)) {
+                    readers.add(relative + ":" + (i + 1) + " takes a manifest's field out of JSON");
+                }
                 if (MANIFEST_NAME.matcher(lines[i]).find()) {
                     names.add(i);
                 }
@@ -59,16 +67,17 @@ class OneManifestReaderTest {
             scanned.put(relative, lines.length);
             for (int name : names) {
                 reads.stream().filter(r -> Math.abs(r - name) <= NEAR).findFirst()
-                        .ifPresent(r -> readers.add(relative + ":" + (r + 1)));
+                        .ifPresent(r -> readers.add(relative + ":" + (r + 1) + " reads JSON beside a manifest's name"));
             }
         }
         assertThat(scanned).as("the sources of every module were scanned").hasSizeGreaterThan(300)
                 .containsKeys(Path.of("infra-cdk/src/main/java/com/engarde/signupsync/infra/SignupSyncApp.java"),
                         Path.of("local/src/main/java/com/engarde/signupsync/local/LocalRun.java"),
                         Path.of("shared/src/main/java/com/engarde/signupsync/auth/RouteAuthFilter.java"));
-        assertThat(readers).as("JSON read beside a manifest's name outside " + MANIFEST_PACKAGE
-                + ": read manifests through FunctionManifest or FunctionManifests").isEmpty();
-        assertThat(read(ROOT.resolve(MANIFEST_PACKAGE).resolve("FunctionManifest.java"))).containsPattern(JSON_READ);
+        assertThat(readers).as("manifests read outside " + MANIFEST_PACKAGE
+                + ": read them through FunctionManifest or FunctionManifests").isEmpty();
+        String parser = read(ROOT.resolve(MANIFEST_PACKAGE).resolve("FunctionManifest.java"));
+        assertThat(parser).as("the rules match the one parser").containsPattern(JSON_READ).containsPattern(MANIFEST_FIELD);
     }
 
     /** The CDK app loads this package without Micronaut, the AWS SDK or a database driver on its classpath. */
