@@ -73,7 +73,7 @@ public record FunctionManifest(String name, String description, String handler, 
     private static final Pattern SOURCE = Pattern.compile("[a-z][a-z0-9_]{1,39}");
     private static final Pattern VARIABLE = Pattern.compile("[A-Z][A-Z0-9_]{1,99}");
     /** Set by the app itself; a manifest cannot ask for them as settings. */
-    public static final Set<String> RESERVED = Set.of("SIGNUP_SYNC_STAGE", "SIGNUP_SYNC_METRICS_NAMESPACE",
+    private static final Set<String> RESERVED = Set.of("SIGNUP_SYNC_STAGE", "SIGNUP_SYNC_METRICS_NAMESPACE",
             SyncBus.NAME_VARIABLE, "SIGNUP_SYNC_CORS_ORIGINS", SecretName.DATABASE_ARN_VARIABLE,
             SecretName.DATABASE_APP_ARN_VARIABLE, "ENGARDE_DATABASE_URL");
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
@@ -273,7 +273,7 @@ public record FunctionManifest(String name, String description, String handler, 
     }
 
     /** What only shows across manifests: a route or a bus source claimed twice, two owners of the schema. */
-    public static void checkTogether(List<FunctionManifest> manifests) {
+    static void checkTogether(List<FunctionManifest> manifests) {
         List<String> owners = manifests.stream().filter(FunctionManifest::databaseOwner).map(FunctionManifest::name).toList();
         require(owners.size() <= 1, "only one function may own the database schema: " + owners);
         Map<String, String> routes = new HashMap<>();
