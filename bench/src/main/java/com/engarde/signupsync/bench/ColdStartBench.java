@@ -1,13 +1,13 @@
 package com.engarde.signupsync.bench;
 
+import com.engarde.signupsync.manifest.FunctionManifest;
+import com.engarde.signupsync.manifest.SyncBus;
 import com.engarde.signupsync.snapstart.ApiGatewayFunction;
 import com.engarde.signupsync.snapstart.LambdaJvm;
 import com.engarde.signupsync.testing.AdminJwts;
 import com.engarde.signupsync.testing.EventBridgeStub;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.TestDatabase;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.function.aws.proxy.payload1.ApiGatewayProxyRequestEventFunction;
 
 import java.io.BufferedReader;
@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
 
 /**
  * The cold start of every routed function, as the serverless Java samples measure it: the function's own shaded
@@ -80,7 +79,7 @@ public final class ColdStartBench {
         CLASS_LOG = Arrays.asList(args).contains("--classes");
         TestDatabase db = TestDatabase.get();
         Path root = LambdaHarness.eventsDir().getParent();
-        Map<String, JsonNode> functions = routedFunctions(root.resolve("functions"));
+        Map<String, FunctionManifest> functions = routedFunctions(root.resolve("functions"));
         String only = stringOption(args, "--only", null);
         if (only != null) {
             functions.keySet().retainAll(List.of(only.split(",")));
@@ -93,7 +92,7 @@ public final class ColdStartBench {
         List<String> missing = new ArrayList<>();
         try (EventBridgeStub bus = new EventBridgeStub()) {
             Map<String, String> environment = environment(db, bus);
-            for (Map.Entry<String, JsonNode> function : functions.entrySet()) {
+            for (Map.Entry<String, FunctionManifest> function : functions.entrySet()) {
                 String name = function.getKey();
                 Sample sample = SAMPLES.get(name);
                 Path jar = root.resolve("functions").resolve(name).resolve("target").resolve(name + "-lambda.jar");
@@ -101,7 +100,7 @@ public final class ColdStartBench {
                     missing.add(name + (sample == null ? ": no representative event in ColdStartBench.SAMPLES" : ": " + jar + " not built"));
                     continue;
                 }
-                String handler = function.getValue().path("handler").asText();
+                String handler = function.getValue().handler();
                 Probe probe = new Probe(root, jar, probeJar, function.getValue(), handler,
                         render(root, sample.event()), sample.status(), environment, db);
                 List<Run> cold = probe.runs(runs, "unprimed", List.of());
@@ -200,7 +199,7 @@ public final class ColdStartBench {
     }
 
     /** One function's jar, started again and again. */
-    private record Probe(Path root, Path jar, Path probeJar, JsonNode manifest, String handler, Path event, int status,
+    private record Probe(Path root, Path jar, Path probeJar, FunctionManifest manifest, String handler, Path event, int status,
                          Map<String, String> environment, TestDatabase db) {
 
         List<Run> runs(int count, String mode, List<String> extraFlags) throws IOException, InterruptedException {
@@ -227,14 +226,14 @@ public final class ColdStartBench {
             // Every run is a first write: nothing from an earlier run turns it into a duplicate.
             db.truncate();
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:+UseSerialGC", "-XX:MaxHeapSize=" + (manifest.path("memoryMb").asInt(1024) * 85 / 100) + "m"));
+                    "-XX:+UseSerialGC", "-XX:MaxHeapSize=" + (manifest.memoryMb() * 85 / 100) + "m"));
             command.addAll(extraFlags);
             command.addAll(List.of("-cp", jar + File.pathSeparator + probeJar,
                     ColdStartProbe.class.getName(), handler, event.toString(), mode));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().putAll(environment);
-            if (manifest.path("busPublisher").asBoolean(false)) {
-                builder.environment().put("SIGNUP_SYNC_EVENT_BUS_NAME", "signup-sync");
+            if (manifest.busPublisher()) {
+                builder.environment().put(SyncBus.NAME_VARIABLE, SyncBus.NAME);
             }
             Process process = builder.start();
             String result = null;
@@ -285,15 +284,11 @@ public final class ColdStartBench {
         return jar;
     }
 
-    private static Map<String, JsonNode> routedFunctions(Path functions) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        Map<String, JsonNode> routed = new TreeMap<>();
-        try (Stream<Path> dirs = Files.list(functions)) {
-            for (Path manifest : dirs.map(d -> d.resolve("function.json")).filter(Files::exists).toList()) {
-                JsonNode node = json.readTree(manifest.toFile());
-                if (node.path("routes").size() > 0) {
-                    routed.put(node.path("name").asText(), node);
-                }
+    private static Map<String, FunctionManifest> routedFunctions(Path functions) {
+        Map<String, FunctionManifest> routed = new TreeMap<>();
+        for (FunctionManifest manifest : FunctionManifest.readAll(functions)) {
+            if (!manifest.routes().isEmpty()) {
+                routed.put(manifest.name(), manifest);
             }
         }
         if (routed.isEmpty()) {

@@ -1,6 +1,7 @@
 package com.engarde.signupsync.bench;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.engarde.signupsync.crypto.Sha256;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.TestDatabase;
 import com.engarde.signupsync.testing.WebhookSigning;
@@ -212,7 +213,7 @@ public final class PoshWebhookBench {
     /** Baseline: the raw delivery as one plain INSERT and a commit, per request. */
     private static double jdbc(TestDatabase db, String run, int n) throws Exception {
         List<Request> requests = requests(run, n);
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        MessageDigest sha = Sha256.incremental();
         try (Connection c = db.dataSource().getConnection();
              PreparedStatement insert = c.prepareStatement("INSERT INTO webhook_deliveries (source_type, delivery_key,"
                      + " raw_body) VALUES ('poshvip', ?, ?) ON CONFLICT DO NOTHING")) {

@@ -1,5 +1,7 @@
 package com.engarde.signupsync.infra;
 
+import com.engarde.signupsync.manifest.FunctionManifest;
+import com.engarde.signupsync.manifest.RouteAuth;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -79,10 +81,10 @@ final class Api extends Construct {
                 resource.addMethod(route.method(), integration, MethodOptions.builder()
                         .authorizationType(AuthorizationType.NONE)
                         .build());
-                if (route.auth().equals("admin-jwt")) {
+                if (route.auth() == RouteAuth.ADMIN_JWT) {
                     browserMethods.computeIfAbsent(resource, r -> new LinkedHashSet<>()).add(route.method());
                 }
-                if (route.auth().equals("webhook-signature")) {
+                if (route.auth() == RouteAuth.WEBHOOK_SIGNATURE) {
                     CfnOutput.Builder.create(this, "WebhookUrl-" + function.manifest().name() + route.path().replaceAll("[^A-Za-z0-9]", "-"))
                             .description("Give this URL to the vendor: " + route.method() + " " + route.path()
                                     + " (" + function.manifest().name() + ")")
@@ -145,7 +147,7 @@ final class Api extends Construct {
     }
 
     static boolean open(FunctionManifest.Route route) {
-        return route.auth().equals("none") || route.auth().equals("webhook-signature");
+        return route.auth() == RouteAuth.NONE || route.auth() == RouteAuth.WEBHOOK_SIGNATURE;
     }
 
     RestApi restApi() {

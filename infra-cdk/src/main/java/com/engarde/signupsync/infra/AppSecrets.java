@@ -1,6 +1,7 @@
 package com.engarde.signupsync.infra;
 
 import com.engarde.signupsync.config.SecretName;
+import com.engarde.signupsync.manifest.FunctionManifest;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;

@@ -1,5 +1,8 @@
 package com.engarde.signupsync.infra;
 
+import com.engarde.signupsync.manifest.DailySchedule;
+import com.engarde.signupsync.manifest.FunctionManifest;
+import com.engarde.signupsync.manifest.RouteAuth;
 import software.constructs.Node;
 
 import java.nio.file.Files;
@@ -36,8 +39,6 @@ import java.util.regex.Pattern;
 public record AppSettings(Stage stage, Path repoRoot, LocalTime syncTime, boolean syncEnabled, Optional<String> alarmEmail,
                           List<String> corsOrigins, boolean apiGatewayAccountRole, Map<String, String> functionSettings) {
 
-    public static final LocalTime DEFAULT_SYNC_TIME = LocalTime.of(18, 30);
-
     private static final Pattern ENVIRONMENT_NAME = Pattern.compile("[A-Z][A-Z0-9_]+");
 
     public static AppSettings from(Node context) {
@@ -58,8 +59,9 @@ public record AppSettings(Stage stage, Path repoRoot, LocalTime syncTime, boolea
         return new AppSettings(
                 Stage.of(value.apply("stage").orElse("dev")),
                 repoRoot,
-                valueOrEnv.apply("FUNNEL_SYNC_TIME").map(FunctionManifest::utcTime).orElse(DEFAULT_SYNC_TIME),
-                valueOrEnv.apply("FUNNEL_SYNC_ENABLED").map(AppSettings::bool).orElse(true),
+                valueOrEnv.apply(DailySchedule.TIME_VARIABLE).map(t -> DailySchedule.parseTime(DailySchedule.TIME_VARIABLE, t))
+                        .orElse(DailySchedule.DEFAULT_TIME),
+                valueOrEnv.apply(DailySchedule.ENABLED_VARIABLE).map(AppSettings::bool).orElse(true),
                 value.apply("alarmEmail"),
                 value.apply("corsOrigins").map(s -> Arrays.stream(s.split(",")).map(String::strip).filter(o -> !o.isEmpty()).toList())
                         .orElse(List.of()),
@@ -77,7 +79,7 @@ public record AppSettings(Stage stage, Path repoRoot, LocalTime syncTime, boolea
      */
     public void requireAdminJwt(List<FunctionManifest> manifests) {
         List<String> admin = manifests.stream()
-                .filter(m -> m.routes().stream().anyMatch(r -> r.auth().equals("admin-jwt")))
+                .filter(m -> m.routes().stream().anyMatch(r -> r.auth() == RouteAuth.ADMIN_JWT))
                 .map(FunctionManifest::name).toList();
         List<String> missing = ADMIN_JWT_REQUIRED.stream().filter(v -> !functionSettings.containsKey(v)).toList();
         if (!admin.isEmpty() && !missing.isEmpty()) {

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.infra;
 
+import com.engarde.signupsync.manifest.FunctionManifest;
 import com.engarde.signupsync.persistence.ConnectionsPerInstance;
 
 import java.util.List;

@@ -1,5 +1,7 @@
 package com.engarde.signupsync.infra;
 
+import com.engarde.signupsync.crypto.Sha256;
+import com.engarde.signupsync.manifest.FunctionManifest;
 import software.amazon.awscdk.CustomResource;
 import software.amazon.awscdk.customresources.Provider;
 import software.amazon.awscdk.services.iam.Role;
@@ -13,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -80,7 +81,7 @@ final class DeployTimeRuns extends Construct {
     /** SHA-256 over the relative names and contents of every file under the given paths, in a stable order. */
     static String digest(Path repoRoot, List<String> paths) {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            MessageDigest sha = Sha256.incremental();
             for (String relative : paths) {
                 Path root = repoRoot.resolve(relative).normalize();
                 if (!Files.exists(root)) {
@@ -100,8 +101,6 @@ final class DeployTimeRuns extends Construct {
             return HexFormat.of().formatHex(sha.digest());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.infra;
 
+import com.engarde.signupsync.manifest.FunctionManifest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -1,6 +1,9 @@
 package com.engarde.signupsync.infra;
 
 import com.engarde.signupsync.config.SecretName;
+import com.engarde.signupsync.manifest.FunctionManifest;
+import com.engarde.signupsync.manifest.RouteAuth;
+import com.engarde.signupsync.manifest.SyncBus;
 import com.engarde.signupsync.snapstart.LambdaJvm;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
@@ -113,16 +116,16 @@ final class ServiceFunction extends Construct {
         }
         if (manifest.busPublisher()) {
             platform.bus().grantPutEventsTo(role);
-            environment.put("SIGNUP_SYNC_EVENT_BUS_NAME", platform.bus().getEventBusName());
+            environment.put(SyncBus.NAME_VARIABLE, platform.bus().getEventBusName());
         }
-        if (manifest.routes().stream().anyMatch(r -> r.auth().equals("admin-jwt"))) {
+        if (manifest.routes().stream().anyMatch(r -> r.auth() == RouteAuth.ADMIN_JWT)) {
             // Required by AppSettings.requireAdminJwt before any function is built.
             for (String variable : AppSettings.ADMIN_JWT_REQUIRED) {
                 environment.put(variable, platform.settings().functionSettings().get(variable));
             }
         }
         if (!platform.settings().corsOrigins().isEmpty()
-                && manifest.routes().stream().anyMatch(r -> r.auth().equals("admin-jwt"))) {
+                && manifest.routes().stream().anyMatch(r -> r.auth() == RouteAuth.ADMIN_JWT)) {
             environment.put("SIGNUP_SYNC_CORS_ORIGINS", String.join(",", platform.settings().corsOrigins()));
         }
 
@@ -175,7 +178,7 @@ final class ServiceFunction extends Construct {
 
     /** A vendor caller, or an admin function fetching the issuer's keys from ADMIN_JWT_JWKS_URL. */
     static boolean callsOutsideAws(FunctionManifest manifest, AppSettings settings) {
-        return manifest.egress() || (manifest.routes().stream().anyMatch(r -> r.auth().equals("admin-jwt"))
+        return manifest.egress() || (manifest.routes().stream().anyMatch(r -> r.auth() == RouteAuth.ADMIN_JWT)
                 && settings.functionSettings().containsKey(AppSettings.ADMIN_JWT_JWKS_URL));
     }
 

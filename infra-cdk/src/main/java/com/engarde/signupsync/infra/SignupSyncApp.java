@@ -1,5 +1,6 @@
 package com.engarde.signupsync.infra;
 
+import com.engarde.signupsync.manifest.FunctionManifest;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagPackProps;
 import software.amazon.awscdk.App;

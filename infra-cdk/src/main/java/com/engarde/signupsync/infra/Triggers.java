@@ -1,5 +1,7 @@
 package com.engarde.signupsync.infra;
 
+import com.engarde.signupsync.manifest.FunctionManifest;
+import com.engarde.signupsync.manifest.SyncBus;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.events.CronOptions;
 import software.amazon.awscdk.services.events.EventBus;
@@ -26,16 +28,12 @@ import java.util.Map;
  */
 final class Triggers extends Construct {
 
-    /** The {@code source} of every event signup-sync puts on its bus. */
-    static final String EVENT_SOURCE = "signup-sync";
-
     private final EventBus bus;
 
     Triggers(Construct scope, String id, Stage stage) {
         super(scope, id);
-        // prod's bus is "signup-sync"; other stages carry their name so two stages can share an account.
         bus = EventBus.Builder.create(this, "Bus")
-                .eventBusName(stage == Stage.PROD ? "signup-sync" : "signup-sync-" + stage.id())
+                .eventBusName(SyncBus.name(stage.id(), stage == Stage.PROD))
                 .description("SyncRequested events: the daily dispatch, manual syncs and continuations")
                 .build();
     }
@@ -52,7 +50,7 @@ final class Triggers extends Construct {
                         .description(trigger.detailType() + " for source_type " + trigger.source() + " -> "
                                 + function.manifest().name())
                         .eventPattern(EventPattern.builder()
-                                .source(List.of(EVENT_SOURCE))
+                                .source(List.of(SyncBus.SOURCE))
                                 .detailType(List.of(trigger.detailType()))
                                 .detail(Map.of("source_type", List.of(trigger.source())))
                                 .build())

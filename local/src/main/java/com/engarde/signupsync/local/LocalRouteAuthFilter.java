@@ -2,10 +2,11 @@ package com.engarde.signupsync.local;
 
 import com.engarde.signupsync.admin.AdminAccess;
 import com.engarde.signupsync.api.ApiError;
-import com.engarde.signupsync.auth.FunctionManifests;
+import com.engarde.signupsync.manifest.FunctionManifests;
 import com.engarde.signupsync.auth.LocalOnlyRoutes;
 import com.engarde.signupsync.auth.RouteAuthFilter;
 import com.engarde.signupsync.auth.ServiceTokens;
+import com.engarde.signupsync.crypto.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.context.annotation.Replaces;
@@ -20,8 +21,6 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.List;
 
@@ -43,6 +42,7 @@ class LocalRouteAuthFilter extends RouteAuthFilter {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String envFile;
+    /** The earlier run's service token as its SHA-256, so that it is compared as every token is. */
     private final byte[] earlierToken;
 
     LocalRouteAuthFilter(FunctionManifests manifests, ServiceTokens tokens, AdminAccess admins,
@@ -50,7 +50,7 @@ class LocalRouteAuthFilter extends RouteAuthFilter {
                          @Nullable @Value("${" + EARLIER_TOKEN_PROPERTY + ":}") String earlierToken) {
         super(manifests, tokens, admins, localOnly);
         this.envFile = envFile;
-        this.earlierToken = earlierToken == null || earlierToken.isBlank() ? null : earlierToken.getBytes(StandardCharsets.UTF_8);
+        this.earlierToken = earlierToken == null || earlierToken.isBlank() ? null : Sha256.digest(earlierToken);
     }
 
     @Override
@@ -101,6 +101,6 @@ class LocalRouteAuthFilter extends RouteAuthFilter {
     }
 
     private boolean issuedByEarlierRun(String token) {
-        return earlierToken != null && MessageDigest.isEqual(earlierToken, token.getBytes(StandardCharsets.UTF_8));
+        return Sha256.same(earlierToken, Sha256.digest(token));
     }
 }

@@ -1,8 +1,8 @@
 package com.engarde.signupsync.local;
 
-import com.engarde.signupsync.auth.FunctionManifests;
-import com.engarde.signupsync.auth.FunctionManifests.Route;
-import com.engarde.signupsync.auth.RouteAuth;
+import com.engarde.signupsync.manifest.FunctionManifests;
+import com.engarde.signupsync.manifest.FunctionManifest.Route;
+import com.engarde.signupsync.manifest.RouteAuth;
 import com.engarde.signupsync.testing.AdminJwts;
 import com.engarde.signupsync.testing.JwksStub;
 import com.engarde.signupsync.testing.LambdaHarness;

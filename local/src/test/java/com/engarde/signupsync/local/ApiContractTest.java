@@ -1,8 +1,8 @@
 package com.engarde.signupsync.local;
 
-import com.engarde.signupsync.auth.FunctionManifests;
-import com.engarde.signupsync.auth.FunctionManifests.Route;
-import com.engarde.signupsync.auth.RouteAuth;
+import com.engarde.signupsync.manifest.FunctionManifests;
+import com.engarde.signupsync.manifest.FunctionManifest.Route;
+import com.engarde.signupsync.manifest.RouteAuth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +40,7 @@ class ApiContractTest {
             assertThat(in).as("the generated document is on the classpath").isNotNull();
             document = JSON.readTree(in);
         }
-        manifestRoutes = new FunctionManifests(JSON).routes();
+        manifestRoutes = FunctionManifests.onClasspath(ApiContractTest.class.getClassLoader()).routes();
     }
 
     @Test

@@ -1,6 +1,6 @@
 package com.engarde.signupsync.local;
 
-import com.engarde.signupsync.auth.FunctionManifests;
+import com.engarde.signupsync.manifest.FunctionManifests;
 import com.engarde.signupsync.testing.TestDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,10 +1,10 @@
 package com.engarde.signupsync.local;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import com.engarde.signupsync.auth.RouteAuth;
-import com.engarde.signupsync.auth.FunctionManifests;
+import com.engarde.signupsync.manifest.RouteAuth;
+import com.engarde.signupsync.manifest.FunctionManifests;
 import com.engarde.signupsync.bus.InProcessBus;
-import com.engarde.signupsync.auth.FunctionManifests.Route;
+import com.engarde.signupsync.manifest.FunctionManifest.Route;
 import com.engarde.signupsync.testing.AdminJwts;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.ScopedTokens;
@@ -143,9 +143,9 @@ class HostileInputTest {
      */
     @net.jqwik.api.Example
     void scopedTokensNeverAnswer5xxNorNameTheInternals() {
-        String scoped = ScopedTokens.holdingOnly(com.engarde.signupsync.auth.ServiceScope.SYNC_RUN);
+        String scoped = ScopedTokens.holdingOnly(com.engarde.signupsync.manifest.ServiceScope.SYNC_RUN);
         List<String> headers = new ArrayList<>();
-        for (com.engarde.signupsync.auth.ServiceScope scope : com.engarde.signupsync.auth.ServiceScope.values()) {
+        for (com.engarde.signupsync.manifest.ServiceScope scope : com.engarde.signupsync.manifest.ServiceScope.values()) {
             headers.add("Bearer " + ScopedTokens.holdingAllBut(scope));
         }
         headers.addAll(List.of("Bearer " + ScopedTokens.NO_SCOPES, "Bearer unknown-scoped-token-not-a-secret",

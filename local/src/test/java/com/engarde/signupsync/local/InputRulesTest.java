@@ -1,9 +1,9 @@
 package com.engarde.signupsync.local;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import com.engarde.signupsync.auth.FunctionManifests;
-import com.engarde.signupsync.auth.FunctionManifests.Route;
-import com.engarde.signupsync.auth.RouteAuth;
+import com.engarde.signupsync.manifest.FunctionManifests;
+import com.engarde.signupsync.manifest.FunctionManifest.Route;
+import com.engarde.signupsync.manifest.RouteAuth;
 import com.engarde.signupsync.testing.AdminJwts;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.LambdaHarness.Response;

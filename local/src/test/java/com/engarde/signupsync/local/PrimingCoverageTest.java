@@ -1,25 +1,19 @@
 package com.engarde.signupsync.local;
 
-import com.engarde.signupsync.auth.FunctionManifests;
-import com.engarde.signupsync.auth.FunctionManifests.Route;
+import com.engarde.signupsync.manifest.FunctionManifest;
+import com.engarde.signupsync.manifest.FunctionManifest.Route;
 import com.engarde.signupsync.snapstart.SampleRequest;
 import com.engarde.signupsync.snapstart.SampleWork;
 import com.engarde.signupsync.testing.LambdaFunction;
 import com.engarde.signupsync.testing.LambdaHarness;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,8 +24,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * classpath, as the local run does.
  */
 class PrimingCoverageTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
     static LambdaFunction lambda = new LambdaFunction();
@@ -50,15 +42,15 @@ class PrimingCoverageTest {
     void everySampleRequestIsForARouteOfItsOwnFunction() {
         Map<String, SampleWork> samples = samplesByFunction();
         int checked = 0;
-        for (Map.Entry<String, JsonNode> function : served().entrySet()) {
-            List<Route> routes = FunctionManifests.parse(function.getValue());
+        for (Map.Entry<String, FunctionManifest> function : served().entrySet()) {
+            List<Route> routes = function.getValue().routes();
             SampleWork sample = samples.get(packageOf(function.getKey()));
             if (sample == null) {
                 continue;
             }
             for (SampleRequest request : sample.requests()) {
                 assertThat(routes).as("%s samples %s %s", function.getKey(), request.method(), request.path())
-                        .anyMatch(route -> route.pattern().matcher(request.route()).matches());
+                        .anyMatch(route -> route.matches(route.method(), request.route()));
                 checked++;
             }
         }
@@ -76,22 +68,13 @@ class PrimingCoverageTest {
     }
 
     /** The manifests of functions with a route or a bus trigger, by function name. */
-    private static Map<String, JsonNode> served() {
+    private static Map<String, FunctionManifest> served() {
         Path functions = LambdaHarness.eventsDir().getParent().resolve("functions");
-        Map<String, JsonNode> served = new HashMap<>();
-        try (Stream<Path> dirs = Files.list(functions)) {
-            for (Path manifest : dirs.map(d -> d.resolve("function.json")).filter(Files::exists).toList()) {
-                JsonNode json = JSON.readTree(manifest.toFile());
-                boolean bus = false;
-                for (JsonNode trigger : json.path("triggers")) {
-                    bus |= trigger.path("type").asText().equals("bus");
-                }
-                if (json.path("routes").size() > 0 || bus) {
-                    served.put(json.path("name").asText(), json);
-                }
+        Map<String, FunctionManifest> served = new HashMap<>();
+        for (FunctionManifest manifest : FunctionManifest.readAll(functions)) {
+            if (!manifest.routes().isEmpty() || !manifest.triggers(FunctionManifest.BusTrigger.class).isEmpty()) {
+                served.put(manifest.name(), manifest);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         return served;
     }

@@ -1,27 +1,24 @@
 package com.engarde.signupsync.local;
 
-import com.engarde.signupsync.auth.FunctionManifests;
-import com.engarde.signupsync.auth.FunctionManifests.Route;
-import com.engarde.signupsync.auth.RouteAuth;
-import com.engarde.signupsync.auth.ServiceScope;
+import com.engarde.signupsync.manifest.FunctionManifest;
+import com.engarde.signupsync.manifest.FunctionManifests;
+import com.engarde.signupsync.manifest.FunctionManifest.Route;
+import com.engarde.signupsync.manifest.RouteAuth;
+import com.engarde.signupsync.manifest.ServiceScope;
 import com.engarde.signupsync.testing.ScopedTokens;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.LambdaHarness.Response;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,16 +43,10 @@ class RouteAuthTest {
     }
 
     @Test
-    void everyFunctionWithRoutesIsOnTheClasspathSoTheWalkCoversIt() throws IOException {
+    void everyFunctionWithRoutesIsOnTheClasspathSoTheWalkCoversIt() {
         Path functions = LambdaHarness.eventsDir().getParent().resolve("functions");
-        ObjectMapper json = new ObjectMapper();
-        Set<String> declared;
-        try (Stream<Path> dirs = Files.list(functions)) {
-            declared = dirs.map(d -> d.resolve("function.json")).filter(Files::exists)
-                    .filter(f -> read(json, f).path("routes").size() > 0)
-                    .map(f -> f.getParent().getFileName().toString())
-                    .collect(Collectors.toSet());
-        }
+        Set<String> declared = FunctionManifest.readAll(functions).stream().filter(m -> !m.routes().isEmpty())
+                .map(FunctionManifest::name).collect(Collectors.toSet());
         Set<String> loaded = routes.stream().map(Route::function).collect(Collectors.toSet());
         assertThat(declared).isNotEmpty();
         assertThat(loaded).containsAll(declared);
@@ -186,13 +177,5 @@ class RouteAuthTest {
         request.getHeaders().remove("Authorization");
 
         assertThat(lambda.handle(request).status()).isEqualTo(401);
-    }
-
-    private static com.fasterxml.jackson.databind.JsonNode read(ObjectMapper json, Path file) {
-        try {
-            return json.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new IllegalStateException(file.toString(), e);
-        }
     }
 }

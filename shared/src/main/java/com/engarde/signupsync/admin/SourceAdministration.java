@@ -2,7 +2,7 @@ package com.engarde.signupsync.admin;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 import com.engarde.signupsync.api.JsonBodies;
-import com.engarde.signupsync.auth.FunctionManifests;
+import com.engarde.signupsync.manifest.FunctionManifests;
 import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.http.TimeBudgetExhausted;
 import com.engarde.signupsync.config.SecretValues;

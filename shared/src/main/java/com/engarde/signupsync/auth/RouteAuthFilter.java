@@ -7,6 +7,9 @@ import com.engarde.signupsync.admin.AdminTokenRejected;
 import com.engarde.signupsync.api.ApiError;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.engarde.signupsync.api.QueryParameters;
+import com.engarde.signupsync.manifest.FunctionManifest;
+import com.engarde.signupsync.manifest.FunctionManifests;
+import com.engarde.signupsync.manifest.RouteAuth;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpHeaders;
@@ -51,7 +54,7 @@ public class RouteAuthFilter implements Ordered {
             return HttpResponse.<ApiError>badRequest(ApiError.of("invalid_request",
                     "the query string is not valid percent-encoded UTF-8"));
         }
-        FunctionManifests.Route route = manifests.routeFor(request.getMethodName(), request.getPath()).orElse(null);
+        FunctionManifest.Route route = manifests.routeFor(request.getMethodName(), request.getPath()).orElse(null);
         RouteAuth auth = route != null ? route.auth() : localOnly(request) ? RouteAuth.NONE : RouteAuth.SERVICE_TOKEN;
         String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
         if (route == null && auth == RouteAuth.SERVICE_TOKEN && tokens.identify(authorization).isEmpty()
@@ -69,7 +72,7 @@ public class RouteAuthFilter implements Ordered {
      * A known token holding the route's scope passes; a known token without it is 403. A path no manifest declares
      * needs every scope, so a route someone forgot to declare is closed to scoped tokens too.
      */
-    private HttpResponse<ApiError> serviceToken(String authorization, FunctionManifests.Route route) {
+    private HttpResponse<ApiError> serviceToken(String authorization, FunctionManifest.Route route) {
         ServiceTokens.Caller caller = tokens.identify(authorization).orElse(null);
         if (caller == null) {
             return unauthorized("a valid service token is required: Authorization: Bearer <token>");
@@ -100,7 +103,7 @@ public class RouteAuthFilter implements Ordered {
     /** 405 with the methods the path has when a manifest declares it under another method, else 404, as for a service token. */
     private HttpResponse<ApiError> unmatched(HttpRequest<?> request) {
         List<String> allowed = manifests.routes().stream()
-                .filter(r -> r.matches(r.method(), request.getPath())).map(FunctionManifests.Route::method).distinct().toList();
+                .filter(r -> r.matches(r.method(), request.getPath())).map(FunctionManifest.Route::method).distinct().toList();
         if (allowed.isEmpty()) {
             return HttpResponse.<ApiError>status(HttpStatus.NOT_FOUND).body(ApiError.of("not_found", "no route answers this path"));
         }

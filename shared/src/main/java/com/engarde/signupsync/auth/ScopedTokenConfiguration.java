@@ -1,11 +1,12 @@
 package com.engarde.signupsync.auth;
 
+import com.engarde.signupsync.crypto.Sha256;
+import com.engarde.signupsync.manifest.ServiceScope;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
@@ -46,7 +47,7 @@ final class ScopedTokenConfiguration {
     Optional<Entry> match(byte[] presented) {
         Entry found = null;
         for (Entry entry : entries) {
-            if (MessageDigest.isEqual(presented, entry.sha256()) && found == null) {
+            if (Sha256.same(presented, entry.sha256()) && found == null) {
                 found = entry;
             }
         }
@@ -76,7 +77,7 @@ final class ScopedTokenConfiguration {
         }
         for (int i = 0; i < entries.size(); i++) {
             for (int j = i + 1; j < entries.size(); j++) {
-                if (MessageDigest.isEqual(entries.get(i).sha256(), entries.get(j).sha256())) {
+                if (Sha256.same(entries.get(i).sha256(), entries.get(j).sha256())) {
                     throw new IllegalArgumentException("entries " + (i + 1) + " and " + (j + 1) + " have the same sha256");
                 }
             }

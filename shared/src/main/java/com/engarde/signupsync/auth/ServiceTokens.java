@@ -1,14 +1,13 @@
 package com.engarde.signupsync.auth;
 
 import com.engarde.signupsync.config.SecretValues;
+import com.engarde.signupsync.crypto.Sha256;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.engarde.signupsync.manifest.ServiceScope;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -77,8 +76,8 @@ public class ServiceTokens {
         }
         Optional<ScopedTokenConfiguration> scoped = scoped();
         // Every comparison always runs, whichever token matches.
-        boolean matchesCurrent = current != null && MessageDigest.isEqual(presented, current);
-        boolean matchesPrevious = previous != null && MessageDigest.isEqual(presented, previous);
+        boolean matchesCurrent = Sha256.same(presented, current);
+        boolean matchesPrevious = Sha256.same(presented, previous);
         Optional<ScopedTokenConfiguration.Entry> entry = scoped.flatMap(configuration -> configuration.match(presented));
         if (scoped.isEmpty()) {
             return Optional.empty();
@@ -96,7 +95,7 @@ public class ServiceTokens {
             return Optional.of(ScopedTokenConfiguration.parse(value, json));
         } catch (IllegalArgumentException e) {
             byte[] reported = digest(value);
-            if (!MessageDigest.isEqual(reported, malformedReported)) {
+            if (!Sha256.same(reported, malformedReported)) {
                 malformedReported = reported;
                 LOG.error("SIGNUP_SYNC_SCOPED_TOKENS is malformed, so every service-token route answers 401 until it is"
                         + " fixed: {}", e.getMessage());
@@ -109,10 +108,6 @@ public class ServiceTokens {
         if (token == null || token.isBlank()) {
             return null;
         }
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.strip().getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.digest(token.strip());
     }
 }

@@ -1,6 +1,7 @@
 package com.engarde.signupsync.bus;
 
 import com.engarde.signupsync.http.RetryPolicy;
+import com.engarde.signupsync.manifest.SyncBus;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
@@ -135,8 +136,8 @@ public class EventBridgeBus implements EventBus, PrimableClient {
     private PutEventsRequestEntry entry(SyncRequested event) {
         return PutEventsRequestEntry.builder()
                 .eventBusName(busName)
-                .source(SyncRequested.SOURCE)
-                .detailType(SyncRequested.DETAIL_TYPE)
+                .source(SyncBus.SOURCE)
+                .detailType(SyncBus.SYNC_REQUESTED)
                 .detail(event.detail().toString())
                 .build();
     }

@@ -1,6 +1,7 @@
 package com.engarde.signupsync.bus;
 
 import com.engarde.signupsync.http.TimeBudget;
+import com.engarde.signupsync.manifest.SyncBus;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
@@ -30,7 +31,7 @@ import java.util.List;
  *   <li>an API Gateway (REST, payload 1.0) proxy event goes to Micronaut's
  *       {@link ApiGatewayProxyRequestEventFunction}, so controllers, filters and error handlers are those of
  *       every other function;</li>
- *   <li>an EventBridge event with {@code detail-type} {@value SyncRequested#DETAIL_TYPE} goes to the
+ *   <li>an EventBridge event with {@code detail-type} {@value SyncBus#SYNC_REQUESTED} goes to the
  *       {@link SyncRequestedHandler} bean for its {@code detail.source_type};</li>
  *   <li>the schedule's {@code detail-type} {@value #SCHEDULED} goes to the {@link ScheduleHandler} beans.</li>
  * </ul>
@@ -89,7 +90,7 @@ public class LambdaHandler implements RequestStreamHandler {
         TimeBudget budget = budget(lambda);
         ObjectNode answer = ENVELOPES.createObjectNode().put("handled", detailType);
         switch (detailType) {
-            case SyncRequested.DETAIL_TYPE -> {
+            case SyncBus.SYNC_REQUESTED -> {
                 SyncRequested request = SyncRequested.fromDetail(event.path("detail"));
                 List<SyncRequestedHandler> handlers = context.getBeansOfType(SyncRequestedHandler.class).stream()
                         .filter(h -> h.deployed() && h.sourceType().equals(request.sourceType())).toList();

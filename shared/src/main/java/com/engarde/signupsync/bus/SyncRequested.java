@@ -1,5 +1,6 @@
 package com.engarde.signupsync.bus;
 
+import com.engarde.signupsync.manifest.SyncBus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,18 +9,14 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
 /**
- * "Sync this source": the one event on the {@value #BUS} bus. Its detail is
+ * "Sync this source": the one event on the {@value SyncBus#NAME} bus. Its detail is
  * {@code {"source_type":"easyappointments","trigger":"schedule|manual|continuation","run_id":42}}, with
- * {@code source} {@value #SOURCE} and {@code detail-type} {@value #DETAIL_TYPE}; the CDK rules match on
+ * {@code source} {@value SyncBus#SOURCE} and {@code detail-type} {@value SyncBus#SYNC_REQUESTED}; the CDK rules match on
  * those and on {@code detail.source_type}. {@code runId} names the run the receiver should carry out; null
  * asks the receiver to start (or join) one itself. {@code notBefore} ({@code "not_before"}, ISO-8601) is set
  * on a continuation that waits for a vendor's quota to reset: it is not to be carried out before then.
  */
 public record SyncRequested(String sourceType, SyncTrigger trigger, Long runId, Instant notBefore) {
-
-    public static final String BUS = "signup-sync";
-    public static final String SOURCE = "signup-sync";
-    public static final String DETAIL_TYPE = "SyncRequested";
 
     public SyncRequested {
         if (sourceType == null || sourceType.isBlank()) {

@@ -37,10 +37,6 @@ public record TimeBudget(Instant deadline, AtomicInteger requests) {
         return new TimeBudget(now.plus(remaining).minus(reserve));
     }
 
-    public boolean isUnlimited() {
-        return deadline == null;
-    }
-
     /** True when {@code work} started at {@code now} would still end within the budget. */
     public boolean allows(Instant now, Duration work) {
         return deadline == null || !now.plus(work).isAfter(deadline);

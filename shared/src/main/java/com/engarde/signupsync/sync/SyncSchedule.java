@@ -1,5 +1,6 @@
 package com.engarde.signupsync.sync;
 
+import com.engarde.signupsync.manifest.DailySchedule;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 
@@ -7,7 +8,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
@@ -39,18 +39,8 @@ class SyncSchedule {
                 : Boolean.parseBoolean(inProcess.strip()) ? IN_PROCESS : NONE;
         this.enabled = enabled && !runBy.equals(NONE);
         // The default is here, not in the placeholder: its colon would end the placeholder's default.
-        this.timeUtc = parse(time == null || time.isBlank() ? "18:30" : time);
-    }
-
-    static LocalTime parse(String time) {
-        if (time == null || !time.strip().matches("\\d{2}:\\d{2}")) {
-            throw new IllegalArgumentException("FUNNEL_SYNC_TIME must be HH:MM in UTC, such as 18:30");
-        }
-        try {
-            return LocalTime.parse(time.strip());
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("FUNNEL_SYNC_TIME must be HH:MM in UTC, such as 18:30");
-        }
+        this.timeUtc = time == null || time.isBlank() ? DailySchedule.DEFAULT_TIME
+                : DailySchedule.parseTime(DailySchedule.TIME_VARIABLE, time);
     }
 
     public boolean enabled() {

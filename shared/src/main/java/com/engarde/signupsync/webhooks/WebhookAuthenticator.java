@@ -1,10 +1,11 @@
 package com.engarde.signupsync.webhooks;
 
+import com.engarde.signupsync.crypto.Sha256;
+
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -151,7 +152,7 @@ public final class WebhookAuthenticator {
             for (byte[] key : secret.signingKeys()) {
                 byte[] expected = hmac(key, content);
                 for (byte[] signature : presented) {
-                    matches |= MessageDigest.isEqual(expected, signature);
+                    matches |= Sha256.same(expected, signature);
                 }
             }
         }

@@ -1,8 +1,8 @@
 package com.engarde.signupsync.webhooks;
 
+import com.engarde.signupsync.crypto.Sha256;
+
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -21,7 +21,7 @@ public final class WebhookSecret {
     private final List<byte[]> signingKeys;
 
     private WebhookSecret(String value) {
-        this.digest = sha256(value.getBytes(StandardCharsets.UTF_8));
+        this.digest = Sha256.digest(value);
         List<byte[]> keys = new ArrayList<>(2);
         if (value.startsWith(STANDARD_PREFIX)) {
             base64(value.substring(STANDARD_PREFIX.length())).filter(k -> k.length > 0).ifPresent(keys::add);
@@ -45,7 +45,7 @@ public final class WebhookSecret {
      * content nor the length of the secret leaks through timing.
      */
     public boolean matches(String presented) {
-        return presented != null && MessageDigest.isEqual(digest, sha256(presented.strip().getBytes(StandardCharsets.UTF_8)));
+        return presented != null && Sha256.same(digest, Sha256.digest(presented.strip()));
     }
 
     /** The HMAC keys a sender may have signed with. */
@@ -58,14 +58,6 @@ public final class WebhookSecret {
             return Optional.of(Base64.getDecoder().decode(value));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
-        }
-    }
-
-    static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

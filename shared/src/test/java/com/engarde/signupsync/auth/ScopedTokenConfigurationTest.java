@@ -1,9 +1,10 @@
 package com.engarde.signupsync.auth;
 
+import com.engarde.signupsync.crypto.Sha256;
+import com.engarde.signupsync.manifest.ServiceScope;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
-import java.security.MessageDigest;
 import java.util.HexFormat;
 
 import static com.engarde.signupsync.auth.ServiceTokensTest.sha256;
@@ -37,13 +38,13 @@ class ScopedTokenConfigurationTest {
                 + "{\"name\":\"ops.usage:1\",\"sha256\":\"" + sha256("other").toUpperCase() + "\",\"scopes\":[\"usage:write\"]}]");
 
         assertThat(configuration.entries()).hasSize(2);
-        byte[] presented = MessageDigest.getInstance("SHA-256").digest("a-token".getBytes());
+        byte[] presented = Sha256.digest("a-token");
         ScopedTokenConfiguration.Entry found = configuration.match(presented).orElseThrow();
         assertThat(found.name()).isEqualTo("backend-funnel");
         assertThat(found.scopes()).containsExactlyInAnyOrder(ServiceScope.FUNNEL_WRITE, ServiceScope.ANALYTICS_READ);
-        assertThat(configuration.match(MessageDigest.getInstance("SHA-256").digest("other".getBytes())).orElseThrow().scopes())
+        assertThat(configuration.match(Sha256.digest("other")).orElseThrow().scopes())
                 .containsExactly(ServiceScope.USAGE_WRITE);
-        assertThat(configuration.match(MessageDigest.getInstance("SHA-256").digest("a-tokem".getBytes()))).isEmpty();
+        assertThat(configuration.match(Sha256.digest("a-tokem"))).isEmpty();
         assertThat(configuration.match(HexFormat.of().parseHex(HASH.substring(0, 62)))).as("a shorter digest").isEmpty();
     }
 

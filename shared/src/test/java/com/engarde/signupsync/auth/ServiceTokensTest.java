@@ -1,15 +1,15 @@
 package com.engarde.signupsync.auth;
 
 import com.engarde.signupsync.config.StubSecretsManager;
+import com.engarde.signupsync.crypto.Sha256;
+import com.engarde.signupsync.manifest.ServiceScope;
 import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 
@@ -132,10 +132,6 @@ class ServiceTokensTest {
     }
 
     static String sha256(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(token);
     }
 }

@@ -1,7 +1,7 @@
 package com.engarde.signupsync.templates;
 
 import com.engarde.signupsync.config.SecretName;
-import com.engarde.signupsync.infra.FunctionManifest;
+import com.engarde.signupsync.manifest.FunctionManifest;
 import com.engarde.signupsync.persistence.ConnectionsPerInstance;
 import com.engarde.signupsync.persistence.RdsCertificates;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EventsTest {
 
@@ -39,6 +40,13 @@ class EventsTest {
         JsonNode schedule = scheduleOf(Synth.fixture(ProdSettings.CONTEXT), "fixture-dispatch");
         assertThat(schedule.path("ScheduleExpression").asText()).isEqualTo("cron(5 6 * * ? *)");
         assertThat(schedule.path("State").asText()).isEqualTo("DISABLED");
+    }
+
+    /** funnel-analytics reads the same FUNNEL_SYNC_TIME and refuses anything but HH:MM, so the synth must too. */
+    @Test
+    void aSyncTimeTheFunctionsWouldRefuseStopsTheSynth() {
+        assertThatThrownBy(() -> Synth.of(Synth.fixtureRoot(), Map.of("FUNNEL_SYNC_TIME", "18:30:00")))
+                .hasMessageContaining("FUNNEL_SYNC_TIME must be HH:MM in UTC");
     }
 
     @Test

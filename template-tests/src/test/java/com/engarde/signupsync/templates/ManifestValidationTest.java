@@ -1,7 +1,7 @@
 package com.engarde.signupsync.templates;
 
-import com.engarde.signupsync.auth.ServiceScope;
-import com.engarde.signupsync.infra.FunctionManifest;
+import com.engarde.signupsync.manifest.ServiceScope;
+import com.engarde.signupsync.manifest.FunctionManifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,7 +2,7 @@ package com.engarde.signupsync.templates;
 
 import com.engarde.signupsync.infra.AppSettings;
 import com.engarde.signupsync.infra.FunctionJars;
-import com.engarde.signupsync.infra.FunctionManifest;
+import com.engarde.signupsync.manifest.FunctionManifest;
 import com.engarde.signupsync.infra.SignupSyncApp;
 import com.engarde.signupsync.infra.SignupSyncStack;
 import com.fasterxml.jackson.core.type.TypeReference;

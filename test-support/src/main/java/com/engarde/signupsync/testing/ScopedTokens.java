@@ -1,14 +1,11 @@
 package com.engarde.signupsync.testing;
 
-import com.engarde.signupsync.auth.ServiceScope;
+import com.engarde.signupsync.crypto.Sha256;
+import com.engarde.signupsync.manifest.ServiceScope;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,11 +57,7 @@ public final class ScopedTokens {
     }
 
     public static String sha256(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(token);
     }
 
     private static String slug(ServiceScope scope) {

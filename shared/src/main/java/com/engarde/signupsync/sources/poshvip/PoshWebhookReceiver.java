@@ -5,6 +5,7 @@ import com.engarde.signupsync.api.JsonBodies;
 import com.engarde.signupsync.api.ApiException;
 import com.engarde.signupsync.api.InputText;
 import com.engarde.signupsync.credentials.SourceCredentials;
+import com.engarde.signupsync.crypto.Sha256;
 import com.engarde.signupsync.webhooks.AuthScheme;
 import com.engarde.signupsync.webhooks.Authentication;
 import com.engarde.signupsync.webhooks.DeliveryStatus;
@@ -26,13 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -148,7 +146,7 @@ public class PoshWebhookReceiver {
         if (stored.inserted() || stored.sameBody()) {
             return stored;
         }
-        String qualified = delivery.deliveryKey() + "#" + digest(delivery.rawBody()).substring(0, 16);
+        String qualified = delivery.deliveryKey() + "#" + Sha256.hex(delivery.rawBody()).substring(0, 16);
         return deliveries.store(delivery.withKey(qualified));
     }
 
@@ -187,7 +185,7 @@ public class PoshWebhookReceiver {
                 // an unreadable identity falls back to the body's digest; the mapping reports the field
             }
         }
-        return "sha256:" + digest(raw);
+        return "sha256:" + Sha256.hex(raw);
     }
 
     /**
@@ -196,14 +194,6 @@ public class PoshWebhookReceiver {
      */
     private static String storable(String value) {
         return value == null || InputText.problem(value, true) != null ? null : value;
-    }
-
-    private static String digest(byte[] raw) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static ObjectNode keptHeaders(WebhookRequest request) {

@@ -1,10 +1,11 @@
 package com.engarde.signupsync.functions.synceasyappointments;
 
-import com.engarde.signupsync.auth.FunctionManifests;
-import com.engarde.signupsync.auth.RouteAuth;
+import com.engarde.signupsync.manifest.FunctionManifests;
+import com.engarde.signupsync.manifest.RouteAuth;
 import com.engarde.signupsync.bus.LambdaHandler;
 import com.engarde.signupsync.bus.SyncRequested;
 import com.engarde.signupsync.bus.SyncTrigger;
+import com.engarde.signupsync.manifest.SyncBus;
 import com.engarde.signupsync.sync.SyncRun;
 import com.engarde.signupsync.sync.SyncStatus;
 import com.engarde.signupsync.testing.LambdaHarness;
@@ -58,8 +59,8 @@ class AddingASourceTest {
                     .isEqualTo(FakeConnectorFactory.ITEMS);
 
             // Through the bus as EventBridge delivers it to the function's Lambda handler.
-            ObjectNode event = JSON.createObjectNode().put("detail-type", SyncRequested.DETAIL_TYPE)
-                    .put("source", SyncRequested.SOURCE).put("id", "event-1");
+            ObjectNode event = JSON.createObjectNode().put("detail-type", SyncBus.SYNC_REQUESTED)
+                    .put("source", SyncBus.SOURCE).put("id", "event-1");
             event.set("detail", new SyncRequested("eventbrite", SyncTrigger.SCHEDULE, null).detail());
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             new LambdaHandler(f.lambda.context()).handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out, null);

@@ -1,16 +1,15 @@
-package com.engarde.signupsync.infra;
+package com.engarde.signupsync.manifest;
 
-import com.engarde.signupsync.auth.ServiceScope;
 import com.engarde.signupsync.config.SecretName;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,9 +21,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * One {@code functions/<name>/function.json}: everything the CDK app needs to deploy that function. Adding a
- * folder with a manifest adds a Lambda, its routes and its triggers; no CDK code changes. The schema (README,
- * "Function manifests"):
+ * One {@code functions/<name>/function.json}, and the one reader of that file: the CDK app deploys from it, the
+ * functions and the local run find their routes, auth and bus sources in it ({@link FunctionManifests}), and the
+ * API document is checked against it. Adding a folder with a manifest adds a Lambda, its routes and its triggers;
+ * no CDK code changes. This package depends on nothing but the JDK and Jackson, so the CDK app reads it too. The
+ * schema:
  *
  * <pre>
  * name            the folder's name; the jar is functions/&lt;name&gt;/target/&lt;name&gt;-lambda.jar
@@ -40,7 +41,7 @@ import java.util.stream.Stream;
  *                 its instances can hold (x the pool size); the sum over every function must fit the database's
  *                 connection budget (README, "Least privilege"), or the synth fails
  * egress          true: calls hosts outside AWS (vendor APIs); in the VPC through the NAT gateway
- * busPublisher    true: may put events on the signup-sync bus (SIGNUP_SYNC_EVENT_BUS_NAME)
+ * busPublisher    true: may put events on the signup-sync bus ({@value SyncBus#NAME_VARIABLE})
  * secrets         names from {@link SecretName}: service-token, poshvip-webhook-secret, encryption-key,
  *                 easyappointments, zoom, eventbrite, brevo; each arrives as its ARN in an environment variable
  * settings        names of plain, non-secret environment variables (EASYAPPOINTMENTS_URL, ...); each gets the CDK
@@ -48,7 +49,8 @@ import java.util.stream.Stream;
  * routes          [{"method": "GET|POST|PUT|PATCH|DELETE", "path": "/a/{b}", "auth": "none|service-token|admin-jwt|webhook-signature"}]
  *                 a service-token route also names the {@link ServiceScope} a token must hold to call it
  *                 ("scope": "funnel:write|analytics:read|sync:run|usage:write"), and its manifest lists the
- *                 service-token secret (which carries the tokens)
+ *                 service-token secret (which carries the tokens); an admin-jwt route may say "role": "superuser"
+ *                 (default "admin"): then designated platform admins may not call it, only superusers
  * triggers        [{"type": "bus", "source": "easyappointments", "detailType": "SyncRequested"},
  *                  {"type": "schedule"}                 daily at FUNNEL_SYNC_TIME, off when FUNNEL_SYNC_ENABLED=false
  *                  {"type": "schedule", "time": "02:15"} daily at that UTC time, always on
@@ -62,21 +64,51 @@ public record FunctionManifest(String name, String description, String handler, 
                                boolean busPublisher, List<SecretName> secrets, List<String> settings, List<Route> routes,
                                List<Trigger> triggers) {
 
-    public static final String DEFAULT_DETAIL_TYPE = "SyncRequested";
+    /** A manifest's file name, in its function's folder and in its function's jar. */
+    public static final String FILE_NAME = "function.json";
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{1,39}");
     private static final Pattern PATH = Pattern.compile("/|(/([A-Za-z0-9._~-]+|\\{[A-Za-z_][A-Za-z0-9_]*\\+?}))+");
     private static final Pattern SOURCE = Pattern.compile("[a-z][a-z0-9_]{1,39}");
     private static final Pattern VARIABLE = Pattern.compile("[A-Z][A-Z0-9_]{1,99}");
     /** Set by the app itself; a manifest cannot ask for them as settings. */
-    static final Set<String> RESERVED = Set.of("SIGNUP_SYNC_STAGE", "SIGNUP_SYNC_METRICS_NAMESPACE",
-            "SIGNUP_SYNC_EVENT_BUS_NAME", "SIGNUP_SYNC_CORS_ORIGINS", SecretName.DATABASE_ARN_VARIABLE,
+    private static final Set<String> RESERVED = Set.of("SIGNUP_SYNC_STAGE", "SIGNUP_SYNC_METRICS_NAMESPACE",
+            SyncBus.NAME_VARIABLE, "SIGNUP_SYNC_CORS_ORIGINS", SecretName.DATABASE_ARN_VARIABLE,
             SecretName.DATABASE_APP_ARN_VARIABLE, "ENGARDE_DATABASE_URL");
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
-    private static final Set<String> AUTHS = Set.of("none", "service-token", "admin-jwt", "webhook-signature");
+    private static final Set<String> ROLES = Set.of("admin", "superuser");
 
-    /** {@code scope} is set on service-token routes only. */
-    public record Route(String method, String path, String auth, ServiceScope scope) {
+    /**
+     * One route of the function named {@code function}. {@code scope} is set on service-token routes only (the one
+     * a token must hold to call it); {@code superuserOnly} is {@code "role": "superuser"} on an admin-jwt route.
+     */
+    public record Route(String function, String method, String path, RouteAuth auth, boolean superuserOnly,
+                        ServiceScope scope) {
+
+        /**
+         * Whether a request is for this route: the same method and the path's segments, a variable part matching
+         * any one non-empty segment; one trailing slash is ignored.
+         */
+        public boolean matches(String requestMethod, String requestPath) {
+            if (!method.equalsIgnoreCase(requestMethod) || requestPath == null || !requestPath.startsWith("/")) {
+                return false;
+            }
+            String[] template = path.equals("/") ? new String[] {""} : path.split("/", -1);
+            String asked = requestPath.length() > 1 && requestPath.endsWith("/")
+                    ? requestPath.substring(0, requestPath.length() - 1) : requestPath;
+            String[] parts = asked.equals("/") ? new String[] {""} : asked.split("/", -1);
+            if (parts.length != template.length) {
+                return false;
+            }
+            for (int i = 0; i < parts.length; i++) {
+                boolean variable = template[i].startsWith("{");
+                if (variable ? parts[i].isEmpty() : !template[i].equals(parts[i])) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     public sealed interface Trigger permits BusTrigger, ScheduleTrigger, CustomResourceTrigger {
@@ -103,12 +135,12 @@ public record FunctionManifest(String name, String description, String handler, 
         return triggers.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
-    /** Every manifest under {@code functionsDir}, checked one by one and against each other. */
+    /** Every manifest under {@code functionsDir} (one per folder), checked one by one and against each other. */
     public static List<FunctionManifest> readAll(Path functionsDir) {
         List<FunctionManifest> manifests = new ArrayList<>();
         try (Stream<Path> folders = Files.list(functionsDir)) {
             for (Path folder : folders.sorted().toList()) {
-                Path file = folder.resolve("function.json");
+                Path file = folder.resolve(FILE_NAME);
                 if (Files.isRegularFile(file)) {
                     manifests.add(read(file));
                 }
@@ -120,20 +152,33 @@ public record FunctionManifest(String name, String description, String handler, 
         return List.copyOf(manifests);
     }
 
+    /** The manifest in {@code file}, whose folder must carry the function's name. */
     public static FunctionManifest read(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(file.toString(), file.getParent().getFileName().toString(), in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /**
+     * The manifest read from {@code in}; {@code where} names it in messages (a path, or a resource in a jar) and
+     * {@code folder} is the name of the folder it is in, which must be the function's name.
+     */
+    public static FunctionManifest read(String where, String folder, InputStream in) throws IOException {
         JsonNode json;
         try {
-            json = new ObjectMapper().readTree(file.toFile());
+            json = JSON.readTree(in);
         } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": not valid JSON: " + e.getMessage(), e);
+            throw new IllegalArgumentException(where + ": not valid JSON: " + e.getMessage(), e);
         }
         try {
+            require(json != null && json.isObject(), "a manifest is a JSON object");
             FunctionManifest manifest = parse(json);
-            String folder = file.getParent().getFileName().toString();
             require(manifest.name().equals(folder), "name '" + manifest.name() + "' must equal its folder's name '" + folder + "'");
             return manifest;
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
         }
     }
 
@@ -170,22 +215,7 @@ public record FunctionManifest(String name, String description, String handler, 
 
         List<Route> routes = new ArrayList<>();
         for (JsonNode route : json.path("routes")) {
-            String method = text(route, "method").toUpperCase(Locale.ROOT);
-            String path = text(route, "path");
-            String auth = text(route, "auth");
-            require(METHODS.contains(method), "route method must be one of " + METHODS + ": " + method);
-            require(PATH.matcher(path).matches(), "route path must look like /a/{b}: " + path);
-            require(AUTHS.contains(auth), "route auth must be one of " + AUTHS + ": " + auth);
-            ServiceScope scope = null;
-            if (auth.equals("service-token")) {
-                scope = ServiceScope.fromName(route.path("scope").asText()).orElseThrow(() -> new IllegalArgumentException(
-                        method + " " + path + " is a service-token route and needs \"scope\": one of " + ServiceScope.names()));
-                require(secrets.contains(SecretName.SERVICE_TOKEN), method + " " + path
-                        + " is a service-token route: list \"service-token\" under \"secrets\" so the function can read the tokens");
-            } else {
-                require(!route.has("scope"), method + " " + path + " has a scope, but only service-token routes take one");
-            }
-            routes.add(new Route(method, path, auth, scope));
+            routes.add(route(name, route, secrets));
         }
 
         List<Trigger> triggers = new ArrayList<>();
@@ -195,10 +225,11 @@ public record FunctionManifest(String name, String description, String handler, 
                 case "bus" -> {
                     String source = text(trigger, "source");
                     require(SOURCE.matcher(source).matches(), "bus trigger source must match " + SOURCE);
-                    triggers.add(new BusTrigger(source, trigger.path("detailType").asText(DEFAULT_DETAIL_TYPE)));
+                    triggers.add(new BusTrigger(source, trigger.path("detailType").asText(SyncBus.SYNC_REQUESTED)));
                 }
                 case "schedule" -> triggers.add(new ScheduleTrigger(trigger.hasNonNull("time")
-                        ? Optional.of(utcTime(trigger.get("time").asText())) : Optional.empty()));
+                        ? Optional.of(DailySchedule.parseTime("a schedule trigger's time", trigger.get("time").asText()))
+                        : Optional.empty()));
                 case "custom-resource" -> {
                     List<String> paths = new ArrayList<>();
                     trigger.path("runWhenChanged").forEach(p -> paths.add(p.asText()));
@@ -215,6 +246,30 @@ public record FunctionManifest(String name, String description, String handler, 
                 database, owner, reserved, json.path("egress").asBoolean(false),
                 json.path("busPublisher").asBoolean(false), List.copyOf(secrets), List.copyOf(settings), List.copyOf(routes),
                 List.copyOf(triggers));
+    }
+
+    private static Route route(String function, JsonNode route, List<SecretName> secrets) {
+        String method = text(route, "method").toUpperCase(Locale.ROOT);
+        String path = text(route, "path");
+        require(METHODS.contains(method), "route method must be one of " + METHODS + ": " + method);
+        require(PATH.matcher(path).matches(), "route path must look like /a/{b}: " + path);
+        RouteAuth auth = RouteAuth.fromManifest(text(route, "auth")).orElseThrow(() -> new IllegalArgumentException(
+                "route auth must be one of " + RouteAuth.names() + ": " + route.get("auth").asText()));
+        String where = method + " " + path;
+        // A scope or role where it means nothing is a typo that must not open or close a route unnoticed.
+        ServiceScope scope = null;
+        if (auth == RouteAuth.SERVICE_TOKEN) {
+            scope = ServiceScope.fromName(route.path("scope").asText()).orElseThrow(() -> new IllegalArgumentException(
+                    where + " is a service-token route and needs \"scope\": one of " + ServiceScope.names()));
+            require(secrets.contains(SecretName.SERVICE_TOKEN), where
+                    + " is a service-token route: list \"service-token\" under \"secrets\" so the function can read the tokens");
+        } else {
+            require(!route.has("scope"), where + " has a scope, but only service-token routes take one");
+        }
+        String role = route.path("role").asText("admin");
+        require(ROLES.contains(role), where + " has the unknown role '" + role + "'; use admin or superuser");
+        require(!route.has("role") || auth == RouteAuth.ADMIN_JWT, where + " has a role, but only admin-jwt routes take one");
+        return new Route(function, method, path, auth, role.equals("superuser"), scope);
     }
 
     /** What only shows across manifests: a route or a bus source claimed twice, two owners of the schema. */
@@ -240,14 +295,6 @@ public record FunctionManifest(String name, String description, String handler, 
 
     private static long triggers(List<Trigger> triggers, Class<? extends Trigger> type) {
         return triggers.stream().filter(type::isInstance).count();
-    }
-
-    static LocalTime utcTime(String value) {
-        try {
-            return LocalTime.parse(value.strip());
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("a time must be HH:MM (UTC): " + value);
-        }
     }
 
     private static String text(JsonNode node, String field) {

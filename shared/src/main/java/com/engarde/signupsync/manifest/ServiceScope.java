@@ -1,4 +1,4 @@
-package com.engarde.signupsync.auth;
+package com.engarde.signupsync.manifest;
 
 import java.util.Optional;
 
@@ -7,7 +7,7 @@ import java.util.Optional;
  * ({@code "scope": "usage:write"}); each scoped token names the scopes it holds. The single
  * SIGNUP_SYNC_SERVICE_TOKEN holds them all.
  *
- * <p>This enum has no dependencies: the CDK app reads it too, so both manifest parsers accept the same names.
+ * <p>The CDK app reads it too, through {@link FunctionManifest}.
  */
 public enum ServiceScope {
     /** POST /funnel/*: record funnel events and conversions. */
