@@ -1,8 +1,10 @@
 package com.engarde.signupsync.admin;
 
-import com.engarde.signupsync.api.InputText;
-import com.engarde.signupsync.api.JsonBodies;
-import com.engarde.signupsync.api.JsonFields;
+import com.engarde.signupsync.failure.InvalidInput;
+import com.engarde.signupsync.failure.NotFound;
+import com.engarde.signupsync.input.InputText;
+import com.engarde.signupsync.input.JsonBodies;
+import com.engarde.signupsync.input.JsonFields;
 import com.engarde.signupsync.funnel.Emails;
 import com.engarde.signupsync.persistence.Database;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -79,20 +81,20 @@ public class PlatformAdmins {
         ObjectNode object = bodies.object(body, 4096);
         object.fieldNames().forEachRemaining(name -> {
             if (!name.equals("user_id") && !name.equals("email")) {
-                throw AdminRequestRefused.invalid(name, "a platform admin is named by user_id or email; " + name + " is unknown");
+                throw new InvalidInput(name, "a platform admin is named by user_id or email; " + name + " is unknown");
             }
         });
         String userId = JsonFields.identifier(object, "user_id", 200);
         String email = JsonFields.text(object, "email", 254);
         if ((userId == null) == (email == null)) {
-            throw AdminRequestRefused.invalid(userId == null ? "user_id" : "email",
+            throw new InvalidInput(userId == null ? "user_id" : "email",
                     "name the admin by exactly one of user_id or email");
         }
         if (userId != null && userId.chars().anyMatch(Character::isISOControl)) {
-            throw AdminRequestRefused.invalid("user_id", "user_id must not contain control characters");
+            throw new InvalidInput("user_id", "user_id must not contain control characters");
         }
         if (email != null && !Emails.isValid(Emails.normalize(email))) {
-            throw AdminRequestRefused.invalid("email", "email is not an email address");
+            throw new InvalidInput("email", "email is not an email address");
         }
         return add(by, userId, email);
     }
@@ -101,9 +103,9 @@ public class PlatformAdmins {
     public Admin remove(AdminPrincipal by, String id) {
         Long parsed = InputText.asciiNumber(id);
         if (parsed == null || parsed <= 0) {
-            throw AdminRequestRefused.invalid("id", "id must be a positive integer in ASCII digits");
+            throw new InvalidInput("id", "id must be a positive integer in ASCII digits");
         }
-        return remove(by, parsed).orElseThrow(() -> AdminRequestRefused.notFound("id", "no platform admin has id " + parsed));
+        return remove(by, parsed).orElseThrow(() -> new NotFound("id", "no platform admin has id " + parsed));
     }
 
     /** Designates a user by id or email (exactly one non-null); adding one twice leaves one row. */

@@ -2,8 +2,8 @@ package com.engarde.signupsync.platform;
 
 import com.engarde.signupsync.admin.AdminPrincipal;
 import com.engarde.signupsync.admin.AuditLog;
-import com.engarde.signupsync.api.JsonBodies;
-import com.engarde.signupsync.api.JsonFields;
+import com.engarde.signupsync.input.JsonBodies;
+import com.engarde.signupsync.input.JsonFields;
 import com.engarde.signupsync.persistence.Database;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.inject.Singleton;

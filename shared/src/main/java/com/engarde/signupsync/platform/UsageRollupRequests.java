@@ -1,8 +1,8 @@
 package com.engarde.signupsync.platform;
 
-import com.engarde.signupsync.admin.AdminRequestRefused;
-import com.engarde.signupsync.api.JsonBodies;
-import com.engarde.signupsync.api.JsonFields;
+import com.engarde.signupsync.failure.InvalidInput;
+import com.engarde.signupsync.input.JsonBodies;
+import com.engarde.signupsync.input.JsonFields;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.inject.Singleton;
 
@@ -31,7 +31,7 @@ public class UsageRollupRequests {
 
     private static void supported(String field, java.time.LocalDate day) {
         if (day.isBefore(UsageRange.EARLIEST) || day.isAfter(UsageRange.LATEST)) {
-            throw new AdminRequestRefused(AdminRequestRefused.Reason.INVALID, field,
+            throw new InvalidInput(field,
                     field + " must be a day from " + UsageRange.EARLIEST + " to " + UsageRange.LATEST);
         }
     }

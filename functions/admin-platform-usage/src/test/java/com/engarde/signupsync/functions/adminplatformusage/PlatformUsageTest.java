@@ -1,6 +1,6 @@
 package com.engarde.signupsync.functions.adminplatformusage;
 
-import com.engarde.signupsync.api.JsonBodies;
+import com.engarde.signupsync.input.JsonBodies;
 import com.engarde.signupsync.platform.UsageIngest;
 import com.engarde.signupsync.platform.UsageRange;
 import com.engarde.signupsync.platform.UsageRollups;

@@ -1,12 +1,15 @@
-package com.engarde.signupsync.auth;
+package com.engarde.signupsync.api;
 
 import com.engarde.signupsync.admin.AdminAccess;
 import com.engarde.signupsync.admin.AdminForbidden;
 import com.engarde.signupsync.admin.AdminPrincipal;
 import com.engarde.signupsync.admin.AdminTokenRejected;
-import com.engarde.signupsync.api.ApiError;
+import com.engarde.signupsync.auth.FunctionManifests;
+import com.engarde.signupsync.auth.LocalOnlyRoutes;
+import com.engarde.signupsync.auth.RouteAuth;
+import com.engarde.signupsync.auth.ServiceTokens;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import com.engarde.signupsync.api.QueryParameters;
+import com.engarde.signupsync.input.QueryValues;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpHeaders;
@@ -47,7 +50,7 @@ public class RouteAuthFilter implements Ordered {
     public HttpResponse<ApiError> authenticate(HttpRequest<?> request) {
         // Before auth: a query string nothing can read is the caller's mistake to fix (400), not a missing
         // token (401), and no controller should see it half-decoded.
-        if (!QueryParameters.readable(request.getUri().getRawQuery())) {
+        if (!QueryValues.readable(request.getUri().getRawQuery())) {
             return HttpResponse.<ApiError>badRequest(ApiError.of("invalid_request",
                     "the query string is not valid percent-encoded UTF-8"));
         }
@@ -100,7 +103,8 @@ public class RouteAuthFilter implements Ordered {
     /** 405 with the methods the path has when a manifest declares it under another method, else 404, as for a service token. */
     private HttpResponse<ApiError> unmatched(HttpRequest<?> request) {
         List<String> allowed = manifests.routes().stream()
-                .filter(r -> r.matches(r.method(), request.getPath())).map(FunctionManifests.Route::method).distinct().toList();
+                .map(FunctionManifests.Route::method).distinct()
+                .filter(method -> manifests.routeFor(method, request.getPath()).isPresent()).toList();
         if (allowed.isEmpty()) {
             return HttpResponse.<ApiError>status(HttpStatus.NOT_FOUND).body(ApiError.of("not_found", "no route answers this path"));
         }
