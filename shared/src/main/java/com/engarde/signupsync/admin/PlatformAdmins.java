@@ -3,7 +3,6 @@ package com.engarde.signupsync.admin;
 import com.engarde.signupsync.failure.InvalidInput;
 import com.engarde.signupsync.failure.NotFound;
 import com.engarde.signupsync.input.InputText;
-import com.engarde.signupsync.input.JsonBodies;
 import com.engarde.signupsync.input.JsonFields;
 import com.engarde.signupsync.funnel.Emails;
 import com.engarde.signupsync.persistence.Database;
@@ -29,6 +28,8 @@ import java.util.Optional;
 @Singleton
 public class PlatformAdmins {
 
+    public static final long MAX_BODY_BYTES = 4096;
+
     /** One designated admin; exactly one of userId and email is set. */
     public record Admin(long id, @Nullable String userId, @Nullable String email, String addedBy, Instant createdAt) {
     }
@@ -41,12 +42,10 @@ public class PlatformAdmins {
 
     private final Database database;
     private final AuditLog audit;
-    private final JsonBodies bodies;
 
-    public PlatformAdmins(Database database, AuditLog audit, JsonBodies bodies) {
+    public PlatformAdmins(Database database, AuditLog audit) {
         this.database = database;
         this.audit = audit;
-        this.bodies = bodies;
     }
 
     /** Whether a token's holder is designated, by subject or by an email the token's issuer verified (null: none). */
@@ -76,9 +75,8 @@ public class PlatformAdmins {
         });
     }
 
-    /** {@code {"user_id": "..."}} or {@code {"email": "..."}}: one of the two. */
-    public Added add(AdminPrincipal by, byte[] body) {
-        ObjectNode object = bodies.object(body, 4096);
+    /** {@code {"user_id": "..."}} or {@code {"email": "..."}}: one of the two, read within {@link #MAX_BODY_BYTES}. */
+    public Added add(AdminPrincipal by, ObjectNode object) {
         object.fieldNames().forEachRemaining(name -> {
             if (!name.equals("user_id") && !name.equals("email")) {
                 throw new InvalidInput(name, "a platform admin is named by user_id or email; " + name + " is unknown");

@@ -62,13 +62,11 @@ public class Conversions {
             """;
 
     private final Database database;
-    private final JsonBodies bodies;
     private final FunnelEventWriter writer;
     private final Clock clock;
 
-    public Conversions(Database database, JsonBodies bodies, FunnelEventWriter writer, Clock clock) {
+    public Conversions(Database database, FunnelEventWriter writer, Clock clock) {
         this.database = database;
-        this.bodies = bodies;
         this.writer = writer;
         this.clock = clock;
     }
@@ -80,8 +78,9 @@ public class Conversions {
     private record Request(Long leadId, String email, String platformUserId, String tenantId, Instant convertedAt) {
     }
 
-    public Outcome convert(byte[] body) {
-        Request request = parse(bodies.object(body, MAX_BODY_BYTES));
+    /** A conversion, read from a body by {@link JsonBodies#object} within {@link #MAX_BODY_BYTES}. */
+    public Outcome convert(ObjectNode body) {
+        Request request = parse(body);
         return database.transaction(connection -> convert(connection, request));
     }
 

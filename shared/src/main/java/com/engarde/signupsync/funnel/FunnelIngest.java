@@ -30,14 +30,18 @@ public class FunnelIngest {
         this.writer = writer;
     }
 
-    public WrittenEvent record(byte[] body) {
-        NewFunnelEvent event = requests.parse(bodies.object(body, MAX_EVENT_BODY_BYTES));
+    /** One event, read from a body by {@link JsonBodies#object} within {@link #MAX_EVENT_BODY_BYTES}. */
+    public WrittenEvent record(ObjectNode body) {
+        NewFunnelEvent event = requests.parse(body);
         return writer.write(List.of(event)).get(0);
     }
 
-    /** Each item is validated on its own; the valid ones are stored together, whatever the others hold. */
-    public BatchOutcome recordBatch(byte[] body) {
-        JsonNode items = bodies.envelope(body, MAX_BATCH_BODY_BYTES).get("events");
+    /**
+     * Each item is validated on its own; the valid ones are stored together, whatever the others hold. The
+     * body is read by {@link JsonBodies#envelope} within {@link #MAX_BATCH_BODY_BYTES}: items are checked here.
+     */
+    public BatchOutcome recordBatch(ObjectNode body) {
+        JsonNode items = body.get("events");
         if (items == null || !items.isArray()) {
             throw new InvalidInput("events", "events must be an array of event objects");
         }

@@ -22,19 +22,20 @@ public class UsageIngest {
     /** Lambda's synchronous payload limit. */
     public static final long MAX_BODY_BYTES = 6 * 1024 * 1024;
 
-    private final JsonBodies bodies;
     private final UsageRecordRequests requests;
     private final UsageWriter writer;
 
-    public UsageIngest(JsonBodies bodies, UsageRecordRequests requests, UsageWriter writer) {
-        this.bodies = bodies;
+    public UsageIngest(UsageRecordRequests requests, UsageWriter writer) {
         this.requests = requests;
         this.writer = writer;
     }
 
-    public Outcome record(byte[] body) {
-        // Exact decimals: a cost of 0.000001 must stay that, not become the nearest double.
-        JsonNode items = bodies.exactObject(body, MAX_BODY_BYTES).get("records");
+    /**
+     * The batch, read from a body by {@link JsonBodies#exactObject} within {@link #MAX_BODY_BYTES}: exact
+     * decimals, so that a cost of 0.000001 stays that rather than the nearest double.
+     */
+    public Outcome record(ObjectNode body) {
+        JsonNode items = body.get("records");
         if (items == null || !items.isArray()) {
             throw new InvalidInput("records", "records must be an array of usage records");
         }

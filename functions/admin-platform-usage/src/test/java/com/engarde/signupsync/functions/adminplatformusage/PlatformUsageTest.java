@@ -58,7 +58,8 @@ class PlatformUsageTest {
 
     private static void ingest(List<ObjectNode> records) {
         UsageIngest.Outcome outcome = lambda.harness().context().getBean(UsageIngest.class)
-                .record(JsonBodies.utf8(batch(records)));
+                .record(lambda.harness().context().getBean(JsonBodies.class)
+                        .exactObject(JsonBodies.utf8(batch(records)), UsageIngest.MAX_BODY_BYTES));
         assertThat(outcome.errors()).as(outcome.toString()).isZero();
     }
 
