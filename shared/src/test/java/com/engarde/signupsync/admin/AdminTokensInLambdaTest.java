@@ -25,6 +25,7 @@ class AdminTokensInLambdaTest {
     private static String token() throws Exception {
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder()
                 .subject("admin-1").issuer("https://auth.example.com/").audience("signup-sync-admin")
+                .issueTime(Date.from(Instant.now()))
                 .expirationTime(Date.from(Instant.now().plus(Duration.ofMinutes(5)))).build());
         jwt.sign(new MACSigner(SECRET));
         return "Bearer " + jwt.serialize();
