@@ -47,7 +47,7 @@ public class AuditLog {
                          @Nullable Long before, int limit) {
     }
 
-    /** The filters from query parameters; 400 naming the parameter when one does not parse. */
+    /** The filters from query parameters; invalid input naming the parameter when one does not parse. */
     public static Filter filter(@Nullable String actor, @Nullable String action, @Nullable String targetType,
                                 @Nullable String targetId, @Nullable String from, @Nullable String to,
                                 @Nullable String before, @Nullable String limit) {

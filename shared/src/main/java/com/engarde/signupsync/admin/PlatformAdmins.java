@@ -97,7 +97,7 @@ public class PlatformAdmins {
         return add(by, userId, email);
     }
 
-    /** Removes by the id the listing shows; 404 when there is none. */
+    /** Removes by the id the listing shows; not found when there is none. */
     public Admin remove(AdminPrincipal by, String id) {
         Long parsed = InputText.asciiNumber(id);
         if (parsed == null || parsed <= 0) {

@@ -151,7 +151,7 @@ public class SourceAdministration {
         return views;
     }
 
-    /** Checks the body against the source's shape and stores it sealed; 400 naming the field when it does not fit. */
+    /** Checks the body against the source's shape and stores it sealed; invalid input naming the field when it does not fit. */
     public Stored storeCredentials(AdminPrincipal admin, String sourceType, byte[] body) {
         CredentialShape shape = shape(sourceType);
         ObjectNode object = bodies.object(body, BODY_LIMIT);

@@ -14,7 +14,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 
-/** Turns one event object of the API into a validated {@link NewFunnelEvent}, or a 400 naming the field. */
+/** Turns one event object of the API into a validated {@link NewFunnelEvent}, or invalid input naming the field. */
 @Singleton
 public class FunnelEventRequests {
 

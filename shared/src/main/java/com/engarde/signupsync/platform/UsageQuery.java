@@ -27,7 +27,7 @@ public record UsageQuery(ViewMode viewMode, UsageRange range, Instant since, Str
     public static final int MAX_DAYS = 800;
     private static final Pattern PLAN_TIER = Pattern.compile("[a-z][a-z0-9_]{0,39}");
 
-    /** From the request's query parameters (the first value of each); a bad one is a 400 naming it. */
+    /** From the request's query parameters (the first value of each); a bad one is invalid input naming it. */
     public static UsageQuery parse(Map<String, String> params, Clock clock) {
         String mode = blankToNull(params.get("view_mode"));
         ViewMode viewMode = mode == null ? ViewMode.DAILY : ViewMode.fromId(mode).orElseThrow(() ->

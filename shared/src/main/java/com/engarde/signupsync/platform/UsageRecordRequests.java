@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** Turns one item of POST /usage/metrics into a validated {@link UsageRecord}, or a 400 naming the field. */
+/** Turns one item of POST /usage/metrics into a validated {@link UsageRecord}, or invalid input naming the field. */
 @Singleton
 public class UsageRecordRequests {
 

@@ -26,7 +26,7 @@ class FunnelSources {
         this.database = database;
     }
 
-    /** The source's row; 404 in the one error shape when there is none. */
+    /** The source's row; {@link NotFound} when there is none. */
     public Source require(String sourceType) {
         return database.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement(

@@ -51,7 +51,7 @@ public class SyncDispatch {
         }
     }
 
-    /** Starts or joins a run of one pull source; 404 for an unknown source, 409 for a push or inactive one or one without credentials. */
+    /** Starts or joins a run of one pull source: not found for an unknown source, a conflict for a push or inactive one or one without credentials. */
     public Requested request(String sourceType, SyncTrigger trigger) {
         FunnelSources.Source source = sources.require(sourceType);
         if (!source.pulled()) {
