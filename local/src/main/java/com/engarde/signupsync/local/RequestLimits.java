@@ -1,7 +1,6 @@
 package com.engarde.signupsync.local;
 
 import com.engarde.signupsync.input.QueryValues;
-import com.engarde.signupsync.api.QueryParameters;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
 import io.micronaut.http.server.netty.NettyServerCustomizer;

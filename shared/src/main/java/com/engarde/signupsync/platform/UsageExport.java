@@ -5,7 +5,6 @@ import com.engarde.signupsync.input.QueryValues;
 import com.engarde.signupsync.admin.AdminPrincipal;
 import com.engarde.signupsync.admin.AuditLog;
 import com.engarde.signupsync.persistence.Database;
-import com.engarde.signupsync.input.QueryValues;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 

@@ -3,7 +3,6 @@ package com.engarde.signupsync.platform;
 import com.engarde.signupsync.failure.InvalidInput;
 import com.engarde.signupsync.input.QueryValues;
 import com.engarde.signupsync.input.JsonFields;
-import com.engarde.signupsync.input.QueryValues;
 
 import java.time.Clock;
 import java.time.Instant;
