@@ -49,7 +49,7 @@ public final class ApiExceptionHandlers {
     }
 
     /** The status a domain failure is answered with, by its kind (the sealed class it descends from). */
-    public static HttpStatus status(DomainFailure failure) {
+    private static HttpStatus status(DomainFailure failure) {
         Class<?> kind = failure.getClass();
         while (kind.getSuperclass() != DomainFailure.class) {
             kind = kind.getSuperclass();
@@ -58,7 +58,7 @@ public final class ApiExceptionHandlers {
     }
 
     /** The answer to a domain failure: its kind's status and the one error body. */
-    public static HttpResponse<ApiError> answer(DomainFailure failure) {
+    static HttpResponse<ApiError> answer(DomainFailure failure) {
         return HttpResponse.<ApiError>status(status(failure))
                 .body(new ApiError(failure.code(), failure.getMessage(), failure.field()));
     }

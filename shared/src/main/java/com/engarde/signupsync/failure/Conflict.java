@@ -6,9 +6,4 @@ public non-sealed class Conflict extends DomainFailure {
     public Conflict(String field, String message) {
         super("conflict", field, message);
     }
-
-    /** For a failure whose callers read a more specific code than {@code conflict}. */
-    protected Conflict(String code, String field, String message) {
-        super(code, field, message);
-    }
 }

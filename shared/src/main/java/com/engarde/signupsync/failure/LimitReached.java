@@ -3,7 +3,7 @@ package com.engarde.signupsync.failure;
 /** The input is larger than a limit allows (a body over its size limit): the caller must send less. */
 public non-sealed class LimitReached extends DomainFailure {
 
-    public LimitReached(String code, String field, String message) {
+    private LimitReached(String code, String field, String message) {
         super(code, field, message);
     }
 

@@ -6,9 +6,4 @@ public non-sealed class NotFound extends DomainFailure {
     public NotFound(String field, String message) {
         super("not_found", field, message);
     }
-
-    /** For a failure whose callers read a more specific code than {@code not_found}. */
-    protected NotFound(String code, String field, String message) {
-        super(code, field, message);
-    }
 }

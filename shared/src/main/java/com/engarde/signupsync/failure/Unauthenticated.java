@@ -6,9 +6,4 @@ public non-sealed class Unauthenticated extends DomainFailure {
     public Unauthenticated(String field, String message) {
         super("unauthorized", field, message);
     }
-
-    /** For a failure whose callers read a more specific code than {@code unauthorized}. */
-    protected Unauthenticated(String code, String field, String message) {
-        super(code, field, message);
-    }
 }
