@@ -4,7 +4,7 @@ import com.engarde.signupsync.admin.AdminAccess;
 import com.engarde.signupsync.api.ApiError;
 import com.engarde.signupsync.manifest.FunctionManifests;
 import com.engarde.signupsync.auth.LocalOnlyRoutes;
-import com.engarde.signupsync.auth.RouteAuthFilter;
+import com.engarde.signupsync.api.RouteAuthFilter;
 import com.engarde.signupsync.auth.ServiceTokens;
 import com.engarde.signupsync.crypto.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,6 +1,6 @@
 package com.engarde.signupsync.local;
 
-import com.engarde.signupsync.api.QueryParameters;
+import com.engarde.signupsync.input.QueryValues;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
 import io.micronaut.http.server.netty.NettyServerCustomizer;
@@ -111,7 +111,7 @@ class RequestLimits implements BeanCreatedEventListener<NettyServerCustomizer.Re
                         : "{\"error\":\"invalid_request\",\"message\":\"the request is not well-formed HTTP/1.1\"}");
                 return;
             }
-            if (!QueryParameters.readable(request.uri())) {
+            if (!QueryValues.readable(request.uri())) {
                 // The server would take a target it cannot decode for "/": refused here, before any route.
                 refuse(ctx, request, HttpResponseStatus.BAD_REQUEST, "{\"error\":\"invalid_request\",\"message\":"
                         + "\"the request target is not valid percent-encoded UTF-8\"}");

@@ -18,8 +18,8 @@ public class AdminAccess {
     }
 
     /**
-     * The caller, allowed in; {@link AdminTokenRejected} (answered 401) for a missing or bad token and
-     * {@link AdminForbidden} (403) for a valid one whose holder may not use the route.
+     * The caller, allowed in; {@link AdminTokenRejected} (unauthenticated) for a missing or bad token and
+     * {@link AdminForbidden} (forbidden) for a valid one whose holder may not use the route.
      */
     public AdminPrincipal authorize(String authorizationHeader, boolean superuserOnly, String requestId) {
         AdminPrincipal principal = tokens.verify(authorizationHeader, requestId);

@@ -1,6 +1,7 @@
 package com.engarde.signupsync.admin;
 
-import com.engarde.signupsync.api.InputText;
+import com.engarde.signupsync.failure.InvalidInput;
+import com.engarde.signupsync.input.InputText;
 import io.swagger.v3.oas.annotations.media.Schema;
 import com.engarde.signupsync.persistence.Database;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -46,7 +47,7 @@ public class AuditLog {
                          @Nullable Long before, int limit) {
     }
 
-    /** The filters from query parameters; 400 naming the parameter when one does not parse. */
+    /** The filters from query parameters; invalid input naming the parameter when one does not parse. */
     public static Filter filter(@Nullable String actor, @Nullable String action, @Nullable String targetType,
                                 @Nullable String targetId, @Nullable String from, @Nullable String to,
                                 @Nullable String before, @Nullable String limit) {
@@ -63,10 +64,10 @@ public class AuditLog {
         String text = InputText.normalize(value);
         String problem = InputText.problem(text, false);
         if (problem != null) {
-            throw AdminRequestRefused.invalid(name, name + " " + problem);
+            throw new InvalidInput(name, name + " " + problem);
         }
         if (InputText.length(text) > 254) {
-            throw AdminRequestRefused.invalid(name, name + " must be at most 254 characters");
+            throw new InvalidInput(name, name + " must be at most 254 characters");
         }
         return text;
     }
@@ -76,7 +77,7 @@ public class AuditLog {
         if (parsed != null && parsed >= 1 && parsed <= max) {
             return parsed;
         }
-        throw AdminRequestRefused.invalid(name, name + " must be a whole number in ASCII digits from 1 to " + max);
+        throw new InvalidInput(name, name + " must be a whole number in ASCII digits from 1 to " + max);
     }
 
     private static Instant time(String name, String value) {
@@ -92,7 +93,7 @@ public class AuditLog {
         } catch (java.time.format.DateTimeParseException e) {
             // answered below
         }
-        throw AdminRequestRefused.invalid(name, name + " must be an ISO-8601 date-time with an offset between the years 1"
+        throw new InvalidInput(name, name + " must be an ISO-8601 date-time with an offset between the years 1"
                 + " and 9999, such as 2026-03-01T10:00:00Z");
     }
 

@@ -1,8 +1,9 @@
 package com.engarde.signupsync.admin;
 
-import com.engarde.signupsync.api.InputText;
-import com.engarde.signupsync.api.JsonBodies;
-import com.engarde.signupsync.api.JsonFields;
+import com.engarde.signupsync.failure.InvalidInput;
+import com.engarde.signupsync.failure.NotFound;
+import com.engarde.signupsync.input.InputText;
+import com.engarde.signupsync.input.JsonFields;
 import com.engarde.signupsync.funnel.Emails;
 import com.engarde.signupsync.persistence.Database;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,6 +28,8 @@ import java.util.Optional;
 @Singleton
 public class PlatformAdmins {
 
+    public static final long MAX_BODY_BYTES = 4096;
+
     /** One designated admin; exactly one of userId and email is set. */
     public record Admin(long id, @Nullable String userId, @Nullable String email, String addedBy, Instant createdAt) {
     }
@@ -39,12 +42,10 @@ public class PlatformAdmins {
 
     private final Database database;
     private final AuditLog audit;
-    private final JsonBodies bodies;
 
-    public PlatformAdmins(Database database, AuditLog audit, JsonBodies bodies) {
+    public PlatformAdmins(Database database, AuditLog audit) {
         this.database = database;
         this.audit = audit;
-        this.bodies = bodies;
     }
 
     /** Whether a token's holder is designated, by subject or by an email the token's issuer verified (null: none). */
@@ -74,36 +75,35 @@ public class PlatformAdmins {
         });
     }
 
-    /** {@code {"user_id": "..."}} or {@code {"email": "..."}}: one of the two. */
-    public Added add(AdminPrincipal by, byte[] body) {
-        ObjectNode object = bodies.object(body, 4096);
+    /** {@code {"user_id": "..."}} or {@code {"email": "..."}}: one of the two, read within {@link #MAX_BODY_BYTES}. */
+    public Added add(AdminPrincipal by, ObjectNode object) {
         object.fieldNames().forEachRemaining(name -> {
             if (!name.equals("user_id") && !name.equals("email")) {
-                throw AdminRequestRefused.invalid(name, "a platform admin is named by user_id or email; " + name + " is unknown");
+                throw new InvalidInput(name, "a platform admin is named by user_id or email; " + name + " is unknown");
             }
         });
         String userId = JsonFields.identifier(object, "user_id", 200);
         String email = JsonFields.text(object, "email", 254);
         if ((userId == null) == (email == null)) {
-            throw AdminRequestRefused.invalid(userId == null ? "user_id" : "email",
+            throw new InvalidInput(userId == null ? "user_id" : "email",
                     "name the admin by exactly one of user_id or email");
         }
         if (userId != null && userId.chars().anyMatch(Character::isISOControl)) {
-            throw AdminRequestRefused.invalid("user_id", "user_id must not contain control characters");
+            throw new InvalidInput("user_id", "user_id must not contain control characters");
         }
         if (email != null && !Emails.isValid(Emails.normalize(email))) {
-            throw AdminRequestRefused.invalid("email", "email is not an email address");
+            throw new InvalidInput("email", "email is not an email address");
         }
         return add(by, userId, email);
     }
 
-    /** Removes by the id the listing shows; 404 when there is none. */
+    /** Removes by the id the listing shows; not found when there is none. */
     public Admin remove(AdminPrincipal by, String id) {
         Long parsed = InputText.asciiNumber(id);
         if (parsed == null || parsed <= 0) {
-            throw AdminRequestRefused.invalid("id", "id must be a positive integer in ASCII digits");
+            throw new InvalidInput("id", "id must be a positive integer in ASCII digits");
         }
-        return remove(by, parsed).orElseThrow(() -> AdminRequestRefused.notFound("id", "no platform admin has id " + parsed));
+        return remove(by, parsed).orElseThrow(() -> new NotFound("id", "no platform admin has id " + parsed));
     }
 
     /** Designates a user by id or email (exactly one non-null); adding one twice leaves one row. */

@@ -1,7 +1,11 @@
 package com.engarde.signupsync.admin;
 
+import com.engarde.signupsync.failure.InvalidInput;
+import com.engarde.signupsync.failure.NotFound;
+import com.engarde.signupsync.failure.Conflict;
+import com.engarde.signupsync.failure.Forbidden;
 import io.swagger.v3.oas.annotations.media.Schema;
-import com.engarde.signupsync.api.JsonBodies;
+import com.engarde.signupsync.input.JsonBodies;
 import com.engarde.signupsync.manifest.FunctionManifests;
 import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.http.TimeBudgetExhausted;
@@ -147,7 +151,7 @@ public class SourceAdministration {
         return views;
     }
 
-    /** Checks the body against the source's shape and stores it sealed; 400 naming the field when it does not fit. */
+    /** Checks the body against the source's shape and stores it sealed; invalid input naming the field when it does not fit. */
     public Stored storeCredentials(AdminPrincipal admin, String sourceType, byte[] body) {
         CredentialShape shape = shape(sourceType);
         ObjectNode object = bodies.object(body, BODY_LIMIT);
@@ -155,7 +159,7 @@ public class SourceAdministration {
         object.fields().forEachRemaining(field -> {
             JsonNode value = field.getValue();
             if (!value.isNull() && !value.isTextual()) {
-                throw AdminRequestRefused.invalid(field.getKey(), field.getKey() + " must be a string");
+                throw new InvalidInput(field.getKey(), field.getKey() + " must be a string");
             }
             if (value.isTextual()) {
                 fields.put(field.getKey(), value.textValue());
@@ -175,7 +179,7 @@ public class SourceAdministration {
                 boolean changed = !url.equals(currentUrl(c, sourceType, urlField.get()).orElse(null));
                 if (changed && !admin.superuser()) {
                     // The URL decides where the sync sends the key from inside the network: a superuser's choice.
-                    throw AdminRequestRefused.forbidden(urlField.get(), "changing the " + sourceType + " "
+                    throw new Forbidden(urlField.get(), "changing the " + sourceType + " "
                             + urlField.get() + " is for superusers only; store the keys with the URL unchanged");
                 }
                 details.put("host", java.net.URI.create(url).getHost());
@@ -193,7 +197,7 @@ public class SourceAdministration {
         shape(sourceType);
         CredentialCheck check = checks.get(sourceType);
         if (check == null) {
-            throw AdminRequestRefused.invalid("type", sourceType.equals("poshvip")
+            throw new InvalidInput("type", sourceType.equals("poshvip")
                     ? "poshvip has no API to call: its webhook secret is checked on every delivery it signs"
                     : sourceType + " cannot be verified yet: no check is built for it");
         }
@@ -235,16 +239,16 @@ public class SourceAdministration {
     /** {@code {"active": true|false}}; a pull source without a deployed sync function cannot be activated. */
     public SourceView setActive(AdminPrincipal admin, String sourceType, byte[] body) {
         if (!SOURCE_TYPE.matcher(sourceType).matches()) {
-            throw AdminRequestRefused.notFound("type", "unknown source type");
+            throw new NotFound("type", "unknown source type");
         }
         ObjectNode object = bodies.object(body, BODY_LIMIT);
         JsonNode active = object.get("active");
         if (active == null || !active.isBoolean()) {
-            throw AdminRequestRefused.invalid("active", "active must be true or false");
+            throw new InvalidInput("active", "active must be true or false");
         }
         object.fieldNames().forEachRemaining(name -> {
             if (!name.equals("active")) {
-                throw AdminRequestRefused.invalid(name, "only active can be changed; " + name + " cannot");
+                throw new InvalidInput(name, "only active can be changed; " + name + " cannot");
             }
         });
         boolean wanted = active.booleanValue();
@@ -257,17 +261,17 @@ public class SourceAdministration {
                 try (ResultSet rs = select.executeQuery()) {
                     if (!rs.next()) {
                         if (CredentialShape.of(sourceType).isPresent()) {
-                            throw AdminRequestRefused.conflict("active", sourceType + " is a destination and has no"
+                            throw new Conflict("active", sourceType + " is a destination and has no"
                                     + " active switch: it is used while its credentials are configured");
                         }
-                        throw AdminRequestRefused.notFound("type", "unknown source type '" + sourceType + "'");
+                        throw new NotFound("type", "unknown source type '" + sourceType + "'");
                     }
                     kind = rs.getString(1);
                     current = rs.getBoolean(2);
                 }
             }
             if (wanted && "pull".equals(kind) && !deployedSyncs().contains(sourceType)) {
-                throw AdminRequestRefused.conflict("active", sourceType + " cannot be activated: no sync function for it"
+                throw new Conflict("active", sourceType + " cannot be activated: no sync function for it"
                         + " (sync-" + sourceType + ") is deployed");
             }
             if (wanted != current) {
@@ -301,7 +305,7 @@ public class SourceAdministration {
     }
 
     private CredentialShape shape(String sourceType) {
-        return CredentialShape.of(sourceType).orElseThrow(() -> AdminRequestRefused.notFound("type",
+        return CredentialShape.of(sourceType).orElseThrow(() -> new NotFound("type",
                 "unknown source type '" + sourceType + "' (sources with credentials: "
                         + String.join(", ", Arrays.stream(CredentialShape.values()).map(CredentialShape::sourceType).toList())
                         + ")"));

@@ -5,7 +5,7 @@ import com.engarde.signupsync.analytics.FunnelQuery.Filters;
 import com.engarde.signupsync.analytics.FunnelQuery.GroupBy;
 import com.engarde.signupsync.analytics.FunnelQuery.Order;
 import com.engarde.signupsync.analytics.FunnelQuery.Stage;
-import com.engarde.signupsync.api.InputText;
+import com.engarde.signupsync.input.InputText;
 import com.engarde.signupsync.funnel.EventType;
 import com.engarde.signupsync.funnel.SourceType;
 

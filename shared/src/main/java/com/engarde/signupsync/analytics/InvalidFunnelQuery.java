@@ -1,16 +1,11 @@
 package com.engarde.signupsync.analytics;
 
-/** A funnel question's parameter that cannot be answered: names the parameter, says what it accepts. */
-public class InvalidFunnelQuery extends RuntimeException {
+import com.engarde.signupsync.failure.InvalidInput;
 
-    private final String field;
+/** A funnel question's parameter that cannot be answered: names the parameter, says what it accepts. */
+public class InvalidFunnelQuery extends InvalidInput {
 
     InvalidFunnelQuery(String field, String message) {
-        super(message);
-        this.field = field;
-    }
-
-    public String field() {
-        return field;
+        super(field, message);
     }
 }

@@ -1,10 +1,15 @@
 package com.engarde.signupsync.api;
 
-import com.engarde.signupsync.admin.AdminRequestRefused;
-import com.engarde.signupsync.credentials.InvalidCredentials;
-import com.engarde.signupsync.credentials.NoCredentials;
 import com.engarde.signupsync.crypto.EncryptionKeyMissing;
 import com.engarde.signupsync.crypto.SealBroken;
+import com.engarde.signupsync.failure.Conflict;
+import com.engarde.signupsync.failure.DependencyUnavailable;
+import com.engarde.signupsync.failure.DomainFailure;
+import com.engarde.signupsync.failure.Forbidden;
+import com.engarde.signupsync.failure.InvalidInput;
+import com.engarde.signupsync.failure.LimitReached;
+import com.engarde.signupsync.failure.NotFound;
+import com.engarde.signupsync.failure.Unauthenticated;
 import com.engarde.signupsync.persistence.DatabaseException;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.core.convert.exceptions.ConversionErrorException;
@@ -18,15 +23,53 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Map;
+
 /**
- * Every failure leaves the service in the one error shape. Unexpected ones are logged with their stack
- * trace and answered without it.
+ * The one table from every failure to its answer: a domain failure's kind gives the status ({@link #STATUS}),
+ * the failure its code, message and field; the few failures of lower layers (the database, the encryption key,
+ * the framework's own binding) have their rows below. Unexpected ones are logged with their stack trace and
+ * answered without it.
  */
 public final class ApiExceptionHandlers {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiExceptionHandlers.class);
 
+    /** Each kind of domain failure and its status; a test holds it complete over the sealed kinds. */
+    static final Map<Class<? extends DomainFailure>, HttpStatus> STATUS = Map.of(
+            InvalidInput.class, HttpStatus.BAD_REQUEST,
+            Unauthenticated.class, HttpStatus.UNAUTHORIZED,
+            Forbidden.class, HttpStatus.FORBIDDEN,
+            NotFound.class, HttpStatus.NOT_FOUND,
+            Conflict.class, HttpStatus.CONFLICT,
+            LimitReached.class, HttpStatus.REQUEST_ENTITY_TOO_LARGE,
+            DependencyUnavailable.class, HttpStatus.SERVICE_UNAVAILABLE);
+
     private ApiExceptionHandlers() {
+    }
+
+    /** The status a domain failure is answered with, by its kind (the sealed class it descends from). */
+    private static HttpStatus status(DomainFailure failure) {
+        Class<?> kind = failure.getClass();
+        while (kind.getSuperclass() != DomainFailure.class) {
+            kind = kind.getSuperclass();
+        }
+        return STATUS.get(kind);
+    }
+
+    /** The answer to a domain failure: its kind's status and the one error body. */
+    static HttpResponse<ApiError> answer(DomainFailure failure) {
+        return HttpResponse.<ApiError>status(status(failure))
+                .body(new ApiError(failure.code(), failure.getMessage(), failure.field()));
+    }
+
+    @Produces
+    @Singleton
+    public static class Domain implements ExceptionHandler<DomainFailure, HttpResponse<ApiError>> {
+        @Override
+        public HttpResponse<ApiError> handle(HttpRequest request, DomainFailure exception) {
+            return answer(exception);
+        }
     }
 
     @Produces
@@ -77,26 +120,6 @@ public final class ApiExceptionHandlers {
         }
     }
 
-    @Produces
-    @Singleton
-    public static class BadCredentials implements ExceptionHandler<InvalidCredentials, HttpResponse<ApiError>> {
-        @Override
-        public HttpResponse<ApiError> handle(HttpRequest request, InvalidCredentials exception) {
-            return HttpResponse.<ApiError>badRequest(new ApiError("invalid_request", exception.getMessage(),
-                    exception.field()));
-        }
-    }
-
-    @Produces
-    @Singleton
-    public static class MissingCredentials implements ExceptionHandler<NoCredentials, HttpResponse<ApiError>> {
-        @Override
-        public HttpResponse<ApiError> handle(HttpRequest request, NoCredentials exception) {
-            return HttpResponse.<ApiError>status(HttpStatus.CONFLICT).body(new ApiError("conflict", exception.getMessage(),
-                    exception.field()));
-        }
-    }
-
     /** Stored credentials that do not open: the admin must store them again (or restore the previous key). */
     @Produces
     @Singleton
@@ -117,24 +140,6 @@ public final class ApiExceptionHandlers {
             LOG.error("{} {}: {}", request.getMethodName(), request.getPath(), exception.getMessage());
             return HttpResponse.<ApiError>status(HttpStatus.SERVICE_UNAVAILABLE).body(ApiError.of("not_configured",
                     exception.getMessage()));
-        }
-    }
-
-    @Produces
-    @Singleton
-    public static class AdminRefusal implements ExceptionHandler<AdminRequestRefused, HttpResponse<ApiError>> {
-        @Override
-        public HttpResponse<ApiError> handle(HttpRequest request, AdminRequestRefused exception) {
-            return switch (exception.reason()) {
-                case INVALID -> HttpResponse.<ApiError>badRequest(new ApiError("invalid_request", exception.getMessage(),
-                        exception.field()));
-                case NOT_FOUND -> HttpResponse.<ApiError>status(HttpStatus.NOT_FOUND).body(new ApiError("not_found",
-                        exception.getMessage(), exception.field()));
-                case CONFLICT -> HttpResponse.<ApiError>status(HttpStatus.CONFLICT).body(new ApiError("conflict",
-                        exception.getMessage(), exception.field()));
-                case FORBIDDEN -> HttpResponse.<ApiError>status(HttpStatus.FORBIDDEN).body(new ApiError("forbidden",
-                        exception.getMessage(), exception.field()));
-            };
         }
     }
 }

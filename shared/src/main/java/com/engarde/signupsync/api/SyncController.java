@@ -1,5 +1,6 @@
 package com.engarde.signupsync.api;
 
+import com.engarde.signupsync.input.JsonFields;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;

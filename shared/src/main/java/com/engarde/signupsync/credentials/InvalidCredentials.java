@@ -1,16 +1,11 @@
 package com.engarde.signupsync.credentials;
 
-/** Credentials an admin entered do not have the source's shape. Names the field, never a value. */
-public class InvalidCredentials extends RuntimeException {
+import com.engarde.signupsync.failure.InvalidInput;
 
-    private final String field;
+/** Credentials an admin entered do not have the source's shape. Names the field, never a value. */
+public class InvalidCredentials extends InvalidInput {
 
     public InvalidCredentials(String field, String message) {
-        super(message);
-        this.field = field;
-    }
-
-    public String field() {
-        return field;
+        super(field, message);
     }
 }

@@ -1,19 +1,14 @@
 package com.engarde.signupsync.credentials;
 
+import com.engarde.signupsync.failure.Conflict;
+
 /**
  * A source has no credentials, stored or in the environment, so nothing can call its vendor: verify and a sync
- * refuse up front, in the same words, and the API layer answers 409 naming {@link #field()}.
+ * refuse up front, in the same words: a conflict naming the field that chose the source.
  */
-public class NoCredentials extends RuntimeException {
-
-    private final String field;
+public class NoCredentials extends Conflict {
 
     public NoCredentials(String sourceType, String field) {
-        super(sourceType + " has no credentials configured: store them first");
-        this.field = field;
-    }
-
-    public String field() {
-        return field;
+        super(field, sourceType + " has no credentials configured: store them first");
     }
 }

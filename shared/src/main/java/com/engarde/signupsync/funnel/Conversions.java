@@ -1,8 +1,10 @@
 package com.engarde.signupsync.funnel;
 
-import com.engarde.signupsync.api.ApiException;
-import com.engarde.signupsync.api.JsonBodies;
-import com.engarde.signupsync.api.JsonFields;
+import com.engarde.signupsync.failure.InvalidInput;
+import com.engarde.signupsync.failure.NotFound;
+import com.engarde.signupsync.failure.Conflict;
+import com.engarde.signupsync.input.JsonBodies;
+import com.engarde.signupsync.input.JsonFields;
 import com.engarde.signupsync.persistence.Database;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -60,13 +62,11 @@ public class Conversions {
             """;
 
     private final Database database;
-    private final JsonBodies bodies;
     private final FunnelEventWriter writer;
     private final Clock clock;
 
-    public Conversions(Database database, JsonBodies bodies, FunnelEventWriter writer, Clock clock) {
+    public Conversions(Database database, FunnelEventWriter writer, Clock clock) {
         this.database = database;
-        this.bodies = bodies;
         this.writer = writer;
         this.clock = clock;
     }
@@ -78,8 +78,9 @@ public class Conversions {
     private record Request(Long leadId, String email, String platformUserId, String tenantId, Instant convertedAt) {
     }
 
-    public Outcome convert(byte[] body) {
-        Request request = parse(bodies.object(body, MAX_BODY_BYTES));
+    /** A conversion, read from a body by {@link JsonBodies#object} within {@link #MAX_BODY_BYTES}. */
+    public Outcome convert(ObjectNode body) {
+        Request request = parse(body);
         return database.transaction(connection -> convert(connection, request));
     }
 
@@ -87,14 +88,14 @@ public class Conversions {
         Long leadId = JsonFields.id(body, "lead_id");
         String email = Emails.normalize(JsonFields.text(body, "email", 320));
         if (leadId == null && email == null) {
-            throw ApiException.invalid("email", "email or lead_id is required");
+            throw new InvalidInput("email", "email or lead_id is required");
         }
         if (email != null && !Emails.isValid(email)) {
-            throw ApiException.invalid("email", "email is not a valid email address");
+            throw new InvalidInput("email", "email is not a valid email address");
         }
         String platformUserId = JsonFields.identifier(body, "platform_user_id", 255);
         if (platformUserId == null) {
-            throw ApiException.invalid("platform_user_id", "platform_user_id is required");
+            throw new InvalidInput("platform_user_id", "platform_user_id is required");
         }
         String tenantId = JsonFields.identifier(body, "tenant_id", 255);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
@@ -104,7 +105,7 @@ public class Conversions {
         }
         String late = convertedAt == null ? null : EventTimes.problem("converted_at", convertedAt, now);
         if (late != null) {
-            throw ApiException.invalid("converted_at", late);
+            throw new InvalidInput("converted_at", late);
         }
         return new Request(leadId, email, platformUserId, tenantId, convertedAt == null ? now : convertedAt);
     }
@@ -201,11 +202,11 @@ public class Conversions {
 
     private static Outcome repeat(Conversion existing, long leadId, Request request) {
         if (existing.leadId() != leadId) {
-            throw ApiException.conflict("platform_user_id",
+            throw new Conflict("platform_user_id",
                     "platform_user_id " + request.platformUserId() + " has already converted as another lead");
         }
         if (!Objects.equals(existing.platformUserId(), request.platformUserId())) {
-            throw ApiException.conflict("platform_user_id",
+            throw new Conflict("platform_user_id",
                     "this lead has already converted as another platform user");
         }
         return new Outcome(false, existing);
@@ -219,10 +220,10 @@ public class Conversions {
                 select.setLong(1, request.leadId());
                 try (ResultSet rs = select.executeQuery()) {
                     if (!rs.next()) {
-                        throw ApiException.notFound("lead_id", "no lead has id " + request.leadId());
+                        throw new NotFound("lead_id", "no lead has id " + request.leadId());
                     }
                     if (request.email() != null && !request.email().equals(rs.getString(1))) {
-                        throw ApiException.invalid("email", "email does not belong to lead_id " + request.leadId());
+                        throw new InvalidInput("email", "email does not belong to lead_id " + request.leadId());
                     }
                     return request.leadId();
                 }

@@ -1,6 +1,6 @@
 package com.engarde.signupsync.funnel;
 
-import com.engarde.signupsync.api.InputText;
+import com.engarde.signupsync.input.InputText;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package com.engarde.signupsync.funnel;
 
-import com.engarde.signupsync.api.ApiException;
-import com.engarde.signupsync.api.JsonFields;
 import com.engarde.signupsync.crypto.Sha256;
+import com.engarde.signupsync.failure.InvalidInput;
+import com.engarde.signupsync.input.JsonFields;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.inject.Singleton;
@@ -11,7 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
-/** Turns one event object of the API into a validated {@link NewFunnelEvent}, or a 400 naming the field. */
+/** Turns one event object of the API into a validated {@link NewFunnelEvent}, or invalid input naming the field. */
 @Singleton
 public class FunnelEventRequests {
 
@@ -31,10 +31,10 @@ public class FunnelEventRequests {
 
     public NewFunnelEvent parse(ObjectNode body) {
         String sourceId = JsonFields.requiredText(body, "source_type", 40);
-        SourceType source = SourceType.fromId(sourceId).orElseThrow(() -> ApiException.invalid("source_type",
+        SourceType source = SourceType.fromId(sourceId).orElseThrow(() -> new InvalidInput("source_type",
                 "source_type must be one of " + SourceType.NAMES));
         String typeId = JsonFields.requiredText(body, "event_type", 40);
-        EventType type = EventType.fromId(typeId).orElseThrow(() -> ApiException.invalid("event_type",
+        EventType type = EventType.fromId(typeId).orElseThrow(() -> new InvalidInput("event_type",
                 "event_type must be one of " + EventType.NAMES));
         Person person = person(body);
         // PostgreSQL keeps microseconds: an answer must say what is stored.
@@ -45,7 +45,7 @@ public class FunnelEventRequests {
         }
         String late = occurredAt == null ? null : EventTimes.problem("occurred_at", occurredAt, now);
         if (late != null) {
-            throw ApiException.invalid("occurred_at", late);
+            throw new InvalidInput("occurred_at", late);
         }
         Utm utm = new Utm(
                 JsonFields.text(body, "utm_source", UTM_LENGTH),
@@ -57,7 +57,7 @@ public class FunnelEventRequests {
         if (eventData == null) {
             eventData = mapper.createObjectNode();
         } else if (serializedSize(eventData) > MAX_EVENT_DATA_BYTES) {
-            throw ApiException.invalid("event_data", "event_data must be at most " + MAX_EVENT_DATA_BYTES + " bytes as JSON");
+            throw new InvalidInput("event_data", "event_data must be at most " + MAX_EVENT_DATA_BYTES + " bytes as JSON");
         }
         String externalId = JsonFields.identifier(body, "external_id", EXTERNAL_ID_LENGTH);
         if (externalId == null) {
@@ -70,7 +70,7 @@ public class FunnelEventRequests {
     public Person person(ObjectNode body) {
         String email = Emails.normalize(JsonFields.requiredText(body, "email", 320));
         if (!Emails.isValid(email)) {
-            throw ApiException.invalid("email", "email is not a valid email address");
+            throw new InvalidInput("email", "email is not a valid email address");
         }
         return new Person(email,
                 JsonFields.text(body, "first_name", NAME_LENGTH),
@@ -82,7 +82,7 @@ public class FunnelEventRequests {
         try {
             return mapper.writeValueAsBytes(node).length;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw ApiException.invalid("event_data", "event_data could not be read");
+            throw new InvalidInput("event_data", "event_data could not be read");
         }
     }
 

@@ -1,9 +1,8 @@
 package com.engarde.signupsync.funnel;
 
+import com.engarde.signupsync.failure.InvalidInput;
 import io.micronaut.core.annotation.Nullable;
-import com.engarde.signupsync.api.ApiError;
-import com.engarde.signupsync.api.ApiException;
-import com.engarde.signupsync.api.JsonBodies;
+import com.engarde.signupsync.input.JsonBodies;
 import com.engarde.signupsync.persistence.DatabaseException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -31,19 +30,23 @@ public class FunnelIngest {
         this.writer = writer;
     }
 
-    public WrittenEvent record(byte[] body) {
-        NewFunnelEvent event = requests.parse(bodies.object(body, MAX_EVENT_BODY_BYTES));
+    /** One event, read from a body by {@link JsonBodies#object} within {@link #MAX_EVENT_BODY_BYTES}. */
+    public WrittenEvent record(ObjectNode body) {
+        NewFunnelEvent event = requests.parse(body);
         return writer.write(List.of(event)).get(0);
     }
 
-    /** Each item is validated on its own; the valid ones are stored together, whatever the others hold. */
-    public BatchOutcome recordBatch(byte[] body) {
-        JsonNode items = bodies.envelope(body, MAX_BATCH_BODY_BYTES).get("events");
+    /**
+     * Each item is validated on its own; the valid ones are stored together, whatever the others hold. The
+     * body is read by {@link JsonBodies#envelope} within {@link #MAX_BATCH_BODY_BYTES}: items are checked here.
+     */
+    public BatchOutcome recordBatch(ObjectNode body) {
+        JsonNode items = body.get("events");
         if (items == null || !items.isArray()) {
-            throw ApiException.invalid("events", "events must be an array of event objects");
+            throw new InvalidInput("events", "events must be an array of event objects");
         }
         if (items.isEmpty() || items.size() > MAX_BATCH_SIZE) {
-            throw ApiException.invalid("events", "events must hold between 1 and " + MAX_BATCH_SIZE + " items");
+            throw new InvalidInput("events", "events must hold between 1 and " + MAX_BATCH_SIZE + " items");
         }
         BatchItem[] results = new BatchItem[items.size()];
         List<NewFunnelEvent> valid = new ArrayList<>(items.size());
@@ -52,13 +55,13 @@ public class FunnelIngest {
             JsonNode item = items.get(i);
             try {
                 if (!item.isObject()) {
-                    throw ApiException.invalid(null, "each event must be a JSON object");
+                    throw new InvalidInput(null, "each event must be a JSON object");
                 }
                 bodies.storable((ObjectNode) item);
                 valid.add(requests.parse((ObjectNode) item));
                 validIndex.add(i);
-            } catch (ApiException e) {
-                results[i] = BatchItem.error(i, e.body());
+            } catch (InvalidInput e) {
+                results[i] = BatchItem.error(i, e);
             }
         }
         try {
@@ -80,8 +83,8 @@ public class FunnelIngest {
                     if (!one.refusedData()) {
                         throw one;
                     }
-                    results[i] = BatchItem.error(i, new ApiError("invalid_request",
-                            "this event holds " + DatabaseException.refusedValue(one.sqlState()), null));
+                    results[i] = BatchItem.error(i, new InvalidInput(null,
+                            "this event holds " + DatabaseException.refusedValue(one.sqlState())));
                 }
             }
         }
@@ -99,8 +102,8 @@ public class FunnelIngest {
                     null, null, null);
         }
 
-        static BatchItem error(int index, ApiError e) {
-            return new BatchItem(index, "error", null, null, e.error(), e.message(), e.field());
+        static BatchItem error(int index, InvalidInput e) {
+            return new BatchItem(index, "error", null, null, e.code(), e.getMessage(), e.field());
         }
     }
 

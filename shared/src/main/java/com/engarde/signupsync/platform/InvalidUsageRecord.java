@@ -1,16 +1,11 @@
 package com.engarde.signupsync.platform;
 
-/** A usage record refused for one field: that record's error in the batch answer, the others still stored. */
-public class InvalidUsageRecord extends RuntimeException {
+import com.engarde.signupsync.failure.InvalidInput;
 
-    private final String field;
+/** A usage record refused for one field: that record's error in the batch answer, the others still stored. */
+public class InvalidUsageRecord extends InvalidInput {
 
     public InvalidUsageRecord(String field, String message) {
-        super(message);
-        this.field = field;
-    }
-
-    public String field() {
-        return field;
+        super(field, message);
     }
 }

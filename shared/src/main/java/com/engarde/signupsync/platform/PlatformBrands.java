@@ -2,9 +2,8 @@ package com.engarde.signupsync.platform;
 
 import com.engarde.signupsync.admin.AdminPrincipal;
 import com.engarde.signupsync.admin.AuditLog;
-import com.engarde.signupsync.api.JsonBodies;
 import io.micronaut.core.annotation.Nullable;
-import com.engarde.signupsync.api.JsonFields;
+import com.engarde.signupsync.input.JsonFields;
 import com.engarde.signupsync.persistence.Database;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.inject.Singleton;
@@ -30,7 +29,7 @@ import java.util.UUID;
 @Singleton
 public class PlatformBrands {
 
-    private static final long MAX_BODY_BYTES = 16 * 1024;
+    public static final long MAX_BODY_BYTES = 16 * 1024;
 
     public record Brand(UUID id, String brandName, @Nullable String purpose, boolean isDemo, boolean isTemplate,
                         long totalLlmTokens, BigDecimal totalBigqueryStorageGb, BigDecimal totalCostUsd,
@@ -50,13 +49,11 @@ public class PlatformBrands {
     }
 
     private final Database database;
-    private final JsonBodies bodies;
     private final AuditLog audit;
     private final Clock clock;
 
-    public PlatformBrands(Database database, JsonBodies bodies, AuditLog audit, Clock clock) {
+    public PlatformBrands(Database database, AuditLog audit, Clock clock) {
         this.database = database;
-        this.bodies = bodies;
         this.audit = audit;
         this.clock = clock;
     }
@@ -109,8 +106,7 @@ public class PlatformBrands {
     }
 
     /** Creates one of En Garde's brands, audited in the same transaction; {@link BrandNameTaken} on a taken name. */
-    public Brand create(AdminPrincipal admin, byte[] body) {
-        ObjectNode object = bodies.object(body, MAX_BODY_BYTES);
+    public Brand create(AdminPrincipal admin, ObjectNode object) {
         String name = JsonFields.requiredText(object, "brand_name", UsageRecordRequests.NAME_LENGTH);
         String purpose = JsonFields.text(object, "purpose", 2000);
         Boolean demo = JsonFields.bool(object, "is_demo");

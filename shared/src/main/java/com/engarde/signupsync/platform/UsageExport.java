@@ -1,10 +1,10 @@
 package com.engarde.signupsync.platform;
 
+import com.engarde.signupsync.failure.InvalidInput;
+import com.engarde.signupsync.input.QueryValues;
 import com.engarde.signupsync.admin.AdminPrincipal;
 import com.engarde.signupsync.admin.AuditLog;
-import com.engarde.signupsync.api.ApiException;
 import com.engarde.signupsync.persistence.Database;
-import com.engarde.signupsync.api.QueryParameters;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 
@@ -133,20 +133,20 @@ public class UsageExport {
         // The export answers every row in parts: a page would be silently ignored, so it is refused in words.
         for (String paging : List.of("page", "page_size")) {
             if (params.containsKey(paging)) {
-                throw ApiException.invalid(paging, "the export answers every row in parts and has no " + paging
+                throw new InvalidInput(paging, "the export answers every row in parts and has no " + paging
                         + ": leave it out and follow X-Export-Next-Offset (offset)");
             }
         }
         UsageQuery query = query(params);
         String format = first(params, "format", "csv");
         if (!format.equals("csv") && !format.equals("json")) {
-            throw ApiException.invalid("format", "format must be csv or json");
+            throw new InvalidInput("format", "format must be csv or json");
         }
         String rows = first(params, "rows", "users");
         if (!rows.equals("users") && !rows.equals("tenants")) {
-            throw ApiException.invalid("rows", "rows must be users or tenants");
+            throw new InvalidInput("rows", "rows must be users or tenants");
         }
-        long from = QueryParameters.number("offset", first(params, "offset", "0"), 0, MAX_OFFSET);
+        long from = QueryValues.number("offset", first(params, "offset", "0"), 0, MAX_OFFSET);
         return new Prepared(query, rows.equals("users") ? UsageReports.Rows.USERS : UsageReports.Rows.TENANTS,
                 format.equals("csv"), from, maxBytes, reports);
     }

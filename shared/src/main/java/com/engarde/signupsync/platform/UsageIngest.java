@@ -1,9 +1,8 @@
 package com.engarde.signupsync.platform;
 
+import com.engarde.signupsync.failure.InvalidInput;
 import io.micronaut.core.annotation.Nullable;
-import com.engarde.signupsync.api.ApiError;
-import com.engarde.signupsync.api.ApiException;
-import com.engarde.signupsync.api.JsonBodies;
+import com.engarde.signupsync.input.JsonBodies;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.inject.Singleton;
@@ -23,24 +22,25 @@ public class UsageIngest {
     /** Lambda's synchronous payload limit. */
     public static final long MAX_BODY_BYTES = 6 * 1024 * 1024;
 
-    private final JsonBodies bodies;
     private final UsageRecordRequests requests;
     private final UsageWriter writer;
 
-    public UsageIngest(JsonBodies bodies, UsageRecordRequests requests, UsageWriter writer) {
-        this.bodies = bodies;
+    public UsageIngest(UsageRecordRequests requests, UsageWriter writer) {
         this.requests = requests;
         this.writer = writer;
     }
 
-    public Outcome record(byte[] body) {
-        // Exact decimals: a cost of 0.000001 must stay that, not become the nearest double.
-        JsonNode items = bodies.exactObject(body, MAX_BODY_BYTES).get("records");
+    /**
+     * The batch, read from a body by {@link JsonBodies#exactObject} within {@link #MAX_BODY_BYTES}: exact
+     * decimals, so that a cost of 0.000001 stays that rather than the nearest double.
+     */
+    public Outcome record(ObjectNode body) {
+        JsonNode items = body.get("records");
         if (items == null || !items.isArray()) {
-            throw ApiException.invalid("records", "records must be an array of usage records");
+            throw new InvalidInput("records", "records must be an array of usage records");
         }
         if (items.isEmpty() || items.size() > MAX_BATCH_SIZE) {
-            throw ApiException.invalid("records", "records must hold between 1 and " + MAX_BATCH_SIZE + " items");
+            throw new InvalidInput("records", "records must hold between 1 and " + MAX_BATCH_SIZE + " items");
         }
         Item[] results = new Item[items.size()];
         List<UsageRecord> valid = new ArrayList<>(items.size());
@@ -49,14 +49,12 @@ public class UsageIngest {
             JsonNode item = items.get(i);
             try {
                 if (!item.isObject()) {
-                    throw ApiException.invalid(null, "each record must be a JSON object");
+                    throw new InvalidInput(null, "each record must be a JSON object");
                 }
                 valid.add(requests.parse((ObjectNode) item));
                 validIndex.add(i);
-            } catch (ApiException e) {
-                results[i] = Item.error(i, e.body());
-            } catch (InvalidUsageRecord e) {
-                results[i] = Item.error(i, new ApiError("invalid_request", e.getMessage(), e.field()));
+            } catch (InvalidInput e) {
+                results[i] = Item.error(i, e);
             }
         }
         UsageWriter.Written[] written = writer.write(valid);
@@ -65,8 +63,8 @@ public class UsageIngest {
             results[i] = switch (written[j]) {
                 case CREATED -> new Item(i, "created", valid.get(j).idempotencyKey(), null, null, null);
                 case DUPLICATE -> new Item(i, "duplicate", valid.get(j).idempotencyKey(), null, null, null);
-                case BRAND_OF_ANOTHER_TENANT -> Item.error(i, new ApiError("invalid_request",
-                        "brand_id names a brand of another tenant", "brand_id"));
+                case BRAND_OF_ANOTHER_TENANT -> Item.error(i, new InvalidInput("brand_id",
+                        "brand_id names a brand of another tenant"));
             };
         }
         return Outcome.of(List.of(results));
@@ -75,8 +73,8 @@ public class UsageIngest {
     /** One record's outcome: {@code created}, {@code duplicate} (changed nothing) or {@code error}. */
     public record Item(int index, String status, @Nullable String idempotencyKey, @Nullable String error,
                        @Nullable String message, @Nullable String field) {
-        static Item error(int index, ApiError e) {
-            return new Item(index, "error", null, e.error(), e.message(), e.field());
+        static Item error(int index, InvalidInput e) {
+            return new Item(index, "error", null, e.code(), e.getMessage(), e.field());
         }
     }
 

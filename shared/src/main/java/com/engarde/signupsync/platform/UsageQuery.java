@@ -1,8 +1,8 @@
 package com.engarde.signupsync.platform;
 
-import com.engarde.signupsync.api.ApiException;
-import com.engarde.signupsync.api.JsonFields;
-import com.engarde.signupsync.api.QueryParameters;
+import com.engarde.signupsync.failure.InvalidInput;
+import com.engarde.signupsync.input.QueryValues;
+import com.engarde.signupsync.input.JsonFields;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -26,11 +26,11 @@ public record UsageQuery(ViewMode viewMode, UsageRange range, Instant since, Str
     public static final int MAX_DAYS = 800;
     private static final Pattern PLAN_TIER = Pattern.compile("[a-z][a-z0-9_]{0,39}");
 
-    /** From the request's query parameters (the first value of each); a bad one is a 400 naming it. */
+    /** From the request's query parameters (the first value of each); a bad one is invalid input naming it. */
     public static UsageQuery parse(Map<String, String> params, Clock clock) {
         String mode = blankToNull(params.get("view_mode"));
         ViewMode viewMode = mode == null ? ViewMode.DAILY : ViewMode.fromId(mode).orElseThrow(() ->
-                ApiException.invalid("view_mode", "view_mode must be one of " + ViewMode.NAMES));
+                new InvalidInput("view_mode", "view_mode must be one of " + ViewMode.NAMES));
         Instant now = clock.instant();
         LocalDate today = now.atOffset(ZoneOffset.UTC).toLocalDate();
         LocalDate defaultFrom = viewMode == ViewMode.MONTHLY ? today.withDayOfMonth(1).minusMonths(11) : today.minusDays(29);
@@ -40,7 +40,7 @@ public record UsageQuery(ViewMode viewMode, UsageRange range, Instant since, Str
         }
         String planTier = blankToNull(params.get("plan_tier"));
         if (planTier != null && !PLAN_TIER.matcher(planTier).matches()) {
-            throw ApiException.invalid("plan_tier", "plan_tier must be lower-case letters, digits and _, such as pro");
+            throw new InvalidInput("plan_tier", "plan_tier must be lower-case letters, digits and _, such as pro");
         }
         String tenant = blankToNull(params.get("tenant_id"));
         String brand = blankToNull(params.get("brand_id"));
@@ -55,7 +55,7 @@ public record UsageQuery(ViewMode viewMode, UsageRange range, Instant since, Str
         if (value == null) {
             return fallback;
         }
-        return (int) QueryParameters.number(name, value, 1, max);
+        return (int) QueryValues.number(name, value, 1, max);
     }
 
     private static String blankToNull(String value) {

@@ -1,7 +1,7 @@
 package com.engarde.signupsync.platform;
 
-import com.engarde.signupsync.api.ApiException;
-import com.engarde.signupsync.api.JsonFields;
+import com.engarde.signupsync.failure.InvalidInput;
+import com.engarde.signupsync.input.JsonFields;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -25,10 +25,10 @@ public record UsageRange(LocalDate from, LocalDate to) {
         LocalDate start = from == null || from.isBlank() ? defaultFrom : JsonFields.date("date_from", from);
         LocalDate end = to == null || to.isBlank() ? defaultTo : JsonFields.date("date_to", to);
         if (start.isAfter(end)) {
-            throw ApiException.invalid("date_from", "date_from must not be after date_to");
+            throw new InvalidInput("date_from", "date_from must not be after date_to");
         }
         if (ChronoUnit.DAYS.between(start, end) >= maxDays) {
-            throw ApiException.invalid("date_to", "a range may span at most " + maxDays + " days");
+            throw new InvalidInput("date_to", "a range may span at most " + maxDays + " days");
         }
         return new UsageRange(start, end);
     }

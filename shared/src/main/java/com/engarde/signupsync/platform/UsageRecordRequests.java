@@ -1,7 +1,7 @@
 package com.engarde.signupsync.platform;
 
-import com.engarde.signupsync.api.ApiException;
-import com.engarde.signupsync.api.JsonFields;
+import com.engarde.signupsync.failure.InvalidInput;
+import com.engarde.signupsync.input.JsonFields;
 import com.engarde.signupsync.funnel.Emails;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.inject.Singleton;
@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** Turns one item of POST /usage/metrics into a validated {@link UsageRecord}, or a 400 naming the field. */
+/** Turns one item of POST /usage/metrics into a validated {@link UsageRecord}, or invalid input naming the field. */
 @Singleton
 public class UsageRecordRequests {
 
@@ -45,7 +45,7 @@ public class UsageRecordRequests {
         String key = JsonFields.requiredText(item, "idempotency_key", KEY_LENGTH);
         Instant occurredAt = JsonFields.instant(item, "occurred_at");
         if (occurredAt == null) {
-            throw ApiException.invalid("occurred_at", "occurred_at is required");
+            throw new InvalidInput("occurred_at", "occurred_at is required");
         }
         // PostgreSQL keeps microseconds: a record's day is decided on what is stored.
         occurredAt = occurredAt.truncatedTo(ChronoUnit.MICROS);
@@ -53,23 +53,23 @@ public class UsageRecordRequests {
             throw new InvalidUsageRecord("occurred_at", "occurred_at must not be before " + UsageRange.EARLIEST_INSTANT);
         }
         if (occurredAt.isAfter(clock.instant().plus(MAX_FUTURE))) {
-            throw ApiException.invalid("occurred_at", "occurred_at must not be more than a day in the future");
+            throw new InvalidInput("occurred_at", "occurred_at must not be more than a day in the future");
         }
         UUID tenantId = JsonFields.uuid(item, "tenant_id");
         if (tenantId == null) {
-            throw ApiException.invalid("tenant_id", "tenant_id is required");
+            throw new InvalidInput("tenant_id", "tenant_id is required");
         }
         String planTier = JsonFields.text(item, "plan_tier", 40);
         if (planTier != null && !PLAN_TIER.matcher(planTier).matches()) {
-            throw ApiException.invalid("plan_tier", "plan_tier must be lower-case letters, digits and _, such as pro");
+            throw new InvalidInput("plan_tier", "plan_tier must be lower-case letters, digits and _, such as pro");
         }
         UUID userId = JsonFields.uuid(item, "user_id");
         String email = Emails.normalize(JsonFields.text(item, "user_email", 320));
         if (email != null && !Emails.isValid(email)) {
-            throw ApiException.invalid("user_email", "user_email is not a valid email address");
+            throw new InvalidInput("user_email", "user_email is not a valid email address");
         }
         if (email != null && userId == null) {
-            throw ApiException.invalid("user_id", "user_id is required when user_email is given");
+            throw new InvalidInput("user_id", "user_id is required when user_email is given");
         }
         UUID brandId = JsonFields.uuid(item, "brand_id");
         if (brandId != null && NOT_A_BRAND.contains(brandId)) {
@@ -78,12 +78,12 @@ public class UsageRecordRequests {
         }
         String brandName = JsonFields.text(item, "brand_name", NAME_LENGTH);
         if (brandName != null && brandId == null) {
-            throw ApiException.invalid("brand_id", "brand_id is required when brand_name is given");
+            throw new InvalidInput("brand_id", "brand_id is required when brand_name is given");
         }
         UUID organizationId = JsonFields.uuid(item, "organization_id");
         String organizationName = JsonFields.text(item, "organization_name", NAME_LENGTH);
         if (organizationName != null && organizationId == null) {
-            throw ApiException.invalid("organization_id", "organization_id is required when organization_name is given");
+            throw new InvalidInput("organization_id", "organization_id is required when organization_name is given");
         }
         BigDecimal cost = JsonFields.decimal(item, "cost_usd", SCALE, MAX_COST);
         return new UsageRecord(key, occurredAt, tenantId, JsonFields.text(item, "tenant_name", NAME_LENGTH), planTier,

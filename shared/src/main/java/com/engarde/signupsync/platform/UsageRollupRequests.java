@@ -1,8 +1,8 @@
 package com.engarde.signupsync.platform;
 
-import com.engarde.signupsync.admin.AdminRequestRefused;
-import com.engarde.signupsync.api.JsonBodies;
-import com.engarde.signupsync.api.JsonFields;
+import com.engarde.signupsync.failure.InvalidInput;
+import com.engarde.signupsync.input.JsonBodies;
+import com.engarde.signupsync.input.JsonFields;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.inject.Singleton;
 
@@ -10,16 +10,10 @@ import jakarta.inject.Singleton;
 @Singleton
 public class UsageRollupRequests {
 
-    private static final long MAX_BODY_BYTES = 4096;
+    public static final long MAX_BODY_BYTES = 4096;
 
-    private final JsonBodies bodies;
-
-    public UsageRollupRequests(JsonBodies bodies) {
-        this.bodies = bodies;
-    }
-
-    public UsageRange range(byte[] body) {
-        ObjectNode object = bodies.object(body, MAX_BODY_BYTES);
+    /** The range a rollup request names, read from a body by {@link JsonBodies#object} within {@link #MAX_BODY_BYTES}. */
+    public UsageRange range(ObjectNode object) {
         String from = JsonFields.requiredText(object, "date_from", 10);
         String to = JsonFields.requiredText(object, "date_to", 10);
         UsageRange range = UsageRange.parse(from, to, null, null, UsageRollups.MAX_DAYS);
@@ -31,7 +25,7 @@ public class UsageRollupRequests {
 
     private static void supported(String field, java.time.LocalDate day) {
         if (day.isBefore(UsageRange.EARLIEST) || day.isAfter(UsageRange.LATEST)) {
-            throw new AdminRequestRefused(AdminRequestRefused.Reason.INVALID, field,
+            throw new InvalidInput(field,
                     field + " must be a day from " + UsageRange.EARLIEST + " to " + UsageRange.LATEST);
         }
     }

@@ -1,6 +1,6 @@
 package com.engarde.signupsync.sync;
 
-import com.engarde.signupsync.api.ApiException;
+import com.engarde.signupsync.failure.NotFound;
 import com.engarde.signupsync.persistence.Database;
 import jakarta.inject.Singleton;
 
@@ -26,7 +26,7 @@ class FunnelSources {
         this.database = database;
     }
 
-    /** The source's row; 404 in the one error shape when there is none. */
+    /** The source's row; {@link NotFound} when there is none. */
     public Source require(String sourceType) {
         return database.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
@@ -34,7 +34,7 @@ class FunnelSources {
                 select.setString(1, sourceType);
                 try (ResultSet rs = select.executeQuery()) {
                     if (!rs.next()) {
-                        throw ApiException.notFound("source_type", "unknown source type '" + sourceType + "'");
+                        throw new NotFound("source_type", "unknown source type '" + sourceType + "'");
                     }
                     return new Source(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4));
                 }

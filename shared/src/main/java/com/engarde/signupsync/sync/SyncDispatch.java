@@ -1,14 +1,14 @@
 package com.engarde.signupsync.sync;
 
+import com.engarde.signupsync.failure.Conflict;
+import com.engarde.signupsync.failure.DependencyUnavailable;
 import com.engarde.signupsync.credentials.NoCredentials;
 import com.engarde.signupsync.credentials.SourceCredentials;
 import io.micronaut.core.annotation.Nullable;
 import com.engarde.signupsync.sync.internal.SyncRunLog;
 import com.engarde.signupsync.bus.SyncTrigger;
-import com.engarde.signupsync.api.ApiException;
 import com.engarde.signupsync.bus.EventBus;
 import com.engarde.signupsync.bus.SyncRequested;
-import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,15 +51,15 @@ public class SyncDispatch {
         }
     }
 
-    /** Starts or joins a run of one pull source; 404 for an unknown source, 409 for a push or inactive one or one without credentials. */
+    /** Starts or joins a run of one pull source: not found for an unknown source, a conflict for a push or inactive one or one without credentials. */
     public Requested request(String sourceType, SyncTrigger trigger) {
         FunnelSources.Source source = sources.require(sourceType);
         if (!source.pulled()) {
-            throw ApiException.conflict("source_type", sourceType + " sends its data to us (" + source.kind()
+            throw new Conflict("source_type", sourceType + " sends its data to us (" + source.kind()
                     + "); there is nothing to pull");
         }
         if (!source.active()) {
-            throw ApiException.conflict("source_type", sourceType + " is not active");
+            throw new Conflict("source_type", sourceType + " is not active");
         }
         // Refused now, as verify refuses, rather than accepted and failed by the run a moment later.
         if (credentials.find(sourceType).isEmpty()) {
@@ -94,8 +94,7 @@ public class SyncDispatch {
             LOG.error("SyncRequested events could not be published", e);
             // Nobody will carry these runs out: end them now rather than leave them running until they go stale.
             events.forEach(event -> runs.abandon(event.runId(), "could not be handed to the event bus"));
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "bus_unavailable",
-                    "the sync could not be handed to the event bus; retry later", null);
+            throw new DependencyUnavailable("bus_unavailable", "the sync could not be handed to the event bus; retry later");
         }
         return answers;
     }

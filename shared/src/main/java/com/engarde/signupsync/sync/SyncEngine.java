@@ -1,7 +1,7 @@
 package com.engarde.signupsync.sync;
 
 import com.engarde.signupsync.sync.internal.RunOwner;
-import com.engarde.signupsync.api.InputText;
+import com.engarde.signupsync.input.InputText;
 import com.engarde.signupsync.sync.internal.SyncRunLog;
 import com.engarde.signupsync.http.TimeBudgetExhausted;
 import com.engarde.signupsync.http.VendorException;

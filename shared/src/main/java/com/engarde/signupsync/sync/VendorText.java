@@ -1,5 +1,7 @@
 package com.engarde.signupsync.sync;
 
+import com.engarde.signupsync.input.InputText;
+
 /**
  * Text from a vendor as the store accepts it: control characters other than tab and newline are dropped (a
  * NUL in a name is refused by PostgreSQL and would fail the record), and so are unpaired surrogates, which
@@ -85,7 +87,7 @@ public final class VendorText {
         if (c == '\t' || c == '\n') {
             return true;
         }
-        if (Character.isISOControl(c) || com.engarde.signupsync.api.InputText.bidiControl(c)) {
+        if (Character.isISOControl(c) || InputText.bidiControl(c)) {
             return false;
         }
         if (Character.isHighSurrogate(c)) {

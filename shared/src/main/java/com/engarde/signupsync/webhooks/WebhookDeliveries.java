@@ -1,6 +1,6 @@
 package com.engarde.signupsync.webhooks;
 
-import com.engarde.signupsync.api.InputText;
+import com.engarde.signupsync.input.InputText;
 import com.engarde.signupsync.persistence.Database;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

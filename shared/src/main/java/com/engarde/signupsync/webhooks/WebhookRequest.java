@@ -1,8 +1,8 @@
 package com.engarde.signupsync.webhooks;
 
-import io.micronaut.http.HttpHeaders;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -19,14 +19,14 @@ public record WebhookRequest(byte[] body, Map<String, String> headers) {
         headers = Map.copyOf(lower);
     }
 
-    public static WebhookRequest of(HttpHeaders headers, byte[] body) {
+    /** From every header's values as received, keeping each name's first value. */
+    public static WebhookRequest of(Map<String, List<String>> headers, byte[] body) {
         Map<String, String> map = new HashMap<>();
-        for (String name : headers.names()) {
-            String value = headers.get(name);
-            if (value != null) {
-                map.putIfAbsent(name.toLowerCase(Locale.ROOT), value);
+        headers.forEach((name, values) -> {
+            if (values != null && !values.isEmpty() && values.get(0) != null) {
+                map.putIfAbsent(name.toLowerCase(Locale.ROOT), values.get(0));
             }
-        }
+        });
         return new WebhookRequest(body, map);
     }
 

@@ -1,6 +1,6 @@
 package com.engarde.signupsync.sources.eventbrite;
 
-import com.engarde.signupsync.api.InputText;
+import com.engarde.signupsync.input.InputText;
 import com.engarde.signupsync.credentials.Credentials;
 import com.engarde.signupsync.credentials.MissingCredential;
 import com.engarde.signupsync.credentials.SourceCredentials;

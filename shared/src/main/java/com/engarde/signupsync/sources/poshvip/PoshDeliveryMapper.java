@@ -1,6 +1,6 @@
 package com.engarde.signupsync.sources.poshvip;
 
-import com.engarde.signupsync.api.InputText;
+import com.engarde.signupsync.input.InputText;
 import com.engarde.signupsync.funnel.Emails;
 import com.engarde.signupsync.funnel.EventType;
 import com.engarde.signupsync.funnel.NewFunnelEvent;

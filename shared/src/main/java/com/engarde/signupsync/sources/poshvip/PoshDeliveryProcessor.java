@@ -1,6 +1,6 @@
 package com.engarde.signupsync.sources.poshvip;
 
-import com.engarde.signupsync.api.JsonBodies;
+import com.engarde.signupsync.input.JsonBodies;
 import com.engarde.signupsync.funnel.FunnelEventWriter;
 import com.engarde.signupsync.funnel.SourceType;
 import com.engarde.signupsync.funnel.WrittenEvent;

@@ -1,6 +1,7 @@
 package com.engarde.signupsync.sources.poshvip;
 
-import com.engarde.signupsync.api.ApiException;
+import com.engarde.signupsync.failure.InvalidInput;
+import com.engarde.signupsync.failure.NotFound;
 import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.sync.SyncEngine;
 import com.engarde.signupsync.sync.SyncRun;
@@ -69,12 +70,12 @@ public class PoshDeliveryReplay {
     public List<DeliveryReport> recent(String status, Integer limit, Long beforeId) {
         DeliveryStatus wanted = null;
         if (status != null && !status.isBlank()) {
-            wanted = DeliveryStatus.fromId(status.strip()).orElseThrow(() -> ApiException.invalid("status",
+            wanted = DeliveryStatus.fromId(status.strip()).orElseThrow(() -> new InvalidInput("status",
                     "status must be one of " + DeliveryStatus.NAMES));
         }
         int n = limit == null ? 50 : limit;
         if (n < 1 || n > MAX_LIST) {
-            throw ApiException.invalid("limit", "limit must be between 1 and " + MAX_LIST);
+            throw new InvalidInput("limit", "limit must be between 1 and " + MAX_LIST);
         }
         return deliveries.recent(PoshDeliveryProcessor.SOURCE, wanted, beforeId, n).stream()
                 .map(DeliveryReport::of).toList();
@@ -86,7 +87,7 @@ public class PoshDeliveryReplay {
                 .orElseThrow(() -> notFound(deliveryId));
     }
 
-    private static ApiException notFound(long deliveryId) {
-        return ApiException.notFound("delivery_id", "no Posh.VIP delivery has id " + deliveryId);
+    private static NotFound notFound(long deliveryId) {
+        return new NotFound("delivery_id", "no Posh.VIP delivery has id " + deliveryId);
     }
 }

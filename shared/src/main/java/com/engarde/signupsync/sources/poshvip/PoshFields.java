@@ -1,7 +1,7 @@
 package com.engarde.signupsync.sources.poshvip;
 
 import com.engarde.signupsync.sync.VendorText;
-import com.engarde.signupsync.api.InputText;
+import com.engarde.signupsync.input.InputText;
 import com.engarde.signupsync.funnel.EventTimes;
 import com.fasterxml.jackson.databind.JsonNode;
 

@@ -1,9 +1,11 @@
 package com.engarde.signupsync.sources.poshvip;
 
+import com.engarde.signupsync.failure.InvalidInput;
+import com.engarde.signupsync.failure.LimitReached;
+import com.engarde.signupsync.failure.Unauthenticated;
 import io.micronaut.core.annotation.Nullable;
-import com.engarde.signupsync.api.JsonBodies;
-import com.engarde.signupsync.api.ApiException;
-import com.engarde.signupsync.api.InputText;
+import com.engarde.signupsync.input.JsonBodies;
+import com.engarde.signupsync.input.InputText;
 import com.engarde.signupsync.credentials.SourceCredentials;
 import com.engarde.signupsync.crypto.Sha256;
 import com.engarde.signupsync.webhooks.AuthScheme;
@@ -21,7 +23,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,7 +92,7 @@ public class PoshWebhookReceiver {
     public Receipt receive(WebhookRequest request) {
         byte[] body = request.body();
         if (body.length > MAX_BODY_BYTES) {
-            throw ApiException.tooLarge(MAX_BODY_BYTES);
+            throw LimitReached.bodyLargerThan(MAX_BODY_BYTES);
         }
         Authentication verdict = authenticator().authenticate(request);
         if (verdict instanceof Authentication.Rejected rejected) {
@@ -129,11 +130,11 @@ public class PoshWebhookReceiver {
     }
 
     /** Keeps a body that is not JSON, failed, for inspection; the sender is told 400. */
-    private ApiException keepUnreadable(WebhookRequest request, AuthScheme scheme, String webhookId, String reason,
+    private InvalidInput keepUnreadable(WebhookRequest request, AuthScheme scheme, String webhookId, String reason,
                                         Instant now) {
         var stored = store(new NewDelivery(PoshDeliveryProcessor.SOURCE, key(webhookId, null, request.body()), null,
                 scheme, keptHeaders(request), request.body(), DeliveryStatus.FAILED, reason, now));
-        return ApiException.invalid(null, reason + " (kept as delivery " + stored.id() + ")");
+        return new InvalidInput(null, reason + " (kept as delivery " + stored.id() + ")");
     }
 
     /**
@@ -210,7 +211,7 @@ public class PoshWebhookReceiver {
         return headers;
     }
 
-    private static ApiException unauthorized(Rejection reason) {
+    private static Unauthenticated unauthorized(Rejection reason) {
         String message = switch (reason) {
             case NOT_CONFIGURED -> "the Posh.VIP webhook secret is not configured on this service";
             case MISSING_CREDENTIALS -> "send the Posh-Secret header, or a signature of the body in "
@@ -218,6 +219,6 @@ public class PoshWebhookReceiver {
             case STALE_TIMESTAMP -> "webhook-timestamp is more than 5 minutes from now";
             case WRONG_SECRET, BAD_SIGNATURE -> "the delivery's secret or signature is not valid";
         };
-        return new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized", message, null);
+        return new Unauthenticated(null, message);
     }
 }

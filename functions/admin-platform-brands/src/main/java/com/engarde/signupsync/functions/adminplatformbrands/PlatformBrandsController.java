@@ -1,5 +1,6 @@
 package com.engarde.signupsync.functions.adminplatformbrands;
 
+import com.engarde.signupsync.input.JsonBodies;
 import com.engarde.signupsync.api.ApiError;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -47,9 +48,11 @@ public class PlatformBrandsController {
     // ignores the schema of a method-level @Parameter, so only an argument documents a parameter\'s type.
 
     private final PlatformBrands brands;
+    private final JsonBodies bodies;
 
-    public PlatformBrandsController(PlatformBrands brands) {
+    public PlatformBrandsController(PlatformBrands brands, JsonBodies bodies) {
         this.brands = brands;
+        this.bodies = bodies;
     }
 
     @Operation(summary = "En Garde's own brands",
@@ -81,7 +84,7 @@ public class PlatformBrandsController {
     @Post
     public HttpResponse<PlatformBrands.Brand> create(@Body @Nullable byte[] body,
                                                      @RequestAttribute(AdminPrincipal.ATTRIBUTE) AdminPrincipal admin) {
-        return HttpResponse.status(HttpStatus.CREATED).body(brands.create(admin, body));
+        return HttpResponse.status(HttpStatus.CREATED).body(brands.create(admin, bodies.object(body, PlatformBrands.MAX_BODY_BYTES)));
     }
 
     @Operation(summary = "One brand's usage",

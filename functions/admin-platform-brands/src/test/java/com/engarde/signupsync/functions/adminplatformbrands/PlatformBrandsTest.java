@@ -1,6 +1,6 @@
 package com.engarde.signupsync.functions.adminplatformbrands;
 
-import com.engarde.signupsync.api.JsonBodies;
+import com.engarde.signupsync.input.JsonBodies;
 import com.engarde.signupsync.platform.UsageIngest;
 import com.engarde.signupsync.platform.UsageRange;
 import com.engarde.signupsync.platform.UsageRollups;
@@ -55,14 +55,15 @@ class PlatformBrandsTest {
     }
 
     private static void usage() {
-        UsageIngest.Outcome outcome = lambda.harness().context().getBean(UsageIngest.class).record(JsonBodies.utf8(batch(List.of(
+        UsageIngest.Outcome outcome = lambda.harness().context().getBean(UsageIngest.class).record(
+                lambda.harness().context().getBean(JsonBodies.class).exactObject(JsonBodies.utf8(batch(List.of(
                 record("s1", "2026-05-30T10:00:00Z", PLATFORM_TENANT, uuid(2, 1), "1.250000", 100)
                         .put("brand_id", STUDIO).put("brand_name", "En Garde Studio").put("bigquery_storage_gb", "3"),
                 record("s2", "2026-05-31T23:59:59Z", PLATFORM_TENANT, uuid(2, 1), "0.750001", 50)
                         .put("brand_id", STUDIO).put("model", "gpt-4o-mini").put("bigquery_storage_gb", "4"),
                 record("s3", "2026-06-01T11:00:00Z", PLATFORM_TENANT, uuid(2, 2), "0.000001", 1).put("brand_id", STUDIO),
                 record("c1", "2026-05-30T10:00:00Z", uuid(1, 9), uuid(2, 9), "9.00", 900)
-                        .put("brand_id", CUSTOMER_BRAND).put("brand_name", "Customer brand")))));
+                        .put("brand_id", CUSTOMER_BRAND).put("brand_name", "Customer brand")))), UsageIngest.MAX_BODY_BYTES));
         assertThat(outcome.errors()).isZero();
         UsageRollups.Run run = lambda.harness().context().getBean(UsageRollups.class)
                 .roll(new UsageRange(LocalDate.parse("2026-05-01"), LocalDate.parse("2026-06-30")));

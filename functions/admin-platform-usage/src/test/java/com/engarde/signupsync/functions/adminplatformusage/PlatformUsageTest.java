@@ -1,6 +1,6 @@
 package com.engarde.signupsync.functions.adminplatformusage;
 
-import com.engarde.signupsync.api.JsonBodies;
+import com.engarde.signupsync.input.JsonBodies;
 import com.engarde.signupsync.platform.UsageIngest;
 import com.engarde.signupsync.platform.UsageRange;
 import com.engarde.signupsync.platform.UsageRollups;
@@ -58,7 +58,8 @@ class PlatformUsageTest {
 
     private static void ingest(List<ObjectNode> records) {
         UsageIngest.Outcome outcome = lambda.harness().context().getBean(UsageIngest.class)
-                .record(JsonBodies.utf8(batch(records)));
+                .record(lambda.harness().context().getBean(JsonBodies.class)
+                        .exactObject(JsonBodies.utf8(batch(records)), UsageIngest.MAX_BODY_BYTES));
         assertThat(outcome.errors()).as(outcome.toString()).isZero();
     }
 

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.functions.adminplatform;
 
+import com.engarde.signupsync.input.JsonBodies;
 import com.engarde.signupsync.api.ApiError;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -47,10 +48,12 @@ public class AdminPlatformController {
 
     private final PlatformAdmins admins;
     private final AuditLog audit;
+    private final JsonBodies bodies;
 
-    public AdminPlatformController(PlatformAdmins admins, AuditLog audit) {
+    public AdminPlatformController(PlatformAdmins admins, AuditLog audit, JsonBodies bodies) {
         this.admins = admins;
         this.audit = audit;
+        this.bodies = bodies;
     }
 
     @Operation(summary = "The platform admins",
@@ -81,7 +84,7 @@ public class AdminPlatformController {
     @Post("/platform/admins")
     public HttpResponse<PlatformAdmins.Added> add(@Body @Nullable byte[] body,
                                                   @RequestAttribute(AdminPrincipal.ATTRIBUTE) AdminPrincipal admin) {
-        PlatformAdmins.Added added = admins.add(admin, body);
+        PlatformAdmins.Added added = admins.add(admin, bodies.object(body, PlatformAdmins.MAX_BODY_BYTES));
         return HttpResponse.status(added.created() ? HttpStatus.CREATED : HttpStatus.OK).body(added);
     }
 

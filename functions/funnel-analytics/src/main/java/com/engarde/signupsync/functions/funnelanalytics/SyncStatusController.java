@@ -3,7 +3,7 @@ package com.engarde.signupsync.functions.funnelanalytics;
 import com.engarde.signupsync.api.ApiError;
 import com.engarde.signupsync.sync.SyncStatusReport;
 import com.engarde.signupsync.api.ApiException;
-import com.engarde.signupsync.api.JsonFields;
+import com.engarde.signupsync.input.JsonFields;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;

@@ -2,6 +2,7 @@ package com.engarde.signupsync.functions.funnelanalytics;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.engarde.signupsync.funnel.Conversions;
+import com.engarde.signupsync.input.JsonBodies;
 import com.engarde.signupsync.funnel.EventType;
 import com.engarde.signupsync.funnel.FunnelEventWriter;
 import com.engarde.signupsync.funnel.NewFunnelEvent;
@@ -47,9 +48,9 @@ final class FunnelFixture {
     }
 
     void convert(String who, String platformUserId, String at) {
-        lambda.context().getBean(Conversions.class).convert(("{\"email\":\"" + who + "@example.com\","
-                + "\"platform_user_id\":\"" + platformUserId + "\",\"converted_at\":\"" + at + "\"}")
-                .getBytes(StandardCharsets.UTF_8));
+        lambda.context().getBean(Conversions.class).convert(lambda.context().getBean(JsonBodies.class).object((
+                "{\"email\":\"" + who + "@example.com\",\"platform_user_id\":\"" + platformUserId
+                + "\",\"converted_at\":\"" + at + "\"}").getBytes(StandardCharsets.UTF_8), Conversions.MAX_BODY_BYTES));
     }
 
     /** GET {@code path?query} through the Lambda handler; the query is written as a browser would send it. */

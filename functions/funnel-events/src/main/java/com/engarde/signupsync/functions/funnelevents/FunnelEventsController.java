@@ -1,5 +1,6 @@
 package com.engarde.signupsync.functions.funnelevents;
 
+import com.engarde.signupsync.input.JsonBodies;
 import com.engarde.signupsync.api.ApiError;
 import com.engarde.signupsync.funnel.Conversions;
 import com.engarde.signupsync.funnel.FunnelIngest;
@@ -38,10 +39,12 @@ public class FunnelEventsController {
 
     private final FunnelIngest ingest;
     private final Conversions conversions;
+    private final JsonBodies bodies;
 
-    public FunnelEventsController(FunnelIngest ingest, Conversions conversions) {
+    public FunnelEventsController(FunnelIngest ingest, Conversions conversions, JsonBodies bodies) {
         this.ingest = ingest;
         this.conversions = conversions;
+        this.bodies = bodies;
     }
 
     @Operation(summary = "Record one funnel event", description = "Idempotent on source_type + external_id +"
@@ -66,7 +69,7 @@ public class FunnelEventsController {
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Post("/event")
     public HttpResponse<WrittenEvent> event(@Body @Nullable byte[] body) {
-        WrittenEvent written = ingest.record(body);
+        WrittenEvent written = ingest.record(bodies.object(body, FunnelIngest.MAX_EVENT_BODY_BYTES));
         return HttpResponse.status(written.created() ? HttpStatus.CREATED : HttpStatus.OK).body(written);
     }
 
@@ -93,7 +96,7 @@ public class FunnelEventsController {
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Post("/events")
     public FunnelIngest.BatchOutcome events(@Body @Nullable byte[] body) {
-        return ingest.recordBatch(body);
+        return ingest.recordBatch(bodies.envelope(body, FunnelIngest.MAX_BATCH_BODY_BYTES));
     }
 
     @Operation(summary = "Record a conversion", description = "The lead became a platform user: the answer carries"
@@ -118,7 +121,7 @@ public class FunnelEventsController {
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Post("/conversion")
     public HttpResponse<Conversions.Outcome> conversion(@Body @Nullable byte[] body) {
-        Conversions.Outcome outcome = conversions.convert(body);
+        Conversions.Outcome outcome = conversions.convert(bodies.object(body, Conversions.MAX_BODY_BYTES));
         return HttpResponse.status(outcome.created() ? HttpStatus.CREATED : HttpStatus.OK).body(outcome);
     }
 }

@@ -10,7 +10,7 @@ import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import com.engarde.signupsync.api.JsonFields;
+import com.engarde.signupsync.input.JsonFields;
 import com.engarde.signupsync.api.QueryParameters;
 import com.engarde.signupsync.sources.poshvip.PoshDeliveryReplay;
 import com.engarde.signupsync.bus.SyncTrigger;

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.functions.usageingest;
 
+import com.engarde.signupsync.input.JsonBodies;
 import com.engarde.signupsync.api.ApiError;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -35,9 +36,11 @@ import io.micronaut.http.annotation.Post;
 public class UsageMetricsController {
 
     private final UsageIngest ingest;
+    private final JsonBodies bodies;
 
-    public UsageMetricsController(UsageIngest ingest) {
+    public UsageMetricsController(UsageIngest ingest, JsonBodies bodies) {
         this.ingest = ingest;
+        this.bodies = bodies;
     }
 
     @Operation(summary = "Report usage records",
@@ -56,6 +59,6 @@ public class UsageMetricsController {
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Post("/metrics")
     public UsageIngest.Outcome metrics(@Body @Nullable byte[] body) {
-        return ingest.record(body);
+        return ingest.record(bodies.exactObject(body, UsageIngest.MAX_BODY_BYTES));
     }
 }

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.functions.usagerollup;
 
+import com.engarde.signupsync.input.JsonBodies;
 import com.engarde.signupsync.api.ApiError;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -38,10 +39,12 @@ public class UsageRollupController {
 
     private final UsageRollupRequests requests;
     private final UsageRollups rollups;
+    private final JsonBodies bodies;
 
-    public UsageRollupController(UsageRollupRequests requests, UsageRollups rollups) {
+    public UsageRollupController(UsageRollupRequests requests, UsageRollups rollups, JsonBodies bodies) {
         this.requests = requests;
         this.rollups = rollups;
+        this.bodies = bodies;
     }
 
     @Operation(summary = "Recompute the usage rollups of a date range",
@@ -59,6 +62,6 @@ public class UsageRollupController {
     @Post("/rollups")
     public UsageRollups.Run rollup(@Body @Nullable byte[] body,
                                    @RequestAttribute(AdminPrincipal.ATTRIBUTE) AdminPrincipal admin) {
-        return rollups.roll(admin, requests.range(body));
+        return rollups.roll(admin, requests.range(bodies.object(body, UsageRollupRequests.MAX_BODY_BYTES)));
     }
 }

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.functions.usagerollup;
 
+import com.engarde.signupsync.input.JsonBodies;
 import com.engarde.signupsync.admin.AdminTokens;
 import com.engarde.signupsync.platform.UsageRollupRequests;
 import com.engarde.signupsync.platform.UsageRollups;
@@ -26,12 +27,15 @@ class UsageRollupSample implements SampleWork {
     private final UsageRollupRequests requests;
     private final UsageRollups rollups;
     private final ObjectMapper json;
+    private final JsonBodies bodies;
 
-    UsageRollupSample(AdminTokens tokens, UsageRollupRequests requests, UsageRollups rollups, ObjectMapper json) {
+    UsageRollupSample(AdminTokens tokens, UsageRollupRequests requests, UsageRollups rollups, ObjectMapper json,
+                      JsonBodies bodies) {
         this.tokens = tokens;
         this.requests = requests;
         this.rollups = rollups;
         this.json = json;
+        this.bodies = bodies;
     }
 
     @Override
@@ -42,6 +46,6 @@ class UsageRollupSample implements SampleWork {
     @Override
     public void exercise() throws Exception {
         tokens.prime();
-        json.writeValueAsBytes(rollups.roll(requests.range(ONE_DAY)));
+        json.writeValueAsBytes(rollups.roll(requests.range(bodies.object(ONE_DAY, UsageRollupRequests.MAX_BODY_BYTES))));
     }
 }

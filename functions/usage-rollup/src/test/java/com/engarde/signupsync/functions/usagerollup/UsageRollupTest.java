@@ -1,6 +1,6 @@
 package com.engarde.signupsync.functions.usagerollup;
 
-import com.engarde.signupsync.api.JsonBodies;
+import com.engarde.signupsync.input.JsonBodies;
 import com.engarde.signupsync.bus.LambdaHandler;
 import com.engarde.signupsync.platform.UsageIngest;
 import com.engarde.signupsync.platform.UsageRange;
@@ -56,7 +56,8 @@ class UsageRollupTest {
 
     private static void ingest(List<ObjectNode> records) {
         UsageIngest.Outcome outcome = lambda.harness().context().getBean(UsageIngest.class)
-                .record(JsonBodies.utf8(batch(records)));
+                .record(lambda.harness().context().getBean(JsonBodies.class)
+                        .exactObject(JsonBodies.utf8(batch(records)), UsageIngest.MAX_BODY_BYTES));
         assertThat(outcome.errors()).as(outcome.toString()).isZero();
     }
 
@@ -242,8 +243,9 @@ class UsageRollupTest {
                 .containsEntry("cost_growth_pct", new BigDecimal("99999999999999900.00"));
         assertThat(Rows.row("SELECT tokens_growth_pct FROM tenant_health_metrics WHERE tenant_id = ?::uuid"
                 + " AND day = '2026-05-08'", OTHER)).containsEntry("tokens_growth_pct", new BigDecimal("100.00"));
-        UsageIngest.Outcome over = lambda.harness().context().getBean(UsageIngest.class).record(JsonBodies.utf8(batch(List.of(
-                record("over", "2026-05-08T10:00:00Z", TENANT, null, "1000000.000001", 1)))));
+        UsageIngest.Outcome over = lambda.harness().context().getBean(UsageIngest.class).record(
+                lambda.harness().context().getBean(JsonBodies.class).exactObject(JsonBodies.utf8(batch(List.of(
+                record("over", "2026-05-08T10:00:00Z", TENANT, null, "1000000.000001", 1)))), UsageIngest.MAX_BODY_BYTES));
         assertThat(over.results().get(0).field()).as("a cost above the per-record maximum").isEqualTo("cost_usd");
     }
 

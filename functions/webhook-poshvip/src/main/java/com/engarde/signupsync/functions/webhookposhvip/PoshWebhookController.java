@@ -67,7 +67,7 @@ public class PoshWebhookController {
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Post
     public PoshWebhookReceiver.Receipt receive(HttpRequest<?> request, @Body @Nullable byte[] body) {
-        return receiver.receive(WebhookRequest.of(request.getHeaders(), exactBytes(request, body)));
+        return receiver.receive(WebhookRequest.of(request.getHeaders().asMap(), exactBytes(request, body)));
     }
 
     private static byte[] exactBytes(HttpRequest<?> request, byte[] bound) {

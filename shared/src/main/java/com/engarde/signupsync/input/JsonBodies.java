@@ -1,5 +1,7 @@
-package com.engarde.signupsync.api;
+package com.engarde.signupsync.input;
 
+import com.engarde.signupsync.failure.InvalidInput;
+import com.engarde.signupsync.failure.LimitReached;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -55,7 +57,7 @@ public class JsonBodies {
     public ObjectNode envelope(byte[] body, long limitBytes) {
         JsonNode node = parse(body, limitBytes);
         if (!node.isObject()) {
-            throw ApiException.invalid(null, "request body must be a JSON object");
+            throw new InvalidInput(null, "request body must be a JSON object");
         }
         return (ObjectNode) node;
     }
@@ -64,7 +66,7 @@ public class JsonBodies {
     public ObjectNode exactObject(byte[] body, long limitBytes) {
         JsonNode node = parse(exact, body, limitBytes);
         if (!node.isObject()) {
-            throw ApiException.invalid(null, "request body must be a JSON object");
+            throw new InvalidInput(null, "request body must be a JSON object");
         }
         return (ObjectNode) node;
     }
@@ -79,16 +81,16 @@ public class JsonBodies {
 
     private static JsonNode parse(ObjectReader reader, byte[] body, long limitBytes) {
         if (body != null && body.length > limitBytes) {
-            throw ApiException.tooLarge(limitBytes);
+            throw LimitReached.bodyLargerThan(limitBytes);
         }
         if (body == null || body.length == 0) {
-            throw ApiException.invalid(null, "request body is empty; send a JSON object");
+            throw new InvalidInput(null, "request body is empty; send a JSON object");
         }
         try {
             StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
         } catch (CharacterCodingException e) {
-            throw ApiException.invalid(null, "request body is not valid UTF-8");
+            throw new InvalidInput(null, "request body is not valid UTF-8");
         }
         JsonNode node;
         try {
@@ -96,10 +98,10 @@ public class JsonBodies {
         } catch (JsonProcessingException e) {
             throw malformed(e);
         } catch (java.io.IOException e) {
-            throw ApiException.invalid(null, "request body could not be read");
+            throw new InvalidInput(null, "request body could not be read");
         }
         if (node == null || node.isMissingNode()) {
-            throw ApiException.invalid(null, "request body is empty; send a JSON object");
+            throw new InvalidInput(null, "request body is empty; send a JSON object");
         }
         return node;
     }
@@ -113,7 +115,7 @@ public class JsonBodies {
         object.fields().forEachRemaining(field -> storable(field.getKey(), field.getKey())
                 .or(() -> storable(field.getKey(), field.getValue()))
                 .ifPresent(problem -> {
-                    throw ApiException.invalid(field.getKey(), problem);
+                    throw new InvalidInput(field.getKey(), problem);
                 }));
     }
 
@@ -149,11 +151,11 @@ public class JsonBodies {
         return java.util.Optional.ofNullable(InputText.problem(text, true)).map(problem -> field + " " + problem);
     }
 
-    private static ApiException malformed(JsonProcessingException e) {
+    private static InvalidInput malformed(JsonProcessingException e) {
         String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
         String key = original.startsWith("Duplicate field '")
                 ? original.substring("Duplicate field '".length(), original.lastIndexOf('\'')) : null;
-        return ApiException.invalid(key, "request body is not valid JSON: " + problem(e));
+        return new InvalidInput(key, "request body is not valid JSON: " + problem(e));
     }
 
     /** What is wrong with a body the strict reader refused, in the caller's terms (no parser class names). */

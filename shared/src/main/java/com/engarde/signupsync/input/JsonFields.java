@@ -1,5 +1,6 @@
-package com.engarde.signupsync.api;
+package com.engarde.signupsync.input;
 
+import com.engarde.signupsync.failure.InvalidInput;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -10,7 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
 
-/** Reads typed fields out of a request object, failing with a 400 that names the field. */
+/** Reads typed fields out of a request object, failing with an {@link InvalidInput} that names the field. */
 public final class JsonFields {
 
     private JsonFields() {
@@ -26,7 +27,7 @@ public final class JsonFields {
             return null;
         }
         if (!node.isTextual()) {
-            throw ApiException.invalid(field, field + " must be a string");
+            throw new InvalidInput(field, field + " must be a string");
         }
         return checked(field, node.textValue(), maxLength);
     }
@@ -39,10 +40,10 @@ public final class JsonFields {
         }
         String problem = InputText.problem(value, false);
         if (problem != null) {
-            throw ApiException.invalid(field, field + " " + problem);
+            throw new InvalidInput(field, field + " " + problem);
         }
         if (InputText.length(value) > maxLength) {
-            throw ApiException.invalid(field, field + " must be at most " + maxLength + " characters");
+            throw new InvalidInput(field, field + " must be at most " + maxLength + " characters");
         }
         return value;
     }
@@ -50,7 +51,7 @@ public final class JsonFields {
     public static String requiredText(ObjectNode body, String field, int maxLength) {
         String value = text(body, field, maxLength);
         if (value == null) {
-            throw ApiException.invalid(field, field + " is required");
+            throw new InvalidInput(field, field + " is required");
         }
         return value;
     }
@@ -64,12 +65,12 @@ public final class JsonFields {
         if (node != null && node.isIntegralNumber()) {
             String digits = node.asText();
             if (digits.length() > maxLength) {
-                throw ApiException.invalid(field, field + " must be at most " + maxLength + " characters");
+                throw new InvalidInput(field, field + " must be at most " + maxLength + " characters");
             }
             return digits;
         }
         if (node != null && !node.isNull() && !node.isTextual()) {
-            throw ApiException.invalid(field, field + " must be a string or an integer");
+            throw new InvalidInput(field, field + " must be a string or an integer");
         }
         return text(body, field, maxLength);
     }
@@ -84,12 +85,12 @@ public final class JsonFields {
             if (node.canConvertToLong() && node.longValue() > 0) {
                 return node.longValue();
             }
-            throw ApiException.invalid(field, field + " must be a positive integer of at most " + Long.MAX_VALUE);
+            throw new InvalidInput(field, field + " must be a positive integer of at most " + Long.MAX_VALUE);
         }
         if (node.isTextual()) {
             return positiveId(field, node.textValue());
         }
-        throw ApiException.invalid(field, field + " must be a positive integer");
+        throw new InvalidInput(field, field + " must be a positive integer");
     }
 
     /**
@@ -99,7 +100,7 @@ public final class JsonFields {
     public static long positiveId(String field, String raw) {
         Long id = InputText.asciiNumber(raw);
         if (id == null || id == 0) {
-            throw ApiException.invalid(field, field + " must be a positive integer in ASCII digits, at most " + Long.MAX_VALUE);
+            throw new InvalidInput(field, field + " must be a positive integer in ASCII digits, at most " + Long.MAX_VALUE);
         }
         return id;
     }
@@ -113,7 +114,7 @@ public final class JsonFields {
         try {
             return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
-            throw ApiException.invalid(field,
+            throw new InvalidInput(field,
                     field + " must be an ISO-8601 date-time with an offset, such as 2026-03-01T10:00:00Z");
         }
     }
@@ -124,7 +125,7 @@ public final class JsonFields {
             return null;
         }
         if (!node.isObject()) {
-            throw ApiException.invalid(field, field + " must be a JSON object");
+            throw new InvalidInput(field, field + " must be a JSON object");
         }
         return (ObjectNode) node;
     }
@@ -144,7 +145,7 @@ public final class JsonFields {
                 // answered below
             }
         }
-        throw ApiException.invalid(field, field + " must be a UUID such as 00000000-0000-0000-0000-000000000002");
+        throw new InvalidInput(field, field + " must be a UUID such as 00000000-0000-0000-0000-000000000002");
     }
 
     /** A non-negative whole number no larger than {@code max}; absent or null gives 0. */
@@ -156,7 +157,7 @@ public final class JsonFields {
         if (node.isIntegralNumber() && node.canConvertToLong() && node.longValue() >= 0 && node.longValue() <= max) {
             return node.longValue();
         }
-        throw ApiException.invalid(field, field + " must be a whole number between 0 and " + max);
+        throw new InvalidInput(field, field + " must be a whole number between 0 and " + max);
     }
 
     /**
@@ -180,14 +181,14 @@ public final class JsonFields {
             }
         }
         if (value == null || node.isFloatingPointNumber() && !node.isBigDecimal()) {
-            throw ApiException.invalid(field, field + " must be a decimal number such as 0.001234");
+            throw new InvalidInput(field, field + " must be a decimal number such as 0.001234");
         }
         value = value.stripTrailingZeros();
         if (value.signum() < 0 || value.compareTo(max) > 0) {
-            throw ApiException.invalid(field, field + " must be between 0 and " + max.toPlainString());
+            throw new InvalidInput(field, field + " must be between 0 and " + max.toPlainString());
         }
         if (value.scale() > scale) {
-            throw ApiException.invalid(field, field + " must have at most " + scale + " decimals");
+            throw new InvalidInput(field, field + " must have at most " + scale + " decimals");
         }
         return value.setScale(scale);
     }
@@ -198,7 +199,7 @@ public final class JsonFields {
             return null;
         }
         if (!node.isBoolean()) {
-            throw ApiException.invalid(field, field + " must be true or false");
+            throw new InvalidInput(field, field + " must be true or false");
         }
         return node.booleanValue();
     }
@@ -208,7 +209,7 @@ public final class JsonFields {
         try {
             return LocalDate.parse(value.strip());
         } catch (DateTimeParseException e) {
-            throw ApiException.invalid(field, field + " must be a date such as 2026-03-01");
+            throw new InvalidInput(field, field + " must be a date such as 2026-03-01");
         }
     }
 }

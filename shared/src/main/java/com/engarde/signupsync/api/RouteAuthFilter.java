@@ -1,12 +1,13 @@
-package com.engarde.signupsync.auth;
+package com.engarde.signupsync.api;
 
 import com.engarde.signupsync.admin.AdminAccess;
 import com.engarde.signupsync.admin.AdminForbidden;
 import com.engarde.signupsync.admin.AdminPrincipal;
 import com.engarde.signupsync.admin.AdminTokenRejected;
-import com.engarde.signupsync.api.ApiError;
+import com.engarde.signupsync.auth.LocalOnlyRoutes;
+import com.engarde.signupsync.auth.ServiceTokens;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import com.engarde.signupsync.api.QueryParameters;
+import com.engarde.signupsync.input.QueryValues;
 import com.engarde.signupsync.manifest.FunctionManifest;
 import com.engarde.signupsync.manifest.FunctionManifests;
 import com.engarde.signupsync.manifest.RouteAuth;
@@ -50,7 +51,7 @@ public class RouteAuthFilter implements Ordered {
     public HttpResponse<ApiError> authenticate(HttpRequest<?> request) {
         // Before auth: a query string nothing can read is the caller's mistake to fix (400), not a missing
         // token (401), and no controller should see it half-decoded.
-        if (!QueryParameters.readable(request.getUri().getRawQuery())) {
+        if (!QueryValues.readable(request.getUri().getRawQuery())) {
             return HttpResponse.<ApiError>badRequest(ApiError.of("invalid_request",
                     "the query string is not valid percent-encoded UTF-8"));
         }

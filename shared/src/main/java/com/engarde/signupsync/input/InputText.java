@@ -1,4 +1,4 @@
-package com.engarde.signupsync.api;
+package com.engarde.signupsync.input;
 
 import java.text.Normalizer;
 
