@@ -73,7 +73,7 @@ class OneManifestReaderTest {
         assertThat(scanned).as("the sources of every module were scanned").hasSizeGreaterThan(300)
                 .containsKeys(Path.of("infra-cdk/src/main/java/com/engarde/signupsync/infra/SignupSyncApp.java"),
                         Path.of("local/src/main/java/com/engarde/signupsync/local/LocalRun.java"),
-                        Path.of("shared/src/main/java/com/engarde/signupsync/auth/RouteAuthFilter.java"));
+                        Path.of("shared/src/main/java/com/engarde/signupsync/api/RouteAuthFilter.java"));
         assertThat(readers).as("manifests read outside " + MANIFEST_PACKAGE
                 + ": read them through FunctionManifest or FunctionManifests").isEmpty();
         String parser = read(ROOT.resolve(MANIFEST_PACKAGE).resolve("FunctionManifest.java"));
