@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Asks for syncs: starts (or joins) a run per source and puts a SyncRequested event for each new run on the
@@ -30,12 +32,17 @@ public class SyncDispatch {
     private final SyncRunLog runs;
     private final EventBus bus;
     private final SourceCredentials credentials;
+    /** The sources of this process whose sync re-processes what their vendor pushed (the Posh.VIP replay). */
+    private final Set<String> replays;
 
-    public SyncDispatch(FunnelSources sources, SyncRunLog runs, EventBus bus, SourceCredentials credentials) {
+    public SyncDispatch(FunnelSources sources, SyncRunLog runs, EventBus bus, SourceCredentials credentials,
+                        List<SyncSource> connectors) {
         this.sources = sources;
         this.runs = runs;
         this.bus = bus;
         this.credentials = credentials;
+        this.replays = connectors.stream().filter(c -> !c.readsVendor()).map(SyncSource::sourceType)
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /**
@@ -51,10 +58,14 @@ public class SyncDispatch {
         }
     }
 
-    /** Starts or joins a run of one pull source; 404 for an unknown source, 409 for a push or inactive one or one without credentials. */
+    /**
+     * Starts or joins a run of one pull source, or of the replay of a push source's stored deliveries; 404 for
+     * an unknown source, 409 for a push source without a replay, an inactive one or one without credentials.
+     */
     public Requested request(String sourceType, SyncTrigger trigger) {
         FunnelSources.Source source = sources.require(sourceType);
-        if (!source.pulled()) {
+        boolean replay = replays.contains(sourceType);
+        if (!source.pulled() && !replay) {
             throw ApiException.conflict("source_type", sourceType + " sends its data to us (" + source.kind()
                     + "); there is nothing to pull");
         }
@@ -62,7 +73,7 @@ public class SyncDispatch {
             throw ApiException.conflict("source_type", sourceType + " is not active");
         }
         // Refused now, as verify refuses, rather than accepted and failed by the run a moment later.
-        if (credentials.find(sourceType).isEmpty()) {
+        if (!replay && credentials.find(sourceType).isEmpty()) {
             throw new NoCredentials(sourceType, "source_type");
         }
         return dispatch(List.of(sourceType), trigger).get(0);
