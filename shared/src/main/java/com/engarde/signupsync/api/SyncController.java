@@ -48,7 +48,9 @@ public class SyncController {
 
     @Operation(summary = "Start a sync of one pull source",
             description = "Starts a run, or answers the one already running (started false), with 202, the run id and a Location to follow it. No body. For poshvip the run replays the stored deliveries that failed or were never settled.")
-    @ApiResponse(responseCode = "202", description = "the run; Location: its status URL", content = @Content(mediaType = "application/json",
+    @ApiResponse(responseCode = "202", description = "the run; Location: its status URL",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = "Location", description = "the run's status URL, /sync/status/{source_type}", schema = @Schema(type = "string")),
+            content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = SyncDispatch.Requested.class),
                 examples = @ExampleObject(value = """
                         {"source_type":"easyappointments","run_id":12,"started":true,"status":"running","status_url":"/sync/status/easyappointments"}""")))

@@ -56,7 +56,6 @@ public class PoshDeliveriesController {
     @Operation(summary = "Replay one stored Posh.VIP delivery",
             description = "Processes the delivery again, whatever its status (idempotent: a processed one changes nothing), and answers the outcome. No body. Every failed or unsettled delivery is replayed by POST /sync/poshvip.")
     @ApiResponse(responseCode = "200", description = "the outcome", content = @Content(mediaType = "application/json",
-            schema = @Schema(implementation = PoshDeliveryProcessor.Outcome.class),
             examples = @ExampleObject(value = """
                     {"delivery_id":42,"status":"processed","settled_now":false,"events_created":0,"events_existing":1}""")))
     @ApiResponse(responseCode = "400", description = "id is not a positive integer in ASCII digits",
