@@ -70,6 +70,14 @@ class EventsTest {
     }
 
     @Test
+    void theAnalyticsRollupIsFoldedDailyByFunnelAnalytics() {
+        // Its own time: on whatever FUNNEL_SYNC_ENABLED says, as aScheduleWithItsOwnTimeIgnoresTheSyncSettings shows.
+        JsonNode schedule = scheduleOf(Synth.real(), "funnel-analytics");
+        assertThat(schedule.path("ScheduleExpression").asText()).isEqualTo("cron(40 3 * * ? *)");
+        assertThat(schedule.path("State").asText()).isEqualTo("ENABLED");
+    }
+
+    @Test
     void thePoshVipReplayIsStartedByItsSyncRouteAndRunsOnItsBusRule() {
         Synth.Result synth = Synth.real();
         String alias = synth.aliasId("sync-poshvip");
