@@ -310,14 +310,19 @@ class MigrationHandlerTest {
         }
     }
 
+    /** The highest versioned migration, SQL or Java (V22_1 is 22.1); repeatable ones carry no version. */
     private static String latestVersion() throws IOException {
-        try (var files = Files.list(LambdaHarness.eventsDir().getParent().resolve("shared/src/main/resources/db/migration"))) {
-            return files.map(p -> p.getFileName().toString())
-                    .filter(n -> n.matches("V\\d+__.*\\.sql"))
-                    .map(n -> n.substring(1, n.indexOf("__")))
-                    .max(Comparator.comparingInt(Integer::parseInt))
-                    .orElseThrow();
+        java.nio.file.Path main = LambdaHarness.eventsDir().getParent().resolve("shared/src/main");
+        java.util.List<org.flywaydb.core.api.MigrationVersion> versions = new java.util.ArrayList<>();
+        for (java.nio.file.Path dir : java.util.List.of(main.resolve("resources/db/migration"), main.resolve("java/db/migration"))) {
+            try (var files = Files.list(dir)) {
+                files.map(p -> p.getFileName().toString())
+                        .filter(n -> n.matches("V[\\d_]+__.*\\.(sql|java)"))
+                        .map(n -> org.flywaydb.core.api.MigrationVersion.fromVersion(n.substring(1, n.indexOf("__")).replace('_', '.')))
+                        .forEach(versions::add);
+            }
         }
+        return versions.stream().max(Comparator.naturalOrder()).orElseThrow().getVersion();
     }
 
     private Connection connect() throws SQLException {
