@@ -2,6 +2,7 @@ package com.engarde.signupsync.sync;
 
 import com.engarde.signupsync.credentials.NoCredentials;
 import com.engarde.signupsync.credentials.SourceCredentials;
+import io.micronaut.context.BeanProvider;
 import io.micronaut.core.annotation.Nullable;
 import com.engarde.signupsync.sync.internal.SyncRunLog;
 import com.engarde.signupsync.bus.SyncTrigger;
@@ -15,8 +16,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Asks for syncs: starts (or joins) a run per source and puts a SyncRequested event for each new run on the
@@ -32,17 +31,16 @@ public class SyncDispatch {
     private final SyncRunLog runs;
     private final EventBus bus;
     private final SourceCredentials credentials;
-    /** The sources of this process whose sync re-processes what their vendor pushed (the Posh.VIP replay). */
-    private final Set<String> replays;
+    /** Asked only about a push source, so that a pull sync or the daily dispatch builds no connector. */
+    private final BeanProvider<SyncSource> connectors;
 
     public SyncDispatch(FunnelSources sources, SyncRunLog runs, EventBus bus, SourceCredentials credentials,
-                        List<SyncSource> connectors) {
+                        BeanProvider<SyncSource> connectors) {
         this.sources = sources;
         this.runs = runs;
         this.bus = bus;
         this.credentials = credentials;
-        this.replays = connectors.stream().filter(c -> !c.readsVendor()).map(SyncSource::sourceType)
-                .collect(Collectors.toUnmodifiableSet());
+        this.connectors = connectors;
     }
 
     /**
@@ -64,7 +62,9 @@ public class SyncDispatch {
      */
     public Requested request(String sourceType, SyncTrigger trigger) {
         FunnelSources.Source source = sources.require(sourceType);
-        boolean replay = replays.contains(sourceType);
+        // A push source's sync is the replay of what its vendor sent, where a connector here replays it.
+        boolean replay = !source.pulled() && connectors.stream()
+                .anyMatch(c -> c.sourceType().equals(sourceType) && !c.readsVendor());
         if (!source.pulled() && !replay) {
             throw ApiException.conflict("source_type", sourceType + " sends its data to us (" + source.kind()
                     + "); there is nothing to pull");

@@ -284,7 +284,8 @@ class DeployedConfigurationTest {
                 }
             }
         }
-        assertThat(fitted).as("timeouts fitted to a budget over all functions").isGreaterThan(REPORTS.size());
+        // Not vacuous: at least as many fits as functions (the Posh.VIP replay's own request budget, one of them, is gone).
+        assertThat(fitted).as("timeouts fitted to a budget over all functions").isGreaterThanOrEqualTo(REPORTS.size());
     }
 
     // --- what the deployed function is given
