@@ -10,7 +10,7 @@ import com.engarde.signupsync.functions.funnelanalytics.ServiceController;
 import com.engarde.signupsync.functions.funnelanalytics.SyncStatusController;
 import com.engarde.signupsync.functions.funnelevents.FunnelEventsController;
 import com.engarde.signupsync.functions.syncdispatch.SyncAllController;
-import com.engarde.signupsync.functions.syncposhvip.PoshSyncController;
+import com.engarde.signupsync.functions.syncposhvip.PoshDeliveriesController;
 import com.engarde.signupsync.functions.usageingest.UsageMetricsController;
 import com.engarde.signupsync.functions.usagerollup.UsageRollupController;
 import com.engarde.signupsync.functions.webhookposhvip.PoshWebhookController;
@@ -45,7 +45,7 @@ import io.swagger.v3.oas.annotations.servers.Server;
                                            defaultValue = "prod", allowableValues = {"dev", "prod"})})})
 @OpenAPIInclude(classes = {
         FunnelEventsController.class, ServiceController.class, SyncStatusController.class,
-        FunnelAnalyticsController.class, SyncAllController.class, SyncController.class, PoshSyncController.class,
+        FunnelAnalyticsController.class, SyncAllController.class, SyncController.class, PoshDeliveriesController.class,
         PoshWebhookController.class, AdminSourcesController.class, AdminPlatformController.class,
         PlatformBrandsController.class, PlatformUsageController.class, UsageMetricsController.class,
         UsageRollupController.class})

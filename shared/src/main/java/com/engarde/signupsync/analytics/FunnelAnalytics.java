@@ -489,7 +489,10 @@ public class FunnelAnalytics {
         return (needed & ~9) == 0 ? 9 : -1;
     }
 
-    /** Deltas a read still sums before it compacts them into the rollup itself (no schedule compacts yet). */
+    /**
+     * Deltas a read still sums before it compacts them into the rollup itself: the schedule folds them
+     * (funnel-analytics' schedule), so a read compacts only when far behind it.
+     */
     static final int MAX_DELTAS = 20_000;
 
     /**
@@ -510,7 +513,7 @@ public class FunnelAnalytics {
         }
     }
 
-    /** Folds the rollup's deltas (V17's analytics_compact_cohort_counts); returns how many were folded. */
+    /** Folds the rollup's deltas (analytics_compact_cohort_counts, R__analytics_functions.sql); returns how many were folded. */
     public long compact() {
         return database.transaction(c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT analytics_compact_cohort_counts()");

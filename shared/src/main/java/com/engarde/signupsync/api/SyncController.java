@@ -51,21 +51,21 @@ public class SyncController {
     }
 
     @Operation(summary = "Start a sync of one pull source",
-            description = "Starts a run, or answers the one already running (started false), with 202, the run id and a Location to follow it.")
+            description = "Starts a run, or answers the one already running (started false), with 202, the run id and a Location to follow it. No body. For poshvip the run replays the stored deliveries that failed or were never settled.")
     @ApiResponse(responseCode = "202", description = "the run; Location: its status URL",
-            headers = @io.swagger.v3.oas.annotations.headers.Header(name = "Location", description = "the source's status URL", schema = @Schema(type = "string")),
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = "Location", description = "the run's status URL, /sync/status/{source_type}", schema = @Schema(type = "string")),
             content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = SyncDispatch.Requested.class),
                 examples = @ExampleObject(value = """
                         {"source_type":"easyappointments","run_id":12,"started":true,"status":"running","status_url":"/sync/status/easyappointments"}""")))
     @ApiResponse(responseCode = "404", description = "unknown source",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @ApiResponse(responseCode = "409", description = "a push source, an inactive one, or one without credentials (the same words as verify)",
+    @ApiResponse(responseCode = "409", description = "a push source without a replay, an inactive one, or one without credentials (the same words as verify)",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "400", description = "a query string that is not valid percent-encoded UTF-8",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Post("/{source_type}")
-    public HttpResponse<SyncDispatch.Requested> sync(@Parameter(description = "a pull source with a sync function", schema = @Schema(allowableValues = {"easyappointments", "zoom", "eventbrite"})) @PathVariable("source_type") String sourceType) {
+    public HttpResponse<SyncDispatch.Requested> sync(@Parameter(description = "a pull source with a sync function", schema = @Schema(allowableValues = {"easyappointments", "zoom", "eventbrite", "poshvip"})) @PathVariable("source_type") String sourceType) {
         // Checked before the database sees it: a NUL or an invisible character is the caller's to fix, in words.
         String checked = JsonFields.checked("source_type", sourceType, 40);
         if (checked == null) {

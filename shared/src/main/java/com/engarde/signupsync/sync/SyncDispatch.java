@@ -4,6 +4,7 @@ import com.engarde.signupsync.failure.Conflict;
 import com.engarde.signupsync.failure.DependencyUnavailable;
 import com.engarde.signupsync.credentials.NoCredentials;
 import com.engarde.signupsync.credentials.SourceCredentials;
+import io.micronaut.context.BeanProvider;
 import io.micronaut.core.annotation.Nullable;
 import com.engarde.signupsync.sync.internal.SyncRunLog;
 import com.engarde.signupsync.bus.SyncTrigger;
@@ -30,12 +31,16 @@ public class SyncDispatch {
     private final SyncRunLog runs;
     private final EventBus bus;
     private final SourceCredentials credentials;
+    /** Asked only about a push source, so that a pull sync or the daily dispatch builds no connector. */
+    private final BeanProvider<SyncSource> connectors;
 
-    public SyncDispatch(FunnelSources sources, SyncRunLog runs, EventBus bus, SourceCredentials credentials) {
+    public SyncDispatch(FunnelSources sources, SyncRunLog runs, EventBus bus, SourceCredentials credentials,
+                        BeanProvider<SyncSource> connectors) {
         this.sources = sources;
         this.runs = runs;
         this.bus = bus;
         this.credentials = credentials;
+        this.connectors = connectors;
     }
 
     /**
@@ -51,10 +56,16 @@ public class SyncDispatch {
         }
     }
 
-    /** Starts or joins a run of one pull source: not found for an unknown source, a conflict for a push or inactive one or one without credentials. */
+    /**
+     * Starts or joins a run of one pull source, or of the replay of a push source's stored deliveries; not found for
+     * an unknown source, a conflict for a push source without a replay, an inactive one or one without credentials.
+     */
     public Requested request(String sourceType, SyncTrigger trigger) {
         FunnelSources.Source source = sources.require(sourceType);
-        if (!source.pulled()) {
+        // A push source's sync is the replay of what its vendor sent, where a connector here replays it.
+        boolean replay = !source.pulled() && connectors.stream()
+                .anyMatch(c -> c.sourceType().equals(sourceType) && !c.readsVendor());
+        if (!source.pulled() && !replay) {
             throw new Conflict("source_type", sourceType + " sends its data to us (" + source.kind()
                     + "); there is nothing to pull");
         }
@@ -62,7 +73,7 @@ public class SyncDispatch {
             throw new Conflict("source_type", sourceType + " is not active");
         }
         // Refused now, as verify refuses, rather than accepted and failed by the run a moment later.
-        if (credentials.find(sourceType).isEmpty()) {
+        if (!replay && credentials.find(sourceType).isEmpty()) {
             throw new NoCredentials(sourceType, "source_type");
         }
         return dispatch(List.of(sourceType), trigger).get(0);

@@ -95,24 +95,6 @@ public class SyncEngine {
         return execute(runId, source, invocation);
     }
 
-    /** A run asked for and carried out in this request: whether this request started it, and the run as it stands. */
-    public record CarriedOut(boolean started, SyncRun run) {
-    }
-
-    /**
-     * Starts a run of {@code source} and carries it out here within {@code budget} (the rest, if any, goes to a
-     * continuation over the bus); a run already going is answered as it is, not joined.
-     */
-    public CarriedOut runHere(SyncSource source, SyncTrigger trigger, TimeBudget budget) {
-        SyncRunLog.Start start = runs.start(source.sourceType(), trigger);
-        if (!start.started()) {
-            return new CarriedOut(false, start.run());
-        }
-        long runId = start.run().id();
-        SyncRun run = execute(runId, source, budget).or(() -> runs.find(runId)).orElseThrow();
-        return new CarriedOut(true, run);
-    }
-
     /** Claims the run and carries it out until it ends or the budget does; answers the run as it then stands. */
     public Optional<SyncRun> execute(long runId, SyncSource source, TimeBudget budget) {
         return execute(runId, source, new Invocation(null, budget));

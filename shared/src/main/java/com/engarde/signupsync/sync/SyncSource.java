@@ -22,4 +22,12 @@ public interface SyncSource {
      * when the source has never been synced. A finished pass's checkpoint opens the next pass.
      */
     SyncPass open(JsonNode checkpoint);
+
+    /**
+     * Whether a run reads the vendor's API, and so needs the source's credentials. False for a source whose
+     * vendor pushes to us, whose sync re-processes what was already received (the Posh.VIP replay).
+     */
+    default boolean readsVendor() {
+        return true;
+    }
 }

@@ -64,8 +64,6 @@ class DeployedConfigurationTest {
         VERIFY_BUDGET,
         /** A vendor call of a sync: within the sync's budget, and within the verify budget where a check uses it. */
         VENDOR_CALL,
-        /** Work a request does within its own budget: within the route's limit. */
-        REQUEST_BUDGET,
         /** Not a wait a path must fit (an interval, a window, a cache lifetime): stated, not checked. */
         NOT_A_WAIT
     }
@@ -81,7 +79,6 @@ class DeployedConfigurationTest {
             Map.entry("zoom.request-timeout", Timing.VENDOR_CALL),
             Map.entry("eventbrite.connect-timeout", Timing.VENDOR_CALL),
             Map.entry("eventbrite.request-timeout", Timing.VENDOR_CALL),
-            Map.entry("poshvip.replay.time-budget", Timing.REQUEST_BUDGET),
             Map.entry("easyappointments.full-pass-every", Timing.NOT_A_WAIT),
             Map.entry("eventbrite.overlap", Timing.NOT_A_WAIT),
             Map.entry("signup.sync.secrets.ttl", Timing.NOT_A_WAIT),
@@ -266,11 +263,6 @@ class DeployedConfigurationTest {
                         .isLessThan(routeLimit);
                 fitted++;
             }
-            Duration replay = durations.get("poshvip.replay.time-budget");
-            if (replay != null && routed) {
-                assertThat(replay).as(name + ": the replay budget within the route's limit " + routeLimit).isLessThan(routeLimit);
-                fitted++;
-            }
             Duration reserve = report.path("properties").has("signup.sync.budget.reserve")
                     ? Duration.parse("PT" + report.path("properties").path("signup.sync.budget.reserve").asText().toUpperCase())
                     : LambdaHandler.DEFAULT_BUDGET_RESERVE;
@@ -296,7 +288,8 @@ class DeployedConfigurationTest {
                 }
             }
         }
-        assertThat(fitted).as("timeouts fitted to a budget over all functions").isGreaterThan(REPORTS.size());
+        // Not vacuous: at least as many fits as functions (the Posh.VIP replay's own request budget, one of them, is gone).
+        assertThat(fitted).as("timeouts fitted to a budget over all functions").isGreaterThanOrEqualTo(REPORTS.size());
     }
 
     // --- what the deployed function is given

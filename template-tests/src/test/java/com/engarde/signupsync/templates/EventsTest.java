@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -74,6 +75,32 @@ class EventsTest {
         assertThat(Synth.texts(pattern.path("detail-type"))).containsExactly("SyncRequested");
         assertThat(Synth.texts(pattern.path("detail").path("source_type"))).containsExactly("alpha");
         assertThat(Synth.refs(rule.path("Targets").get(0).path("Arn"))).containsExactly(synth.aliasId("fixture-sync-alpha"));
+    }
+
+    @Test
+    void theAnalyticsRollupIsFoldedDailyByFunnelAnalytics() {
+        // Its own time: on whatever FUNNEL_SYNC_ENABLED says, as aScheduleWithItsOwnTimeIgnoresTheSyncSettings shows.
+        JsonNode schedule = scheduleOf(Synth.real(), "funnel-analytics");
+        assertThat(schedule.path("ScheduleExpression").asText()).isEqualTo("cron(40 3 * * ? *)");
+        assertThat(schedule.path("State").asText()).isEqualTo("ENABLED");
+    }
+
+    @Test
+    void thePoshVipReplayIsStartedByItsSyncRouteAndRunsOnItsBusRule() {
+        Synth.Result synth = Synth.real();
+        String alias = synth.aliasId("sync-poshvip");
+        JsonNode route = synth.methods().get("POST /sync/poshvip");
+        assertThat(route).as("POST /sync/poshvip is deployed").isNotNull();
+        assertThat(Synth.refs(route.path("Integration").path("Uri"))).containsExactly(alias);
+
+        List<JsonNode> rules = synth.resources("AWS::Events::Rule").values().stream()
+                .map(r -> r.path("Properties"))
+                .filter(r -> Synth.texts(r.path("EventPattern").path("detail").path("source_type")).contains("poshvip"))
+                .toList();
+        assertThat(rules).hasSize(1);
+        JsonNode pattern = rules.get(0).path("EventPattern");
+        assertThat(Synth.texts(pattern.path("detail-type"))).containsExactly("SyncRequested");
+        assertThat(Synth.refs(rules.get(0).path("Targets").get(0).path("Arn"))).containsExactly(alias);
     }
 
     @ParameterizedTest

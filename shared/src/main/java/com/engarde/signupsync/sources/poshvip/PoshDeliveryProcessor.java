@@ -12,6 +12,8 @@ import com.engarde.signupsync.webhooks.WebhookDelivery;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.micronaut.core.annotation.Nullable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,8 +60,9 @@ public class PoshDeliveryProcessor {
      * Where a delivery stands after processing. {@code settledNow} is false when it was not in one of the
      * statuses asked for (someone else settled it first); then nothing was written.
      */
-    public record Outcome(long deliveryId, DeliveryStatus status, String reason, boolean settledNow,
-                          int eventsCreated, int eventsExisting) {
+    public record Outcome(long deliveryId,
+                          @Schema(type = "string", allowableValues = {"received", "processed", "failed", "ignored"}) DeliveryStatus status,
+                          @Nullable String reason, boolean settledNow, int eventsCreated, int eventsExisting) {
     }
 
     /** Processes the delivery if its status is one of {@code from}; empty when there is no such delivery. */

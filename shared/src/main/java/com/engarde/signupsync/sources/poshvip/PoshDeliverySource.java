@@ -68,6 +68,11 @@ public class PoshDeliverySource implements SyncSource {
     }
 
     @Override
+    public boolean readsVendor() {
+        return false;
+    }
+
+    @Override
     public SyncPass open(JsonNode checkpoint) {
         boolean resume = checkpoint != null && !checkpoint.path("done").asBoolean(true);
         return new Pass(resume ? checkpoint.path("after_delivery_id").asLong(0) : 0);

@@ -310,29 +310,19 @@ class MigrationHandlerTest {
         }
     }
 
-    /** The highest version among the SQL and the Java migrations (V22_1 is 22.1, after 22 and before 23). */
+    /** The highest versioned migration, SQL or Java (V22_1 is 22.1); repeatable ones carry no version. */
     private static String latestVersion() throws IOException {
-        java.nio.file.Path root = LambdaHarness.eventsDir().getParent().resolve("shared/src/main");
-        java.util.List<String> versions = new java.util.ArrayList<>();
-        for (java.nio.file.Path dir : java.util.List.of(root.resolve("resources/db/migration"), root.resolve("java/db/migration"))) {
+        java.nio.file.Path main = LambdaHarness.eventsDir().getParent().resolve("shared/src/main");
+        java.util.List<org.flywaydb.core.api.MigrationVersion> versions = new java.util.ArrayList<>();
+        for (java.nio.file.Path dir : java.util.List.of(main.resolve("resources/db/migration"), main.resolve("java/db/migration"))) {
             try (var files = Files.list(dir)) {
                 files.map(p -> p.getFileName().toString())
-                        .filter(n -> n.matches("V\\d+(_\\d+)*__.*\\.(sql|java)"))
-                        .map(n -> n.substring(1, n.indexOf("__")).replace('_', '.'))
+                        .filter(n -> n.matches("V[\\d_]+__.*\\.(sql|java)"))
+                        .map(n -> org.flywaydb.core.api.MigrationVersion.fromVersion(n.substring(1, n.indexOf("__")).replace('_', '.')))
                         .forEach(versions::add);
             }
         }
-        Comparator<String> byParts = (a, b) -> {
-            String[] x = a.split("\\."), y = b.split("\\.");
-            for (int i = 0; i < Math.max(x.length, y.length); i++) {
-                int c = Integer.compare(i < x.length ? Integer.parseInt(x[i]) : -1, i < y.length ? Integer.parseInt(y[i]) : -1);
-                if (c != 0) {
-                    return c;
-                }
-            }
-            return 0;
-        };
-        return versions.stream().max(byParts).orElseThrow();
+        return versions.stream().max(Comparator.naturalOrder()).orElseThrow().getVersion();
     }
 
     private Connection connect() throws SQLException {

@@ -1,7 +1,8 @@
 package com.engarde.signupsync.functions.funnelanalytics;
 
 import com.engarde.signupsync.testing.TestDatabase;
-import org.flywaydb.core.Flyway;
+import com.engarde.signupsync.persistence.DatabaseMigrations;
+import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -34,7 +35,7 @@ class FunnelConversionMigrationTest {
                 data.setPassword(user[1]);
             }
         }
-        Flyway.configure().dataSource(data).locations("classpath:db/migration").target("18").load().migrate();
+        HistoricalSchema.migrate(data, MigrationVersion.fromVersion("18"));
         try (Connection c = data.getConnection(); Statement s = c.createStatement()) {
             // At V18: ann converted 36 h after her first touch (bucket 1), bob 12 h (bucket 0), cat not at all;
             // bob's conversion stays a delta, not compacted.
@@ -50,7 +51,7 @@ class FunnelConversionMigrationTest {
             long stagesBefore = number(s, "SELECT sum(leads * reach) FROM analytics_cohort_counts")
                     + number(s, "SELECT sum(leads * reach) FROM analytics_cohort_deltas") * 24;
 
-            Flyway.configure().dataSource(data).locations("classpath:db/migration").load().migrate();
+            DatabaseMigrations.migrate(data);
 
             assertThat(number(s, "SELECT count(*) FROM analytics_cohort_deltas")).as("all folded").isZero();
             assertThat(number(s, "SELECT sum(leads) FROM analytics_conversion_counts WHERE grain = 'm' AND dims = 0"

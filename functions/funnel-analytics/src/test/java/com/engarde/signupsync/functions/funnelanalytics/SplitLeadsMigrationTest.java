@@ -2,7 +2,8 @@ package com.engarde.signupsync.functions.funnelanalytics;
 
 import com.engarde.signupsync.funnel.SplitLeads;
 import com.engarde.signupsync.testing.TestDatabase;
-import org.flywaydb.core.Flyway;
+import com.engarde.signupsync.persistence.DatabaseMigrations;
+import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -27,7 +28,7 @@ class SplitLeadsMigrationTest {
         String name = "v22_" + System.nanoTime();
         TestDatabase.get().execute("CREATE DATABASE " + name);
         PGSimpleDataSource data = dataSource(name);
-        Flyway.configure().dataSource(data).locations("classpath:db/migration").target("19").load().migrate();
+        HistoricalSchema.migrate(data, MigrationVersion.fromVersion("19"));
         try (Connection c = data.getConnection(); Statement s = c.createStatement()) {
             // 1 was written before V5 (lower-cased by the database), 2 and 3 after it (ASCII letters only): one
             // person. 4 is someone else; 5 is alone in its mailbox but not in the normal form (ß folds to ss).
@@ -56,7 +57,7 @@ class SplitLeadsMigrationTest {
             assertThat(totalLeads(s)).isEqualTo(5);
             assertThat(convertedByBucket(s)).containsExactly("0:1", "8:1");
 
-            Flyway.configure().dataSource(data).locations("classpath:db/migration").load().migrate();
+            DatabaseMigrations.migrate(data);
 
             assertThat(rows(s, "SELECT id || ' ' || email || ' ' || coalesce(first_name, '-') || ' '"
                     + " || coalesce(phone, '-') FROM leads ORDER BY id")).containsExactly(

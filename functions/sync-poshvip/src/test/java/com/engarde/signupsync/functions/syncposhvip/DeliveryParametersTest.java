@@ -41,10 +41,10 @@ class DeliveryParametersTest {
             "GET|/sync/poshvip/deliveries|before_id=|before_id",
             "GET|/sync/poshvip/deliveries|status=failed&status=processed|status",
             "GET|/sync/poshvip/deliveries|status=a%00|status",
-            "POST|/sync/poshvip|delivery_id=abc|delivery_id",
-            "POST|/sync/poshvip|delivery_id=|delivery_id",
-            "POST|/sync/poshvip|delivery_id=%D9%A1|delivery_id",
-            "POST|/sync/poshvip|delivery_id=1&delivery_id=2|delivery_id"})
+            "POST|/sync/poshvip/deliveries/abc/replay|-|delivery_id",
+            "POST|/sync/poshvip/deliveries/%D9%A1/replay|-|delivery_id",
+            "POST|/sync/poshvip/deliveries/-1/replay|-|delivery_id",
+            "POST|/sync/poshvip/deliveries/99999999999999999999/replay|-|delivery_id"})
     void aBadParameterIsA400NamingIt(String method, String path, String query, String field) {
         LambdaHarness.Response response = send(method, path, query);
 
@@ -58,5 +58,6 @@ class DeliveryParametersTest {
     void wellFormedParametersStillWork() {
         assertThat(send("GET", "/sync/poshvip/deliveries", "limit=5&before_id=10").status()).isEqualTo(200);
         assertThat(send("GET", "/sync/poshvip/deliveries/12", null).status()).isEqualTo(404);
+        assertThat(send("POST", "/sync/poshvip/deliveries/12/replay", null).status()).isEqualTo(404);
     }
 }

@@ -3,7 +3,11 @@ package com.engarde.signupsync.functions.syncposhvip;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.engarde.signupsync.sources.poshvip.PoshWebhookReceiver;
 import com.engarde.signupsync.sync.internal.SyncRunLog;
+import com.engarde.signupsync.bus.InProcessBus;
 import com.engarde.signupsync.bus.SyncTrigger;
+import com.engarde.signupsync.sync.SyncRun;
+import com.engarde.signupsync.sync.SyncStatus;
+import com.engarde.signupsync.sync.SyncStatusReport;
 import com.engarde.signupsync.testing.LambdaFunction;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.Rows;
@@ -23,13 +27,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Posh.VIP's sync replays stored deliveries; its routes list them. All through the Lambda handler. */
+/** Posh.VIP's sync replays stored deliveries on the bus, as every source's sync runs; its routes list them. All through the Lambda handler. */
 class PoshSyncTest {
 
     private static final String SECRET = "test-posh-secret-not-a-secret";
@@ -60,21 +65,29 @@ class PoshSyncTest {
 
         LambdaHarness.Response sync = lambda.handle(request("POST", "/sync/poshvip"));
 
-        assertThat(sync.status()).as(sync.body()).isEqualTo(200);
-        JsonNode run = sync.json().path("run");
+        // Answered at once, as every source's sync: the run is carried out on the bus, followed at its status URL.
+        assertThat(sync.status()).as(sync.body()).isEqualTo(202);
+        assertThat(sync.headers()).containsEntry("Location", "/sync/status/poshvip");
         assertThat(sync.json().path("started").asBoolean()).isTrue();
-        assertThat(run.path("status").asText()).isEqualTo("succeeded");
-        assertThat(run.path("counts").path("fetched").asInt()).isEqualTo(1);
-        assertThat(run.path("counts").path("created").asInt()).isEqualTo(1);
+        assertThat(sync.json().path("status_url").asText()).isEqualTo("/sync/status/poshvip");
+        long runId = sync.json().path("run_id").asLong();
+        awaitBus();
+        SyncStatusReport.Report status = lambda.harness().context().getBean(SyncStatusReport.class).report("poshvip");
+        SyncRun run = status.lastRun();
+        assertThat(run.id()).isEqualTo(runId);
+        assertThat(run.status()).isEqualTo(SyncStatus.SUCCEEDED);
+        assertThat(run.counts().fetched()).isEqualTo(1);
+        assertThat(run.counts().created()).isEqualTo(1);
         assertThat(status(receipt.deliveryId())).isEqualTo("processed");
         assertThat(Rows.number("SELECT attempts FROM webhook_deliveries")).isEqualTo(2);
         assertThat(Rows.number("SELECT count(*) FROM funnel_events WHERE event_type = 'ticket_purchased'")).isEqualTo(1);
         assertThat(Rows.number("SELECT count(*) FROM funnel_sync_logs WHERE source_type = 'poshvip'"
-                + " AND status = 'succeeded' AND created_count = 1")).isEqualTo(1);
+                + " AND status = 'succeeded' AND created_count = 1 AND trigger = 'manual'")).isEqualTo(1);
 
         // Nothing is left to replay, and replaying again changes nothing.
-        JsonNode again = lambda.handle(request("POST", "/sync/poshvip")).json().path("run");
-        assertThat(again.path("counts").path("fetched").asInt()).isZero();
+        SyncRun again = replay();
+        assertThat(again.id()).isNotEqualTo(runId);
+        assertThat(again.counts().fetched()).isZero();
         assertThat(Rows.number("SELECT count(*) FROM funnel_events")).isEqualTo(1);
     }
 
@@ -84,19 +97,18 @@ class PoshSyncTest {
                 "{\"type\":\"new_order\",\"order_number\":\"9\",\"event_id\":\"e\"}".getBytes(StandardCharsets.UTF_8));
         assertThat(receipt.status()).isEqualTo("failed");
 
-        JsonNode run = lambda.handle(request("POST", "/sync/poshvip")).json().path("run");
+        SyncRun run = replay();
 
         // The replay covered every delivery due; the one that still fails is a failed record with its reason.
-        assertThat(run.path("status").asText()).isEqualTo("succeeded");
-        assertThat(run.path("counts").path("failed").asInt()).isEqualTo(1);
-        assertThat(run.path("error_message").asText()).contains("1 record(s) skipped");
-        assertThat(run.path("failed_records").get(0).path("external_id").asText())
-                .isEqualTo(Long.toString(receipt.deliveryId()));
+        assertThat(run.status()).isEqualTo(SyncStatus.SUCCEEDED);
+        assertThat(run.counts().failed()).isEqualTo(1);
+        assertThat(run.errorMessage()).contains("1 record(s) skipped");
+        assertThat(run.failedRecords().get(0).externalId()).isEqualTo(Long.toString(receipt.deliveryId()));
         assertThat(status(receipt.deliveryId())).isEqualTo("failed");
 
         // Failed twice now: the next replay leaves it to its backoff instead of running it again at once.
-        JsonNode next = lambda.handle(request("POST", "/sync/poshvip")).json().path("run");
-        assertThat(next.path("counts").path("fetched").asInt()).isZero();
+        SyncRun next = replay();
+        assertThat(next.counts().fetched()).isZero();
         assertThat(Rows.number("SELECT attempts FROM webhook_deliveries WHERE id = ?", receipt.deliveryId())).isEqualTo(2);
     }
 
@@ -118,18 +130,17 @@ class PoshSyncTest {
         // At the replay the database still refuses the second order's events, and only those.
         TestDatabase.get().execute("ALTER TABLE funnel_events ADD CONSTRAINT refuse_7002"
                 + " CHECK (source_type <> 'poshvip' OR external_id NOT LIKE '%7002%') NOT VALID");
-        JsonNode run;
+        SyncRun run;
         try {
-            run = lambda.handle(request("POST", "/sync/poshvip")).json().path("run");
+            run = replay();
         } finally {
             TestDatabase.get().execute("ALTER TABLE funnel_events DROP CONSTRAINT refuse_7002");
         }
 
-        assertThat(run.path("status").asText()).isEqualTo("succeeded");
-        assertThat(run.path("counts").path("created").asInt()).isEqualTo(1);
-        assertThat(run.path("counts").path("failed").asInt()).isEqualTo(1);
-        assertThat(run.path("failed_records").get(0).path("external_id").asText())
-                .isEqualTo(Long.toString(refused.deliveryId()));
+        assertThat(run.status()).isEqualTo(SyncStatus.SUCCEEDED);
+        assertThat(run.counts().created()).isEqualTo(1);
+        assertThat(run.counts().failed()).isEqualTo(1);
+        assertThat(run.failedRecords().get(0).externalId()).isEqualTo(Long.toString(refused.deliveryId()));
         assertThat(status(kept.deliveryId())).isEqualTo("processed");
         assertThat(status(refused.deliveryId())).isEqualTo("failed");
         assertThat((String) Rows.row("SELECT reason FROM webhook_deliveries WHERE id = ?", refused.deliveryId())
@@ -154,7 +165,7 @@ class PoshSyncTest {
             }
         }
 
-        lambda.handle(request("POST", "/sync/poshvip"));
+        replay();
 
         assertThat(status(id)).isEqualTo("processed");
         assertThat(Rows.number("SELECT count(*) FROM funnel_events WHERE event_type = 'ticket_refunded'")).isEqualTo(1);
@@ -165,7 +176,7 @@ class PoshSyncTest {
         PoshWebhookReceiver.Receipt receipt = receive("new_order.json");
 
         LambdaHarness.Response replay = lambda.handle(
-                request("POST", "/sync/poshvip?delivery_id=" + receipt.deliveryId()));
+                request("POST", "/sync/poshvip/deliveries/" + receipt.deliveryId() + "/replay"));
 
         assertThat(replay.status()).as(replay.body()).isEqualTo(200);
         assertThat(replay.json().path("status").asText()).isEqualTo("processed");
@@ -173,7 +184,7 @@ class PoshSyncTest {
         assertThat(replay.json().path("events_existing").asInt()).isEqualTo(1);
         assertThat(Rows.number("SELECT count(*) FROM funnel_events")).isEqualTo(1);
 
-        LambdaHarness.Response missing = lambda.handle(request("POST", "/sync/poshvip?delivery_id=999999"));
+        LambdaHarness.Response missing = lambda.handle(request("POST", "/sync/poshvip/deliveries/999999/replay"));
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.json().path("field").asText()).isEqualTo("delivery_id");
     }
@@ -184,9 +195,13 @@ class PoshSyncTest {
 
         LambdaHarness.Response sync = lambda.handle(request("POST", "/sync/poshvip"));
 
-        assertThat(sync.status()).isEqualTo(200);
+        // Joined, not started twice: the running replay is answered, and nothing new goes on the bus.
+        assertThat(sync.status()).as(sync.body()).isEqualTo(202);
+        assertThat(sync.headers()).containsEntry("Location", "/sync/status/poshvip");
         assertThat(sync.json().path("started").asBoolean()).isFalse();
-        assertThat(sync.json().path("run").path("id").asLong()).isEqualTo(running);
+        assertThat(sync.json().path("run_id").asLong()).isEqualTo(running);
+        awaitBus();
+        assertThat(Rows.number("SELECT count(*) FROM funnel_sync_logs WHERE source_type = 'poshvip'")).isEqualTo(1);
     }
 
     @Test
@@ -218,7 +233,7 @@ class PoshSyncTest {
     @Test
     void theRoutesNeedTheServiceTokenAndValidParameters() {
         for (String[] route : new String[][] {{"POST", "/sync/poshvip"}, {"GET", "/sync/poshvip/deliveries"},
-                {"GET", "/sync/poshvip/deliveries/1"}}) {
+                {"GET", "/sync/poshvip/deliveries/1"}, {"POST", "/sync/poshvip/deliveries/1/replay"}}) {
             APIGatewayProxyRequestEvent event = LambdaHarness.request(route[0], route[1], null);
             event.getHeaders().remove("Authorization");
             assertThat(lambda.handle(event).status()).as(route[1]).isEqualTo(401);
@@ -227,6 +242,25 @@ class PoshSyncTest {
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().path("field").asText()).isEqualTo("status");
         assertThat(Rows.number("SELECT count(*) FROM funnel_sync_logs")).isZero();
+    }
+
+    /** POST /sync/poshvip as a caller sends it, then the run as the bus leaves it. */
+    private static SyncRun replay() {
+        LambdaHarness.Response sync = lambda.handle(request("POST", "/sync/poshvip"));
+        assertThat(sync.status()).as(sync.body()).isEqualTo(202);
+        awaitBus();
+        long runId = sync.json().path("run_id").asLong();
+        return lambda.harness().context().getBean(SyncRunLog.class).find(runId).orElseThrow();
+    }
+
+    private static void awaitBus() {
+        try {
+            assertThat(lambda.harness().context().getBean(InProcessBus.class).awaitIdle(Duration.ofSeconds(60)))
+                    .as("the in-process bus settles").isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     /** A request as API Gateway proxies it: the query string apart from the path. */

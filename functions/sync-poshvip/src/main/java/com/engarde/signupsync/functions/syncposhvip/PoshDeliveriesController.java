@@ -12,8 +12,8 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import com.engarde.signupsync.input.JsonFields;
 import com.engarde.signupsync.api.QueryParameters;
+import com.engarde.signupsync.sources.poshvip.PoshDeliveryProcessor;
 import com.engarde.signupsync.sources.poshvip.PoshDeliveryReplay;
-import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.webhooks.DeliveryReport;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.QueryValue;
@@ -28,8 +28,9 @@ import io.micronaut.http.annotation.Post;
 import java.util.List;
 
 /**
- * Posh.VIP's sync (a replay of stored deliveries) and the stored deliveries themselves. Parameters are read
- * as text and checked here (see {@link QueryParameters}), so that no value reaches the framework's binder.
+ * Posh.VIP's stored deliveries: listed, shown, one replayed. Replaying all that are due is the sync,
+ * {@code POST /sync/poshvip}, answered by the generic sync route. Parameters are read as text and checked here
+ * (see {@link QueryParameters}), so that no value reaches the framework's binder.
  */
 @Controller("/sync/poshvip")
 @Consumes(MediaType.ALL)
@@ -41,32 +42,32 @@ import java.util.List;
 @ApiResponse(responseCode = "403", headers = @io.swagger.v3.oas.annotations.headers.Header(name = "WWW-Authenticate", description = "Bearer error=\"insufficient_scope\", scope=\"<the route's scope>\"", schema = @Schema(type = "string")),
         description = "a known service token that does not hold the route's scope",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-@ApiResponse(responseCode = "503", description = "the database (or, for a sync, the bus) is unavailable",
+@ApiResponse(responseCode = "503", description = "the database is unavailable",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-public class PoshSyncController {
+public class PoshDeliveriesController {
 
     // Query parameters the route reads from the request are also its arguments, unused: micronaut-openapi
     // ignores the schema of a method-level @Parameter, so only an argument documents a parameter\'s type.
 
     private final PoshDeliveryReplay replay;
 
-    public PoshSyncController(PoshDeliveryReplay replay) {
+    public PoshDeliveriesController(PoshDeliveryReplay replay) {
         this.replay = replay;
     }
 
-    /** Replays every failed or unsettled delivery; with {@code delivery_id}, that one delivery. */
-    @Operation(summary = "Replay stored Posh.VIP deliveries",
-            description = "Every failed or unsettled delivery (idempotent, logged as a sync run of poshvip), or with delivery_id that one. No body.")
-    @ApiResponse(responseCode = "200", description = "the replay run, or the one delivery replayed", content = @Content(mediaType = "application/json"))
-    @ApiResponse(responseCode = "400", description = "delivery_id empty, repeated, not ASCII digits or out of range",
+    /** Re-processes one delivery whatever its status; every delivery due is replayed by POST /sync/poshvip. */
+    @Operation(summary = "Replay one stored Posh.VIP delivery",
+            description = "Processes the delivery again, whatever its status (idempotent: a processed one changes nothing), and answers the outcome. No body. Every failed or unsettled delivery is replayed by POST /sync/poshvip.")
+    @ApiResponse(responseCode = "200", description = "the outcome", content = @Content(mediaType = "application/json",
+            examples = @ExampleObject(value = """
+                    {"delivery_id":42,"status":"processed","settled_now":false,"events_created":0,"events_existing":1}""")))
+    @ApiResponse(responseCode = "400", description = "id is not a positive integer in ASCII digits",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @ApiResponse(responseCode = "404", description = "unknown delivery_id",
+    @ApiResponse(responseCode = "404", description = "unknown delivery",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    @Post
-    public Object sync(@Parameter(description = "replay only this delivery: a positive integer in ASCII digits, once", schema = @Schema(type = "integer", format = "int64", minimum = "1")) @Nullable @QueryValue("delivery_id") String replayOnly,
-            HttpRequest<?> request) {
-        Long deliveryId = QueryParameters.id(request, "delivery_id");
-        return deliveryId == null ? replay.replayAll(SyncTrigger.MANUAL) : replay.replayOne(deliveryId);
+    @Post("/deliveries/{id}/replay")
+    public PoshDeliveryProcessor.Outcome replay(@Parameter(schema = @Schema(type = "integer", format = "int64", minimum = "1")) @PathVariable String id) {
+        return replay.replayOne(JsonFields.positiveId("delivery_id", id));
     }
 
     @Operation(summary = "List stored Posh.VIP deliveries",

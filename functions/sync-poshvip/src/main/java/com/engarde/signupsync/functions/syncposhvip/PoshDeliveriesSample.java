@@ -6,9 +6,9 @@ import jakarta.inject.Singleton;
 
 import java.util.List;
 
-/** Priming: the two reads, the listing with and without its query rules; POST /sync/poshvip would replay deliveries. */
+/** Priming: the two reads, the listing with and without its query rules; a replay would change deliveries. */
 @Singleton
-class PoshSyncSample implements SampleWork {
+class PoshDeliveriesSample implements SampleWork {
 
     @Override
     public List<SampleRequest> requests() {
