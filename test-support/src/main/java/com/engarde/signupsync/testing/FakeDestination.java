@@ -2,6 +2,7 @@ package com.engarde.signupsync.testing;
 
 import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.http.VendorException;
+import com.engarde.signupsync.http.VendorLimitReached;
 import com.engarde.signupsync.sync.DestinationPass;
 import com.engarde.signupsync.sync.SentBatch;
 import com.engarde.signupsync.sync.SentRecord;
@@ -9,6 +10,7 @@ import com.engarde.signupsync.sync.SyncDestination;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +26,7 @@ import java.util.function.IntPredicate;
  * contacts sorted by a numeric key, sent {@code batchSize} a batch (one request each) to a fake vendor that keeps
  * what it was sent; cursor {@code {"after": key}}, so a run sends what was added after the last batch recorded.
  * {@link #refuse} makes the vendor refuse one record (it fails alone), {@link #failOnBatch} makes a batch's
- * request fail, as the vendor erring or an invocation dying there. Its type is not one the migrations seed:
+ * request fail, as the vendor erring or an invocation dying there, {@link #quotaSpentOnBatch} meet a spent quota. Its type is not one the migrations seed:
  * {@link #register} adds its funnel_sources row, as the migration that lands a real destination would.
  */
 public final class FakeDestination implements SyncDestination {
@@ -42,6 +44,8 @@ public final class FakeDestination implements SyncDestination {
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
     private volatile IntPredicate failOnBatch = batch -> false;
+    private volatile IntPredicate quotaSpentOnBatch = batch -> false;
+    private volatile Instant quotaResets;
     private volatile Runnable afterBatch = () -> { };
 
     public FakeDestination(String destinationType, int batchSize) {
@@ -86,6 +90,12 @@ public final class FakeDestination implements SyncDestination {
     /** Batch requests (1-based, counted over the fake's life) that fail. */
     public void failOnBatch(IntPredicate batches) {
         this.failOnBatch = batches;
+    }
+
+    /** Batch requests (counted as for {@link #failOnBatch}) answered 429 with a quota that resets at {@code resets}. */
+    public void quotaSpentOnBatch(IntPredicate batches, Instant resets) {
+        this.quotaResets = resets;
+        this.quotaSpentOnBatch = batches;
     }
 
     /** Called after each batch is sent (a test advances its clock there). */
@@ -144,6 +154,9 @@ public final class FakeDestination implements SyncDestination {
             budget.requests().incrementAndGet();
             if (failOnBatch.test(request)) {
                 throw new VendorException("FakeVendor", 503, "FakeVendor answered 503 to batch " + number, null);
+            }
+            if (quotaSpentOnBatch.test(request)) {
+                throw new VendorLimitReached("FakeVendor", 429, "FakeVendor's quota is spent", quotaResets);
             }
             List<SentRecord> sent = new ArrayList<>(batch.size());
             for (Contact contact : batch) {
