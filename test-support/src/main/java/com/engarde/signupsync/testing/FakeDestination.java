@@ -26,8 +26,9 @@ import java.util.function.IntPredicate;
  * contacts sorted by a numeric key, sent {@code batchSize} a batch (one request each) to a fake vendor that keeps
  * what it was sent; cursor {@code {"after": key}}, so a run sends what was added after the last batch recorded.
  * {@link #refuse} makes the vendor refuse one record (it fails alone), {@link #failOnBatch} makes a batch's
- * request fail, as the vendor erring or an invocation dying there, {@link #quotaSpentOnBatch} meet a spent quota. Its type is not one the migrations seed:
- * {@link #register} adds its funnel_sources row, as the migration that lands a real destination would.
+ * request fail (the vendor erring, an invocation dying there), {@link #quotaSpentOnBatch} meet a spent quota.
+ * Its type is not one the migrations seed: {@link #register} adds its funnel_sources row, as the migration that
+ * lands a real destination would.
  */
 public final class FakeDestination implements SyncDestination {
 
