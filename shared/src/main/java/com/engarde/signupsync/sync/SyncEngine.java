@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -47,7 +48,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The sync engine every pull source runs on. It carries out one run of one source:
+ * The sync engine every pull source and destination runs on. It carries out one run of one source:
  * <ol>
  *   <li>claims the run, so that one invocation at a time carries it out (a repeated bus event is a no-op);</li>
  *   <li>opens the source's listing at the run's checkpoint and takes it page by page, fetching the next page
@@ -60,6 +61,10 @@ import java.util.concurrent.Future;
  *       SyncRequested on the bus; fails the run with the vendor's status and message on a vendor error.</li>
  * </ol>
  * Unchanged records (same fingerprint as last written) cost one index read per page and no write.
+ * <p>
+ * A {@link SyncDestination}'s run goes the same way with the direction turned: each batch is sent off the
+ * writing thread, then its outcomes are recorded with the checkpoint in one transaction; claim, budget,
+ * continuation, quota, failed records and request count are the same code.
  */
 @Singleton
 public class SyncEngine {
@@ -106,6 +111,34 @@ public class SyncEngine {
      * waiting for the heartbeat to go stale.
      */
     public Optional<SyncRun> execute(long runId, SyncSource source, Invocation invocation) {
+        return execute(runId, source.sourceType(), invocation,
+                (run, owner, budget) -> new SourceExecution(run, owner, source, budget));
+    }
+
+    /** As {@link #handle(SyncRequested, SyncSource, Invocation)}, for a destination's run. */
+    public Optional<SyncRun> handle(SyncRequested request, SyncDestination destination, Invocation invocation) {
+        long runId = request.runId() != null ? request.runId()
+                : runs.start(destination.destinationType(), request.trigger()).run().id();
+        return execute(runId, destination, invocation);
+    }
+
+    /** Claims a destination's run and carries it out until it ends or the budget does, as a source's. */
+    public Optional<SyncRun> execute(long runId, SyncDestination destination, TimeBudget budget) {
+        return execute(runId, destination, new Invocation(null, budget));
+    }
+
+    /** As {@link #execute(long, SyncSource, Invocation)}, for a destination's run. */
+    public Optional<SyncRun> execute(long runId, SyncDestination destination, Invocation invocation) {
+        return execute(runId, destination.destinationType(), invocation,
+                (run, owner, budget) -> new DestinationExecution(run, owner, destination, budget));
+    }
+
+    /** How a claimed run of a source or a destination is carried out. */
+    private interface ExecutionOf {
+        Execution of(SyncRun run, String owner, TimeBudget budget);
+    }
+
+    private Optional<SyncRun> execute(long runId, String type, Invocation invocation, ExecutionOf executionOf) {
         String owner = RunOwner.of(invocation.requestId());
         TimeBudget budget = invocation.budget().counting();
         Optional<SyncRun> claimed = runs.claim(runId, owner);
@@ -114,10 +147,10 @@ public class SyncEngine {
             return Optional.empty();
         }
         SyncRun run = claimed.get();
-        if (!run.sourceType().equals(source.sourceType())) {
-            throw new IllegalArgumentException("run " + runId + " syncs " + run.sourceType() + ", not " + source.sourceType());
+        if (!run.sourceType().equals(type)) {
+            throw new IllegalArgumentException("run " + runId + " syncs " + run.sourceType() + ", not " + type);
         }
-        Execution execution = new Execution(run, owner, source, budget);
+        Execution execution = executionOf.of(run, owner, budget);
         active.put(run.id(), owner);
         try {
             return execution.carryOut();
@@ -150,47 +183,34 @@ public class SyncEngine {
         }
     }
 
-    private final class Execution {
-        private final SyncRun run;
-        private final String owner;
-        private final SyncSource source;
-        private final SourceType sourceType;
-        private final TimeBudget budget;
-        private SyncCounts total;
-        private int pagesWritten;
+    /**
+     * One claimed run carried out page by page: each page is taken off the writing thread (fetched from a source,
+     * or sent to a destination) while the previous one is committed with the run's checkpoint.
+     */
+    private abstract class Execution {
+        final SyncRun run;
+        final String owner;
+        final TimeBudget budget;
+        SyncCounts total;
+        int pagesWritten;
         private Duration longestPage = Duration.ZERO;
         private int requestsRecorded;
-        /** For a complete-snapshot source, what the pass listed so far, when this execution began the pass. */
-        private Set<String> snapshotSeen;
 
-        Execution(SyncRun run, String owner, SyncSource source, TimeBudget budget) {
+        Execution(SyncRun run, String owner, TimeBudget budget) {
             this.run = run;
             this.owner = owner;
-            this.source = source;
-            this.sourceType = SourceType.fromId(source.sourceType()).orElseThrow(
-                    () -> new IllegalArgumentException("unknown source type " + source.sourceType()));
             this.budget = budget;
             this.total = run.counts();
         }
 
         /**
-         * Whether this execution reads a pass from its first page: the source's first run, or a run that has
-         * written nothing yet and opens the checkpoint a finished pass left (the run before it succeeded). A
-         * continuation, a resume after a failure and a taken-over run are mid-pass (or may be): they notice no
-         * snapshot deletions rather than take records an earlier invocation listed for gone.
+         * Opens the run's work at its checkpoint: a task, run on the fetching thread, that takes the next page
+         * and answers it ready to commit.
          */
-        private boolean startsAPass() {
-            if (run.cursorAfter() == null) {
-                return run.cursorBefore() == null;
-            }
-            if (run.continuesRunId() != null || !run.cursorAfter().equals(run.cursorBefore())) {
-                return false;
-            }
-            return runs.previous(run.sourceType(), run.id()).map(p -> p.status() == SyncStatus.SUCCEEDED).orElse(false);
-        }
+        abstract Callable<TakenPage> open();
 
         /** Requests sent since the last checkpoint recorded them. */
-        private int newRequests() {
+        int newRequests() {
             int now = budget.requestCount();
             int fresh = now - requestsRecorded;
             requestsRecorded = now;
@@ -204,20 +224,16 @@ public class SyncEngine {
                 return thread;
             });
             try {
-                if (source.deletions() == Deletions.COMPLETE_SNAPSHOT && startsAPass()) {
-                    snapshotSeen = new HashSet<>();
-                }
-                SyncPass pass = source.open(run.cursorAfter());
+                Callable<TakenPage> take = open();
                 Instant pageStarted = clock.instant();
-                Future<Fetched> next = fetcher.submit(() -> fetch(pass));
+                Future<TakenPage> next = fetcher.submit(take);
                 while (true) {
-                    Fetched fetched = await(next);
-                    SyncPage page = fetched.page();
+                    TakenPage page = await(next);
                     next = null;
                     if (!page.last() && budget.allows(clock.instant(), longestPage)) {
-                        next = fetcher.submit(() -> fetch(pass));
+                        next = fetcher.submit(take);
                     }
-                    write(pass, fetched);
+                    page.commit().run();
                     Instant now = clock.instant();
                     Duration took = Duration.between(pageStarted, now);
                     longestPage = took.compareTo(longestPage) > 0 ? took : longestPage;
@@ -240,7 +256,7 @@ public class SyncEngine {
                 LOG.warn(e.getMessage());
                 return runs.find(run.id());
             } catch (RuntimeException e) {
-                LOG.error("sync run {} of {} failed", run.id(), source.sourceType(), e);
+                LOG.error("sync run {} of {} failed", run.id(), run.sourceType(), e);
                 return fail("internal error: " + e.getClass().getSimpleName()
                         + (e.getMessage() == null ? "" : ": " + e.getMessage()));
             } finally {
@@ -248,19 +264,7 @@ public class SyncEngine {
             }
         }
 
-        /** Fetches the next page and fingerprints its records, both off the writing thread. */
-        private Fetched fetch(SyncPass pass) {
-            SyncPage page = pass.next(budget);
-            Map<String, byte[]> fingerprints = new HashMap<>(page.records().size() * 2);
-            for (SyncRecord record : page.records()) {
-                if (!record.isFailed()) {
-                    fingerprints.put(record.externalId(), fingerprint(record));
-                }
-            }
-            return new Fetched(page, fingerprints);
-        }
-
-        private Fetched await(Future<Fetched> next) {
+        private TakenPage await(Future<TakenPage> next) {
             try {
                 return next.get();
             } catch (InterruptedException e) {
@@ -275,6 +279,108 @@ public class SyncEngine {
                 }
                 throw new IllegalStateException(e.getCause());
             }
+        }
+
+        private Optional<SyncRun> finish() {
+            // The run covered its source: records skipped as unmappable or refused do not make it partial (they
+            // are counted and listed), so the freshness alarm follows coverage, not data quality.
+            String message = total.failed() > 0 ? total.failed() + " record(s) skipped; see failed_records" : null;
+            return runs.finish(run.id(), owner, SyncStatus.SUCCEEDED, message, newRequests());
+        }
+
+        private Optional<SyncRun> fail(String message) {
+            LOG.warn("sync run {} of {} failed: {}", run.id(), run.sourceType(), InputText.escaped(message));
+            return runs.finish(run.id(), owner, SyncStatus.FAILED, message, newRequests());
+        }
+
+        /** Ends this invocation's part as partial and hands the rest to a continuation run over the bus. */
+        private Optional<SyncRun> handOver(TimeBudgetExhausted reason) {
+            String message = "time budget reached after " + pagesWritten + " page(s) (" + reason.getMessage()
+                    + "); a continuation run goes on from this checkpoint";
+            return continueAfter(message, null);
+        }
+
+        /**
+         * A quota, not a fault: what was written stands, the run ends as partial, and its continuation is
+         * scheduled for when the quota resets, not retried now (a daily limit answers every request until then).
+         */
+        private Optional<SyncRun> waitForQuota(VendorLimitReached limit) {
+            return continueAfter(limit.getMessage() + "; the next run after " + limit.resumeAt()
+                    + " carries on from this checkpoint", limit.resumeAt());
+        }
+
+        private Optional<SyncRun> continueAfter(String message, Instant notBefore) {
+            Optional<SyncRun> continuation = runs.continueAs(run.id(), owner, message, newRequests(), notBefore);
+            if (continuation.isEmpty()) {
+                return runs.find(run.id());
+            }
+            SyncRun next = continuation.get();
+            try {
+                bus.get().publish(List.of(new SyncRequested(next.sourceType(), SyncTrigger.CONTINUATION, next.id(),
+                        notBefore)));
+                LOG.info("run {} of {} continues as run {}{}", run.id(), run.sourceType(), next.id(),
+                        notBefore == null ? "" : " after " + notBefore);
+            } catch (RuntimeException e) {
+                LOG.error("the continuation of run {} could not be published", run.id(), e);
+                runs.abandon(next.id(), "could not be handed to the event bus (" + e.getMessage()
+                        + "); the next run resumes from this checkpoint");
+            }
+            return runs.find(run.id());
+        }
+    }
+
+    /** A source's run: each page fetched and fingerprinted, then written into the funnel with the checkpoint. */
+    private final class SourceExecution extends Execution {
+        private final SyncSource source;
+        private final SourceType sourceType;
+        /** For a complete-snapshot source, what the pass listed so far, when this execution began the pass. */
+        private Set<String> snapshotSeen;
+
+        SourceExecution(SyncRun run, String owner, SyncSource source, TimeBudget budget) {
+            super(run, owner, budget);
+            this.source = source;
+            this.sourceType = SourceType.fromId(source.sourceType()).orElseThrow(
+                    () -> new IllegalArgumentException("unknown source type " + source.sourceType()));
+        }
+
+        @Override
+        Callable<TakenPage> open() {
+            if (source.deletions() == Deletions.COMPLETE_SNAPSHOT && startsAPass()) {
+                snapshotSeen = new HashSet<>();
+            }
+            SyncPass pass = source.open(run.cursorAfter());
+            return () -> {
+                Fetched fetched = fetch(pass);
+                return new TakenPage(fetched.page().last(), () -> write(pass, fetched));
+            };
+        }
+
+        /**
+         * Whether this execution reads a pass from its first page: the source's first run, or a run that has
+         * written nothing yet and opens the checkpoint a finished pass left (the run before it succeeded). A
+         * continuation, a resume after a failure and a taken-over run are mid-pass (or may be): they notice no
+         * snapshot deletions rather than take records an earlier invocation listed for gone.
+         */
+        private boolean startsAPass() {
+            if (run.cursorAfter() == null) {
+                return run.cursorBefore() == null;
+            }
+            if (run.continuesRunId() != null || !run.cursorAfter().equals(run.cursorBefore())) {
+                return false;
+            }
+            return runs.previous(run.sourceType(), run.id()).map(p -> p.status() == SyncStatus.SUCCEEDED).orElse(false);
+        }
+
+        /** Fetches the next page and fingerprints its records, both off the writing thread. */
+        private Fetched fetch(SyncPass pass) {
+            SyncPage page = pass.next(budget);
+            Map<String, byte[]> fingerprints = new HashMap<>(page.records().size() * 2);
+            for (SyncRecord record : page.records()) {
+                if (!record.isFailed()) {
+                    fingerprints.put(record.externalId(), fingerprint(record));
+                }
+            }
+            return new Fetched(page, fingerprints);
         }
 
         /** One page, one transaction: events, follow-ups, fingerprints, counts and cursor, or none of them. */
@@ -480,54 +586,61 @@ public class SyncEngine {
                 return known;
             });
         }
+    }
 
+    /** A destination's run: each batch sent, then its outcomes recorded with the checkpoint. */
+    private final class DestinationExecution extends Execution {
+        private final SyncDestination destination;
 
-        private Optional<SyncRun> finish() {
-            // The run covered its source: records skipped as unmappable or refused do not make it partial (they
-            // are counted and listed), so the freshness alarm follows coverage, not data quality.
-            String message = total.failed() > 0 ? total.failed() + " record(s) skipped; see failed_records" : null;
-            return runs.finish(run.id(), owner, SyncStatus.SUCCEEDED, message, newRequests());
+        DestinationExecution(SyncRun run, String owner, SyncDestination destination, TimeBudget budget) {
+            super(run, owner, budget);
+            this.destination = destination;
         }
 
-        private Optional<SyncRun> fail(String message) {
-            LOG.warn("sync run {} of {} failed: {}", run.id(), source.sourceType(), InputText.escaped(message));
-            return runs.finish(run.id(), owner, SyncStatus.FAILED, message, newRequests());
+        @Override
+        Callable<TakenPage> open() {
+            DestinationPass pass = destination.open(run.cursorAfter());
+            return () -> {
+                SentBatch batch = pass.sendNext(budget);
+                return new TakenPage(batch.last(), () -> record(pass, batch));
+            };
         }
 
-        /** Ends this invocation's part as partial and hands the rest to a continuation run over the bus. */
-        private Optional<SyncRun> handOver(TimeBudgetExhausted reason) {
-            String message = "time budget reached after " + pagesWritten + " page(s) (" + reason.getMessage()
-                    + "); a continuation run goes on from this checkpoint";
-            return continueAfter(message, null);
-        }
-
-        /**
-         * A quota, not a fault: what was written stands, the run ends as partial, and its continuation is
-         * scheduled for when the quota resets, not retried now (a daily limit answers every request until then).
-         */
-        private Optional<SyncRun> waitForQuota(VendorLimitReached limit) {
-            return continueAfter(limit.getMessage() + "; the next run after " + limit.resumeAt()
-                    + " carries on from this checkpoint", limit.resumeAt());
-        }
-
-        private Optional<SyncRun> continueAfter(String message, Instant notBefore) {
-            Optional<SyncRun> continuation = runs.continueAs(run.id(), owner, message, newRequests(), notBefore);
-            if (continuation.isEmpty()) {
-                return runs.find(run.id());
+        /** One batch, one transaction: the destination's own state, the counts, failures and cursor. */
+        private void record(DestinationPass pass, SentBatch batch) {
+            int created = 0;
+            int updated = 0;
+            int unchanged = 0;
+            List<FailedRecord> failures = new ArrayList<>();
+            for (SentRecord sent : batch.records()) {
+                switch (sent.outcome()) {
+                    case CREATED -> created++;
+                    case UPDATED -> updated++;
+                    case UNCHANGED -> unchanged++;
+                    case FAILED -> failures.add(new FailedRecord(sent.externalId(), sent.failure()));
+                }
             }
-            SyncRun next = continuation.get();
-            try {
-                bus.get().publish(List.of(new SyncRequested(next.sourceType(), SyncTrigger.CONTINUATION, next.id(),
-                        notBefore)));
-                LOG.info("run {} of {} continues as run {}{}", run.id(), source.sourceType(), next.id(),
-                        notBefore == null ? "" : " after " + notBefore);
-            } catch (RuntimeException e) {
-                LOG.error("the continuation of run {} could not be published", run.id(), e);
-                runs.abandon(next.id(), "could not be handed to the event bus (" + e.getMessage()
-                        + "); the next run resumes from this checkpoint");
+            SyncCounts counts = new SyncCounts(batch.records().size(), created, updated, unchanged, failures.size());
+            int requests = newRequests();
+            database.transaction(connection -> {
+                pass.recorded(connection, batch);
+                if (!runs.progress(connection, run.id(), owner, counts, batch.cursorAfter(), failures, requests)) {
+                    throw new LostClaim(run.id());
+                }
+                return null;
+            });
+            total = total.plus(counts);
+            pagesWritten++;
+            if (!failures.isEmpty()) {
+                FailedRecord first = failures.get(0);
+                LOG.warn("run {}: {} record(s) of batch {} failed, first {}: {}", run.id(), failures.size(),
+                        batch.number(), InputText.escaped(first.externalId()), InputText.escaped(first.reason()));
             }
-            return runs.find(run.id());
         }
+    }
+
+    /** A page taken off the writing thread, and how to commit it with the run's checkpoint. */
+    private record TakenPage(boolean last, Runnable commit) {
     }
 
     /** A record whose events differ from what was last written for it (or that was never written). */

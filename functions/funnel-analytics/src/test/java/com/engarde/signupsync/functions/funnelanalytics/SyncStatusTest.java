@@ -1,9 +1,12 @@
 package com.engarde.signupsync.functions.funnelanalytics;
 
+import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.sync.SyncCounts;
+import com.engarde.signupsync.sync.SyncEngine;
 import com.engarde.signupsync.sync.internal.SyncRunLog;
 import com.engarde.signupsync.sync.SyncStatus;
 import com.engarde.signupsync.bus.SyncTrigger;
+import com.engarde.signupsync.testing.FakeDestination;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.LambdaHarness.Response;
 import com.engarde.signupsync.testing.TestClock;
@@ -76,6 +79,38 @@ class SyncStatusTest {
             assertThat(body.path("counts").path("fetched").asInt()).isZero();
             assertThat(body.path("next_scheduled_at").asText()).isEqualTo("2026-06-15T18:30:00Z");
             assertThat(body.path("schedule").path("time_utc").asText()).isEqualTo("18:30");
+        }
+    }
+
+    @Test
+    void aDestinationsRunIsReportedLikeASourcesRun() {
+        FakeDestination destination = new FakeDestination("fake_destination", 10).register();
+        try (LambdaHarness lambda = lambda(Map.of("funnel.sync.time", "18:30"))) {
+            destination.records(23);
+            destination.refuse(5);
+            SyncRunLog runs = lambda.context().getBean(SyncRunLog.class);
+            long runId = runs.start("fake_destination", SyncTrigger.MANUAL).run().id();
+            lambda.context().getBean(SyncEngine.class).execute(runId, destination, TimeBudget.unlimited()).orElseThrow();
+
+            Response r = lambda.handle(LambdaHarness.request("GET", "/sync/status/fake_destination", null));
+
+            assertThat(r.status()).isEqualTo(200);
+            JsonNode body = r.json();
+            assertThat(body.path("source_type").asText()).isEqualTo("fake_destination");
+            assertThat(body.path("kind").asText()).isEqualTo("destination");
+            assertThat(body.path("last_run").path("id").asLong()).isEqualTo(runId);
+            assertThat(body.path("last_run").path("status").asText()).isEqualTo("succeeded");
+            assertThat(body.path("last_success").path("id").asLong()).isEqualTo(runId);
+            assertThat(body.path("counts").path("fetched").asInt()).isEqualTo(23);
+            assertThat(body.path("counts").path("created").asInt()).isEqualTo(22);
+            assertThat(body.path("counts").path("failed").asInt()).isEqualTo(1);
+            assertThat(body.path("last_run").path("failed_records").path(0).path("external_id").asText()).isEqualTo("5");
+            assertThat(body.path("last_run").path("requests").asInt()).isEqualTo(destination.requests()).isEqualTo(3);
+            assertThat(body.path("last_run").path("cursor_after").path("after").asInt()).isEqualTo(23);
+            // The daily schedule dispatches pull sources: a destination runs when asked, so no next time is shown.
+            assertThat(body.has("next_scheduled_at")).isFalse();
+        } finally {
+            destination.unregister();
         }
     }
 
