@@ -1,6 +1,6 @@
 package com.engarde.signupsync.sync;
 
-import com.engarde.signupsync.auth.FunctionManifests;
+import com.engarde.signupsync.manifest.FunctionManifests;
 import com.engarde.signupsync.bus.Invocation;
 import com.engarde.signupsync.bus.SyncRequested;
 import com.engarde.signupsync.bus.SyncRequestedHandler;
