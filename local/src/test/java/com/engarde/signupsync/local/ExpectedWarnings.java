@@ -14,6 +14,9 @@ import java.util.regex.Pattern;
  */
 final class ExpectedWarnings {
 
+    /** A sync a test's request started for a source the test gives no credentials. */
+    static final String SYNC_WITHOUT_CREDENTIALS = "sync\\.SyncEngine - sync run \\d+ of \\w+ failed: \\w+ has no credentials configured";
+
     private final PrintStream original = System.err;
     private final Pattern expected;
     private final List<String> lines = new ArrayList<>();
