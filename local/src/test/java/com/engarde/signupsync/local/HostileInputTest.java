@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,10 +56,21 @@ class HostileInputTest {
     private static List<Route> routes;
     private static String adminToken;
     private static List<String> tables;
+    /** One connection for every look at what is stored: opening one a request cost more than the request. */
+    private static Connection probe;
     private static final Map<String, Integer> casesPerRoute = new ConcurrentHashMap<>();
+    /**
+     * The warnings the walk provokes by design: syncs its service token starts for sources it gives no credentials,
+     * Posh.VIP deliveries without the secret, and hostile deliveries kept whose records the sync refuses.
+     */
+    static final Pattern EXPECTED_WARNING = Pattern.compile(" WARN com\\.engarde\\.signupsync\\.(" + ExpectedWarnings.SYNC_WITHOUT_CREDENTIALS
+            + "|sync\\.SyncEngine - run \\d+: \\d+ record\\(s\\) of page \\d+ failed, "
+            + "|sources\\.poshvip\\.PoshWebhookReceiver - Posh\\.VIP delivery refused: )");
+    private static ExpectedWarnings warnings;
 
     @BeforeContainer
     static void start() {
+        warnings = ExpectedWarnings.start(EXPECTED_WARNING);
         TestDatabase.get().truncate();
         // Admin routes are attacked with a superuser's token too, so their bodies and parameters reach the
         // controllers instead of stopping at the 401.
@@ -69,8 +81,16 @@ class HostileInputTest {
         lambda = new LambdaHarness(properties);
         adminToken = AdminJwts.superuser(java.time.Instant.now());
         routes = lambda.context().getBean(FunctionManifests.class).routes();
+        try {
+            probe = TestDatabase.get().dataSource().getConnection();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
         tables = query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
                 + " AND tablename <> 'flyway_schema_history' ORDER BY tablename");
+        // The write-ahead log's position stands for "nothing changed" only for tables whose writes it records.
+        assertThat(query("SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace"
+                + " AND relkind IN ('r', 'p') AND relpersistence <> 'p'")).as("unlogged or temporary tables").isEmpty();
     }
 
     @AfterContainer
@@ -81,8 +101,18 @@ class HostileInputTest {
             assertThat(routes).as("routes found in the manifests").isNotEmpty();
             assertThat(sorted.keySet()).containsExactlyInAnyOrderElementsOf(routes.stream().map(HostileInputTest::name).toList());
             assertThat(sorted.values()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(TRIES));
+            System.out.printf("hostile input: %d expected warnings kept off the console%n", warnings.lines().size());
+            assertThat(warnings.lines()).as("expected warnings").isNotEmpty()
+                    .allSatisfy(line -> assertThat(line).doesNotContain("@example.com").doesNotContain(LambdaHarness.TOKEN)
+                            .doesNotContain(WEBHOOK_SECRET));
         } finally {
+            warnings.stop();
             lambda.close();
+            try {
+                probe.close();
+            } catch (SQLException ignored) {
+                // the embedded database goes with the JVM
+            }
         }
     }
 
@@ -104,12 +134,11 @@ class HostileInputTest {
     @Property(tries = TRIES, seed = "20261201")
     void noRouteAnswers5xxAndARefusalChangesNothing(@ForAll("attacks") Attack attack) {
         assertThat(routes).isNotEmpty();
-        // What is stored after one refusal is what is stored before the next request: one snapshot per request.
-        String known = null;
+        Stored known = null;
         for (Route route : routes) {
             APIGatewayProxyRequestEvent request = request(route, attack);
-            String before = known != null ? known : snapshot();
-            known = null;
+            Stored before = stored(known);
+            known = before;
             LambdaHarness.Response response = lambda.handle(request);
             // A sync a request started runs on the in-process bus; its writes belong to that request.
             idle();
@@ -124,8 +153,8 @@ class HostileInputTest {
                     assertStandardError(response, what);
                 }
                 if (!keptAsFailedDelivery(route, response)) {
-                    String after = snapshot();
-                    assertThat(after).as("a refused request changed what is stored: " + what).isEqualTo(before);
+                    Stored after = stored(before);
+                    assertThat(after.rows()).as("a refused request changed what is stored: " + what).isEqualTo(before.rows());
                     known = after;
                 }
             } else if (response.body() != null && !response.body().isEmpty() && isJson(response)) {
@@ -154,12 +183,14 @@ class HostileInputTest {
                 "Bearer \u202e" + scoped, "Bearer t\u00e9st-\u4e2d-\ud83d\ude00", "Bearer \u0000", "Bearer ' OR '1'='1",
                 "Bearer ${jndi:ldap://127.0.0.1/x}", "Bearer " + "\u00e9".repeat(5_000), "Bearer scopes=[\"sync:run\"]"));
         int cases = 0;
+        Stored known = null;
         for (Route route : routes) {
             for (String authorization : headers) {
                 APIGatewayProxyRequestEvent request = LambdaHarness.request(route.method(),
                         route.path().replaceAll("\\{[^}]+}", "x"), "{}");
                 request.getHeaders().put("Authorization", deliverable(authorization));
-                String before = snapshot();
+                Stored before = stored(known);
+                known = before;
                 LambdaHarness.Response response = lambda.handle(request);
                 idle();
                 String what = name(route) + " with " + abbreviate(authorization) + " -> " + response.status() + " "
@@ -170,7 +201,9 @@ class HostileInputTest {
                     assertThat(response.body()).as(what).doesNotContainPattern("SQLSTATE|\\b[a-z]+\\.[a-z.]+\\.[A-Z]\\w+")
                             .doesNotContainPattern("\\b[A-Z]\\w+(Exception|Error|Exhausted|Missing)\\b");
                     if (!keptAsFailedDelivery(route, response)) {
-                        assertThat(snapshot()).as("a refused request changed what is stored: " + what).isEqualTo(before);
+                        Stored after = stored(before);
+                        assertThat(after.rows()).as("a refused request changed what is stored: " + what).isEqualTo(before.rows());
+                        known = after;
                     }
                 }
                 cases++;
@@ -401,16 +434,29 @@ class HostileInputTest {
         }
     }
 
-    /** Every table's row count and newest row version: an insert, update or delete anywhere changes it. */
-    private static String snapshot() {
+    /**
+     * What is stored ({@code rows}: every table's row count and newest row version, which an insert, update or
+     * delete anywhere changes) and the write-ahead log's insert position read just before those rows.
+     */
+    record Stored(String walPosition, String rows) {
+    }
+
+    /**
+     * What is stored now: {@code known} itself while the log has not moved since it was read, else read afresh. Sound
+     * because every transaction that writes a row writes its commit record to the log, and every table is logged.
+     */
+    private static Stored stored(Stored known) {
+        String position = query("SELECT pg_current_wal_insert_lsn()::text").get(0);
+        if (known != null && known.walPosition().equals(position)) {
+            return known;
+        }
         String sql = tables.stream().map(t -> "SELECT '" + t + "' || ':' || count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM " + t)
                 .collect(Collectors.joining(" UNION ALL "));
-        return String.join(",", query(sql));
+        return new Stored(position, String.join(",", query(sql)));
     }
 
     private static List<String> query(String sql) {
-        try (Connection c = TestDatabase.get().dataSource().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = probe.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             List<String> rows = new ArrayList<>();
             while (rs.next()) {
                 rows.add(rs.getString(1));

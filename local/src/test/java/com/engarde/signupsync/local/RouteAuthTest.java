@@ -30,16 +30,28 @@ class RouteAuthTest {
 
     private static LambdaHarness lambda;
     private static List<Route> routes;
+    /** The syncs the walk's valid tokens start fail for want of credentials, which this walk does not give. */
+    private static ExpectedWarnings warnings;
 
     @BeforeAll
     static void start() {
+        warnings = ExpectedWarnings.start(java.util.regex.Pattern.compile(" WARN com\\.engarde\\.signupsync\\."
+                + ExpectedWarnings.SYNC_WITHOUT_CREDENTIALS));
         lambda = new LambdaHarness(ScopedTokens.properties());
         routes = lambda.context().getBean(FunctionManifests.class).routes();
     }
 
     @AfterAll
-    static void stop() {
-        lambda.close();
+    static void stop() throws InterruptedException {
+        try {
+            assertThat(lambda.context().getBean(com.engarde.signupsync.bus.InProcessBus.class)
+                    .awaitIdle(java.time.Duration.ofSeconds(60))).as("the syncs the walk started finished").isTrue();
+            lambda.close();
+        } finally {
+            warnings.stop();
+        }
+        assertThat(warnings.lines()).allSatisfy(line -> assertThat(line).doesNotContain(LambdaHarness.TOKEN)
+                .doesNotContain(LambdaHarness.PREVIOUS_TOKEN).doesNotContain("-not-a-secret"));
     }
 
     @Test
