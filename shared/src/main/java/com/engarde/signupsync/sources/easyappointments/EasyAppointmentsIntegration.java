@@ -1,5 +1,6 @@
 package com.engarde.signupsync.sources.easyappointments;
 
+import com.engarde.signupsync.funnel.SourceType;
 import com.engarde.signupsync.integrations.Integration;
 import com.engarde.signupsync.integrations.Integration.CredentialField;
 import com.engarde.signupsync.integrations.Integration.Format;
@@ -12,6 +13,9 @@ import java.util.Optional;
 
 /** EasyAppointments: bookings pulled from the instance's REST API with its API key. */
 public final class EasyAppointmentsIntegration implements IntegrationDeclaration {
+
+    /** The source type its events carry. */
+    public static final SourceType EASYAPPOINTMENTS = SourceType.of(new EasyAppointmentsIntegration().integration());
 
     @Override
     public Integration integration() {

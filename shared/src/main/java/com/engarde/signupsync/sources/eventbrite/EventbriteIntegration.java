@@ -1,5 +1,6 @@
 package com.engarde.signupsync.sources.eventbrite;
 
+import com.engarde.signupsync.funnel.SourceType;
 import com.engarde.signupsync.integrations.Integration;
 import com.engarde.signupsync.integrations.Integration.CredentialField;
 import com.engarde.signupsync.integrations.Integration.Format;
@@ -12,6 +13,9 @@ import java.util.Optional;
 
 /** Eventbrite: attendees and orders, read with an account's private token. */
 public final class EventbriteIntegration implements IntegrationDeclaration {
+
+    /** The source type its events carry. */
+    public static final SourceType EVENTBRITE = SourceType.of(new EventbriteIntegration().integration());
 
     @Override
     public Integration integration() {

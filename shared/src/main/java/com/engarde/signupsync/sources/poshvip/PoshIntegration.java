@@ -1,5 +1,6 @@
 package com.engarde.signupsync.sources.poshvip;
 
+import com.engarde.signupsync.funnel.SourceType;
 import com.engarde.signupsync.integrations.Integration;
 import com.engarde.signupsync.integrations.Integration.CredentialField;
 import com.engarde.signupsync.integrations.Integration.Format;
@@ -11,6 +12,9 @@ import java.util.Optional;
 
 /** Posh.VIP: order webhooks it posts to us, checked against a shared secret; no API to pull from. */
 public final class PoshIntegration implements IntegrationDeclaration {
+
+    /** The source type its events carry. */
+    public static final SourceType POSHVIP = SourceType.of(new PoshIntegration().integration());
 
     @Override
     public Integration integration() {

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.sources.zoom;
 
+import com.engarde.signupsync.funnel.SourceType;
 import com.engarde.signupsync.integrations.Integration;
 import com.engarde.signupsync.integrations.Integration.CredentialField;
 import com.engarde.signupsync.integrations.Integration.Format;
@@ -12,6 +13,9 @@ import java.util.Optional;
 
 /** Zoom: webinar registrants and attendees, through a Server-to-Server OAuth app (client credentials). */
 public final class ZoomIntegration implements IntegrationDeclaration {
+
+    /** The source type its events carry. */
+    public static final SourceType ZOOM = SourceType.of(new ZoomIntegration().integration());
 
     private static final String RATE_LIMITS = "https://developers.zoom.us/docs/api/rate-limits/";
 
