@@ -4,6 +4,7 @@ import com.engarde.signupsync.credentials.CredentialCheck;
 import com.engarde.signupsync.integrations.Integration;
 import com.engarde.signupsync.integrations.Integrations;
 import com.engarde.signupsync.sync.SyncSchedule;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.core.annotation.Nullable;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.inject.Singleton;
@@ -24,7 +25,8 @@ import java.util.stream.Collectors;
 @Singleton
 public class IntegrationRegistry {
 
-    /** One integration: its declaration, then its state. */
+    /** One integration: its declaration, then its state; a state not there yet is null, never left out. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Entry(String type, String displayName, String category,
                         @Schema(allowableValues = {"pull_api", "webhook", "destination"}) String integrationMethod,
                         @Schema(allowableValues = {"api_key", "oauth2_client_credentials", "private_token", "webhook_secret"}) String authMethod,
