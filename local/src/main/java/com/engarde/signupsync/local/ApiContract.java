@@ -5,6 +5,7 @@ import com.engarde.signupsync.functions.adminplatform.AdminPlatformController;
 import com.engarde.signupsync.functions.adminplatformbrands.PlatformBrandsController;
 import com.engarde.signupsync.functions.adminplatformusage.PlatformUsageController;
 import com.engarde.signupsync.functions.adminsources.AdminSourcesController;
+import com.engarde.signupsync.functions.adminsources.IntegrationRegistryController;
 import com.engarde.signupsync.functions.funnelanalytics.FunnelAnalyticsController;
 import com.engarde.signupsync.functions.funnelanalytics.ServiceController;
 import com.engarde.signupsync.functions.funnelanalytics.SyncStatusController;
@@ -46,7 +47,7 @@ import io.swagger.v3.oas.annotations.servers.Server;
 @OpenAPIInclude(classes = {
         FunnelEventsController.class, ServiceController.class, SyncStatusController.class,
         FunnelAnalyticsController.class, SyncAllController.class, SyncController.class, PoshDeliveriesController.class,
-        PoshWebhookController.class, AdminSourcesController.class, AdminPlatformController.class,
+        PoshWebhookController.class, AdminSourcesController.class, IntegrationRegistryController.class, AdminPlatformController.class,
         PlatformBrandsController.class, PlatformUsageController.class, UsageMetricsController.class,
         UsageRollupController.class})
 @SecurityScheme(name = ApiContract.SERVICE_TOKEN, type = SecuritySchemeType.HTTP, scheme = "bearer",

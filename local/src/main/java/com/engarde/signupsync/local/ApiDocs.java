@@ -19,7 +19,7 @@ import java.util.Set;
 
 /**
  * The local run's API contract, open to anyone: {@code GET /openapi.json} (the document {@link ApiContract}
- * generates at compile time) and {@code GET /docs} (its Swagger UI page, whose scripts and styles the static
+ * generates at compile time, with the declared integrations' value lists: {@link ApiDocument}) and {@code GET /docs} (its Swagger UI page, whose scripts and styles the static
  * resources under {@value #UI_ASSETS} serve from this jar: nothing is fetched from a CDN). Not manifest routes:
  * the deployed Lambdas do not serve them.
  */
@@ -32,7 +32,6 @@ class ApiDocs implements LocalOnlyRoutes {
     /** Where the generated page loads its assets from; LocalRun maps it to {@value #UI_ASSETS_RESOURCE}. */
     static final String UI_ASSETS = "/swagger-ui/res/";
     static final String UI_ASSETS_RESOURCE = "classpath:META-INF/swagger/views/swagger-ui/res";
-    private static final String DOCUMENT_RESOURCE = "META-INF/swagger/signup-sync.json";
     private static final String UI_RESOURCE = "META-INF/swagger/views/swagger-ui/index.html";
     private static final Set<String> OPEN_METHODS = Set.of("GET", "HEAD");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,25 +44,23 @@ class ApiDocs implements LocalOnlyRoutes {
 
     @Get(value = DOCUMENT, produces = MediaType.APPLICATION_JSON)
     HttpResponse<byte[]> document() {
-        return HttpResponse.ok(withThisRun(resource(DOCUMENT_RESOURCE))).contentType(MediaType.APPLICATION_JSON_TYPE);
+        return HttpResponse.ok(withThisRun(ApiDocument.load())).contentType(MediaType.APPLICATION_JSON_TYPE);
     }
 
     /**
      * The document with its first server (the local run, written at compile time as the default port) made this
      * run's own address, so that "Try it out" reaches the run whatever its HOST and PORT.
      */
-    private byte[] withThisRun(byte[] document) {
+    private byte[] withThisRun(ObjectNode root) {
         try {
-            JsonNode root = JSON.readTree(document);
             JsonNode first = root.path("servers").path(0);
             if (first instanceof ObjectNode local) {
                 EmbeddedServer running = server.get();
                 local.put("url", "http://" + LocalRun.reachableHost(running.getHost()) + ":" + running.getPort());
-                return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
             }
-            return document;
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
         } catch (IOException e) {
-            throw new UncheckedIOException(DOCUMENT_RESOURCE + " is not JSON", e);
+            throw new UncheckedIOException(ApiDocument.RESOURCE + " could not be written", e);
         }
     }
 

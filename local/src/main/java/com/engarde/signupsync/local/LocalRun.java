@@ -324,15 +324,18 @@ public final class LocalRun implements AutoCloseable {
     static Map<String, Object> vendorSettings(Map<String, String> env) {
         Map<String, Object> settings = new HashMap<>();
         env.forEach((name, value) -> {
-            if (VENDOR_PREFIXES.stream().anyMatch(name::startsWith) && !blank(value)) {
+            if (vendorPrefixes().stream().anyMatch(name::startsWith) && !blank(value)) {
                 settings.put(name.toLowerCase(java.util.Locale.ROOT).replace('_', '.'), value);
             }
         });
         return settings;
     }
 
-    private static final java.util.List<String> VENDOR_PREFIXES = java.util.List.of("EASYAPPOINTMENTS_", "ZOOM_",
-            "EVENTBRITE_", "BREVO_", "POSHVIP_");
+    /** Every declared integration's variable prefix ({@code ZOOM_}). */
+    private static java.util.List<String> vendorPrefixes() {
+        return com.engarde.signupsync.integrations.Integrations.declared().all().stream()
+                .map(com.engarde.signupsync.integrations.Integration::variablePrefix).toList();
+    }
 
     /** Where the server listens: {@code HOST}, else 127.0.0.1. */
     static String host(Map<String, String> env) {

@@ -61,6 +61,7 @@ class AdminRouteAuthTest {
         SAMPLES.put("POST /api/admin/sources/{type}/verify", new Sample("/api/admin/sources/brevo/verify", null));
         SAMPLES.put("PATCH /api/admin/sources/{type}", new Sample("/api/admin/sources/poshvip", "{\"active\":true}"));
         SAMPLES.put("POST /api/admin/sources/rotate-key", new Sample("/api/admin/sources/rotate-key", null));
+        SAMPLES.put("GET /api/platform-integrations/registry", new Sample("/api/platform-integrations/registry", null));
         SAMPLES.put("GET /api/admin/platform/admins", new Sample("/api/admin/platform/admins", null));
         SAMPLES.put("POST /api/admin/platform/admins",
                 new Sample("/api/admin/platform/admins", "{\"email\":\"walk@example.com\"}"));

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -36,10 +35,7 @@ class ApiContractTest {
 
     @BeforeAll
     static void read() throws IOException {
-        try (InputStream in = ApiContractTest.class.getClassLoader().getResourceAsStream("META-INF/swagger/signup-sync.json")) {
-            assertThat(in).as("the generated document is on the classpath").isNotNull();
-            document = JSON.readTree(in);
-        }
+        document = ApiDocument.load();
         manifestRoutes = FunctionManifests.onClasspath(ApiContractTest.class.getClassLoader()).routes();
     }
 

@@ -19,6 +19,8 @@ import com.engarde.signupsync.credentials.MissingCredential;
 import com.engarde.signupsync.credentials.SealedCredentials;
 import com.engarde.signupsync.credentials.SourceCredentials;
 import com.engarde.signupsync.crypto.SealBroken;
+import com.engarde.signupsync.integrations.Integration;
+import com.engarde.signupsync.integrations.Integrations;
 import com.engarde.signupsync.persistence.Database;
 import com.engarde.signupsync.http.VendorException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -141,11 +143,11 @@ public class SourceAdministration {
             }
             return null;
         });
-        // Destinations with credentials but no funnel_sources row (Brevo).
-        for (CredentialShape shape : CredentialShape.values()) {
-            if (!listed.contains(shape.sourceType())) {
-                views.add(new SourceView(shape.sourceType(), shape.sourceType(), "destination", null,
-                        status(shape.sourceType()), verifications.get(shape.sourceType()), null, null, null));
+        // Declared integrations without a funnel_sources row (a destination such as Brevo).
+        for (Integration integration : Integrations.declared().all()) {
+            if (!listed.contains(integration.type())) {
+                views.add(new SourceView(integration.type(), integration.displayName(), integration.kind().sourceKind(),
+                        null, status(integration.type()), verifications.get(integration.type()), null, null, null));
             }
         }
         return views;
@@ -168,8 +170,9 @@ public class SourceAdministration {
         Map<String, String> checked = shape.check(fields);
         String version = database.transaction(c -> {
             Map<String, String> toStore = new LinkedHashMap<>(checked);
-            if (shape == CredentialShape.POSHVIP && !toStore.containsKey("previous_webhook_secret")) {
-                keepPreviousWebhookSecret(c, toStore);
+            Optional<String> rotated = shape.rotatedSecret();
+            if (rotated.isPresent() && !toStore.containsKey("previous_" + rotated.get())) {
+                keepPreviousSecret(c, sourceType, rotated.get(), toStore);
             }
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("fields", List.copyOf(toStore.keySet()));
@@ -197,8 +200,10 @@ public class SourceAdministration {
         shape(sourceType);
         CredentialCheck check = checks.get(sourceType);
         if (check == null) {
-            throw new InvalidInput("type", sourceType.equals("poshvip")
-                    ? "poshvip has no API to call: its webhook secret is checked on every delivery it signs"
+            boolean webhook = Integrations.declared().find(sourceType).map(Integration::kind)
+                    .filter(kind -> kind == Integration.Kind.WEBHOOK).isPresent();
+            throw new InvalidInput("type", webhook
+                    ? sourceType + " has no API to call: its webhook secret is checked on every delivery it signs"
                     : sourceType + " cannot be verified yet: no check is built for it");
         }
         Credentials found = credentials.find(sourceType).orElseThrow(() -> new NoCredentials(sourceType, "type"));
@@ -307,7 +312,7 @@ public class SourceAdministration {
     private CredentialShape shape(String sourceType) {
         return CredentialShape.of(sourceType).orElseThrow(() -> new NotFound("type",
                 "unknown source type '" + sourceType + "' (sources with credentials: "
-                        + String.join(", ", Arrays.stream(CredentialShape.values()).map(CredentialShape::sourceType).toList())
+                        + String.join(", ", CredentialShape.values().stream().map(CredentialShape::sourceType).toList())
                         + ")"));
     }
 
@@ -365,11 +370,12 @@ public class SourceAdministration {
         return credentials.find(sourceType).flatMap(found -> found.field(field));
     }
 
-    private void keepPreviousWebhookSecret(Connection c, Map<String, String> toStore) throws SQLException {
-        Optional<String> old = sealed.storedFields(c, "poshvip").map(f -> f.get("webhook_secret"))
-                .or(() -> credentials.find("poshvip").flatMap(f -> f.field("webhook_secret")));
-        old.filter(o -> !o.equals(toStore.get("webhook_secret")))
-                .ifPresent(o -> toStore.put("previous_webhook_secret", o));
+    private void keepPreviousSecret(Connection c, String sourceType, String field, Map<String, String> toStore)
+            throws SQLException {
+        Optional<String> old = sealed.storedFields(c, sourceType).map(f -> f.get(field))
+                .or(() -> credentials.find(sourceType).flatMap(f -> f.field(field)));
+        old.filter(o -> !o.equals(toStore.get(field)))
+                .ifPresent(o -> toStore.put("previous_" + field, o));
     }
 
     private static String plainWords(String message) {

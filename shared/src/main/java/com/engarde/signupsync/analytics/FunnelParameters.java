@@ -104,7 +104,7 @@ final class FunnelParameters {
         }
         String source = text("source_type");
         if (source != null && SourceType.fromId(source).isEmpty()) {
-            throw new InvalidFunnelQuery("source_type", "source_type must be one of " + SourceType.NAMES);
+            throw new InvalidFunnelQuery("source_type", "source_type must be one of " + SourceType.names());
         }
         Filters filters = new Filters(source, text("utm_source"), text("utm_medium"), text("utm_campaign"));
         Attribution attribution = choice("attribution", Attribution.class, Attribution.FIRST_TOUCH);

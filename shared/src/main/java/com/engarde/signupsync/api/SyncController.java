@@ -65,7 +65,7 @@ public class SyncController {
     @ApiResponse(responseCode = "400", description = "a query string that is not valid percent-encoded UTF-8",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Post("/{source_type}")
-    public HttpResponse<SyncDispatch.Requested> sync(@Parameter(description = "a pull source with a sync function", schema = @Schema(allowableValues = {"easyappointments", "zoom", "eventbrite", "poshvip"})) @PathVariable("source_type") String sourceType) {
+    public HttpResponse<SyncDispatch.Requested> sync(@Parameter(description = "a pull source with a sync function, or a webhook receiver with a replay", schema = @Schema(type = "string", extensions = @io.swagger.v3.oas.annotations.extensions.Extension(properties = @io.swagger.v3.oas.annotations.extensions.ExtensionProperty(name = "x-integration-kinds", value = "pull,push")))) @PathVariable("source_type") String sourceType) {
         // Checked before the database sees it: a NUL or an invisible character is the caller's to fix, in words.
         String checked = JsonFields.checked("source_type", sourceType, 40);
         if (checked == null) {

@@ -10,57 +10,56 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.Base64;
+import com.engarde.signupsync.integrations.Integration;
+import com.engarde.signupsync.integrations.Integrations;
 
 /**
- * The fields each source's credentials have, with the names {@link EnvironmentCredentialStore} answers, and
- * the check an admin's input passes before it is sealed.
+ * The fields a source's credentials have, read from its {@link Integration} declaration, with the names
+ * {@link EnvironmentCredentialStore} answers, and the check an admin's input passes before it is sealed.
  */
-public enum CredentialShape {
-    EASYAPPOINTMENTS("easyappointments", List.of("url", "api_key"), List.of(), List.of("api_key")),
-    ZOOM("zoom", List.of("account_id", "client_id", "client_secret"), List.of(), List.of("client_secret")),
-    EVENTBRITE("eventbrite", List.of("private_token"), List.of("organization_id"), List.of("private_token")),
-    // The previous secret keeps deliveries signed before the vendor switched over accepted during a rotation.
-    POSHVIP("poshvip", List.of("webhook_secret"), List.of("previous_webhook_secret"),
-            List.of("webhook_secret", "previous_webhook_secret")),
-    BREVO("brevo", List.of("api_key"), List.of(), List.of("api_key"));
+public final class CredentialShape {
 
     static final int MAX_LENGTH = 2000;
     /** The shortest secret without a vendor format of its own: 24 random visible characters. */
     static final int MIN_SECRET_LENGTH = 24;
     private static final int MIN_DISTINCT_CHARACTERS = 8;
     private static final String STANDARD_WEBHOOKS_PREFIX = "whsec_";
-    /** Eventbrite's private tokens: 20 upper-case letters and digits. */
-    private static final Pattern EVENTBRITE_PRIVATE_TOKEN = Pattern.compile("[A-Z0-9]{20,}");
+    private static final String PREVIOUS = "previous_";
     private static final Pattern VISIBLE_ASCII = Pattern.compile("[\\x21-\\x7e]+");
 
-    private final String sourceType;
-    private final List<String> required;
-    private final List<String> optional;
-    private final List<String> secrets;
+    private final Integration integration;
 
-    CredentialShape(String sourceType, List<String> required, List<String> optional, List<String> secrets) {
-        this.sourceType = sourceType;
-        this.required = required;
-        this.optional = optional;
-        this.secrets = secrets;
+    private CredentialShape(Integration integration) {
+        this.integration = integration;
+    }
+
+    /** The shapes of every declared integration with credentials. */
+    public static List<CredentialShape> values() {
+        return Integrations.declared().all().stream().filter(i -> !i.credentials().isEmpty())
+                .map(CredentialShape::new).toList();
+    }
+
+    public static Optional<CredentialShape> of(String sourceType) {
+        return Integrations.declared().find(sourceType).filter(i -> !i.credentials().isEmpty()).map(CredentialShape::new);
     }
 
     /** The field holding the vendor's base URL, if the source has one (changing it is for superusers). */
     public Optional<String> urlField() {
-        return this == EASYAPPOINTMENTS ? Optional.of("url") : Optional.empty();
+        return integration.credentials().stream().filter(f -> f.format() == Integration.Format.URL)
+                .map(Integration.CredentialField::name).findFirst();
+    }
+
+    /**
+     * The secret whose predecessor is kept while the vendor switches over ({@code webhook_secret}, when the
+     * declaration also has {@code previous_webhook_secret}).
+     */
+    public Optional<String> rotatedSecret() {
+        return integration.credentials().stream().map(Integration.CredentialField::name)
+                .filter(name -> integration.credential(PREVIOUS + name).isPresent()).findFirst();
     }
 
     public String sourceType() {
-        return sourceType;
-    }
-
-    public static Optional<CredentialShape> of(String sourceType) {
-        for (CredentialShape shape : values()) {
-            if (shape.sourceType.equals(sourceType)) {
-                return Optional.of(shape);
-            }
-        }
-        return Optional.empty();
+        return integration.type();
     }
 
     /**
@@ -71,17 +70,18 @@ public enum CredentialShape {
      */
     public Map<String, String> check(Map<String, String> fields) {
         for (String name : fields.keySet()) {
-            if (!required.contains(name) && !optional.contains(name)) {
-                throw new InvalidCredentials(name, sourceType + " credentials have no field " + name
+            if (integration.credential(name).isEmpty()) {
+                throw new InvalidCredentials(name, integration.type() + " credentials have no field " + name
                         + "; expected " + String.join(", ", all()));
             }
         }
         Map<String, String> checked = new LinkedHashMap<>();
-        for (String name : all()) {
+        for (Integration.CredentialField field : integration.credentials()) {
+            String name = field.name();
             String value = fields.get(name);
             if (value == null || value.isBlank()) {
-                if (required.contains(name)) {
-                    throw new InvalidCredentials(name, name + " is required for " + sourceType);
+                if (field.required()) {
+                    throw new InvalidCredentials(name, name + " is required for " + integration.type());
                 }
                 continue;
             }
@@ -93,17 +93,18 @@ public enum CredentialShape {
                 throw new InvalidCredentials(name, name + " must not contain line breaks, control, bidi or other"
                         + " invisible formatting characters");
             }
-            if (secrets.contains(name)) {
-                checkSecret(name, stripped);
+            if (field.secret()) {
+                checkSecret(field, stripped);
             }
             checked.put(name, stripped);
         }
-        urlField().ifPresent(field -> checkUrl(checked.get(field)));
+        urlField().ifPresent(field -> checkUrl(field, integration.displayName(),
+                integration.credential(field).orElseThrow().example(), checked.get(field)));
         return checked;
     }
 
     private List<String> all() {
-        return java.util.stream.Stream.concat(required.stream(), optional.stream()).toList();
+        return integration.credentials().stream().map(Integration.CredentialField::name).toList();
     }
 
     private static boolean invisible(int codePoint) {
@@ -112,8 +113,10 @@ public enum CredentialShape {
                 || type == Character.PARAGRAPH_SEPARATOR || type == Character.SURROGATE || type == Character.UNASSIGNED;
     }
 
-    private void checkSecret(String name, String value) {
-        if (this == POSHVIP && value.startsWith(STANDARD_WEBHOOKS_PREFIX)) {
+    private void checkSecret(Integration.CredentialField field, String value) {
+        String name = field.name();
+        boolean webhook = field.format() == Integration.Format.WEBHOOK_SECRET;
+        if (webhook && value.startsWith(STANDARD_WEBHOOKS_PREFIX)) {
             int bytes = decodedLength(value.substring(STANDARD_WEBHOOKS_PREFIX.length()));
             if (bytes < 24 || bytes > 64) {
                 throw new InvalidCredentials(name, name + " starts with whsec_, so it must be a Standard Webhooks"
@@ -121,14 +124,14 @@ public enum CredentialShape {
             }
             return;
         }
-        if (this == EVENTBRITE && EVENTBRITE_PRIVATE_TOKEN.matcher(value).matches()) {
+        if (field.vendorFormat() != null && value.matches(field.vendorFormat())) {
             return;
         }
         if (value.length() < MIN_SECRET_LENGTH || !VISIBLE_ASCII.matcher(value).matches()
                 || value.chars().distinct().count() < MIN_DISTINCT_CHARACTERS) {
             throw new InvalidCredentials(name, name + " is too weak: it must be the value the vendor issued, or at"
                     + " least " + MIN_SECRET_LENGTH + " random letters, digits and punctuation (no spaces)"
-                    + (this == POSHVIP ? ", or a Standard Webhooks secret (whsec_ and base64)" : ""));
+                    + (webhook ? ", or a Standard Webhooks secret (whsec_ and base64)" : ""));
         }
     }
 
@@ -140,29 +143,29 @@ public enum CredentialShape {
         }
     }
 
-    private static void checkUrl(String url) {
-        String problem = "url must be the absolute https address of the EasyAppointments instance (http only on"
-                + " localhost), such as https://booking.example.com/index.php/api/v1/, without credentials or a query";
+    private static void checkUrl(String field, String vendor, String example, String url) {
+        String problem = field + " must be the absolute https address of the " + vendor + " instance (http only on"
+                + " localhost), such as " + example + ", without credentials or a query";
         if (!VISIBLE_ASCII.matcher(url).matches()) {
-            throw new InvalidCredentials("url", problem + "; an international host name in its xn-- form");
+            throw new InvalidCredentials(field, problem + "; an international host name in its xn-- form");
         }
         URI uri;
         try {
             uri = new URI(url);
         } catch (java.net.URISyntaxException e) {
-            throw new InvalidCredentials("url", problem);
+            throw new InvalidCredentials(field, problem);
         }
         if (!uri.isAbsolute() || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawUserInfo() != null
                 || uri.getRawFragment() != null) {
-            throw new InvalidCredentials("url", problem);
+            throw new InvalidCredentials(field, problem);
         }
         if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
-            throw new InvalidCredentials("url", "url has port " + uri.getPort() + "; a port is 1 to 65535");
+            throw new InvalidCredentials(field, field + " has port " + uri.getPort() + "; a port is 1 to 65535");
         }
         try {
             VendorUrlPolicy.standard().requireAllowed(uri);
         } catch (VendorUrlRefused e) {
-            throw new InvalidCredentials("url", "url is refused: " + e.getMessage());
+            throw new InvalidCredentials(field, field + " is refused: " + e.getMessage());
         }
     }
 }

@@ -32,7 +32,7 @@ public class FunnelEventRequests {
     public NewFunnelEvent parse(ObjectNode body) {
         String sourceId = JsonFields.requiredText(body, "source_type", 40);
         SourceType source = SourceType.fromId(sourceId).orElseThrow(() -> new InvalidInput("source_type",
-                "source_type must be one of " + SourceType.NAMES));
+                "source_type must be one of " + SourceType.names()));
         String typeId = JsonFields.requiredText(body, "event_type", 40);
         EventType type = EventType.fromId(typeId).orElseThrow(() -> new InvalidInput("event_type",
                 "event_type must be one of " + EventType.NAMES));

@@ -17,7 +17,7 @@ import java.util.Optional;
  * none where nothing fires it.
  */
 @Singleton
-class SyncSchedule {
+public class SyncSchedule {
 
     /** What fires the schedule in this process's world: the EventBridge rule, the in-process timer, or nothing. */
     static final String EVENTBRIDGE = "eventbridge";

@@ -122,7 +122,7 @@ final class AppointmentMapper {
     }
 
     private static NewFunnelEvent event(EventType type, String externalId, Instant at, Person person, ObjectNode data) {
-        return new NewFunnelEvent(SourceType.EASYAPPOINTMENTS, type, externalId, at, person, Utm.NONE, data);
+        return new NewFunnelEvent(EasyAppointmentsIntegration.EASYAPPOINTMENTS, type, externalId, at, person, Utm.NONE, data);
     }
 
     private static Instant time(JsonNode appointment, String field, ZoneId zone) {

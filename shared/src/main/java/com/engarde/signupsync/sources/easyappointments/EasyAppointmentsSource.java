@@ -88,7 +88,7 @@ public class EasyAppointmentsSource implements SyncSource {
 
     @Override
     public String sourceType() {
-        return SourceType.EASYAPPOINTMENTS.id();
+        return EasyAppointmentsIntegration.EASYAPPOINTMENTS.id();
     }
 
     @Override

@@ -61,12 +61,12 @@ final class EventbriteMapper {
         Utm utm = utm(a);
         Instant created = VendorText.instant(a, "created");
         List<NewFunnelEvent> events = new ArrayList<>(2);
-        events.add(new NewFunnelEvent(SourceType.EVENTBRITE, EventType.EVENT_REGISTERED, key, created, person, utm, data));
+        events.add(new NewFunnelEvent(EventbriteIntegration.EVENTBRITE, EventType.EVENT_REGISTERED, key, created, person, utm, data));
         if (a.path("checked_in").asBoolean(false)) {
             Instant at = checkedInAt(a);
             ObjectNode attended = data.deepCopy();
             attended.put("checked_in", true);
-            events.add(new NewFunnelEvent(SourceType.EVENTBRITE, EventType.EVENT_ATTENDED, key, at, person, utm, attended));
+            events.add(new NewFunnelEvent(EventbriteIntegration.EVENTBRITE, EventType.EVENT_ATTENDED, key, at, person, utm, attended));
         }
         return SyncRecord.mapped(id, null, created, events);
     }
@@ -99,9 +99,9 @@ final class EventbriteMapper {
         }
         Utm utm = utm(o);
         List<NewFunnelEvent> events = new ArrayList<>(2);
-        events.add(new NewFunnelEvent(SourceType.EVENTBRITE, EventType.TICKET_PURCHASED, id, created, person, utm, data));
+        events.add(new NewFunnelEvent(EventbriteIntegration.EVENTBRITE, EventType.TICKET_PURCHASED, id, created, person, utm, data));
         if (UNDONE.contains(status)) {
-            events.add(new NewFunnelEvent(SourceType.EVENTBRITE, EventType.TICKET_REFUNDED, id,
+            events.add(new NewFunnelEvent(EventbriteIntegration.EVENTBRITE, EventType.TICKET_REFUNDED, id,
                     VendorText.instant(o, "changed"), person, utm, data));
         }
         return SyncRecord.mapped(externalId, null, created, events);

@@ -62,7 +62,7 @@ public class EventbriteSource implements SyncSource {
 
     @Override
     public String sourceType() {
-        return SourceType.EVENTBRITE.id();
+        return EventbriteIntegration.EVENTBRITE.id();
     }
 
     /** Eventbrite lists a cancelled or refunded record as a change, never as a gap: none. */

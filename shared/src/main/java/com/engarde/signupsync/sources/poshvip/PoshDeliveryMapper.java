@@ -102,7 +102,7 @@ public class PoshDeliveryMapper {
         Instant at = firstInstant(fallback, PoshFields.instant(receivedAt, order, "date_purchased"),
                 PoshFields.instant(receivedAt, order, "update_date"));
         ObjectNode data = orderData(order, type, deliveryId);
-        return events(new NewFunnelEvent(SourceType.POSHVIP, EventType.TICKET_PURCHASED, orderKey, at, buyer,
+        return events(new NewFunnelEvent(PoshIntegration.POSHVIP, EventType.TICKET_PURCHASED, orderKey, at, buyer,
                 utm(PoshFields.text(order, 2000, "tracking_link")), data));
     }
 
@@ -159,7 +159,7 @@ public class PoshDeliveryMapper {
         putText(data, "event_name", PoshFields.text(order, TEXT_LENGTH, "event_name"));
         putAmount(data, "partial_refund", partial != null && partial.signum() > 0 ? partial : null);
         putAmount(data, "total", PoshFields.amount(order, "total"));
-        return events(new NewFunnelEvent(SourceType.POSHVIP, EventType.TICKET_REFUNDED, orderKey, at, buyer,
+        return events(new NewFunnelEvent(PoshIntegration.POSHVIP, EventType.TICKET_REFUNDED, orderKey, at, buyer,
                 Utm.NONE, data));
     }
 
@@ -184,7 +184,7 @@ public class PoshDeliveryMapper {
         putText(data, "event_name", PoshFields.text(order, TEXT_LENGTH, "event_name"));
         putText(data, "event_start", PoshFields.text(order, 64, "event_start"));
         String externalId = bounded(orderKey + ":transfer:" + (ticketId != null ? ticketId : holder.email()));
-        return events(new NewFunnelEvent(SourceType.POSHVIP, EventType.TICKET_PURCHASED, externalId, at, holder,
+        return events(new NewFunnelEvent(PoshIntegration.POSHVIP, EventType.TICKET_PURCHASED, externalId, at, holder,
                 Utm.NONE, data));
     }
 
@@ -208,7 +208,7 @@ public class PoshDeliveryMapper {
         putText(data, "order_number", orderNumber);
         putText(data, "ticket_id", PoshFields.identifier(order, "ticket_id"));
         String externalId = bounded((eventId != null ? eventId : orderKey(order)) + ":" + person.email());
-        return events(new NewFunnelEvent(SourceType.POSHVIP, EventType.EVENT_ATTENDED, externalId, at, person,
+        return events(new NewFunnelEvent(PoshIntegration.POSHVIP, EventType.EVENT_ATTENDED, externalId, at, person,
                 Utm.NONE, data));
     }
 

@@ -36,7 +36,7 @@ import java.util.Set;
 @Singleton
 public class PoshDeliveryProcessor {
 
-    static final String SOURCE = SourceType.POSHVIP.id();
+    static final String SOURCE = PoshIntegration.POSHVIP.id();
     private static final Logger LOG = LoggerFactory.getLogger(PoshDeliveryProcessor.class);
 
     private final Database database;

@@ -59,7 +59,7 @@ public class PoshDeliverySource implements SyncSource {
 
     @Override
     public String sourceType() {
-        return SourceType.POSHVIP.id();
+        return PoshIntegration.POSHVIP.id();
     }
 
     @Override

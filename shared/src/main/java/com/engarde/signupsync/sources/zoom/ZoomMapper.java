@@ -67,7 +67,7 @@ final class ZoomMapper {
         if (created != null) {
             data.put("create_time", created.toString());
         }
-        NewFunnelEvent event = new NewFunnelEvent(SourceType.ZOOM, EventType.EVENT_REGISTERED, webinarId + ":" + id,
+        NewFunnelEvent event = new NewFunnelEvent(ZoomIntegration.ZOOM, EventType.EVENT_REGISTERED, webinarId + ":" + id,
                 created, person, utm, data);
         return SyncRecord.mapped(id, null, created, List.of(event));
     }
@@ -133,7 +133,7 @@ final class ZoomMapper {
                 data.put("last_leave", stay.lastLeave().toString());
             }
             Instant at = stay.firstJoin() != null ? stay.firstJoin() : runStart;
-            records.add(SyncRecord.mapped(externalId, null, at, List.of(new NewFunnelEvent(SourceType.ZOOM,
+            records.add(SyncRecord.mapped(externalId, null, at, List.of(new NewFunnelEvent(ZoomIntegration.ZOOM,
                     EventType.EVENT_ATTENDED, webinarId + ":" + runUuid + ":" + key, at, stay.person(), Utm.NONE, data))));
         });
         records.addAll(failed);

@@ -65,7 +65,7 @@ public class ZoomSource implements SyncSource {
 
     @Override
     public String sourceType() {
-        return SourceType.ZOOM.id();
+        return ZoomIntegration.ZOOM.id();
     }
 
     /** Registrants and attendances are read webinar by webinar, in no key order, and Zoom keeps them: none. */

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.functions.adminsources;
 
+import com.engarde.signupsync.admin.IntegrationRegistry;
 import com.engarde.signupsync.admin.SourceAdministration;
 import io.swagger.v3.oas.annotations.media.Schema;
 
@@ -13,6 +14,10 @@ final class AdminSourcesSchemas {
 
     @Schema(name = "SourcePatch")
     record Patch(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "whether the source syncs") boolean active) {
+    }
+
+    @Schema(name = "IntegrationRegistry")
+    record Registry(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<IntegrationRegistry.Entry> integrations) {
     }
 
     @Schema(name = "SourceList")

@@ -42,7 +42,7 @@ public class SyncStatusController {
     @ApiResponse(responseCode = "404", description = "unknown source",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @Get("/{source_type}")
-    public SyncStatusReport.Report status(@Parameter(description = "easyappointments, zoom, eventbrite, poshvip, ...",
+    public SyncStatusReport.Report status(@Parameter(description = "a source or destination type, as the integration registry lists them",
             schema = @Schema(maxLength = 40, example = "easyappointments")) @PathVariable("source_type") String sourceType) {
         String checked = JsonFields.checked("source_type", sourceType, 40);
         if (checked == null) {

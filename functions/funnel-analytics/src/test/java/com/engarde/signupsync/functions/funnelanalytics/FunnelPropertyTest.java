@@ -1,5 +1,9 @@
 package com.engarde.signupsync.functions.funnelanalytics;
 
+import com.engarde.signupsync.sources.poshvip.PoshIntegration;
+import com.engarde.signupsync.sources.eventbrite.EventbriteIntegration;
+import com.engarde.signupsync.sources.zoom.ZoomIntegration;
+import com.engarde.signupsync.sources.easyappointments.EasyAppointmentsIntegration;
 import com.engarde.signupsync.analytics.FunnelAnalytics;
 import com.engarde.signupsync.analytics.FunnelAnalytics.LeadTable;
 import com.engarde.signupsync.funnel.EventType;
@@ -39,8 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FunnelPropertyTest {
 
     private static final EventType[] TYPES = EventType.values();
-    private static final SourceType[] SOURCES = {SourceType.ZOOM, SourceType.EVENTBRITE, SourceType.POSHVIP,
-            SourceType.EASYAPPOINTMENTS, SourceType.MANUAL};
+    private static final SourceType[] SOURCES = {ZoomIntegration.ZOOM, EventbriteIntegration.EVENTBRITE, PoshIntegration.POSHVIP,
+            EasyAppointmentsIntegration.EASYAPPOINTMENTS, SourceType.MANUAL};
     private static final String[] GROUPS = {"none", "source", "utm_source", "utm_medium", "utm_campaign", "day", "week",
             "month"};
     private static final String[] WINDOWS = {null, null, null, null, "1h", "1d", "3d", "2w"};

@@ -18,8 +18,8 @@ import java.util.Map;
 import static com.engarde.signupsync.funnel.EventType.EVENT_ATTENDED;
 import static com.engarde.signupsync.funnel.EventType.EVENT_REGISTERED;
 import static com.engarde.signupsync.funnel.EventType.LEAD_CAPTURED;
-import static com.engarde.signupsync.funnel.SourceType.EVENTBRITE;
-import static com.engarde.signupsync.funnel.SourceType.ZOOM;
+import static com.engarde.signupsync.sources.eventbrite.EventbriteIntegration.EVENTBRITE;
+import static com.engarde.signupsync.sources.zoom.ZoomIntegration.ZOOM;
 import static com.engarde.signupsync.functions.funnelanalytics.FunnelFixture.event;
 import static org.assertj.core.api.Assertions.assertThat;
 

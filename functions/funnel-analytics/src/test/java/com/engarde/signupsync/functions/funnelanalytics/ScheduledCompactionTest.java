@@ -18,7 +18,7 @@ import java.util.Map;
 import static com.engarde.signupsync.funnel.EventType.CONVERTED;
 import static com.engarde.signupsync.funnel.EventType.EVENT_REGISTERED;
 import static com.engarde.signupsync.funnel.SourceType.MANUAL;
-import static com.engarde.signupsync.funnel.SourceType.ZOOM;
+import static com.engarde.signupsync.sources.zoom.ZoomIntegration.ZOOM;
 import static com.engarde.signupsync.functions.funnelanalytics.FunnelFixture.event;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -16,14 +16,12 @@ final class FunnelEventsSchemas {
     private FunnelEventsSchemas() {
     }
 
-    static final String SOURCE_TYPES = "easyappointments, zoom, eventbrite, poshvip, manual, referral, direct_signup";
-
     @Schema(name = "FunnelEventRequest", description = "One funnel event. Every string is NFC-normalized and trimmed;"
             + " a control character, a bidirectional override or half a surrogate pair is refused naming the field;"
             + " a key may not repeat.")
     record Event(
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"easyappointments", "zoom",
-                    "eventbrite", "poshvip", "manual", "referral", "direct_signup"}) String sourceType,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, type = "string",
+                    extensions = @io.swagger.v3.oas.annotations.extensions.Extension(properties = @io.swagger.v3.oas.annotations.extensions.ExtensionProperty(name = "x-integration-kinds", value = "pull,push,api"))) String sourceType,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"lead_captured",
                     "appointment_booked", "appointment_cancelled", "appointment_completed", "event_registered",
                     "event_attended", "ticket_purchased", "ticket_refunded", "signup_started", "signup_completed",

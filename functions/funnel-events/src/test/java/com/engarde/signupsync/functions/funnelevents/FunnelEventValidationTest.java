@@ -57,7 +57,7 @@ class FunnelEventValidationTest {
                 arguments("missing source_type", "{\"event_type\":\"lead_captured\",\"email\":\"x@example.com\"}",
                         "source_type", "required"),
                 arguments("unknown source_type", valid("x@example.com", "").replace("\"manual\"", "\"myspace\""),
-                        "source_type", "must be one of easyappointments, zoom"),
+                        "source_type", "must be one of easyappointments, eventbrite, poshvip, zoom, manual"),
                 arguments("unknown event_type", valid("x@example.com", "").replace("lead_captured", "lead_lost"),
                         "event_type", "must be one of lead_captured"),
                 arguments("missing event_type", "{\"source_type\":\"manual\",\"email\":\"x@example.com\"}",

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.functions.webhookposhvip;
 
+import com.engarde.signupsync.sources.poshvip.PoshIntegration;
 import com.engarde.signupsync.snapstart.SampleRequest;
 import com.engarde.signupsync.snapstart.SampleWork;
 import com.engarde.signupsync.funnel.FunnelEventWriter;
@@ -61,7 +62,7 @@ class PoshWebhookSample implements SampleWork {
         new WebhookAuthenticator(List.of(secret), PoshWebhookReceiver.SECRET_HEADER, PoshWebhookReceiver.SIGNATURE_HEADER, clock)
                 .authenticate(new WebhookRequest(body, Map.of("posh-secret", "priming-only-not-a-secret")));
         var parsed = json.readTree(body);
-        var stored = deliveries.store(new NewDelivery(SourceType.POSHVIP.id(), "snapshot-priming",
+        var stored = deliveries.store(new NewDelivery(PoshIntegration.POSHVIP.id(), "snapshot-priming",
                 PoshDeliveryMapper.type(parsed), AuthScheme.SHARED_SECRET, json.createObjectNode(), body,
                 DeliveryStatus.RECEIVED, null, clock.instant()));
         if (mapper.map(parsed, stored.id(), clock.instant()) instanceof PoshMapping.Events events) {
