@@ -4,6 +4,7 @@ import com.engarde.signupsync.admin.AdminPrincipal;
 import com.engarde.signupsync.api.ApiError;
 import com.engarde.signupsync.appointments.AppointmentList;
 import com.engarde.signupsync.appointments.Appointments;
+import com.engarde.signupsync.appointments.BookingStats;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
@@ -47,10 +48,38 @@ public class EasyAppointmentsAdminController {
 
     private final Appointments appointments;
     private final AppointmentList list;
+    private final BookingStats stats;
 
-    public EasyAppointmentsAdminController(Appointments appointments, AppointmentList list) {
+    public EasyAppointmentsAdminController(Appointments appointments, AppointmentList list, BookingStats stats) {
         this.appointments = appointments;
         this.list = list;
+        this.stats = stats;
+    }
+
+    @Operation(summary = "Booking statistics",
+            description = "Over the appointments starting in the days from date_from to date_to of tz (default the last"
+                    + " 30 days, UTC): by status and outcome, service, provider, ISO weekday (1 = Monday) and hour of tz;"
+                    + " unique customers, new (no appointment before the range) against returning; completion, no-show"
+                    + " and cancellation rates over resolved appointments (null when none is); lead time from booking to"
+                    + " start in hours (median, p90, interpolated); revenue of completed appointments per currency; a"
+                    + " daily series in tz.")
+    @ApiResponse(responseCode = "200", description = "the statistics", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = BookingStats.Stats.class)))
+    @ApiResponse(responseCode = "400", description = "a bad parameter, naming it",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @Get("/booking-stats")
+    public BookingStats.Stats bookingStats(
+            @Parameter(description = "day in tz, included; default 29 days before date_to", schema = @Schema(type = "string", format = "date")) @Nullable @QueryValue("date_from") String dateFrom,
+            @Parameter(description = "day in tz, included; default today; at most 800 days after date_from", schema = @Schema(type = "string", format = "date")) @Nullable @QueryValue("date_to") String dateTo,
+            @Parameter(description = "IANA timezone of the days and hours", schema = @Schema(type = "string", maxLength = 64, defaultValue = "UTC")) @Nullable @QueryValue("tz") String tz,
+            HttpRequest<?> request) {
+        return stats.stats(parameters(request));
+    }
+
+    private static Map<String, String> parameters(HttpRequest<?> request) {
+        Map<String, String> params = new HashMap<>();
+        request.getParameters().forEach((name, values) -> params.put(name, values.isEmpty() ? null : values.get(0)));
+        return params;
     }
 
     @Operation(summary = "The synced appointments",
@@ -73,9 +102,7 @@ public class EasyAppointmentsAdminController {
             @Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "200", defaultValue = "50")) @Nullable @QueryValue("page_size") String pageSize,
             @Parameter(description = "next_cursor of the page before", schema = @Schema(type = "string", maxLength = 100)) @Nullable @QueryValue("cursor") String cursor,
             HttpRequest<?> request) {
-        Map<String, String> params = new HashMap<>();
-        request.getParameters().forEach((name, values) -> params.put(name, values.isEmpty() ? null : values.get(0)));
-        return list.page(params);
+        return list.page(parameters(request));
     }
 
     @Operation(summary = "Record what became of an appointment",
