@@ -157,6 +157,8 @@ public class EasyAppointmentsSource implements SyncSource {
         private final Map<String, Appointment> mapped = new ConcurrentHashMap<>();
         /** Each page's missing appointments found deleted, written with that page. */
         private final Map<Integer, List<Long>> deleted = new ConcurrentHashMap<>();
+        /** The external ids each page wrote, until a later page shows it committed. */
+        private final Map<Integer, List<String>> pageIds = new ConcurrentHashMap<>();
         /** Each page's missing appointments found still there (mapped again), written with that page. */
         private final Map<Integer, List<String>> refound = new ConcurrentHashMap<>();
 
@@ -223,19 +225,31 @@ public class EasyAppointmentsSource implements SyncSource {
             List<String> ids = new ArrayList<>();
             page.records().forEach(r -> ids.add(r.externalId()));
             ids.addAll(refound.getOrDefault(page.number(), List.of()));
+            // Read, not taken: the engine calls this again for the same page when it rewrites it record by record.
+            forgetBefore(page.number());
+            pageIds.computeIfAbsent(page.number(), n -> new ArrayList<>()).addAll(ids);
             List<Appointment> toSave = new ArrayList<>(ids.size());
             for (String id : ids) {
-                Appointment appointment = mapped.remove(id);
+                Appointment appointment = mapped.get(id);
                 if (appointment != null && !refused.contains(id)) {
                     toSave.add(appointment);
                 }
             }
             kept.save(connection, toSave);
-            List<Long> gone = deleted.remove(page.number());
-            refound.remove(page.number());
-            if (gone != null) {
-                kept.remove(connection, gone);
-            }
+            kept.remove(connection, deleted.getOrDefault(page.number(), List.of()));
+        }
+
+        /** Pages before {@code number} were committed (or the run stopped): what they held is no longer needed. */
+        private void forgetBefore(int number) {
+            pageIds.keySet().removeIf(n -> {
+                if (n >= number) {
+                    return false;
+                }
+                pageIds.get(n).forEach(mapped::remove);
+                deleted.remove(n);
+                refound.remove(n);
+                return true;
+            });
         }
 
         private void listCustomers(TimeBudget budget) {
