@@ -67,6 +67,10 @@ class AdminRouteAuthTest {
                 new Sample("/api/admin/platform/admins", "{\"email\":\"walk@example.com\"}"));
         SAMPLES.put("DELETE /api/admin/platform/admins/{id}", new Sample("/api/admin/platform/admins/{removable}", null));
         SAMPLES.put("GET /api/admin/audit", new Sample("/api/admin/audit", null));
+        SAMPLES.put("GET /api/admin/easyappointments/appointments", new Sample("/api/admin/easyappointments/appointments", null));
+        SAMPLES.put("GET /api/admin/easyappointments/booking-stats", new Sample("/api/admin/easyappointments/booking-stats", null));
+        SAMPLES.put("POST /api/admin/easyappointments/appointments/{id}/outcome",
+                new Sample("/api/admin/easyappointments/appointments/{appointment}/outcome", "{\"outcome\":\"completed\"}"));
         SAMPLES.put("GET /api/admin/platform/brands", new Sample("/api/admin/platform/brands", null));
         SAMPLES.put("POST /api/admin/platform/brands",
                 new Sample("/api/admin/platform/brands", "{\"brand_name\":\"Walk {unique}\"}"));
@@ -237,6 +241,16 @@ class AdminRouteAuthTest {
             Object id = Rows.row("INSERT INTO platform_brands (tenant_id, brand_name) VALUES"
                     + " ('00000000-0000-0000-0000-000000000002', 'walk-" + System.nanoTime() + "') RETURNING id").get("id");
             path = path.replace("{brand}", id.toString());
+        }
+        if (path.contains("{appointment}")) {
+            // A past synced appointment, which an outcome may be recorded for.
+            long id = Rows.number("WITH l AS (INSERT INTO leads (email) VALUES ('walk" + System.nanoTime()
+                    + "@example.com') RETURNING id) INSERT INTO easyappointments_appointments (appointment_id, booked_at,"
+                    + " start_at, end_at, timezone, status, status_outcome, customer_id, customer_email, lead_id, synced_at)"
+                    + " SELECT " + System.nanoTime() + ", now() - interval '9 days', now() - interval '2 days',"
+                    + " now() - interval '2 days' + interval '30 minutes', 'UTC', 'Booked', 'booked', 1, 'walk@example.com',"
+                    + " l.id, now() FROM l RETURNING appointment_id");
+            path = path.replace("{appointment}", String.valueOf(id));
         }
         String body = sample.body() == null ? null : sample.body().replace("{unique}", String.valueOf(System.nanoTime()));
         return lambda.handle(request(route.method(), path, body, authorization));

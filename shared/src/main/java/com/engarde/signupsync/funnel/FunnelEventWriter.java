@@ -215,6 +215,24 @@ public class FunnelEventWriter {
         }
     }
 
+    /**
+     * Deletes the events of {@code type} of these records of {@code source}: a derived step (an appointment's
+     * completion) whose ground went away. The analytics triggers recompute the leads concerned.
+     */
+    public int withdraw(Connection connection, SourceType source, EventType type, List<String> externalIds)
+            throws SQLException {
+        if (externalIds.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM funnel_events WHERE source_type = ? AND event_type = ? AND external_id = ANY(?::text[])")) {
+            delete.setString(1, source.id());
+            delete.setString(2, type.id());
+            delete.setArray(3, connection.createArrayOf("text", externalIds.toArray(String[]::new)));
+            return delete.executeUpdate();
+        }
+    }
+
     private Map<String, Long> upsertLeads(Connection connection, List<NewFunnelEvent> events) throws SQLException {
         // Sorted, so that concurrent batches lock leads in the same order and cannot deadlock.
         TreeMap<String, Person> people = new TreeMap<>();

@@ -147,6 +147,12 @@ public final class EasyAppointmentsStub implements AutoCloseable {
         services.put(id, s);
     }
 
+    /** A service with its duration (minutes), price and currency, as the services API lists it. */
+    public synchronized void addService(long id, String name, int duration, double price, String currency) {
+        addService(id, name);
+        services.get(id).put("duration", duration).put("price", price).put("currency", currency);
+    }
+
     public synchronized void addProvider(long id, String timezone) {
         ObjectNode p = JSON.createObjectNode().put("id", id).put("firstName", "Pat").put("lastName", "Provider")
                 .put("email", "provider" + id + "@example.com").put("timezone", timezone);

@@ -1,5 +1,7 @@
 package com.engarde.signupsync.sources.easyappointments;
 
+import com.engarde.signupsync.appointments.Appointment;
+import com.engarde.signupsync.appointments.Outcome;
 import com.engarde.signupsync.funnel.Emails;
 import com.engarde.signupsync.funnel.EventType;
 import com.engarde.signupsync.funnel.NewFunnelEvent;
@@ -29,8 +31,9 @@ import java.util.Map;
  *   <li>{@code appointment_booked} at the booking time ({@code book}), for every appointment;</li>
  *   <li>{@code appointment_cancelled} when its status is one of the cancelled statuses, at the time the sync
  *       first saw it (or the appointment's start, if that is earlier: a backfill of old cancellations);</li>
- *   <li>{@code appointment_completed} at its end, once the end is past and it is not cancelled.</li>
  * </ul>
+ * and the appointment as the admin views keep it, its status read by the configured status map. Whether it
+ * was attended is not the mapper's to say: {@code appointment_completed} follows the outcome ({@code Appointments}).
  * Times are naive in the API: {@code start}/{@code end} in the provider's timezone, {@code book} in the
  * instance's. Event data carries the appointment as the funnel needs it; not notes, not the manage-link hash.
  */
@@ -44,7 +47,7 @@ final class AppointmentMapper {
             .withResolverStyle(ResolverStyle.STRICT);
 
     /** What every appointment of a pass is read against. */
-    record Catalog(Map<Long, String> services, Map<Long, ZoneId> providerZones, ZoneId instanceZone) {
+    record Catalog(Map<Long, Appointment.Service> services, Map<Long, ZoneId> providerZones, ZoneId instanceZone) {
         ZoneId zoneOf(long providerId) {
             return providerZones.getOrDefault(providerId, instanceZone);
         }
@@ -56,27 +59,34 @@ final class AppointmentMapper {
         this.settings = settings;
     }
 
+    /** The sync's record and, unless it failed, the appointment to keep. */
+    record Mapped(SyncRecord record, Appointment appointment) {
+        static Mapped failed(SyncRecord record) {
+            return new Mapped(record, null);
+        }
+    }
+
     /** The appointment's record; {@code customer} is the API's customer, when the appointment did not carry it. */
-    SyncRecord map(JsonNode appointment, JsonNode customer, Catalog catalog, Instant now) {
+    Mapped map(JsonNode appointment, JsonNode customer, Catalog catalog, Instant now) {
         JsonNode idNode = appointment.path("id");
         if (!idNode.canConvertToLong()) {
-            return SyncRecord.failed(idNode.isMissingNode() ? "(no id)" : idNode.asText(), null, "appointment has no numeric id");
+            return Mapped.failed(SyncRecord.failed(idNode.isMissingNode() ? "(no id)" : idNode.asText(), null, "appointment has no numeric id"));
         }
         long appointmentId = idNode.asLong();
         String externalId = Long.toString(appointmentId);
         SortKey key = SortKey.of(appointmentId);
         try {
             if (customer == null || customer.isNull() || customer.isMissingNode()) {
-                return SyncRecord.failed(externalId, key, appointment.hasNonNull("customerId")
-                        ? "customer " + appointment.get("customerId").asText() + " was not found" : "appointment has no customer");
+                return Mapped.failed(SyncRecord.failed(externalId, key, appointment.hasNonNull("customerId")
+                        ? "customer " + appointment.get("customerId").asText() + " was not found" : "appointment has no customer"));
             }
             String email = Emails.normalize(text(customer, "email", "email"));
             if (email == null || email.isEmpty()) {
-                return SyncRecord.failed(externalId, key, "customer " + customer.path("id").asText("?") + " has no email address");
+                return Mapped.failed(SyncRecord.failed(externalId, key, "customer " + customer.path("id").asText("?") + " has no email address"));
             }
             if (!Emails.isValid(email)) {
-                return SyncRecord.failed(externalId, key, "customer " + customer.path("id").asText("?")
-                        + " has an email address that is not valid");
+                return Mapped.failed(SyncRecord.failed(externalId, key, "customer " + customer.path("id").asText("?")
+                        + " has an email address that is not valid"));
             }
             Person person = new Person(email, text(customer, "first_name", "firstName"),
                     text(customer, "last_name", "lastName"), phone(customer));
@@ -87,6 +97,9 @@ final class AppointmentMapper {
             Instant start = time(appointment, "start", providerZone);
             Instant end = time(appointment, "end", providerZone);
             String status = VendorText.clean(appointment.path("status").asText(""));
+            if (status.length() > 512) {
+                status = status.substring(0, 512);
+            }
 
             ObjectNode data = JsonNodeFactory.instance.objectNode();
             data.put("appointment_id", appointmentId);
@@ -95,29 +108,37 @@ final class AppointmentMapper {
             data.put("start", start.toString());
             data.put("end", end.toString());
             data.put("timezone", providerZone.getId());
+            Appointment.Service service = Appointment.Service.NONE;
             if (appointment.hasNonNull("serviceId")) {
                 long serviceId = appointment.get("serviceId").asLong();
                 data.put("service_id", serviceId);
-                String service = VendorText.clean(catalog.services().get(serviceId));
-                if (service != null) {
-                    data.put("service", service);
+                Appointment.Service listed = catalog.services().get(serviceId);
+                String name = listed == null || listed.name() == null ? null
+                        : listed.name().length() > 512 ? listed.name().substring(0, 512) : listed.name();
+                service = listed == null ? new Appointment.Service(serviceId, null, null, null, null)
+                        : new Appointment.Service(serviceId, name, listed.price(), listed.currency(), listed.durationMinutes());
+                if (name != null) {
+                    data.put("service", name);
                 }
             }
             if (providerId >= 0) {
                 data.put("provider_id", providerId);
             }
-            data.put("customer_id", customer.path("id").asLong());
+            long customerId = customer.path("id").asLong();
+            data.put("customer_id", customerId);
 
+            Outcome outcome = settings.outcomeOf(status);
             List<NewFunnelEvent> events = new ArrayList<>(2);
             events.add(event(EventType.APPOINTMENT_BOOKED, externalId, book, person, data));
-            if (settings.isCancelled(status)) {
+            if (outcome == Outcome.CANCELLED) {
                 events.add(event(EventType.APPOINTMENT_CANCELLED, externalId, start.isBefore(now) ? start : now, person, data));
-            } else if (end.isBefore(now)) {
-                events.add(event(EventType.APPOINTMENT_COMPLETED, externalId, end, person, data));
             }
-            return SyncRecord.mapped(externalId, key, start, events);
+            Appointment kept = new Appointment(appointmentId, book, start, end, providerZone.getId(), status, outcome,
+                    service, providerId >= 0 ? providerId : null,
+                    new Appointment.Customer(customerId, email, person.firstName(), person.lastName(), person.phone()));
+            return new Mapped(SyncRecord.mapped(externalId, key, start, events), kept);
         } catch (MalformedField e) {
-            return SyncRecord.failed(externalId, key, e.getMessage());
+            return Mapped.failed(SyncRecord.failed(externalId, key, e.getMessage()));
         }
     }
 

@@ -5,10 +5,14 @@ import com.engarde.signupsync.http.RetryPolicy;
 import com.engarde.signupsync.http.VendorException;
 import com.engarde.signupsync.http.VendorAuth;
 import com.engarde.signupsync.http.VendorHttp;
+import com.engarde.signupsync.appointments.Appointment;
+import com.engarde.signupsync.sync.VendorText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.URI;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -91,11 +95,37 @@ final class EasyAppointmentsClient {
         array(http.get(base.resolve("services?page=1&length=1&fields=id"), budget), "services");
     }
 
-    /** Service names by id: a small table, read whole at the start of each pass. */
-    Map<Long, String> services(TimeBudget budget) {
-        Map<Long, String> names = new HashMap<>();
-        each("services", "id,name", budget, s -> names.put(s.path("id").asLong(), s.path("name").asText(null)));
-        return names;
+    /** Services by id (name, price, currency, duration): a small table, read whole at the start of each pass. */
+    Map<Long, Appointment.Service> services(TimeBudget budget) {
+        Map<Long, Appointment.Service> services = new HashMap<>();
+        each("services", "id,name,price,currency,duration", budget, s -> {
+            long id = s.path("id").asLong();
+            services.put(id, new Appointment.Service(id, VendorText.clean(s.path("name").asText(null)), price(s.get("price")),
+                    currency(s.path("currency").asText(null)),
+                    s.path("duration").canConvertToInt() && s.path("duration").asInt() >= 0 ? s.path("duration").asInt() : null));
+        });
+        return services;
+    }
+
+    /** A price the database can hold (numeric(14, 2)); anything else is left out rather than failing the pass. */
+    private static BigDecimal price(JsonNode node) {
+        if (node == null || !(node.isNumber() || node.isTextual())) {
+            return null;
+        }
+        try {
+            BigDecimal price = new BigDecimal(node.asText().strip()).setScale(2, RoundingMode.HALF_UP);
+            return price.signum() >= 0 && price.precision() <= 14 ? price : null;
+        } catch (NumberFormatException | ArithmeticException e) {
+            return null;
+        }
+    }
+
+    private static String currency(String value) {
+        if (value == null) {
+            return null;
+        }
+        String code = VendorText.clean(value).strip().toUpperCase(java.util.Locale.ROOT);
+        return code.isEmpty() || code.length() > 16 ? null : code;
     }
 
     /** Provider timezones by id: appointment times are wall-clock times in the provider's timezone. */

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.sources.easyappointments;
 
+import com.engarde.signupsync.appointments.Outcome;
 import com.engarde.signupsync.http.VendorHttp;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
@@ -8,9 +9,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Locale;
-import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.Map;
 
 /**
  * How to reach and read an EasyAppointments instance. Environment variables (Micronaut maps each to the
@@ -28,6 +29,11 @@ import java.util.stream.Collectors;
  *       writes booking times (and appointment times of providers without a timezone);</li>
  *   <li>{@code EASYAPPOINTMENTS_CANCELLED_STATUSES} (default "Cancelled,Canceled"): statuses are free text
  *       that each instance configures; these (case-insensitive) mean cancelled;</li>
+ *   <li>{@code EASYAPPOINTMENTS_STATUS_OUTCOMES} (default
+ *       "Booked=booked,Confirmed=booked,Rescheduled=booked,Cancelled=cancelled,Draft=booked"): what each status
+ *       text means, as {@code status=outcome} pairs (outcomes {@code booked}, {@code cancelled}, {@code completed},
+ *       {@code no_show}; case-insensitive statuses), added to the defaults; the cancelled statuses above mean
+ *       cancelled too, and a status named nowhere is booked;</li>
  *   <li>{@code EASYAPPOINTMENTS_RATE_LIMIT} (default "100/120s", the software's default; "off" for instances
  *       that disabled it): the client paces itself to it, and waits that window after a bare 429.</li>
  * </ul>
@@ -35,11 +41,15 @@ import java.util.stream.Collectors;
 @Singleton
 public class EasyAppointmentsSettings {
 
+    /** EasyAppointments' own statuses (its migration 043); none of them says whether the customer came. */
+    static final Map<String, Outcome> DEFAULT_OUTCOMES = Map.of("Booked", Outcome.BOOKED, "Confirmed", Outcome.BOOKED,
+            "Rescheduled", Outcome.BOOKED, "Cancelled", Outcome.CANCELLED, "Draft", Outcome.BOOKED);
+
     private final int pageSize;
     private final int windowDays;
     private final Duration fullPassEvery;
     private final ZoneId timezone;
-    private final Set<String> cancelledStatuses;
+    private final Map<String, Outcome> statusOutcomes;
     private final VendorHttp.RateLimit rateLimit;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
@@ -49,6 +59,7 @@ public class EasyAppointmentsSettings {
                                     @Value("${easyappointments.full-pass-every:7d}") Duration fullPassEvery,
                                     @Value("${easyappointments.timezone:UTC}") String timezone,
                                     @Value("${easyappointments.cancelled-statuses:Cancelled,Canceled}") String cancelled,
+                                    @Value("${easyappointments.status-outcomes:}") String statusOutcomes,
                                     @Value("${easyappointments.rate-limit:100/120s}") String rateLimit,
                                     @Value("${easyappointments.connect-timeout:10s}") Duration connectTimeout,
                                     @Value("${easyappointments.request-timeout:60s}") Duration requestTimeout) {
@@ -59,11 +70,31 @@ public class EasyAppointmentsSettings {
         this.windowDays = windowDays;
         this.fullPassEvery = fullPassEvery;
         this.timezone = ZoneId.of(timezone.strip());
-        this.cancelledStatuses = Arrays.stream(cancelled.split(",")).map(s -> s.strip().toLowerCase(Locale.ROOT))
-                .filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
+        this.statusOutcomes = parseStatusOutcomes(cancelled, statusOutcomes);
         this.rateLimit = parseRateLimit(rateLimit);
         this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
+    }
+
+    static Map<String, Outcome> parseStatusOutcomes(String cancelled, String configured) {
+        Map<String, Outcome> map = new HashMap<>();
+        DEFAULT_OUTCOMES.forEach((status, outcome) -> map.put(status.toLowerCase(Locale.ROOT), outcome));
+        Arrays.stream(cancelled.split(",")).map(s -> s.strip().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty())
+                .forEach(s -> map.put(s, Outcome.CANCELLED));
+        for (String pair : configured.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.lastIndexOf('=');
+            Outcome outcome = eq < 0 ? null : Outcome.fromId(pair.substring(eq + 1).strip().toLowerCase(Locale.ROOT))
+                    .filter(Outcome::isStored).orElse(null);
+            if (outcome == null || pair.substring(0, eq).isBlank()) {
+                throw new IllegalArgumentException("EASYAPPOINTMENTS_STATUS_OUTCOMES: '" + pair.strip()
+                        + "' is not status=outcome with outcome booked, cancelled, completed or no_show");
+            }
+            map.put(pair.substring(0, eq).strip().toLowerCase(Locale.ROOT), outcome);
+        }
+        return Map.copyOf(map);
     }
 
     static VendorHttp.RateLimit parseRateLimit(String value) {
@@ -96,7 +127,13 @@ public class EasyAppointmentsSettings {
     }
 
     public boolean isCancelled(String status) {
-        return status != null && cancelledStatuses.contains(status.strip().toLowerCase(Locale.ROOT));
+        return outcomeOf(status) == Outcome.CANCELLED;
+    }
+
+    /** What a status text means; one the map does not name (or none, before EasyAppointments 1.5) is booked. */
+    public Outcome outcomeOf(String status) {
+        return status == null ? Outcome.BOOKED
+                : statusOutcomes.getOrDefault(status.strip().toLowerCase(Locale.ROOT), Outcome.BOOKED);
     }
 
     public VendorHttp.RateLimit rateLimit() {

@@ -1,5 +1,7 @@
 package com.engarde.signupsync.sources.easyappointments;
 
+import com.engarde.signupsync.appointments.Appointment;
+import com.engarde.signupsync.appointments.Appointments;
 import com.engarde.signupsync.input.InputText;
 import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.credentials.Credentials;
@@ -9,6 +11,7 @@ import com.engarde.signupsync.http.VendorHttp;
 import com.engarde.signupsync.funnel.EventType;
 import com.engarde.signupsync.funnel.SourceType;
 import com.engarde.signupsync.sync.Deletions;
+import com.engarde.signupsync.sync.FailedRecord;
 import com.engarde.signupsync.sync.KnownRecord;
 import com.engarde.signupsync.sync.MissingRecords;
 import com.engarde.signupsync.http.RetryPolicy;
@@ -27,14 +30,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -74,11 +81,13 @@ public class EasyAppointmentsSource implements SyncSource {
     private final Clock clock;
     private final ObjectMapper mapper;
     private final AppointmentMapper appointments;
+    private final Appointments kept;
     private EasyAppointmentsClient client;
 
     public EasyAppointmentsSource(EasyAppointmentsSettings settings, SourceCredentials credentials, RetryPolicy retry,
-                                  Clock clock, ObjectMapper mapper) {
+                                  Clock clock, ObjectMapper mapper, Appointments kept) {
         this.settings = settings;
+        this.kept = kept;
         this.credentials = credentials;
         this.retry = retry;
         this.clock = clock;
@@ -144,6 +153,14 @@ public class EasyAppointmentsSource implements SyncSource {
          */
         private final Map<Long, JsonNode> customers = new ConcurrentHashMap<>();
         private volatile boolean customersListed;
+        /** Appointments mapped and not yet written: by external id, written with the page that lists them. */
+        private final Map<String, Appointment> mapped = new ConcurrentHashMap<>();
+        /** Each page's missing appointments found deleted, written with that page. */
+        private final Map<Integer, List<Long>> deleted = new ConcurrentHashMap<>();
+        /** The external ids each page wrote, until a later page shows it committed. */
+        private final Map<Integer, List<String>> pageIds = new ConcurrentHashMap<>();
+        /** Each page's missing appointments found still there (mapped again), written with that page. */
+        private final Map<Integer, List<String>> refound = new ConcurrentHashMap<>();
 
         Pass(EasyAppointmentsClient api, EasyAppointmentsCursor cursor) {
             this.api = api;
@@ -193,7 +210,46 @@ public class EasyAppointmentsSource implements SyncSource {
                 listCustomers(budget);
                 customer = customers.computeIfAbsent(customerId, id -> api.customer(id, budget).orElse(null));
             }
-            return appointments.map(appointment, customer, catalog, now);
+            AppointmentMapper.Mapped result = appointments.map(appointment, customer, catalog, now);
+            if (result.appointment() != null) {
+                mapped.put(result.record().externalId(), result.appointment());
+            }
+            return result.record();
+        }
+
+        /** The page's appointments as the admin views keep them, committed with the page's events. */
+        @Override
+        public void written(Connection connection, SyncPage page, List<FailedRecord> failed) throws SQLException {
+            Set<String> refused = new HashSet<>();
+            failed.forEach(f -> refused.add(f.externalId()));
+            List<String> ids = new ArrayList<>();
+            page.records().forEach(r -> ids.add(r.externalId()));
+            ids.addAll(refound.getOrDefault(page.number(), List.of()));
+            // Read, not taken: the engine calls this again for the same page when it rewrites it record by record.
+            forgetBefore(page.number());
+            pageIds.computeIfAbsent(page.number(), n -> new ArrayList<>()).addAll(ids);
+            List<Appointment> toSave = new ArrayList<>(ids.size());
+            for (String id : ids) {
+                Appointment appointment = mapped.get(id);
+                if (appointment != null && !refused.contains(id)) {
+                    toSave.add(appointment);
+                }
+            }
+            kept.save(connection, toSave);
+            kept.remove(connection, deleted.getOrDefault(page.number(), List.of()));
+        }
+
+        /** Pages before {@code number} were committed (or the run stopped): what they held is no longer needed. */
+        private void forgetBefore(int number) {
+            pageIds.keySet().removeIf(n -> {
+                if (n >= number) {
+                    return false;
+                }
+                pageIds.get(n).forEach(mapped::remove);
+                deleted.remove(n);
+                refound.remove(n);
+                return true;
+            });
         }
 
         private void listCustomers(TimeBudget budget) {
@@ -249,6 +305,8 @@ public class EasyAppointmentsSource implements SyncSource {
                     gone.add(gone(k, now));
                 }
             }
+            deleted.put(page.number(), gone.stream().map(g -> Long.parseLong(g.externalId())).toList());
+            refound.put(page.number(), found.stream().map(SyncRecord::externalId).toList());
             if (!gone.isEmpty()) {
                 LOG.info("EasyAppointments: {} appointment(s) deleted at the source, first {}", gone.size(),
                         InputText.escaped(gone.get(0).externalId()));

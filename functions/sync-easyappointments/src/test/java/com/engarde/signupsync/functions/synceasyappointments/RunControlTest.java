@@ -92,13 +92,11 @@ class RunControlTest {
         return keys;
     }
 
+    /** One booking each; the past ones (even ids) are unresolved, so none is completed (issue 26). */
     private static List<String> expectedKeys(int n) {
         List<String> keys = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
             keys.add(i + ":appointment_booked");
-            if (i % 2 == 0) {
-                keys.add(i + ":appointment_completed");
-            }
         }
         return keys;
     }
