@@ -39,6 +39,9 @@ import java.util.function.Function;
 @Singleton
 public class Appointments {
 
+    /** The declared source these appointments come from (named here, not imported, so the vendor package stays above this one). */
+    private static final SourceType EASYAPPOINTMENTS = SourceType.fromId("easyappointments").orElseThrow();
+
     public static final long MAX_BODY_BYTES = 4 * 1024;
 
     /** The outcome as the views show it: a past appointment still only booked is unresolved. */
@@ -264,8 +267,8 @@ public class Appointments {
                 notCompleted.add(Long.toString(s.id()));
             }
         }
-        events.withdraw(connection, SourceType.EASYAPPOINTMENTS, EventType.APPOINTMENT_COMPLETED, notCompleted);
-        events.writeFollowUps(connection, SourceType.EASYAPPOINTMENTS, completed);
+        events.withdraw(connection, EASYAPPOINTMENTS, EventType.APPOINTMENT_COMPLETED, notCompleted);
+        events.writeFollowUps(connection, EASYAPPOINTMENTS, completed);
     }
 
     private static <T> java.sql.Array text(Connection connection, List<T> items, Function<T, String> field) throws SQLException {

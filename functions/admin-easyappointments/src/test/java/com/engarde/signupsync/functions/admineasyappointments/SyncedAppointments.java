@@ -42,7 +42,7 @@ final class SyncedAppointments {
         FunnelEventWriter events = lambda.context().getBean(FunnelEventWriter.class);
         Appointments kept = lambda.context().getBean(Appointments.class);
         lambda.context().getBean(Database.class).transaction(connection -> {
-            events.upsert(connection, appointments.stream().map(a -> new NewFunnelEvent(SourceType.EASYAPPOINTMENTS,
+            events.upsert(connection, appointments.stream().map(a -> new NewFunnelEvent(com.engarde.signupsync.sources.easyappointments.EasyAppointmentsIntegration.EASYAPPOINTMENTS,
                     EventType.APPOINTMENT_BOOKED, Long.toString(a.id()), a.bookedAt(),
                     new Person(a.customer().email(), a.customer().firstName(), a.customer().lastName(), a.customer().phone()),
                     Utm.NONE, JsonNodeFactory.instance.objectNode().put("appointment_id", a.id()))).toList());
