@@ -6,6 +6,7 @@ import com.engarde.signupsync.manifest.FunctionManifests;
 import com.engarde.signupsync.bus.InProcessBus;
 import com.engarde.signupsync.manifest.FunctionManifest.Route;
 import com.engarde.signupsync.testing.AdminJwts;
+import com.engarde.signupsync.testing.ExpectedWarnings;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.ScopedTokens;
 import com.engarde.signupsync.testing.TestDatabase;

@@ -5,6 +5,7 @@ import com.engarde.signupsync.manifest.FunctionManifests;
 import com.engarde.signupsync.manifest.FunctionManifest.Route;
 import com.engarde.signupsync.manifest.RouteAuth;
 import com.engarde.signupsync.manifest.ServiceScope;
+import com.engarde.signupsync.testing.ExpectedWarnings;
 import com.engarde.signupsync.testing.ScopedTokens;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.LambdaHarness.Response;

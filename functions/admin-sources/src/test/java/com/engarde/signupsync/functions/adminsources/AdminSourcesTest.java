@@ -1,5 +1,6 @@
 package com.engarde.signupsync.functions.adminsources;
 
+import com.engarde.signupsync.testing.ExpectsWarnings;
 import com.engarde.signupsync.credentials.Credentials;
 import com.engarde.signupsync.credentials.SourceCredentials;
 import com.engarde.signupsync.crypto.SealBroken;
@@ -32,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The admin-sources routes through the real Lambda handler, against PostgreSQL and stub vendors. */
+@ExpectsWarnings({"the stored credentials of \\w+ do not open", "(EasyAppointments|Zoom|Eventbrite|Brevo) did not answer "})
 class AdminSourcesTest {
 
     // First, so that everything the function logs from start-up on is captured.

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.functions.funnelanalytics;
 
+import com.engarde.signupsync.testing.ExpectsWarnings;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.LambdaHarness.Response;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** GET /health and GET / through the real Lambda handler; neither needs a token. */
+@ExpectsWarnings("health check: database unreachable")
 class ServiceStatusTest {
 
     @Test

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.functions.syncdispatch;
 
+import com.engarde.signupsync.testing.ExpectsWarnings;
 import com.engarde.signupsync.bus.InProcessBus;
 import com.engarde.signupsync.bus.LambdaHandler;
 import com.engarde.signupsync.sync.SyncRun;
@@ -28,6 +29,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** POST /sync/all and the daily schedule, putting SyncRequested events on EventBridge (a local stub) or in-process. */
+@ExpectsWarnings("no sync function for '\\w+' runs in this process")
 class SyncDispatchTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.functions.synceasyappointments;
 
+import com.engarde.signupsync.testing.ExpectsWarnings;
 import com.engarde.signupsync.sync.SyncSource;
 import com.engarde.signupsync.testing.EasyAppointmentsStub.Fault;
 import com.engarde.signupsync.testing.SyncSourceContract;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** The connector contract for EasyAppointments, against its stub. */
+@ExpectsWarnings({"sync run \\d+ of easyappointments failed: ", "record\\(s\\) of page \\d+ failed"})
 class EasyAppointmentsContractTest extends SyncSourceContract {
 
     @Override

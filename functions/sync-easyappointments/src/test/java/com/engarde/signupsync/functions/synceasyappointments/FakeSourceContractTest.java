@@ -1,5 +1,6 @@
 package com.engarde.signupsync.functions.synceasyappointments;
 
+import com.engarde.signupsync.testing.ExpectsWarnings;
 import com.engarde.signupsync.sync.Deletions;
 import com.engarde.signupsync.sync.SyncSource;
 import com.engarde.signupsync.testing.FakeSyncSource;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * listing sorted by key ({@link Deletions#SORTED_LISTING}); {@link Snapshot} runs it again as a complete
  * snapshot.
  */
+@ExpectsWarnings({"sync run \\d+ of \\w+ failed: ", "the database refused page", "record\\(s\\) of page \\d+ failed"})
 class FakeSourceContractTest extends SyncSourceContract {
 
     /** How the fake lets the engine notice deletions in this run of the contract. */

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.functions.synceasyappointments;
 
+import com.engarde.signupsync.testing.ExpectsWarnings;
 import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.persistence.Database;
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * counted and named, and the run (and every later run at the same cursor) goes on. What the database says
  * about a refused row never reaches a message: only its SQLSTATE and the field.
  */
+@ExpectsWarnings({"record\\(s\\) of page \\d+ failed", "the database refused page"})
 class RefusedRecordsTest {
 
     private static final Instant AT = Instant.parse("2026-06-01T10:00:00Z");

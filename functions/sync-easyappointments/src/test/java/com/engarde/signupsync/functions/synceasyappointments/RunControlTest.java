@@ -1,5 +1,6 @@
 package com.engarde.signupsync.functions.synceasyappointments;
 
+import com.engarde.signupsync.testing.ExpectsWarnings;
 import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.sync.Deletions;
 import com.engarde.signupsync.sync.KnownRecord;
@@ -35,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** One run per source, crashes between pages, abandoned runs, and the time budget. */
+@ExpectsWarnings("could not sync a single page within the invocation's time budget")
 class RunControlTest {
 
     /** The process dies (as a Lambda killed mid-run would) when the pass is about to fetch a given page. */

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.functions.synceasyappointments;
 
+import com.engarde.signupsync.testing.ExpectsWarnings;
 import com.engarde.signupsync.sync.SyncCounts;
 import com.engarde.signupsync.sync.SyncRun;
 import com.engarde.signupsync.sync.SyncStatus;
@@ -16,6 +17,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What EasyAppointments does wrong, as documented, and what a sync makes of it. */
+@ExpectsWarnings({"EasyAppointments (answered \\d+|did not answer) ", "sync run \\d+ of easyappointments failed: ", "record\\(s\\) of page \\d+ failed"})
 class VendorFaultsTest {
 
     private static final String PAGE_2 = EasyAppointmentsStub.BASE + "/appointments?page=2&";

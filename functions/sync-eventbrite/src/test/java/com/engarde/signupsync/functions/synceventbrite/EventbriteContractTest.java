@@ -1,5 +1,6 @@
 package com.engarde.signupsync.functions.synceventbrite;
 
+import com.engarde.signupsync.testing.ExpectsWarnings;
 import com.engarde.signupsync.sync.SyncEngine;
 import com.engarde.signupsync.sync.internal.SyncRunLog;
 import com.engarde.signupsync.sync.SyncSource;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** The connector contract for Eventbrite (the organization's attendees as the records), against its stub. */
+@ExpectsWarnings({"sync run \\d+ of eventbrite failed: ", "record\\(s\\) of page \\d+ failed"})
 class EventbriteContractTest extends SyncSourceContract {
 
     @Override

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.functions.synceventbrite;
 
+import com.engarde.signupsync.testing.ExpectsWarnings;
 import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.sync.SyncRun;
 import com.engarde.signupsync.sync.SyncStatus;
@@ -19,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Eventbrite's own behaviour against its stub: continuation paging and its stop rule, changed_since with an
  * overlap, buyer-only orders, refunds, the hourly limit, a bad token, the token's organization.
  */
+@ExpectsWarnings({"sync run \\d+ of eventbrite failed: ", "Eventbrite answered 429 "})
 class EventbriteSyncTest {
 
     private static final String ORG = EventbriteStub.ORGANIZATION;

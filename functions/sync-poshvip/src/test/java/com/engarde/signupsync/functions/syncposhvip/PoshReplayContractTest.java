@@ -1,5 +1,6 @@
 package com.engarde.signupsync.functions.syncposhvip;
 
+import com.engarde.signupsync.testing.ExpectsWarnings;
 import com.engarde.signupsync.bus.InProcessBus;
 import com.engarde.signupsync.sources.poshvip.PoshDeliverySource;
 import com.engarde.signupsync.sync.SyncEngine;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.util.Map;
 
 /** The connector contract for the Posh.VIP replay: stored deliveries, never settled, as the source. */
+@ExpectsWarnings({"sync run \\d+ of poshvip failed: ", "record\\(s\\) of page \\d+ failed"})
 class PoshReplayContractTest extends SyncSourceContract {
 
     private static final ObjectMapper JSON = new ObjectMapper();

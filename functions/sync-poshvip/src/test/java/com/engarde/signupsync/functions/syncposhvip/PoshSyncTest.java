@@ -1,5 +1,6 @@
 package com.engarde.signupsync.functions.syncposhvip;
 
+import com.engarde.signupsync.testing.ExpectsWarnings;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.engarde.signupsync.sources.poshvip.PoshWebhookReceiver;
 import com.engarde.signupsync.sync.internal.SyncRunLog;
@@ -35,6 +36,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Posh.VIP's sync replays stored deliveries on the bus, as every source's sync runs; its routes list them. All through the Lambda handler. */
+@ExpectsWarnings({"Posh\\.VIP delivery \\d+ failed", "the database refused page", "record\\(s\\) of page \\d+ failed"})
 class PoshSyncTest {
 
     private static final String SECRET = "test-posh-secret-not-a-secret";

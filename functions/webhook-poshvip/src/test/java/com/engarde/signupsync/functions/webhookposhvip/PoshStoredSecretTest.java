@@ -1,5 +1,6 @@
 package com.engarde.signupsync.functions.webhookposhvip;
 
+import com.engarde.signupsync.testing.ExpectsWarnings;
 import com.engarde.signupsync.credentials.SealedCredentials;
 import com.engarde.signupsync.functions.webhookposhvip.PoshWebhook.Style;
 import com.engarde.signupsync.testing.LambdaHarness;
@@ -20,6 +21,7 @@ import static com.engarde.signupsync.functions.webhookposhvip.PoshWebhook.signed
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A webhook secret an admin stored (sealed) is the one deliveries are checked against, before the environment's. */
+@ExpectsWarnings("Posh\\.VIP delivery refused: ")
 class PoshStoredSecretTest {
 
     private static final byte[] ORDER = sample("new_order.json");

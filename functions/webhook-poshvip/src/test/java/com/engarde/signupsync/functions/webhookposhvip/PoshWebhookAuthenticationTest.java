@@ -1,5 +1,6 @@
 package com.engarde.signupsync.functions.webhookposhvip;
 
+import com.engarde.signupsync.testing.ExpectsWarnings;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.engarde.signupsync.functions.webhookposhvip.PoshWebhook.Style;
 import com.engarde.signupsync.testing.LambdaFunction;
@@ -29,6 +30,7 @@ import static com.engarde.signupsync.functions.webhookposhvip.PoshWebhook.signed
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Only deliveries from the holder of a configured secret get in; refused ones leave nothing but a count. */
+@ExpectsWarnings("Posh\\.VIP delivery refused: ")
 class PoshWebhookAuthenticationTest {
 
     private static final byte[] ORDER = sample("new_order.json");
