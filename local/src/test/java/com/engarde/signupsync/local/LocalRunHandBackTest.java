@@ -1,5 +1,6 @@
 package com.engarde.signupsync.local;
 
+import com.engarde.signupsync.testing.ExpectsWarnings;
 import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.sync.SyncEngine;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A local run that is stopped hands the runs it is carrying out back, so the next run resumes at once. */
+@ExpectsWarnings("run \\d+ was taken over by another invocation")
 class LocalRunHandBackTest {
 
     @Test

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.local;
 
+import com.engarde.signupsync.testing.ExpectsWarnings;
 import com.engarde.signupsync.bus.InProcessBus;
 import com.engarde.signupsync.testing.EventbriteStub;
 import com.engarde.signupsync.testing.LambdaHarness;
@@ -24,6 +25,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The local run answers the API document's own curl examples over real HTTP, as the document says it does. */
+@ExpectsWarnings("sync run \\d+ of \\w+ failed: \\w+ has no credentials configured")
 class LocalRunTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

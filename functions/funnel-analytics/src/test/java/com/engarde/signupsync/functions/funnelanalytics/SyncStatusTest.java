@@ -1,5 +1,6 @@
 package com.engarde.signupsync.functions.funnelanalytics;
 
+import com.engarde.signupsync.testing.ExpectsWarnings;
 import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.sync.SyncCounts;
 import com.engarde.signupsync.sync.SyncEngine;
@@ -26,6 +27,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** GET /sync/status/{source_type} through the real Lambda handler. */
+@ExpectsWarnings("record\\(s\\) of batch \\d+ failed")
 class SyncStatusTest {
 
     private static final Instant NOW = Instant.parse("2026-06-15T12:00:00Z");

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.functions.synceasyappointments;
 
+import com.engarde.signupsync.testing.ExpectsWarnings;
 import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.sync.SyncDestination;
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The destination contract for the fake destination, a bean of the function in-process: its runs on the engine,
  * its continuations over the in-process bus to the destination's bus handler, as a real destination's would go.
  */
+@ExpectsWarnings({"record\\(s\\) of batch \\d+ failed", "sync run \\d+ of fake_destination failed: "})
 class FakeDestinationContractTest extends DestinationContract {
 
     /** Beyond the contract (a stub vendor may have no quota to spend): the engine's wait for a quota, for a destination. */
