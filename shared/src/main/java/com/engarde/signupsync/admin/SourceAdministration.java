@@ -222,7 +222,7 @@ public class SourceAdministration {
             failure = "the call did not complete; the function's log has the cause";
             LOG.warn("verify {}: {}", sourceType, e.getClass().getSimpleName());
         }
-        Verification outcome = new Verification(clock.instant(), failure == null, failure);
+        Verification outcome = new Verification(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS), failure == null, failure);
         database.transaction(c -> {
             try (PreparedStatement upsert = c.prepareStatement("""
                     INSERT INTO source_verifications (source_type, verified_at, succeeded, message) VALUES (?, ?, ?, ?)
