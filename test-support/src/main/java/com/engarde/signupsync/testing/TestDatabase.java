@@ -13,7 +13,8 @@ import javax.sql.DataSource;
 
 /**
  * The PostgreSQL that tests and benchmarks run against: an embedded PostgreSQL 16 started once per JVM, or
- * the server named by SIGNUP_SYNC_TEST_DATABASE_URL (postgresql://user:pass@host:port/db). Migrated once.
+ * the server named by SIGNUP_SYNC_TEST_DATABASE_URL (postgresql://user:pass@host:port/db). Migrated once; the
+ * embedded one starts from a copy of a migrated template ({@link DatabaseTemplate}).
  */
 public final class TestDatabase {
 
@@ -46,13 +47,15 @@ public final class TestDatabase {
             return new TestDatabase(null, configured, DatabaseUrl.parse(configured).simpleDataSource());
         }
         try {
-            EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+            java.nio.file.Path data = DatabaseTemplate.freshCopy();
+            EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     pg.close();
                 } catch (IOException ignored) {
                     // the JVM is going away
                 }
+                DatabaseTemplate.deleteWhenStopped(data);
             }));
             String url = "postgresql://postgres@localhost:" + pg.getPort() + "/postgres";
             return new TestDatabase(pg, url, pg.getPostgresDatabase());
