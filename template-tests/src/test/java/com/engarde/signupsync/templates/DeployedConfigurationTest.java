@@ -441,6 +441,8 @@ class DeployedConfigurationTest {
     private static JsonNode probe(String name, Map<String, String> environment) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // Lambda's Java 17 runtime collects with the serial collector; JAVA_TOOL_OPTIONS comes with the environment.
+        command.add("-XX:+UseSerialGC");
         command.add("-cp");
         command.add(classpath(name));
         command.add(DeployedFunctionProbe.class.getName());
