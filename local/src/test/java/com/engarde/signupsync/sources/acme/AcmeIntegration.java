@@ -5,11 +5,13 @@ import com.engarde.signupsync.integrations.Integration.CredentialField;
 import com.engarde.signupsync.integrations.Integration.Format;
 import com.engarde.signupsync.integrations.Integration.RateLimit;
 import com.engarde.signupsync.integrations.IntegrationDeclaration;
+import com.google.auto.service.AutoService;
 
 import java.util.List;
 import java.util.Optional;
 
 /** A pull source that exists only in this module's tests (AddingAnIntegrationTest): declared here and nowhere else. */
+@AutoService(IntegrationDeclaration.class)
 public final class AcmeIntegration implements IntegrationDeclaration {
 
     static final String TYPE = "acme";
