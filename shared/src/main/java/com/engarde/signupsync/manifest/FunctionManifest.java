@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,8 +43,9 @@ import java.util.stream.Stream;
  *                 connection budget (README, "Least privilege"), or the synth fails
  * egress          true: calls hosts outside AWS (vendor APIs); in the VPC through the NAT gateway
  * busPublisher    true: may put events on the signup-sync bus ({@value SyncBus#NAME_VARIABLE})
- * secrets         names from {@link SecretName}: service-token, poshvip-webhook-secret, encryption-key,
- *                 easyappointments, zoom, eventbrite, brevo; each arrives as its ARN in an environment variable
+ * secrets         names from {@link SecretName}: the platform's (service-token, encryption-key, admin-jwt) and
+ *                 each declared integration's (easyappointments, zoom, ...), or "integrations" for every declared
+ *                 integration's; each arrives as its ARN in an environment variable
  * settings        names of plain, non-secret environment variables (EASYAPPOINTMENTS_URL, ...); each gets the CDK
  *                 context value of the same name (-c EASYAPPOINTMENTS_URL=https://...), if the deploy gives one
  * routes          [{"method": "GET|POST|PUT|PATCH|DELETE", "path": "/a/{b}", "auth": "none|service-token|admin-jwt|webhook-signature"}]
@@ -196,11 +198,15 @@ public record FunctionManifest(String name, String description, String handler, 
         boolean owner = json.path("databaseOwner").asBoolean(false);
         require(!owner || database, "databaseOwner needs \"database\": true");
 
-        List<SecretName> secrets = new ArrayList<>();
+        Set<SecretName> secrets = new LinkedHashSet<>();
         for (JsonNode secret : json.path("secrets")) {
+            if (secret.asText().equals(SecretName.INTEGRATIONS)) {
+                secrets.addAll(SecretName.integrations());
+                continue;
+            }
             secrets.add(SecretName.fromManifest(secret.asText()).orElseThrow(() -> new IllegalArgumentException(
-                    "unknown secret '" + secret.asText() + "'; known: " + Stream.of(SecretName.values()).map(SecretName::manifestName).toList()
-                            + " (the database is \"database\": true)")));
+                    "unknown secret '" + secret.asText() + "'; known: " + SecretName.all().stream().map(SecretName::manifestName).toList()
+                            + ", \"" + SecretName.INTEGRATIONS + "\" (all of the integrations') (the database is \"database\": true)")));
         }
 
         List<String> settings = new ArrayList<>();
@@ -215,7 +221,7 @@ public record FunctionManifest(String name, String description, String handler, 
 
         List<Route> routes = new ArrayList<>();
         for (JsonNode route : json.path("routes")) {
-            routes.add(route(name, route, secrets));
+            routes.add(route(name, route, List.copyOf(secrets)));
         }
 
         List<Trigger> triggers = new ArrayList<>();
