@@ -1,6 +1,8 @@
 package com.engarde.signupsync.manifest;
 
 import com.engarde.signupsync.config.SecretName;
+import com.engarde.signupsync.integrations.Integration;
+import com.engarde.signupsync.integrations.Integrations;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -47,7 +49,8 @@ import java.util.stream.Stream;
  *                 each declared integration's (easyappointments, zoom, ...), or "integrations" for every declared
  *                 integration's; each arrives as its ARN in an environment variable
  * settings        names of plain, non-secret environment variables (EASYAPPOINTMENTS_URL, ...); each gets the CDK
- *                 context value of the same name (-c EASYAPPOINTMENTS_URL=https://...), if the deploy gives one
+ *                 context value of the same name (-c EASYAPPOINTMENTS_URL=https://...), if the deploy gives one;
+ *                 "integrations" names every declared integration's required credential field no secret carries
  * routes          [{"method": "GET|POST|PUT|PATCH|DELETE", "path": "/a/{b}", "auth": "none|service-token|admin-jwt|webhook-signature"}]
  *                 a service-token route also names the {@link ServiceScope} a token must hold to call it
  *                 ("scope": "funnel:write|analytics:read|sync:run|usage:write"), and its manifest lists the
@@ -212,6 +215,10 @@ public record FunctionManifest(String name, String description, String handler, 
         List<String> settings = new ArrayList<>();
         for (JsonNode setting : json.path("settings")) {
             String variable = setting.asText();
+            if (variable.equals(SecretName.INTEGRATIONS)) {
+                settings.addAll(integrationSettings().stream().filter(v -> !settings.contains(v)).toList());
+                continue;
+            }
             require(VARIABLE.matcher(variable).matches(), "a setting is an environment variable name: " + variable);
             require(SecretName.carrying(variable).isEmpty(), variable + " is a secret: list \""
                     + SecretName.carrying(variable).map(SecretName::manifestName).orElse("") + "\" under \"secrets\" instead");
@@ -297,6 +304,15 @@ public record FunctionManifest(String name, String description, String handler, 
                 require(other == null, "bus source " + key + " is claimed by both " + other + " and " + manifest.name());
             }
         }
+    }
+
+    /**
+     * A manifest's {@code "settings": ["integrations"]}: every declared integration's required credential field
+     * that no secret carries (a vendor instance's URL), which a verify from the environment cannot go without.
+     */
+    private static List<String> integrationSettings() {
+        return Integrations.declared().all().stream().flatMap(i -> i.credentials().stream())
+                .filter(f -> f.required() && !f.inSecret()).map(Integration.CredentialField::variable).toList();
     }
 
     private static long triggers(List<Trigger> triggers, Class<? extends Trigger> type) {

@@ -55,9 +55,12 @@ class ManifestValidationTest {
                 .hasMessageContaining("\"database\": true");
     }
 
-    /** An integration's secret exists because it is declared; "integrations" names every declared one. */
+    /**
+     * An integration's secret exists because it is declared; "integrations" names every declared one, and as a
+     * setting every declared required credential field that no secret carries.
+     */
     @Test
-    void anIntegrationSecretIsADeclaredOneAndIntegrationsNamesThemAll() throws IOException {
+    void anIntegrationSecretIsADeclaredOneAndIntegrationsNamesThemAllWithTheirPlainFields() throws IOException {
         manifest("alpha", function("alpha", "\"secrets\": [\"acme\"]"));
         assertThatThrownBy(() -> FunctionManifest.readAll(repo.resolve("functions")))
                 .hasMessageContaining("unknown secret 'acme'")
@@ -66,6 +69,9 @@ class ManifestValidationTest {
         manifest("alpha", function("alpha", "\"secrets\": [\"admin-jwt\", \"zoom\", \"integrations\"]"));
         assertThat(FunctionManifest.readAll(repo.resolve("functions")).get(0).secrets()).extracting(SecretName::manifestName)
                 .containsExactly("admin-jwt", "zoom", "brevo", "easyappointments", "eventbrite", "poshvip-webhook-secret");
+        manifest("alpha", function("alpha", "\"settings\": [\"ADMIN_JWT_ISSUER\", \"integrations\"]"));
+        assertThat(FunctionManifest.readAll(repo.resolve("functions")).get(0).settings())
+                .as("the required credential fields no secret carries").containsExactly("ADMIN_JWT_ISSUER", "EASYAPPOINTMENTS_URL");
     }
 
     @Test
