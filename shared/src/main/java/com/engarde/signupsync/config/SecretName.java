@@ -37,7 +37,10 @@ public record SecretName(String manifestName, String arnVariable, List<String> v
     /** The HS256 secret admin JWTs are signed with, when the issuer does not publish a JWKS. */
     public static final SecretName ADMIN_JWT = new SecretName("admin-jwt", "ADMIN_JWT_SECRET_ARN", List.of("ADMIN_JWT_SECRET"));
 
-    /** A manifest's word for the secret of every declared integration (admin-sources stores and verifies them all). */
+    /**
+     * A manifest's word for every declared integration (admin-sources stores and verifies them all): under
+     * {@code secrets} their secrets, under {@code settings} their required credential fields that no secret carries.
+     */
     public static final String INTEGRATIONS = "integrations";
 
     /**
