@@ -1,6 +1,8 @@
 package com.engarde.signupsync.infra;
 
 import com.engarde.signupsync.config.SecretName;
+import com.engarde.signupsync.integrations.Integration;
+import com.engarde.signupsync.integrations.Integrations;
 import com.engarde.signupsync.manifest.FunctionManifest;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.amazon.awscdk.services.secretsmanager.Secret;
@@ -8,9 +10,10 @@ import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.constructs.Construct;
 
 import java.util.Collection;
-import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.Set;
 
 /**
  * One Secrets Manager secret per catalog entry that some manifest asks for, named
@@ -21,13 +24,13 @@ import java.util.TreeSet;
  */
 final class AppSecrets extends Construct {
 
-    private final Map<SecretName, Secret> secrets = new EnumMap<>(SecretName.class);
+    private final Map<SecretName, Secret> secrets = new HashMap<>();
 
     AppSecrets(Construct scope, String id, Stage stage, Collection<FunctionManifest> manifests) {
         super(scope, id);
-        TreeSet<SecretName> wanted = new TreeSet<>();
+        Set<SecretName> wanted = new HashSet<>();
         manifests.forEach(m -> wanted.addAll(m.secrets()));
-        for (SecretName name : wanted) {
+        for (SecretName name : SecretName.all().stream().filter(wanted::contains).toList()) {
             SecretStringGenerator.Builder generated = SecretStringGenerator.builder()
                     .passwordLength(48)
                     .excludePunctuation(true);
@@ -52,15 +55,22 @@ final class AppSecrets extends Construct {
     }
 
     private static String rotationReason(SecretName name) {
-        return switch (name) {
-            case SERVICE_TOKEN -> "Rotated by the operator without downtime (current and previous token are both "
+        if (name.equals(SecretName.SERVICE_TOKEN)) {
+            return "Rotated by the operator without downtime (current and previous token are both "
                     + "accepted while the En Garde backend moves over; README, Deploy); a rotation Lambda cannot "
                     + "update the backend that presents the token.";
-            case POSHVIP_WEBHOOK_SECRET -> "The value must also be entered in the Posh.VIP dashboard, which has no "
-                    + "API; rotation is the documented manual procedure.";
-            case ENCRYPTION_KEY -> "Rotating the key means re-encrypting stored vendor credentials, which is an "
+        }
+        if (name.equals(SecretName.ENCRYPTION_KEY)) {
+            return "Rotating the key means re-encrypting stored vendor credentials, which is an "
                     + "application migration, not a Secrets Manager rotation.";
-            default -> "A vendor-issued credential: it is rotated at the vendor, then written here by the operator.";
-        };
+        }
+        return Integrations.declared().all().stream()
+                .filter(i -> i.secret().filter(s -> s.manifestName().equals(name.manifestName())).isPresent()
+                        && i.authMethod() == Integration.AuthMethod.WEBHOOK_SECRET)
+                .findFirst()
+                // A webhook secret is shared with the vendor, who signs with it: both sides change it together.
+                .map(i -> "The value must also be entered in the " + i.displayName() + " dashboard by hand; "
+                        + "rotation is the documented manual procedure.")
+                .orElse("A vendor-issued credential: it is rotated at the vendor, then written here by the operator.");
     }
 }

@@ -4,6 +4,7 @@ import com.engarde.signupsync.bus.InProcessBus;
 import com.engarde.signupsync.bus.LambdaHandler;
 import com.engarde.signupsync.bus.SyncRequested;
 import com.engarde.signupsync.bus.SyncTrigger;
+import com.engarde.signupsync.config.SecretName;
 import com.engarde.signupsync.manifest.FunctionManifests;
 import com.engarde.signupsync.manifest.RouteAuth;
 import com.engarde.signupsync.manifest.SyncBus;
@@ -31,21 +32,22 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A pull source no main code knows: the vendor package {@code sources.acme} (its declaration, named in
- * META-INF/services, a connector and a verify check) and its function folder (META-INF/signup-sync/functions/
+ * A pull source no main code knows: the vendor package {@code sources.acme} (its declaration, which lists itself
+ * with @AutoService, a connector and a verify check) and its function folder (META-INF/signup-sync/functions/
  * sync-acme/function.json), both on this module's test classpath and nowhere else. With no other file changed
- * it has its funnel_sources row, its admin routes, its registry entry, its API-document values, its route and
- * its bus handler, and syncs.
+ * it has its funnel_sources row, its Secrets Manager secret, its admin routes and credentials, its registry
+ * entry, its API-document values, its route and its bus handler, and syncs.
  */
 class AddingAnIntegrationTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
     private static LambdaHarness lambda;
 
     @BeforeAll
     static void start() {
         Map<String, Object> properties = new HashMap<>(AdminJwts.PROPERTIES);
-        properties.put("signup.sync.encryption.key", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+        properties.put("signup.sync.encryption.key", KEY);
         lambda = new LambdaHarness(properties);
     }
 
@@ -66,11 +68,21 @@ class AddingAnIntegrationTest {
         assertThat(manifests.authFor("POST", "/sync/acme")).isEqualTo(RouteAuth.SERVICE_TOKEN);
         assertThat(manifests.busSources()).contains("acme");
 
+        // Its Secrets Manager secret, from its declaration: its function names it, admin-sources reads every
+        // integration's ("integrations"), so the CDK app grants both.
+        SecretName secret = SecretName.fromManifest("acme").orElseThrow();
+        assertThat(secret.arnVariable()).isEqualTo("ACME_SECRET_ARN");
+        assertThat(secret.variables()).containsExactly("ACME_API_KEY");
+        assertThat(manifests.find("sync-acme").orElseThrow().secrets()).contains(secret);
+        assertThat(manifests.find("admin-sources").orElseThrow().secrets()).contains(secret);
+
         // Its values in the API document.
         JsonNode document = ApiDocument.load();
         assertThat(document.at("/paths/~1sync~1{source_type}/post/parameters/0/schema/enum").toString()).contains("\"acme\"");
         assertThat(document.at("/components/schemas/FunnelEventRequest/properties/source_type/enum").toString())
                 .contains("\"acme\"", "\"manual\"");
+        assertThat(document.at("/paths/~1api~1admin~1sources~1{type}~1credentials/put/requestBody/content/application~1json/schema/description")
+                .asText()).contains("acme: api_key (secret)");
 
         // Its registry entry, as declared.
         JsonNode entry = registryEntry();
@@ -128,8 +140,31 @@ class AddingAnIntegrationTest {
         TestDatabase.get().truncate();
     }
 
+    /** Its bootstrap credentials come from the environment under its declared variable (in AWS, through its secret). */
+    @Test
+    void itsCredentialsComeFromTheEnvironmentByItsDeclaredVariable() {
+        TestDatabase.get().truncate();
+        Map<String, Object> properties = new HashMap<>(AdminJwts.PROPERTIES);
+        properties.put("signup.sync.encryption.key", KEY);
+        properties.put("acme.api.key", AcmeConnector.API_KEY);
+        LambdaHarness configured = new LambdaHarness(properties);
+        try {
+            Response verified = admin(configured, "POST", "/api/admin/sources/acme/verify", null);
+            assertThat(verified.status()).as(verified.body()).isEqualTo(200);
+            assertThat(verified.json().path("succeeded").asBoolean()).isTrue();
+            assertThat(registryEntry(configured).path("configured_from").asText()).isEqualTo("environment");
+        } finally {
+            configured.close();
+            TestDatabase.get().truncate();
+        }
+    }
+
     private static JsonNode registryEntry() {
-        Response answer = admin("GET", "/api/platform-integrations/registry", null);
+        return registryEntry(lambda);
+    }
+
+    private static JsonNode registryEntry(LambdaHarness harness) {
+        Response answer = admin(harness, "GET", "/api/platform-integrations/registry", null);
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         for (JsonNode entry : answer.json().path("integrations")) {
             if (entry.path("type").asText().equals("acme")) {
@@ -144,8 +179,12 @@ class AddingAnIntegrationTest {
     }
 
     private static Response admin(String method, String path, String body) {
+        return admin(lambda, method, path, body);
+    }
+
+    private static Response admin(LambdaHarness harness, String method, String path, String body) {
         APIGatewayProxyRequestEvent request = LambdaHarness.request(method, path, body);
         request.getHeaders().put("Authorization", "Bearer " + AdminJwts.superuser(Instant.now()));
-        return lambda.handle(request);
+        return harness.handle(request);
     }
 }

@@ -1,6 +1,8 @@
 package com.engarde.signupsync.manifest;
 
 import com.engarde.signupsync.config.SecretName;
+import com.engarde.signupsync.integrations.Integration;
+import com.engarde.signupsync.integrations.Integrations;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,10 +45,12 @@ import java.util.stream.Stream;
  *                 connection budget (README, "Least privilege"), or the synth fails
  * egress          true: calls hosts outside AWS (vendor APIs); in the VPC through the NAT gateway
  * busPublisher    true: may put events on the signup-sync bus ({@value SyncBus#NAME_VARIABLE})
- * secrets         names from {@link SecretName}: service-token, poshvip-webhook-secret, encryption-key,
- *                 easyappointments, zoom, eventbrite, brevo; each arrives as its ARN in an environment variable
+ * secrets         names from {@link SecretName}: the platform's (service-token, encryption-key, admin-jwt) and
+ *                 each declared integration's (easyappointments, zoom, ...), or "integrations" for every declared
+ *                 integration's; each arrives as its ARN in an environment variable
  * settings        names of plain, non-secret environment variables (EASYAPPOINTMENTS_URL, ...); each gets the CDK
- *                 context value of the same name (-c EASYAPPOINTMENTS_URL=https://...), if the deploy gives one
+ *                 context value of the same name (-c EASYAPPOINTMENTS_URL=https://...), if the deploy gives one;
+ *                 "integrations" names every declared integration's required credential field no secret carries
  * routes          [{"method": "GET|POST|PUT|PATCH|DELETE", "path": "/a/{b}", "auth": "none|service-token|admin-jwt|webhook-signature"}]
  *                 a service-token route also names the {@link ServiceScope} a token must hold to call it
  *                 ("scope": "funnel:write|analytics:read|sync:run|usage:write"), and its manifest lists the
@@ -196,16 +201,24 @@ public record FunctionManifest(String name, String description, String handler, 
         boolean owner = json.path("databaseOwner").asBoolean(false);
         require(!owner || database, "databaseOwner needs \"database\": true");
 
-        List<SecretName> secrets = new ArrayList<>();
+        Set<SecretName> secrets = new LinkedHashSet<>();
         for (JsonNode secret : json.path("secrets")) {
+            if (secret.asText().equals(SecretName.INTEGRATIONS)) {
+                secrets.addAll(SecretName.integrations());
+                continue;
+            }
             secrets.add(SecretName.fromManifest(secret.asText()).orElseThrow(() -> new IllegalArgumentException(
-                    "unknown secret '" + secret.asText() + "'; known: " + Stream.of(SecretName.values()).map(SecretName::manifestName).toList()
-                            + " (the database is \"database\": true)")));
+                    "unknown secret '" + secret.asText() + "'; known: " + SecretName.all().stream().map(SecretName::manifestName).toList()
+                            + ", \"" + SecretName.INTEGRATIONS + "\" (all of the integrations') (the database is \"database\": true)")));
         }
 
         List<String> settings = new ArrayList<>();
         for (JsonNode setting : json.path("settings")) {
             String variable = setting.asText();
+            if (variable.equals(SecretName.INTEGRATIONS)) {
+                settings.addAll(integrationSettings().stream().filter(v -> !settings.contains(v)).toList());
+                continue;
+            }
             require(VARIABLE.matcher(variable).matches(), "a setting is an environment variable name: " + variable);
             require(SecretName.carrying(variable).isEmpty(), variable + " is a secret: list \""
                     + SecretName.carrying(variable).map(SecretName::manifestName).orElse("") + "\" under \"secrets\" instead");
@@ -215,7 +228,7 @@ public record FunctionManifest(String name, String description, String handler, 
 
         List<Route> routes = new ArrayList<>();
         for (JsonNode route : json.path("routes")) {
-            routes.add(route(name, route, secrets));
+            routes.add(route(name, route, List.copyOf(secrets)));
         }
 
         List<Trigger> triggers = new ArrayList<>();
@@ -291,6 +304,15 @@ public record FunctionManifest(String name, String description, String handler, 
                 require(other == null, "bus source " + key + " is claimed by both " + other + " and " + manifest.name());
             }
         }
+    }
+
+    /**
+     * A manifest's {@code "settings": ["integrations"]}: every declared integration's required credential field
+     * that no secret carries (a vendor instance's URL), which a verify from the environment cannot go without.
+     */
+    private static List<String> integrationSettings() {
+        return Integrations.declared().all().stream().flatMap(i -> i.credentials().stream())
+                .filter(f -> f.required() && !f.inSecret()).map(Integration.CredentialField::variable).toList();
     }
 
     private static long triggers(List<Trigger> triggers, Class<? extends Trigger> type) {

@@ -30,11 +30,13 @@ public final class FunctionManifests {
 
     public static final String FOLDER = "META-INF/signup-sync/functions";
 
+    private final List<FunctionManifest> manifests;
     private final List<FunctionManifest.Route> routes;
     private final Set<String> busSources;
 
     private FunctionManifests(List<FunctionManifest> manifests) {
         FunctionManifest.checkTogether(manifests);
+        this.manifests = List.copyOf(manifests);
         // Literal paths before templated ones, so /sync/poshvip/deliveries is not taken for /sync/{source}.
         this.routes = manifests.stream().flatMap(m -> m.routes().stream())
                 .sorted(Comparator.comparingLong(r -> r.path().chars().filter(c -> c == '{').count())).toList();
@@ -65,6 +67,11 @@ public final class FunctionManifests {
             throw new UncheckedIOException("function manifests could not be read", e);
         }
         return new FunctionManifests(new ArrayList<>(byName.values()));
+    }
+
+    /** The manifest of the function named {@code name}, if it is on this classpath. */
+    public Optional<FunctionManifest> find(String name) {
+        return manifests.stream().filter(m -> m.name().equals(name)).findFirst();
     }
 
     /** Every route of every manifest, literal paths first. */

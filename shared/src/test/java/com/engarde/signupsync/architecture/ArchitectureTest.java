@@ -1,6 +1,8 @@
 package com.engarde.signupsync.architecture;
 
 import com.engarde.signupsync.api.ApiException;
+import com.engarde.signupsync.integrations.IntegrationDeclaration;
+import com.google.auto.service.AutoService;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -9,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackages;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,6 +73,17 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage(ROOT + ".input..")
                 .should().dependOnClassesThat(resideInAPackage(ROOT + "..")
                         .and(resideOutsideOfPackages(ROOT + ".input..", ROOT + ".failure..")))
+                .check(shared);
+    }
+
+    /**
+     * A declaration is found because the compiler lists it for ServiceLoader (@AutoService); one without the
+     * annotation would silently be no integration at all.
+     */
+    @Test
+    void everyIntegrationDeclarationListsItself() {
+        classes().that().implement(IntegrationDeclaration.class)
+                .should().beAnnotatedWith(AutoService.class)
                 .check(shared);
     }
 }

@@ -52,11 +52,11 @@ class DeclarationsTest {
     }
 
     /**
-     * The CDK app reads the Secrets Manager names from {@link SecretName}, which is not derived yet: it must say
-     * what the declarations say, field for field.
+     * An integration's Secrets Manager secret is its declaration's (name, ARN variable, the fields it carries, in
+     * order), beside the platform's own secrets and taking none of their names or variables.
      */
     @Test
-    void theSecretsManagerNamesAgreeWithTheDeclarations() {
+    void theSecretsManagerSecretsOfTheIntegrationsAreDerivedFromTheirDeclarations() {
         int secrets = 0;
         for (Integration integration : Integrations.declared().all()) {
             if (integration.secret().isEmpty()) {
@@ -65,12 +65,19 @@ class DeclarationsTest {
             }
             Integration.Secret declared = integration.secret().get();
             SecretName name = SecretName.fromManifest(declared.manifestName()).orElseThrow(() -> new AssertionError(
-                    integration.type() + ": no SecretName " + declared.manifestName()));
+                    integration.type() + ": no secret " + declared.manifestName()));
             assertThat(name.arnVariable()).isEqualTo(declared.arnVariable());
             assertThat(name.variables()).as(integration.type()).containsExactlyElementsOf(integration.credentials().stream()
                     .filter(Integration.CredentialField::inSecret).map(Integration.CredentialField::variable).toList());
+            assertThat(SecretName.integrations()).contains(name);
             secrets++;
         }
         assertThat(secrets).isEqualTo(5);
+        assertThat(SecretName.platform()).extracting(SecretName::manifestName)
+                .containsExactly("service-token", "encryption-key", "admin-jwt");
+        assertThat(SecretName.all()).hasSize(SecretName.platform().size() + secrets);
+        assertThat(SecretName.all().stream().flatMap(s -> s.variables().stream())).doesNotHaveDuplicates();
+        assertThat(SecretName.all().stream().map(SecretName::manifestName)).doesNotHaveDuplicates()
+                .doesNotContain(SecretName.INTEGRATIONS);
     }
 }

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.manifest;
 
+import com.engarde.signupsync.integrations.IntegrationDeclaration;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,6 +27,7 @@ class OneManifestReaderTest {
 
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
     private static final Path MANIFEST_PACKAGE = Path.of("shared/src/main/java/com/engarde/signupsync/manifest");
+    private static final Path INTEGRATIONS_PACKAGE = Path.of("shared/src/main/java/com/engarde/signupsync/integrations");
     /**
      * The template tests read the raw JSON on purpose (Synth.manifests, their one read of the files) as the
      * oracle the synthesized template is checked against: a parser that dropped a route would otherwise hide in
@@ -80,22 +83,37 @@ class OneManifestReaderTest {
         assertThat(parser).as("the rules match the one parser").containsPattern(JSON_READ).containsPattern(MANIFEST_FIELD);
     }
 
-    /** The CDK app loads this package without Micronaut, the AWS SDK or a database driver on its classpath. */
+    /**
+     * The CDK app loads this package without Micronaut, the AWS SDK or a database driver on its classpath, and
+     * with it what it reads: the catalog of secrets, the integrations' declarations it derives from, and the
+     * source type those name.
+     */
     @Test
-    void theManifestPackageNeedsNothingButTheJdkAndJackson() {
+    void theManifestPackageAndWhatItReadsNeedNothingButTheJdkAndJackson() {
         List<String> imports = new ArrayList<>();
-        List<Path> files = javaSources().stream().filter(f -> ROOT.relativize(f).startsWith(MANIFEST_PACKAGE)).toList();
-        assertThat(files).hasSizeGreaterThanOrEqualTo(5);
+        List<Path> files = javaSources().stream().filter(f -> ROOT.relativize(f).startsWith(MANIFEST_PACKAGE)
+                || ROOT.relativize(f).startsWith(INTEGRATIONS_PACKAGE)).toList();
+        assertThat(files).hasSizeGreaterThanOrEqualTo(8);
         List<Path> checked = new ArrayList<>(files);
-        // The catalog of secrets a manifest may name is the one class of the project it reads; it must be as plain.
         checked.add(ROOT.resolve("shared/src/main/java/com/engarde/signupsync/config/SecretName.java"));
+        checked.add(ROOT.resolve("shared/src/main/java/com/engarde/signupsync/funnel/SourceType.java"));
+        int declarations = 0;
+        for (IntegrationDeclaration declaration : ServiceLoader.load(IntegrationDeclaration.class)) {
+            checked.add(ROOT.resolve("shared/src/main/java").resolve(declaration.getClass().getName().replace('.', '/') + ".java"));
+            declarations++;
+        }
+        assertThat(declarations).isGreaterThanOrEqualTo(5);
         for (Path file : checked) {
             Matcher imported = Pattern.compile("(?m)^import (static )?([\\w.]+)").matcher(read(file));
             while (imported.find()) {
                 String name = imported.group(2);
                 boolean allowed = name.startsWith("java.") || name.startsWith("com.fasterxml.jackson.")
                         || name.startsWith("com.engarde.signupsync.manifest.")
-                        || name.equals("com.engarde.signupsync.config.SecretName");
+                        || name.startsWith("com.engarde.signupsync.integrations.")
+                        || name.equals("com.engarde.signupsync.config.SecretName")
+                        || name.equals("com.engarde.signupsync.funnel.SourceType")
+                        // Kept in the class file only: nothing loads it at run time.
+                        || name.equals("com.google.auto.service.AutoService");
                 if (!allowed) {
                     imports.add(ROOT.relativize(file) + ": " + name);
                 }

@@ -358,7 +358,7 @@ class DeployedConfigurationTest {
                     + "\"port\":1,\"dbname\":\"signupsync\",\"engine\":\"postgres\"}";
         }
         String secretName = secret.path("Properties").path("Name").asText();
-        SecretName name = Stream.of(SecretName.values()).filter(s -> secretName.endsWith("/" + s.manifestName()))
+        SecretName name = SecretName.all().stream().filter(s -> secretName.endsWith("/" + s.manifestName()))
                 .findFirst().orElseThrow(() -> new AssertionError("which secret is " + logicalId + " (" + secretName + ")?"));
         Map<String, String> values = new LinkedHashMap<>();
         for (String variable : name.variables()) {
@@ -382,7 +382,7 @@ class DeployedConfigurationTest {
     /** The manifest names of the secrets whose ARN the function's environment carries (LeastPrivilegeTest: and only those). */
     private static Set<String> granted(String name) {
         Set<String> granted = new TreeSet<>();
-        for (SecretName secret : SecretName.values()) {
+        for (SecretName secret : SecretName.all()) {
             if (ENVIRONMENTS.get(name).containsKey(secret.arnVariable())) {
                 granted.add(secret.manifestName());
             }

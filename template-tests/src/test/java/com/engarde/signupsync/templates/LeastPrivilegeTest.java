@@ -1,6 +1,7 @@
 package com.engarde.signupsync.templates;
 
 import com.engarde.signupsync.config.SecretName;
+import com.engarde.signupsync.integrations.Integrations;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -81,7 +82,7 @@ class LeastPrivilegeTest {
         String prefix = synth.stack().getStackName().replace('-', '/').replaceFirst("^signup/sync/", "signup-sync/") + "/";
         synth.manifests().forEach((name, manifest) -> {
             Set<String> expected = new HashSet<>();
-            manifest.path("secrets").forEach(s -> expected.add(secretIds.get(prefix + s.asText())));
+            secretNames(manifest).forEach(s -> expected.add(secretIds.get(prefix + s)));
             if (manifest.path("database").asBoolean(false)) {
                 // The application role's secret; the schema's owner (db-migrate) also the master's, to create it.
                 expected.add(databaseSecrets.get("signupsync_app"));
@@ -98,8 +99,8 @@ class LeastPrivilegeTest {
             assertThat(granted).as(name).isEqualTo(expected);
 
             JsonNode variables = synth.resource(synth.functionId(name)).path("Properties").path("Environment").path("Variables");
-            manifest.path("secrets").forEach(s -> {
-                SecretName secret = SecretName.fromManifest(s.asText()).orElseThrow();
+            secretNames(manifest).forEach(s -> {
+                SecretName secret = SecretName.fromManifest(s).orElseThrow();
                 assertThat(variables.has(secret.arnVariable())).as("%s gets %s", name, secret.arnVariable()).isTrue();
             });
         });
@@ -137,5 +138,18 @@ class LeastPrivilegeTest {
         });
         assertThat(byUser).containsOnlyKeys("signupsync", "signupsync_app");
         return byUser;
+    }
+
+    /** The secrets a manifest names, "integrations" read as every declared integration's secret. */
+    private static List<String> secretNames(JsonNode manifest) {
+        List<String> names = new ArrayList<>();
+        manifest.path("secrets").forEach(s -> {
+            if (s.asText().equals("integrations")) {
+                Integrations.declared().all().forEach(i -> i.secret().ifPresent(secret -> names.add(secret.manifestName())));
+            } else {
+                names.add(s.asText());
+            }
+        });
+        return names;
     }
 }

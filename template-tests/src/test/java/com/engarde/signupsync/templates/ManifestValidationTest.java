@@ -1,5 +1,6 @@
 package com.engarde.signupsync.templates;
 
+import com.engarde.signupsync.config.SecretName;
 import com.engarde.signupsync.manifest.ServiceScope;
 import com.engarde.signupsync.manifest.FunctionManifest;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,25 @@ class ManifestValidationTest {
                 .hasMessageContaining("unknown secret 'database'")
                 .hasMessageContaining("service-token")
                 .hasMessageContaining("\"database\": true");
+    }
+
+    /**
+     * An integration's secret exists because it is declared; "integrations" names every declared one, and as a
+     * setting every declared required credential field that no secret carries.
+     */
+    @Test
+    void anIntegrationSecretIsADeclaredOneAndIntegrationsNamesThemAllWithTheirPlainFields() throws IOException {
+        manifest("alpha", function("alpha", "\"secrets\": [\"acme\"]"));
+        assertThatThrownBy(() -> FunctionManifest.readAll(repo.resolve("functions")))
+                .hasMessageContaining("unknown secret 'acme'")
+                .hasMessageContaining("zoom")
+                .hasMessageContaining("\"integrations\"");
+        manifest("alpha", function("alpha", "\"secrets\": [\"admin-jwt\", \"zoom\", \"integrations\"]"));
+        assertThat(FunctionManifest.readAll(repo.resolve("functions")).get(0).secrets()).extracting(SecretName::manifestName)
+                .containsExactly("admin-jwt", "zoom", "brevo", "easyappointments", "eventbrite", "poshvip-webhook-secret");
+        manifest("alpha", function("alpha", "\"settings\": [\"ADMIN_JWT_ISSUER\", \"integrations\"]"));
+        assertThat(FunctionManifest.readAll(repo.resolve("functions")).get(0).settings())
+                .as("the required credential fields no secret carries").containsExactly("ADMIN_JWT_ISSUER", "EASYAPPOINTMENTS_URL");
     }
 
     @Test

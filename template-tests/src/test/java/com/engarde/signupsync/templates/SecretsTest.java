@@ -1,6 +1,7 @@
 package com.engarde.signupsync.templates;
 
 import com.engarde.signupsync.config.SecretName;
+import com.engarde.signupsync.integrations.Integrations;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,7 +39,7 @@ class SecretsTest {
     @MethodSource("configurations")
     void functionsGetSecretArnsNeverSecretValues(Synth.Result synth) {
         Set<String> secretVariables = new HashSet<>();
-        for (SecretName name : SecretName.values()) {
+        for (SecretName name : SecretName.all()) {
             secretVariables.addAll(name.variables());
         }
         secretVariables.add("ENGARDE_DATABASE_URL");
@@ -48,6 +49,11 @@ class SecretsTest {
         synth.manifests().forEach((name, manifest) -> {
             Set<String> plain = new HashSet<>(PLAIN_VARIABLES);
             manifest.path("settings").forEach(setting -> plain.add(setting.asText()));
+            if (plain.contains("integrations")) {
+                // Every declared integration's required credential field that no secret carries.
+                Integrations.declared().all().forEach(i -> i.credentials().stream().filter(f -> f.required() && !f.inSecret())
+                        .forEach(f -> plain.add(f.variable())));
+            }
             synth.resource(synth.functionId(name)).path("Properties").path("Environment").path("Variables").fields()
                     .forEachRemaining(variable -> {
                         String key = variable.getKey();

@@ -6,11 +6,13 @@ import com.engarde.signupsync.integrations.Integration.Format;
 import com.engarde.signupsync.integrations.Integration.RateLimit;
 import com.engarde.signupsync.integrations.Integration.Secret;
 import com.engarde.signupsync.integrations.IntegrationDeclaration;
+import com.google.auto.service.AutoService;
 
 import java.util.List;
 import java.util.Optional;
 
 /** Brevo: where contacts go (email lists), with an account's API key. */
+@AutoService(IntegrationDeclaration.class)
 public final class BrevoIntegration implements IntegrationDeclaration {
 
     private static final String RATE_LIMITS = "https://developers.brevo.com/docs/api-limits";

@@ -7,11 +7,13 @@ import com.engarde.signupsync.integrations.Integration.Format;
 import com.engarde.signupsync.integrations.Integration.RateLimit;
 import com.engarde.signupsync.integrations.Integration.Secret;
 import com.engarde.signupsync.integrations.IntegrationDeclaration;
+import com.google.auto.service.AutoService;
 
 import java.util.List;
 import java.util.Optional;
 
 /** Eventbrite: attendees and orders, read with an account's private token. */
+@AutoService(IntegrationDeclaration.class)
 public final class EventbriteIntegration implements IntegrationDeclaration {
 
     /** The source type its events carry. */

@@ -6,11 +6,13 @@ import com.engarde.signupsync.integrations.Integration.CredentialField;
 import com.engarde.signupsync.integrations.Integration.Format;
 import com.engarde.signupsync.integrations.Integration.Secret;
 import com.engarde.signupsync.integrations.IntegrationDeclaration;
+import com.google.auto.service.AutoService;
 
 import java.util.List;
 import java.util.Optional;
 
 /** Posh.VIP: order webhooks it posts to us, checked against a shared secret; no API to pull from. */
+@AutoService(IntegrationDeclaration.class)
 public final class PoshIntegration implements IntegrationDeclaration {
 
     /** The source type its events carry. */

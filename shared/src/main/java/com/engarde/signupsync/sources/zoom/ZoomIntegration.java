@@ -7,11 +7,13 @@ import com.engarde.signupsync.integrations.Integration.Format;
 import com.engarde.signupsync.integrations.Integration.RateLimit;
 import com.engarde.signupsync.integrations.Integration.Secret;
 import com.engarde.signupsync.integrations.IntegrationDeclaration;
+import com.google.auto.service.AutoService;
 
 import java.util.List;
 import java.util.Optional;
 
 /** Zoom: webinar registrants and attendees, through a Server-to-Server OAuth app (client credentials). */
+@AutoService(IntegrationDeclaration.class)
 public final class ZoomIntegration implements IntegrationDeclaration {
 
     /** The source type its events carry. */

@@ -60,9 +60,10 @@ public class AdminSourcesController {
     }
 
     @Operation(summary = "Store a source's credentials, sealed",
-            description = "Body at most 16 KB. easyappointments: url, api_key; zoom: account_id, client_id, client_secret; eventbrite: private_token (organization_id); poshvip: webhook_secret (previous_webhook_secret); brevo: api_key. Secrets in the vendor's format (poshvip: whsec_ and base64 of 24-64 bytes; eventbrite: its 20-character private token) or at least 24 random visible ASCII characters; no value with line breaks, control or bidi characters. The EasyAppointments url must be https on a public host (http only on loopback in a local run), and only a superuser may change it. Audited, with the URL's host.")
+            description = "Body at most 16 KB: the credential fields the source type declares (listed with the body). A secret in the vendor's own format where it has one, a webhook secret as whsec_ and the base64 of 24-64 bytes, or else at least 24 random visible ASCII characters; no value with line breaks, control or bidi characters. A url must be https on a public host (http only on loopback in a local run), and only a superuser may change it. Audited, with the URL's host.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
-            schema = @Schema(implementation = Object.class),
+            schema = @Schema(implementation = Object.class, extensions = @io.swagger.v3.oas.annotations.extensions.Extension(
+                    properties = @io.swagger.v3.oas.annotations.extensions.ExtensionProperty(name = "x-integration-credentials", value = "true"))),
             examples = @ExampleObject(value = """
                     {"api_key":"xkeysib-..."}""")))
     @ApiResponse(responseCode = "200", description = "stored: the field names and the key version, never a value", content = @Content(mediaType = "application/json",
