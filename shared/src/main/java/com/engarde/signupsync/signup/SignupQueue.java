@@ -2,6 +2,7 @@ package com.engarde.signupsync.signup;
 
 import com.engarde.signupsync.admin.AdminPrincipal;
 import com.engarde.signupsync.admin.AuditLog;
+import com.engarde.signupsync.emaillist.Segments;
 import com.engarde.signupsync.failure.Conflict;
 import com.engarde.signupsync.failure.InvalidInput;
 import com.engarde.signupsync.failure.NotFound;
@@ -73,10 +74,13 @@ public class SignupQueue {
                         int alreadyUsers, int suppressed, int invited, int emailsFailed) {
     }
 
-    /** A queue entry as an admin decides on it, with its latest invitation. */
+    /**
+     * A queue entry as an admin decides on it, with its latest invitation; {@code segments} are the master email
+     * list's (by bookings, then by recency, see {@link Segments}) as of now.
+     */
     public record Entry(long id, long leadId, String email, @Nullable String firstName, @Nullable String lastName,
                         @Nullable String phone, String sourceType, int totalBookings, List<String> services,
-                        @Nullable Instant lastBookingAt, String status, @Nullable String reason,
+                        @Nullable Instant lastBookingAt, List<String> segments, String status, @Nullable String reason,
                         @Nullable String decidedBy, @Nullable Instant decidedAt, Instant createdAt,
                         @Nullable Invitation invitation) {
     }
@@ -288,7 +292,7 @@ public class SignupQueue {
                 select.setInt(i, size + 1);
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
-                        entries.add(entry(rs));
+                        entries.add(entry(rs, now));
                     }
                 }
             }
@@ -456,13 +460,13 @@ public class SignupQueue {
                     if (!rs.next()) {
                         throw new NotFound("id", "no signup queue entry has id " + id);
                     }
-                    return entry(rs);
+                    return entry(rs, now);
                 }
             }
         });
     }
 
-    private static Entry entry(ResultSet rs) throws SQLException {
+    private static Entry entry(ResultSet rs, Instant now) throws SQLException {
         Invitation invitation = null;
         long invitationId = rs.getLong("invitation_id");
         if (!rs.wasNull()) {
@@ -474,9 +478,13 @@ public class SignupQueue {
         }
         Timestamp last = rs.getTimestamp("last_booking_at");
         Timestamp decided = rs.getTimestamp("decided_at");
+        Instant lastBooking = last == null ? null : last.toInstant();
+        int bookings = rs.getInt("total_bookings");
+        List<String> segments = java.util.stream.Stream.of(Segments.byBookings(bookings), Segments.byRecency(lastBooking, now))
+                .flatMap(java.util.Optional::stream).map(Segments.Segment::value).toList();
         return new Entry(rs.getLong("id"), rs.getLong("lead_id"), rs.getString("email"), rs.getString("first_name"),
-                rs.getString("last_name"), rs.getString("phone"), rs.getString("source_type"), rs.getInt("total_bookings"),
-                Arrays.asList((String[]) rs.getArray("services").getArray()), last == null ? null : last.toInstant(),
+                rs.getString("last_name"), rs.getString("phone"), rs.getString("source_type"), bookings,
+                Arrays.asList((String[]) rs.getArray("services").getArray()), lastBooking, segments,
                 rs.getString("status"), rs.getString("reason"), rs.getString("decided_by"),
                 decided == null ? null : decided.toInstant(), rs.getTimestamp("created_at").toInstant(), invitation);
     }

@@ -1,5 +1,6 @@
 package com.engarde.signupsync.sources.brevo;
 
+import com.engarde.signupsync.credentials.CheckHttp;
 import com.engarde.signupsync.credentials.SourceCredentials;
 import com.engarde.signupsync.http.RetryPolicy;
 import com.engarde.signupsync.http.TimeBudget;
@@ -27,7 +28,7 @@ import java.time.Instant;
 /**
  * Invitations through Brevo's transactional API: {@code POST /v3/smtp/email} with the configured template
  * ({@code BREVO_INVITATION_TEMPLATE_ID}) and its params {@code INVITATION_URL} (the link holding the token,
- * {@code SIGNUP_INVITATION_URL} plus {@code invitation=<token>}), {@code FIRST_NAME}, {@code LAST_NAME} and
+ * {@code SIGNUP_INVITATION_LINK} plus {@code invitation=<token>}), {@code FIRST_NAME}, {@code LAST_NAME} and
  * {@code EXPIRES_AT}; Brevo answers 201 {@code {"messageId": "<...>"}}.
  */
 @Singleton
@@ -44,9 +45,8 @@ final class BrevoInvitationMail implements InvitationMail {
 
     BrevoInvitationMail(@Value("${brevo.api.url:`https://api.brevo.com/v3/`}") String base,
                         @Value("${brevo.invitation.template.id:}") String templateId,
-                        @Value("${signup.invitation.url:}") String link,
-                        @Value("${brevo.request-timeout:10s}") Duration requestTimeout,
-                        SourceCredentials credentials, RetryPolicy retry, Clock clock, ObjectMapper json) {
+                        @Value("${signup.invitation.link:}") String link,
+                        CheckHttp check, SourceCredentials credentials, RetryPolicy retry, Clock clock, ObjectMapper json) {
         this.base = base.endsWith("/") ? base : base + "/";
         this.templateId = templateId.strip();
         this.link = link.strip();
@@ -54,7 +54,8 @@ final class BrevoInvitationMail implements InvitationMail {
         this.retry = retry;
         this.clock = clock;
         this.json = json;
-        this.settings = new VendorHttp.Settings(Duration.ofSeconds(5), requestTimeout, VendorHttp.RateLimit.NONE);
+        // An admin is waiting, as for a credential check: the same short timeouts.
+        this.settings = check.settings();
     }
 
     @Override
@@ -63,7 +64,7 @@ final class BrevoInvitationMail implements InvitationMail {
             throw new InvitationNotSent("BREVO_INVITATION_TEMPLATE_ID is not set to a Brevo template id");
         }
         if (!link.startsWith("https://") && !link.startsWith("http://")) {
-            throw new InvitationNotSent("SIGNUP_INVITATION_URL is not set to the signup page's address");
+            throw new InvitationNotSent("SIGNUP_INVITATION_LINK is not set to the signup page's address");
         }
         String key = credentials.find("brevo").flatMap(c -> c.field("api_key"))
                 .orElseThrow(() -> new InvitationNotSent("Brevo has no API key (BREVO_API_KEY or stored credentials)"));
@@ -85,7 +86,8 @@ final class BrevoInvitationMail implements InvitationMail {
                 answer -> VendorHttp.jsonMessage(json, answer, "message"), BrevoErrors.reading(json));
         try {
             byte[] answer = http.post(VendorHttp.requireSafeBase(URI.create(base)).resolve("smtp/email"),
-                    json.writeValueAsBytes(body), TimeBudget.of(clock.instant(), Duration.ofSeconds(20), Duration.ZERO));
+                    json.writeValueAsBytes(body), TimeBudget.of(clock.instant(),
+                            settings.connectTimeout().plus(settings.requestTimeout()), Duration.ZERO));
             JsonNode sent = json.readTree(answer);
             return sent == null ? null : sent.path("messageId").asText(null);
         } catch (VendorException e) {

@@ -4,6 +4,7 @@ import com.engarde.signupsync.crypto.Sha256;
 import com.engarde.signupsync.testing.AdminJwts;
 import com.engarde.signupsync.testing.AdminRequests;
 import com.engarde.signupsync.testing.BrevoStub;
+import com.engarde.signupsync.testing.ExpectsWarnings;
 import com.engarde.signupsync.testing.LambdaFunction;
 import com.engarde.signupsync.testing.LambdaHarness.Response;
 import com.engarde.signupsync.testing.Race;
@@ -24,6 +25,7 @@ import static com.engarde.signupsync.functions.adminsignupqueue.QueueFixtures.ap
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Bookers into the queue, the queue's pages, approvals with their invitations, rejections; every write audited. */
+@ExpectsWarnings("invitation \\d+ was not sent: ")
 class SignupQueueTest {
 
     private static final Instant NOW = Instant.parse("2026-06-15T12:00:00Z");
@@ -37,7 +39,7 @@ class SignupQueueTest {
         properties.put("brevo.api.url", brevo.apiUrl());
         properties.put("brevo.api.key", BrevoStub.API_KEY);
         properties.put("brevo.invitation.template.id", "7");
-        properties.put("signup.invitation.url", "https://app.example.com/signup");
+        properties.put("signup.invitation.link", "https://app.example.com/signup");
         properties.put("signup.sync.http.attempts", 1);
         return properties;
     }
@@ -96,6 +98,7 @@ class SignupQueueTest {
         assertThat(ada.path("last_booking_at").asText()).isEqualTo("2026-06-10T10:00:00Z");
         assertThat(ada.path("phone").asText()).isEqualTo("+15550003");
         assertThat(ada.path("source_type").asText()).isEqualTo("easyappointments");
+        assertThat(ada.path("segments")).extracting(JsonNode::asText).containsExactly("returning_customer", "recent_customer");
         assertThat(ada.path("status").asText()).isEqualTo("pending");
         assertThat(entries.get(1).path("email").asText()).isEqualTo("bo@example.com");
 
