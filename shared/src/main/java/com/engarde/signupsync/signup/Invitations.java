@@ -9,8 +9,6 @@ import com.engarde.signupsync.persistence.Database;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -32,7 +30,6 @@ import java.util.regex.Pattern;
 @Singleton
 public class Invitations {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Invitations.class);
     public static final long MAX_BODY_BYTES = 4 * 1024;
     public static final int DEFAULT_DAYS = 7;
     public static final int MAX_DAYS = 30;
@@ -44,22 +41,16 @@ public class Invitations {
 
     private final Database database;
     private final JsonBodies bodies;
-    private final InvitationMail mail;
     private final Clock clock;
 
-    public Invitations(Database database, JsonBodies bodies, InvitationMail mail, Clock clock) {
+    public Invitations(Database database, JsonBodies bodies, Clock clock) {
         this.database = database;
         this.bodies = bodies;
-        this.mail = mail;
         this.clock = clock;
     }
 
     /** A new invitation; {@code token} is given to the person and stored nowhere. */
     record Issued(long id, String token, Instant expiresAt) {
-    }
-
-    /** What sending gave: the email went, or why it did not. */
-    public record Delivery(boolean sent, @Nullable String error) {
     }
 
     /** A redeemed invitation as the En Garde backend reads it at signup. */
@@ -116,36 +107,6 @@ public class Invitations {
             revoke.setTimestamp(3, Timestamp.from(now));
             return revoke.executeUpdate() > 0;
         }
-    }
-
-    /**
-     * Sends an issued invitation after its transaction committed, and records the outcome: a failure leaves the
-     * invitation as it is (an admin resends it) and is answered, never thrown.
-     */
-    Delivery deliver(Issued issued, InvitationMail.Invitee invitee) {
-        String messageId = null;
-        String error = null;
-        try {
-            messageId = mail.send(invitee, issued.token(), issued.expiresAt());
-        } catch (InvitationNotSent e) {
-            error = e.getMessage();
-            LOG.warn("invitation {} was not sent: {}", issued.id(), error);
-        }
-        String failure = error;
-        String id = messageId;
-        Instant now = clock.instant();
-        database.transaction(connection -> {
-            try (PreparedStatement update = connection.prepareStatement("""
-                    UPDATE invitations SET sent_at = ?, message_id = ?, send_error = ? WHERE id = ?""")) {
-                update.setTimestamp(1, failure == null ? Timestamp.from(now) : null);
-                update.setString(2, id);
-                update.setString(3, failure == null ? null : failure.length() > 500 ? failure.substring(0, 500) : failure);
-                update.setLong(4, issued.id());
-                update.executeUpdate();
-            }
-            return null;
-        });
-        return new Delivery(failure == null, failure);
     }
 
     /**

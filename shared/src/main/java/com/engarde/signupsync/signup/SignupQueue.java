@@ -13,7 +13,10 @@ import com.engarde.signupsync.input.QueryValues;
 import com.engarde.signupsync.persistence.Database;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.core.annotation.Nullable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -52,17 +55,21 @@ public class SignupQueue {
     public static final int MAX_PAGE_SIZE = 200;
     private static final String EASYAPPOINTMENTS = "easyappointments";
 
+    private static final Logger LOG = LoggerFactory.getLogger(SignupQueue.class);
+
     private final Database database;
     private final Invitations invitations;
+    private final InvitationMail mail;
     private final Suppressions suppressions;
     private final AuditLog audit;
     private final JsonBodies bodies;
     private final Clock clock;
 
-    public SignupQueue(Database database, Invitations invitations, Suppressions suppressions, AuditLog audit,
-                       JsonBodies bodies, Clock clock) {
+    public SignupQueue(Database database, Invitations invitations, InvitationMail mail, Suppressions suppressions,
+                       AuditLog audit, JsonBodies bodies, Clock clock) {
         this.database = database;
         this.invitations = invitations;
+        this.mail = mail;
         this.suppressions = suppressions;
         this.audit = audit;
         this.bodies = bodies;
@@ -82,7 +89,7 @@ public class SignupQueue {
                         @Nullable String phone, String sourceType, int totalBookings, List<String> services,
                         @Nullable Instant lastBookingAt, List<String> segments, String status, @Nullable String reason,
                         @Nullable String decidedBy, @Nullable Instant decidedAt, Instant createdAt,
-                        @Nullable Invitation invitation) {
+                        @Nullable @Schema(type = "object", nullable = true) Invitation invitation) {
     }
 
     /**
@@ -185,7 +192,7 @@ public class SignupQueue {
         });
         int failed = 0;
         for (Invite invite : toSend) {
-            failed += invitations.deliver(invite.issued(), invite.invitee()).sent() ? 0 : 1;
+            failed += deliver(invite.issued(), invite.invitee()).sent() ? 0 : 1;
         }
         return new Added(added.sourceType(), added.dateFrom(), added.dateTo(), added.added(), added.alreadyQueued(),
                 added.alreadyUsers(), added.suppressed(), added.invited(), failed);
@@ -193,6 +200,41 @@ public class SignupQueue {
 
     private record Invite(Invitations.Issued issued, InvitationMail.Invitee invitee) {
     }
+
+    /** What sending gave: the email went, or why it did not. */
+    private record Delivery(boolean sent, @Nullable String error) {
+    }
+
+    /**
+     * Sends an issued invitation after its transaction committed, and records the outcome: a failure leaves the
+     * invitation as it is (an admin resends it) and is answered, never thrown.
+     */
+    private Delivery deliver(Invitations.Issued issued, InvitationMail.Invitee invitee) {
+        String messageId = null;
+        String error = null;
+        try {
+            messageId = mail.send(invitee, issued.token(), issued.expiresAt());
+        } catch (InvitationNotSent e) {
+            error = e.getMessage();
+            LOG.warn("invitation {} was not sent: {}", issued.id(), error);
+        }
+        String failure = error;
+        String id = messageId;
+        Instant now = clock.instant();
+        database.transaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("""
+                    UPDATE invitations SET sent_at = ?, message_id = ?, send_error = ? WHERE id = ?""")) {
+                update.setTimestamp(1, failure == null ? Timestamp.from(now) : null);
+                update.setString(2, id);
+                update.setString(3, failure == null ? null : failure.length() > 500 ? failure.substring(0, 500) : failure);
+                update.setLong(4, issued.id());
+                update.executeUpdate();
+            }
+            return null;
+        });
+        return new Delivery(failure == null, failure);
+    }
+
 
     private static LocalDate dateField(ObjectNode request, String field, LocalDate otherwise) {
         String text = JsonFields.text(request, field, 10);
@@ -338,7 +380,7 @@ public class SignupQueue {
                     Map.of("invitation_id", issued.id(), "expires_in_days", days));
             return new Invite(issued, entry.invitee());
         });
-        invitations.deliver(invite.issued(), invite.invitee());
+        deliver(invite.issued(), invite.invitee());
         return get(id);
     }
 
@@ -374,7 +416,7 @@ public class SignupQueue {
                     Map.of("invitation_id", issued.id(), "expires_in_days", days));
             return new Invite(issued, entry.invitee());
         });
-        invitations.deliver(invite.issued(), invite.invitee());
+        deliver(invite.issued(), invite.invitee());
         return get(id);
     }
 

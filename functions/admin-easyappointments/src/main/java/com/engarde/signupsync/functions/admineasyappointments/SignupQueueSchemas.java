@@ -1,4 +1,4 @@
-package com.engarde.signupsync.functions.adminsignupqueue;
+package com.engarde.signupsync.functions.admineasyappointments;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 

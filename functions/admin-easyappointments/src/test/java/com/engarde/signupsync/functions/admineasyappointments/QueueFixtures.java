@@ -1,4 +1,4 @@
-package com.engarde.signupsync.functions.adminsignupqueue;
+package com.engarde.signupsync.functions.admineasyappointments;
 
 import com.engarde.signupsync.crypto.Sha256;
 import com.engarde.signupsync.testing.Rows;

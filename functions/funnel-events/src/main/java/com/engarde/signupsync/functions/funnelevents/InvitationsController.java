@@ -1,4 +1,4 @@
-package com.engarde.signupsync.functions.invitations;
+package com.engarde.signupsync.functions.funnelevents;
 
 import com.engarde.signupsync.api.ApiError;
 import com.engarde.signupsync.signup.Invitations;

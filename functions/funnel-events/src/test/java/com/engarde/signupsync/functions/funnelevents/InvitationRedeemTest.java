@@ -1,4 +1,4 @@
-package com.engarde.signupsync.functions.invitations;
+package com.engarde.signupsync.functions.funnelevents;
 
 import com.engarde.signupsync.crypto.Sha256;
 import com.engarde.signupsync.funnel.Conversions;

@@ -1,4 +1,4 @@
-package com.engarde.signupsync.functions.adminsignupqueue;
+package com.engarde.signupsync.functions.admineasyappointments;
 
 import com.engarde.signupsync.crypto.Sha256;
 import com.engarde.signupsync.testing.AdminJwts;
@@ -21,7 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static com.engarde.signupsync.functions.adminsignupqueue.QueueFixtures.appointment;
+import static com.engarde.signupsync.functions.admineasyappointments.QueueFixtures.appointment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Bookers into the queue, the queue's pages, approvals with their invitations, rejections; every write audited. */

@@ -1,4 +1,4 @@
-package com.engarde.signupsync.functions.adminsignupqueue;
+package com.engarde.signupsync.functions.admineasyappointments;
 
 import com.engarde.signupsync.admin.AdminPrincipal;
 import com.engarde.signupsync.api.ApiError;
@@ -19,7 +19,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-/** EasyAppointments' bookers into the signup queue (served here, with the queue, rather than by admin-easyappointments). */
+/** EasyAppointments' bookers into the signup queue. */
 @Controller("/api/admin/easyappointments")
 @Consumes(MediaType.ALL)
 @Tag(name = "admin")

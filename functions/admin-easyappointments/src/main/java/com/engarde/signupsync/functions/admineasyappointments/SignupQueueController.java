@@ -1,4 +1,4 @@
-package com.engarde.signupsync.functions.adminsignupqueue;
+package com.engarde.signupsync.functions.admineasyappointments;
 
 import com.engarde.signupsync.admin.AdminPrincipal;
 import com.engarde.signupsync.api.ApiError;
