@@ -3,6 +3,9 @@ package com.engarde.signupsync.local;
 import com.engarde.signupsync.api.SyncController;
 import com.engarde.signupsync.functions.adminplatform.AdminPlatformController;
 import com.engarde.signupsync.functions.admineasyappointments.EasyAppointmentsAdminController;
+import com.engarde.signupsync.functions.admineasyappointments.BookersController;
+import com.engarde.signupsync.functions.admineasyappointments.SignupQueueController;
+import com.engarde.signupsync.functions.funnelevents.InvitationsController;
 import com.engarde.signupsync.functions.adminplatformbrands.PlatformBrandsController;
 import com.engarde.signupsync.functions.adminplatformusage.PlatformUsageController;
 import com.engarde.signupsync.functions.adminsources.AdminSourcesController;
@@ -50,7 +53,8 @@ import io.swagger.v3.oas.annotations.servers.Server;
         FunnelAnalyticsController.class, SyncAllController.class, SyncController.class, PoshDeliveriesController.class,
         PoshWebhookController.class, AdminSourcesController.class, IntegrationRegistryController.class, AdminPlatformController.class,
         PlatformBrandsController.class, PlatformUsageController.class, UsageMetricsController.class,
-        UsageRollupController.class, EasyAppointmentsAdminController.class})
+        UsageRollupController.class, EasyAppointmentsAdminController.class,
+        SignupQueueController.class, BookersController.class, InvitationsController.class})
 @SecurityScheme(name = ApiContract.SERVICE_TOKEN, type = SecuritySchemeType.HTTP, scheme = "bearer",
         description = "SIGNUP_SYNC_SERVICE_TOKEN (or, during a rotation, SIGNUP_SYNC_SERVICE_TOKEN_PREVIOUS), which"
                 + " holds every scope, or a scoped token of SIGNUP_SYNC_SCOPED_TOKENS holding the operation's scope"

@@ -71,6 +71,17 @@ class AdminRouteAuthTest {
         SAMPLES.put("GET /api/admin/easyappointments/booking-stats", new Sample("/api/admin/easyappointments/booking-stats", null));
         SAMPLES.put("POST /api/admin/easyappointments/appointments/{id}/outcome",
                 new Sample("/api/admin/easyappointments/appointments/{appointment}/outcome", "{\"outcome\":\"completed\"}"));
+        SAMPLES.put("POST /api/admin/easyappointments/add-bookers-to-queue",
+                new Sample("/api/admin/easyappointments/add-bookers-to-queue", "{}"));
+        SAMPLES.put("GET /api/admin/signup-queue", new Sample("/api/admin/signup-queue", null));
+        SAMPLES.put("POST /api/admin/signup-queue/add", new Sample("/api/admin/signup-queue/add", "{\"source_type\":\"zoom\"}"));
+        SAMPLES.put("POST /api/admin/signup-queue/{id}/approve", new Sample("/api/admin/signup-queue/{pending}/approve", "{}"));
+        SAMPLES.put("POST /api/admin/signup-queue/{id}/reject",
+                new Sample("/api/admin/signup-queue/{pending}/reject", "{\"reason\":\"walk\"}"));
+        SAMPLES.put("POST /api/admin/signup-queue/{id}/invitation/resend",
+                new Sample("/api/admin/signup-queue/{invited}/invitation/resend", "{}"));
+        SAMPLES.put("POST /api/admin/signup-queue/{id}/invitation/revoke",
+                new Sample("/api/admin/signup-queue/{invited}/invitation/revoke", null));
         SAMPLES.put("GET /api/admin/platform/brands", new Sample("/api/admin/platform/brands", null));
         SAMPLES.put("POST /api/admin/platform/brands",
                 new Sample("/api/admin/platform/brands", "{\"brand_name\":\"Walk {unique}\"}"));
@@ -251,6 +262,18 @@ class AdminRouteAuthTest {
                     + " now() - interval '2 days' + interval '30 minutes', 'UTC', 'Booked', 'booked', 1, 'walk@example.com',"
                     + " l.id, now() FROM l RETURNING appointment_id");
             path = path.replace("{appointment}", String.valueOf(id));
+        }
+        if (path.contains("{pending}") || path.contains("{invited}")) {
+            // A queue entry of its own per call: a decision is made once.
+            long id = Rows.number("WITH l AS (INSERT INTO leads (email) VALUES ('queued" + System.nanoTime()
+                    + "@example.com') RETURNING id) INSERT INTO signup_queue (lead_id, source_type, status, decided_by, decided_at)"
+                    + " SELECT l.id, 'easyappointments', " + (path.contains("{invited}") ? "'approved', 'walk', now()" : "'pending', NULL, NULL")
+                    + " FROM l RETURNING id");
+            if (path.contains("{invited}")) {
+                Rows.number("INSERT INTO invitations (queue_id, token_hash, expires_at, created_by) VALUES (?,"
+                        + " sha256(convert_to(?, 'UTF8')), now() + interval '7 days', 'walk') RETURNING id", id, "walk" + System.nanoTime());
+            }
+            path = path.replace("{pending}", String.valueOf(id)).replace("{invited}", String.valueOf(id));
         }
         String body = sample.body() == null ? null : sample.body().replace("{unique}", String.valueOf(System.nanoTime()));
         return lambda.handle(request(route.method(), path, body, authorization));

@@ -176,6 +176,7 @@ public class Conversions {
                 SourceType.fromId(first.sourceType()).orElseThrow(), EventType.CONVERTED, request.platformUserId(),
                 request.convertedAt(), new Person(conversion.email(), null, null, null), Utm.NONE, data))).get(0).event();
         markDirectSignup(connection, leadId, converted);
+        tieRedeemedInvitation(connection, leadId, id);
         return new Outcome(true, conversion);
     }
 
@@ -196,6 +197,17 @@ public class Conversions {
             update.setString(5, converted.sourceType());
             update.setTimestamp(6, at);
             update.setLong(7, leadId);
+            update.executeUpdate();
+        }
+    }
+
+    /** A person invited through the signup queue converts as that invitation: the funnel ends where it began. */
+    private static void tieRedeemedInvitation(Connection connection, long leadId, long conversionId) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE invitations i SET conversion_id = ? FROM signup_queue q
+                WHERE q.id = i.queue_id AND q.lead_id = ? AND i.status = 'redeemed' AND i.conversion_id IS NULL""")) {
+            update.setLong(1, conversionId);
+            update.setLong(2, leadId);
             update.executeUpdate();
         }
     }

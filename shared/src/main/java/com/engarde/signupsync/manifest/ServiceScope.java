@@ -10,7 +10,7 @@ import java.util.Optional;
  * <p>The CDK app reads it too, through {@link FunctionManifest}.
  */
 public enum ServiceScope {
-    /** POST /funnel/*: record funnel events and conversions. */
+    /** POST /funnel/*: record funnel events and conversions; POST /invitations/redeem: redeem an invitation at signup. */
     FUNNEL_WRITE("funnel:write"),
     /** GET /analytics/*, GET /sync/status/*: read the funnel's figures and the syncs' state. */
     ANALYTICS_READ("analytics:read"),

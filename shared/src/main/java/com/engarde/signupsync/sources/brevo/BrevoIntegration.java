@@ -27,6 +27,6 @@ public final class BrevoIntegration implements IntegrationDeclaration {
                         new RateLimit("endpoints not listed: 100 requests/hour (General tier)", RATE_LIMITS)),
                 List.of("write_contacts", "manage_lists"),
                 Integration.SetupDifficulty.EASY, "https://developers.brevo.com/docs/getting-started",
-                Optional.of(new Secret("brevo", "BREVO_SECRET_ARN")), List.of("BREVO_API_URL"));
+                Optional.of(new Secret("brevo", "BREVO_SECRET_ARN")), List.of("BREVO_API_URL", "BREVO_INVITATION_TEMPLATE_ID"));
     }
 }

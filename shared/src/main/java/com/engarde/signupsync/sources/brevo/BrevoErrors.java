@@ -1,0 +1,28 @@
+package com.engarde.signupsync.sources.brevo;
+
+import com.engarde.signupsync.http.VendorHttp;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.util.Optional;
+
+/** Brevo's error answers: {@code {"code": "duplicate_parameter", "message": "..."}}; a 429 is a rate, never a quota. */
+final class BrevoErrors {
+
+    private BrevoErrors() {
+    }
+
+    static VendorHttp.ErrorReading reading(ObjectMapper json) {
+        return new VendorHttp.ErrorReading() {
+            @Override
+            public String code(VendorHttp.Answer answer) {
+                return VendorHttp.jsonField(json, answer, "code");
+            }
+
+            @Override
+            public Optional<java.time.Instant> quotaResetsAt(VendorHttp.Answer answer, java.net.http.HttpHeaders headers,
+                                                             java.time.Instant now) {
+                return Optional.empty();
+            }
+        };
+    }
+}
