@@ -94,6 +94,12 @@ final class ServiceFunction extends Construct {
                 environment.put(setting, value);
             }
         }
+        for (String setting : manifest.optionalSettings()) {
+            String value = platform.settings().functionSettings().get(setting);
+            if (value != null) {
+                environment.put(setting, value);
+            }
+        }
         if (manifest.database()) {
             // The schema's owner (db-migrate) logs in as the master user and creates the application role from its
             // secret; every other function logs in as that role and never sees the master secret.

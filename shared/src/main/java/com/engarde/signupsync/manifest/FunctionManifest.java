@@ -50,7 +50,10 @@ import java.util.stream.Stream;
  *                 integration's; each arrives as its ARN in an environment variable
  * settings        names of plain, non-secret environment variables (EASYAPPOINTMENTS_URL, ...); each gets the CDK
  *                 context value of the same name (-c EASYAPPOINTMENTS_URL=https://...), if the deploy gives one;
- *                 "integrations" names every declared integration's required credential field no secret carries
+ *                 "integrations" names every declared integration's required credential field no secret carries;
+ *                 the deploy warns when one is not given
+ * optionalSettings the same for variables the function has a working default for (EASYAPPOINTMENTS_STATUS_OUTCOMES):
+ *                 passed when the deploy gives one, no warning when it does not
  * routes          [{"method": "GET|POST|PUT|PATCH|DELETE", "path": "/a/{b}", "auth": "none|service-token|admin-jwt|webhook-signature"}]
  *                 a service-token route also names the {@link ServiceScope} a token must hold to call it
  *                 ("scope": "funnel:write|analytics:read|sync:run|usage:write"), and its manifest lists the
@@ -66,7 +69,8 @@ import java.util.stream.Stream;
  */
 public record FunctionManifest(String name, String description, String handler, int memoryMb, int timeoutSeconds,
                                boolean database, boolean databaseOwner, int reservedConcurrency, boolean egress,
-                               boolean busPublisher, List<SecretName> secrets, List<String> settings, List<Route> routes,
+                               boolean busPublisher, List<SecretName> secrets, List<String> settings,
+                               List<String> optionalSettings, List<Route> routes,
                                List<Trigger> triggers) {
 
     /** A manifest's file name, in its function's folder and in its function's jar. */
@@ -219,11 +223,16 @@ public record FunctionManifest(String name, String description, String handler, 
                 settings.addAll(integrationSettings().stream().filter(v -> !settings.contains(v)).toList());
                 continue;
             }
-            require(VARIABLE.matcher(variable).matches(), "a setting is an environment variable name: " + variable);
-            require(SecretName.carrying(variable).isEmpty(), variable + " is a secret: list \""
-                    + SecretName.carrying(variable).map(SecretName::manifestName).orElse("") + "\" under \"secrets\" instead");
-            require(!RESERVED.contains(variable) && !variable.endsWith("_SECRET_ARN"), variable + " is set by the app itself");
+            requirePlainSetting(variable);
             settings.add(variable);
+        }
+        List<String> optionalSettings = new ArrayList<>();
+        for (JsonNode setting : json.path("optionalSettings")) {
+            String variable = setting.asText();
+            requirePlainSetting(variable);
+            require(!settings.contains(variable) && !optionalSettings.contains(variable),
+                    variable + " is listed twice (settings, optionalSettings)");
+            optionalSettings.add(variable);
         }
 
         List<Route> routes = new ArrayList<>();
@@ -257,7 +266,7 @@ public record FunctionManifest(String name, String description, String handler, 
 
         return new FunctionManifest(name, json.path("description").asText(""), handler, memory, timeout,
                 database, owner, reserved, json.path("egress").asBoolean(false),
-                json.path("busPublisher").asBoolean(false), List.copyOf(secrets), List.copyOf(settings), List.copyOf(routes),
+                json.path("busPublisher").asBoolean(false), List.copyOf(secrets), List.copyOf(settings), List.copyOf(optionalSettings), List.copyOf(routes),
                 List.copyOf(triggers));
     }
 
@@ -323,6 +332,14 @@ public record FunctionManifest(String name, String description, String handler, 
         JsonNode value = node.get(field);
         require(value != null && value.isTextual() && !value.asText().isBlank(), "\"" + field + "\" is required");
         return value.asText();
+    }
+
+    /** A setting names a plain environment variable: not a secret's, not one the app sets itself. */
+    private static void requirePlainSetting(String variable) {
+        require(VARIABLE.matcher(variable).matches(), "a setting is an environment variable name: " + variable);
+        require(SecretName.carrying(variable).isEmpty(), variable + " is a secret: list \""
+                + SecretName.carrying(variable).map(SecretName::manifestName).orElse("") + "\" under \"secrets\" instead");
+        require(!RESERVED.contains(variable) && !variable.endsWith("_SECRET_ARN"), variable + " is set by the app itself");
     }
 
     private static void require(boolean condition, String message) {

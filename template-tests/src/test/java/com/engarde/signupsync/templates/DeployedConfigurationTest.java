@@ -2,6 +2,8 @@ package com.engarde.signupsync.templates;
 
 import com.engarde.signupsync.bus.LambdaHandler;
 import com.engarde.signupsync.config.SecretName;
+import com.engarde.signupsync.integrations.Integration;
+import com.engarde.signupsync.integrations.Integrations;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -191,6 +193,50 @@ class DeployedConfigurationTest {
         // zoom api and oauth, eventbrite, brevo at least: in admin-sources (verify) and the two syncs.
         assertThat(checked).contains("sync-zoom zoom.api.url", "sync-zoom zoom.oauth.url", "sync-eventbrite eventbrite.api.url",
                 "admin-sources zoom.api.url", "admin-sources brevo.api.url");
+    }
+
+    /**
+     * What an instance of a vendor is like (its status texts, its timezone, its page size, its pace) is a vendor
+     * setting a deployer must be able to give the function that reads it: each is a manifest setting or optional
+     * setting, or a credential field its secret carries. The vendor base URLs an integration declares are for stubs and keep AWS's
+     * default (the deployed value is what {@link #everyFunctionFolderIsStartedWithItsDeployedEnvironment} runs).
+     */
+    @Test
+    void everyVendorSettingAFunctionReadsCanBeGivenByTheDeploy() {
+        Map<String, Set<String>> undeployable = new TreeMap<>();
+        int vendorSettings = 0;
+        for (Map.Entry<String, JsonNode> entry : REPORTS.entrySet()) {
+            String name = entry.getKey();
+            JsonNode manifest = synth.manifests().get(name);
+            Set<String> deployable = new TreeSet<>();
+            for (String list : List.of("settings", "optionalSettings")) {
+                manifest.path(list).forEach(v -> deployable.add(normalized(v.asText())));
+            }
+            for (JsonNode setting : settings(entry.getValue())) {
+                String property = property(setting);
+                for (Integration integration : Integrations.declared().all()) {
+                    String normalized = normalized(property);
+                    boolean vendor = normalized.startsWith(normalized(integration.variablePrefix()));
+                    boolean stubUrl = integration.settings().stream().anyMatch(v -> normalized(v).equals(normalized));
+                    boolean inSecret = integration.credentials().stream()
+                            .anyMatch(f -> f.inSecret() && normalized(f.variable()).equals(normalized));
+                    if (vendor && !stubUrl && !inSecret) {
+                        vendorSettings++;
+                        if (!deployable.contains(normalized)) {
+                            undeployable.computeIfAbsent(name, k -> new TreeSet<>()).add(property);
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(vendorSettings).as("vendor settings read by the deployed functions").isPositive();
+        assertThat(undeployable).as("vendor settings a function reads that no deploy can give it: list them under"
+                + " \"optionalSettings\" (or \"settings\" when they have no working default) in its function.json").isEmpty();
+    }
+
+    /** A variable or property name as Micronaut matches them: EASYAPPOINTMENTS_PAGE_SIZE is easyappointments.page-size. */
+    private static String normalized(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT).replaceAll("[-_.]", ".");
     }
 
     @Test

@@ -190,6 +190,19 @@ class FunctionsTest {
     }
 
     @Test
+    void anOptionalSettingIsPassedWhenGivenAndNeitherPassedNorWarnedOfOtherwise() {
+        Synth.Result prod = Synth.fixture(ProdSettings.CONTEXT);
+        assertThat(prod.resource(prod.functionId("fixture-sync-alpha")).path("Properties").path("Environment")
+                .path("Variables").path("EASYAPPOINTMENTS_STATUS_OUTCOMES").asText()).isEqualTo("Attended=completed,Missed=no_show");
+
+        Synth.Result dev = Synth.fixture();
+        assertThat(dev.resource(dev.functionId("fixture-sync-alpha")).path("Properties").path("Environment")
+                .path("Variables").has("EASYAPPOINTMENTS_STATUS_OUTCOMES")).isFalse();
+        assertThat(Annotations.fromStack(dev.stack())
+                .findWarning("*", Match.stringLikeRegexp(".*EASYAPPOINTMENTS_STATUS_OUTCOMES.*"))).isEmpty();
+    }
+
+    @Test
     void theFunctionsSeeTheirStageAndMetricsNamespace() {
         Synth.Result synth = Synth.fixture(ProdSettings.CONTEXT);
         JsonNode variables = synth.resource(synth.functionId("fixture-sync-alpha")).path("Properties").path("Environment").path("Variables");

@@ -85,6 +85,20 @@ class ManifestValidationTest {
     }
 
     @Test
+    void anOptionalSettingIsAPlainVariableListedOnce() throws IOException {
+        manifest("alpha", function("alpha", "\"settings\": [\"ZOOM_PAGE_SIZE\"], \"optionalSettings\": [\"ZOOM_PAGE_SIZE\"]"));
+        assertThatThrownBy(() -> FunctionManifest.readAll(repo.resolve("functions"))).hasMessageContaining("listed twice");
+        manifest("alpha", function("alpha", "\"optionalSettings\": [\"ZOOM_CLIENT_SECRET\"]"));
+        assertThatThrownBy(() -> FunctionManifest.readAll(repo.resolve("functions"))).hasMessageContaining("is a secret");
+        manifest("alpha", function("alpha", "\"optionalSettings\": [\"SIGNUP_SYNC_STAGE\"]"));
+        assertThatThrownBy(() -> FunctionManifest.readAll(repo.resolve("functions"))).hasMessageContaining("set by the app itself");
+        manifest("alpha", function("alpha", "\"settings\": [\"ZOOM_API_URL\"], \"optionalSettings\": [\"ZOOM_PAGE_SIZE\"]"));
+        FunctionManifest read = FunctionManifest.readAll(repo.resolve("functions")).get(0);
+        assertThat(read.settings()).containsExactly("ZOOM_API_URL");
+        assertThat(read.optionalSettings()).containsExactly("ZOOM_PAGE_SIZE");
+    }
+
+    @Test
     void aServiceTokenRouteNamesAKnownScopeAndReadsTheTokens() throws IOException {
         String route = "{\"method\": \"POST\", \"path\": \"/things\", \"auth\": \"service-token\"%s}";
         manifest("alpha", function("alpha", "\"secrets\": [\"service-token\"], \"routes\": [" + route.formatted("") + "]"));

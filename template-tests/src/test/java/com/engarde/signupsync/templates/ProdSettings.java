@@ -11,7 +11,8 @@ final class ProdSettings {
             "FUNNEL_SYNC_ENABLED", "false",
             "alarmEmail", "oncall@example.com",
             "corsOrigins", "https://admin.example.com, https://admin-staging.example.com",
-            "EASYAPPOINTMENTS_URL", "https://booking.example.com/index.php/api/v1");
+            "EASYAPPOINTMENTS_URL", "https://booking.example.com/index.php/api/v1",
+            "EASYAPPOINTMENTS_STATUS_OUTCOMES", "Attended=completed,Missed=no_show");
 
     private ProdSettings() {
     }
