@@ -51,6 +51,15 @@ public class RetryPolicy {
         this.sleeper = sleeper;
     }
 
+    /**
+     * A policy that never retries, for a request the vendor may have carried out although its answer was lost or
+     * an error (a transactional email): once is the most it happens.
+     */
+    public static RetryPolicy once() {
+        return new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ZERO, d -> {
+        });
+    }
+
     public int attempts() {
         return attempts;
     }

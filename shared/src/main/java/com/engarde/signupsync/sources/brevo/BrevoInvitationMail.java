@@ -46,12 +46,13 @@ final class BrevoInvitationMail implements InvitationMail {
     BrevoInvitationMail(@Value("${brevo.api.url:`https://api.brevo.com/v3/`}") String base,
                         @Value("${brevo.invitation.template.id:}") String templateId,
                         @Value("${signup.invitation.link:}") String link,
-                        CheckHttp check, SourceCredentials credentials, RetryPolicy retry, Clock clock, ObjectMapper json) {
+                        CheckHttp check, SourceCredentials credentials, Clock clock, ObjectMapper json) {
         this.base = base.endsWith("/") ? base : base + "/";
         this.templateId = templateId.strip();
         this.link = link.strip();
         this.credentials = credentials;
-        this.retry = retry;
+        // Brevo's transactional send is not idempotent: an email whose answer is lost is not sent again, an admin resends.
+        this.retry = RetryPolicy.once();
         this.clock = clock;
         this.json = json;
         // An admin is waiting, as for a credential check: the same short timeouts.

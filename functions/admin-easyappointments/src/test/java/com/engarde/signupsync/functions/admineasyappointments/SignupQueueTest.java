@@ -40,7 +40,6 @@ class SignupQueueTest {
         properties.put("brevo.api.key", BrevoStub.API_KEY);
         properties.put("brevo.invitation.template.id", "7");
         properties.put("signup.invitation.link", "https://app.example.com/signup");
-        properties.put("signup.sync.http.attempts", 1);
         return properties;
     }
 
@@ -244,6 +243,24 @@ class SignupQueueTest {
         assertThat(revokedAgain.status()).isEqualTo(409);
         assertThat(Rows.number("SELECT count(*) FROM platform_admin_actions WHERE action IN"
                 + " ('signup_queue.approve', 'invitation.resend', 'invitation.revoke')")).isEqualTo(3);
+    }
+
+    /** Brevo's transactional send is not idempotent: an email whose answer is lost is not sent again, an admin resends. */
+    @Test
+    void anInvitationEmailIsSentAtMostOnceWhenBrevoFails() {
+        bookers();
+        post("/api/admin/easyappointments/add-bookers-to-queue", JUNE);
+        long id = Rows.number("SELECT q.id FROM signup_queue q JOIN leads l ON l.id = q.lead_id WHERE l.email = 'bo@example.com'");
+        brevo.failNext(500, "internal_error", "Internal error");
+        long sendsBefore = brevo.requests().stream().filter("POST /v3/smtp/email"::equals).count();
+
+        Response approved = post("/api/admin/signup-queue/" + id + "/approve", "{}");
+
+        assertThat(approved.status()).as(approved.body()).isEqualTo(200);
+        assertThat(approved.json().path("invitation").path("email_sent").asBoolean()).isFalse();
+        assertThat(approved.json().path("invitation").path("send_error").asText()).contains("500");
+        assertThat(brevo.requests().stream().filter("POST /v3/smtp/email"::equals).count() - sendsBefore)
+                .as("requests to send the invitation").isEqualTo(1);
     }
 
     @Test
