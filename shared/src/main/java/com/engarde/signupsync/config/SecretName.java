@@ -29,7 +29,8 @@ public enum SecretName {
     EASYAPPOINTMENTS("easyappointments", "EASYAPPOINTMENTS_SECRET_ARN", "EASYAPPOINTMENTS_API_KEY"),
     ZOOM("zoom", "ZOOM_SECRET_ARN", "ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET"),
     EVENTBRITE("eventbrite", "EVENTBRITE_SECRET_ARN", "EVENTBRITE_OAUTH_TOKEN"),
-    BREVO("brevo", "BREVO_SECRET_ARN", "BREVO_API_KEY");
+    BREVO("brevo", "BREVO_SECRET_ARN", "BREVO_API_KEY"),
+    ANTHROPIC("anthropic", "ANTHROPIC_SECRET_ARN", "ANTHROPIC_API_KEY");
 
     /**
      * The database is not in the list above: a manifest says {@code "database": true} instead, and the secret is
