@@ -164,9 +164,9 @@ public class Insights {
         BookingStats.query(connection, range, now, BookingStats.window() + """
                 , d AS (SELECT split_part(customer_email, '@', 2) AS domain, count(DISTINCT customer_email) AS n
                         FROM w GROUP BY 1)
-                SELECT CASE WHEN n >= ? THEN domain ELSE 'other' END AS shown, sum(n)::bigint FROM d
-                GROUP BY 1 ORDER BY (CASE WHEN n >= ? THEN domain ELSE 'other' END) = 'other', sum(n) DESC, 1""",
-                rs -> domains.add(new DomainCount(rs.getString(1), rs.getLong(2))), MIN_DOMAIN_CUSTOMERS, MIN_DOMAIN_CUSTOMERS);
+                SELECT shown, sum(n)::bigint FROM (SELECT CASE WHEN n >= ? THEN domain ELSE 'other' END AS shown, n FROM d) x
+                GROUP BY shown ORDER BY shown = 'other', sum(n) DESC, shown""",
+                rs -> domains.add(new DomainCount(rs.getString(1), rs.getLong(2))), MIN_DOMAIN_CUSTOMERS);
         return domains;
     }
 
