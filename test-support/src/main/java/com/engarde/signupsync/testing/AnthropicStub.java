@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Anthropic's Messages API as documented (shared/sources/anthropic.md): {@code POST /v1/messages} with
@@ -58,7 +56,7 @@ public final class AnthropicStub implements AutoCloseable {
     private final HttpServer server;
     private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
     private final List<String> bodies = new CopyOnWriteArrayList<>();
-    private final CountDownLatch released = new CountDownLatch(1);
+    private final List<HttpExchange> unanswered = new CopyOnWriteArrayList<>();
     private volatile boolean hanging;
     private volatile String text = "Bookings held steady; most customers were new.";
 
@@ -80,9 +78,16 @@ public final class AnthropicStub implements AutoCloseable {
         faults.add(fault);
     }
 
-    /** Every request from now on gets no answer until {@link #close}. */
+    /** Every request from now on gets no answer until {@link #stopHanging} or {@link #close}. */
     public void hang() {
         hanging = true;
+    }
+
+    /** Answers again; the requests left hanging are dropped without an answer. */
+    public void stopHanging() {
+        hanging = false;
+        unanswered.forEach(HttpExchange::close);
+        unanswered.clear();
     }
 
     /** The request bodies received, in order. */
@@ -91,13 +96,14 @@ public final class AnthropicStub implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        bodies.add(body);
+        if (hanging) {
+            // No answer, and no thread held: each retry is taken in as it comes.
+            unanswered.add(exchange);
+            return;
+        }
         try (exchange) {
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            bodies.add(body);
-            if (hanging) {
-                released.await(30, TimeUnit.SECONDS);
-                return;
-            }
             if (!exchange.getRequestMethod().equals("POST") || !exchange.getRequestURI().getPath().equals("/v1/messages")) {
                 StubHttp.send(exchange, 404, Fault.error(404, "not_found_error", "Not found", Map.of()).body(), Map.of());
                 return;
@@ -124,14 +130,12 @@ public final class AnthropicStub implements AutoCloseable {
             answer.putArray("content").addObject().put("type", "text").put("text", text);
             answer.putObject("usage").put("input_tokens", body.length() / 4).put("output_tokens", text.length() / 4);
             StubHttp.send(exchange, 200, answer.toString(), Map.of());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
     @Override
     public void close() {
-        released.countDown();
+        stopHanging();
         server.stop(0);
     }
 }
