@@ -83,12 +83,17 @@ public class Insights {
 
     /** The figures of one type; the sections of the other types are absent. */
     @Schema(name = "InsightFigures")
-    public record Figures(long total, @Nullable List<Count> byOutcome, @Nullable Customers customers,
-                          @Nullable Rates rates, @Nullable LeadTime leadTime, @Nullable List<Revenue> revenue,
-                          @Nullable List<DomainCount> emailDomains, @Nullable List<Frequency> bookingFrequency,
-                          @Nullable List<Count> byWeekday, @Nullable List<Count> byHour, @Nullable Count busiestWeekday,
-                          @Nullable Count busiestHour, @Nullable List<ServiceCount> popularServices,
-                          @Nullable Funnel funnel) {
+    public record Figures(long total, @Nullable List<Count> byOutcome,
+                          @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) Customers customers,
+                          @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) Rates rates,
+                          @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) LeadTime leadTime,
+                          @Nullable List<Revenue> revenue, @Nullable List<DomainCount> emailDomains,
+                          @Nullable List<Frequency> bookingFrequency, @Nullable List<Count> byWeekday,
+                          @Nullable List<Count> byHour,
+                          @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) Count busiestWeekday,
+                          @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) Count busiestHour,
+                          @Nullable List<ServiceCount> popularServices,
+                          @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) Funnel funnel) {
     }
 
     @Schema(name = "Insights")
