@@ -37,7 +37,7 @@ public class R__Declared_sources extends BaseJavaMigration {
     }
 
     private static List<Integration> sourced() {
-        return Integrations.declared().all().stream().filter(i -> i.kind() != Integration.Kind.DESTINATION).toList();
+        return Integrations.declared().all().stream().filter(i -> i.kind().bringsEvents()).toList();
     }
 
     private static List<String> rows() {

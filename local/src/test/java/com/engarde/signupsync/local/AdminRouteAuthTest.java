@@ -69,6 +69,7 @@ class AdminRouteAuthTest {
         SAMPLES.put("GET /api/admin/audit", new Sample("/api/admin/audit", null));
         SAMPLES.put("GET /api/admin/easyappointments/appointments", new Sample("/api/admin/easyappointments/appointments", null));
         SAMPLES.put("GET /api/admin/easyappointments/booking-stats", new Sample("/api/admin/easyappointments/booking-stats", null));
+        SAMPLES.put("GET /api/admin/easyappointments/insights", new Sample("/api/admin/easyappointments/insights", null));
         SAMPLES.put("POST /api/admin/easyappointments/appointments/{id}/outcome",
                 new Sample("/api/admin/easyappointments/appointments/{appointment}/outcome", "{\"outcome\":\"completed\"}"));
         SAMPLES.put("POST /api/admin/easyappointments/add-bookers-to-queue",

@@ -28,7 +28,7 @@ public class IntegrationRegistry {
     /** One integration: its declaration, then its state; a state not there yet is null, never left out. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Entry(String type, String displayName, String category,
-                        @Schema(allowableValues = {"pull_api", "webhook", "destination"}) String integrationMethod,
+                        @Schema(allowableValues = {"pull_api", "webhook", "destination", "service"}) String integrationMethod,
                         @Schema(allowableValues = {"api_key", "oauth2_client_credentials", "private_token", "webhook_secret"}) String authMethod,
                         List<String> capabilities, List<String> requiredScopes, List<CredentialField> credentialFields,
                         List<RateLimit> rateLimits,

@@ -124,48 +124,15 @@ public class BookingStats {
     Stats compute(Connection connection, Range range) throws SQLException {
         Timestamp now = Timestamp.from(clock.instant());
         List<Count> byStatus = counts(connection, range, now, "status");
-        List<Count> byOutcome = counts(connection, range, now, "o");
-        List<Count> byWeekday = counts(connection, range, now, "extract(isodow FROM local_start)::int::text");
-        List<Count> byHour = counts(connection, range, now, "extract(hour FROM local_start)::int::text");
-        long total = byOutcome.stream().mapToLong(Count::count).sum();
-
-        List<ServiceCount> byService = new ArrayList<>();
-        query(connection, range, now, window() + """
-                SELECT service_id, max(service_name), count(*) FROM w GROUP BY service_id ORDER BY count(*) DESC, service_id""",
-                rs -> byService.add(new ServiceCount(rs.getObject(1, Long.class), rs.getString(2), rs.getLong(3))));
+        List<Count> byOutcome = byOutcome(connection, range, now);
+        List<Count> byWeekday = byWeekday(connection, range, now);
+        List<Count> byHour = byHour(connection, range, now);
+        long total = total(byOutcome);
+        List<ServiceCount> byService = byService(connection, range, now);
         List<ProviderCount> byProvider = new ArrayList<>();
         query(connection, range, now, window() + """
                 SELECT provider_id, count(*) FROM w GROUP BY provider_id ORDER BY count(*) DESC, provider_id""",
                 rs -> byProvider.add(new ProviderCount(rs.getObject(1, Long.class), rs.getLong(2))));
-
-        // Returning: the customer had an appointment starting before the range (any service, any outcome).
-        Customers[] customers = new Customers[1];
-        query(connection, range, now, window() + """
-                , c AS (SELECT DISTINCT customer_email FROM w)
-                SELECT count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM easyappointments_appointments p
-                           WHERE p.customer_email = c.customer_email AND p.start_at < ?))
-                FROM c""", rs -> customers[0] = new Customers(rs.getLong(1), rs.getLong(1) - rs.getLong(2), rs.getLong(2)),
-                Timestamp.from(range.from().atStartOfDay(range.zone()).toInstant()));
-
-        Map<String, Long> outcomes = new LinkedHashMap<>();
-        byOutcome.forEach(c -> outcomes.put(c.key(), c.count()));
-        long completed = outcomes.getOrDefault("completed", 0L);
-        long noShow = outcomes.getOrDefault("no_show", 0L);
-        long cancelled = outcomes.getOrDefault("cancelled", 0L);
-        long resolved = completed + noShow + cancelled;
-        Rates rates = new Rates(resolved, share(completed, resolved), share(noShow, resolved), share(cancelled, resolved));
-
-        LeadTime[] lead = new LeadTime[1];
-        query(connection, range, now, window() + """
-                SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM start_at - booked_at)),
-                       percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM start_at - booked_at)) FROM w""",
-                rs -> lead[0] = new LeadTime(hours(rs.getObject(1, Double.class)), hours(rs.getObject(2, Double.class))));
-
-        List<Revenue> revenue = new ArrayList<>();
-        query(connection, range, now, window() + """
-                SELECT coalesce(service_currency, ''), sum(service_price), count(*) FROM w
-                WHERE o = 'completed' AND service_price IS NOT NULL GROUP BY 1 ORDER BY 1""",
-                rs -> revenue.add(new Revenue(rs.getString(1), rs.getBigDecimal(2), rs.getLong(3))));
 
         List<Day> daily = new ArrayList<>();
         query(connection, range, now, window() + """
@@ -178,14 +145,81 @@ public class BookingStats {
                 range.from(), range.to());
 
         return new Stats(range.from(), range.to(), range.zone().getId(), total, byStatus, byOutcome, byService,
-                byProvider, byWeekday, byHour, customers[0], rates, lead[0], revenue, daily);
+                byProvider, byWeekday, byHour, customers(connection, range, now), rates(byOutcome),
+                leadTime(connection, range, now), revenue(connection, range, now), daily);
     }
 
-    private interface Row {
+    // Each figure below is computed one way, here, for the booking statistics and the insights alike.
+
+    static List<Count> byOutcome(Connection connection, Range range, Timestamp now) throws SQLException {
+        return counts(connection, range, now, "o");
+    }
+
+    static List<Count> byWeekday(Connection connection, Range range, Timestamp now) throws SQLException {
+        return counts(connection, range, now, "extract(isodow FROM local_start)::int::text");
+    }
+
+    static List<Count> byHour(Connection connection, Range range, Timestamp now) throws SQLException {
+        return counts(connection, range, now, "extract(hour FROM local_start)::int::text");
+    }
+
+    static long total(List<Count> byOutcome) {
+        return byOutcome.stream().mapToLong(Count::count).sum();
+    }
+
+    static List<ServiceCount> byService(Connection connection, Range range, Timestamp now) throws SQLException {
+        List<ServiceCount> byService = new ArrayList<>();
+        query(connection, range, now, window() + """
+                SELECT service_id, max(service_name), count(*) FROM w GROUP BY service_id ORDER BY count(*) DESC, service_id""",
+                rs -> byService.add(new ServiceCount(rs.getObject(1, Long.class), rs.getString(2), rs.getLong(3))));
+        return byService;
+    }
+
+    /** Returning: the customer had an appointment starting before the range (any service, any outcome). */
+    static Customers customers(Connection connection, Range range, Timestamp now) throws SQLException {
+        Customers[] customers = new Customers[1];
+        query(connection, range, now, window() + """
+                , c AS (SELECT DISTINCT customer_email FROM w)
+                SELECT count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM easyappointments_appointments p
+                           WHERE p.customer_email = c.customer_email AND p.start_at < ?))
+                FROM c""", rs -> customers[0] = new Customers(rs.getLong(1), rs.getLong(1) - rs.getLong(2), rs.getLong(2)),
+                Timestamp.from(range.from().atStartOfDay(range.zone()).toInstant()));
+        return customers[0];
+    }
+
+    static Rates rates(List<Count> byOutcome) {
+        Map<String, Long> outcomes = new LinkedHashMap<>();
+        byOutcome.forEach(c -> outcomes.put(c.key(), c.count()));
+        long completed = outcomes.getOrDefault("completed", 0L);
+        long noShow = outcomes.getOrDefault("no_show", 0L);
+        long cancelled = outcomes.getOrDefault("cancelled", 0L);
+        long resolved = completed + noShow + cancelled;
+        return new Rates(resolved, share(completed, resolved), share(noShow, resolved), share(cancelled, resolved));
+    }
+
+    static LeadTime leadTime(Connection connection, Range range, Timestamp now) throws SQLException {
+        LeadTime[] lead = new LeadTime[1];
+        query(connection, range, now, window() + """
+                SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM start_at - booked_at)),
+                       percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM start_at - booked_at)) FROM w""",
+                rs -> lead[0] = new LeadTime(hours(rs.getObject(1, Double.class)), hours(rs.getObject(2, Double.class))));
+        return lead[0];
+    }
+
+    static List<Revenue> revenue(Connection connection, Range range, Timestamp now) throws SQLException {
+        List<Revenue> revenue = new ArrayList<>();
+        query(connection, range, now, window() + """
+                SELECT coalesce(service_currency, ''), sum(service_price), count(*) FROM w
+                WHERE o = 'completed' AND service_price IS NOT NULL GROUP BY 1 ORDER BY 1""",
+                rs -> revenue.add(new Revenue(rs.getString(1), rs.getBigDecimal(2), rs.getLong(3))));
+        return revenue;
+    }
+
+    interface Row {
         void read(ResultSet rs) throws SQLException;
     }
 
-    private static void query(Connection connection, Range range, Timestamp now, String sql, Row row, Object... more)
+    static void query(Connection connection, Range range, Timestamp now, String sql, Row row, Object... more)
             throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             int i = bindWindow(statement, range, now);
@@ -207,11 +241,11 @@ public class BookingStats {
         return counts;
     }
 
-    private static BigDecimal share(long part, long whole) {
+    static BigDecimal share(long part, long whole) {
         return whole == 0 ? null : BigDecimal.valueOf(part).divide(BigDecimal.valueOf(whole), 4, RoundingMode.HALF_UP);
     }
 
-    private static BigDecimal hours(Double seconds) {
+    static BigDecimal hours(Double seconds) {
         return seconds == null ? null : BigDecimal.valueOf(seconds).divide(BigDecimal.valueOf(3600), 2, RoundingMode.HALF_UP);
     }
 }

@@ -37,7 +37,7 @@ public final class SourceType {
 
     /** Every source type: the declared integrations that bring events (not destinations), then the backend's. */
     public static List<SourceType> values() {
-        return Stream.concat(Integrations.declared().all().stream().filter(i -> i.kind() != Integration.Kind.DESTINATION)
+        return Stream.concat(Integrations.declared().all().stream().filter(i -> i.kind().bringsEvents())
                 .map(SourceType::of), BACKEND.stream()).toList();
     }
 

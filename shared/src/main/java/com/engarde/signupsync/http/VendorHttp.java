@@ -92,6 +92,11 @@ public final class VendorHttp {
         /** The vendor's error code in an error answer, or null. */
         String code(Answer answer);
 
+        /** True for an error answer that a retry cannot change (Anthropic's spend limit, a 429): it fails at once. */
+        default boolean refusesRetry(Answer answer) {
+            return false;
+        }
+
         /** For a 429: when the quota it reports resets, or empty when it is a rate limit to retry after. */
         Optional<java.time.Instant> quotaResetsAt(Answer answer, java.net.http.HttpHeaders headers, java.time.Instant now);
 
@@ -240,7 +245,7 @@ public final class VendorHttp {
                     attempt--;
                     continue;
                 }
-                if (status != 429 && status / 100 != 5) {
+                if ((status != 429 && status / 100 != 5) || errors.refusesRetry(answer)) {
                     throw new VendorException(vendor, status, errors.code(answer), last, null);
                 }
                 Optional<Duration> retryAfter = RetryAfter.parse(response.retryAfter(), clock.instant());

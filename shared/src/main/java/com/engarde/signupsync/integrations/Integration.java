@@ -41,7 +41,9 @@ public record Integration(String type, String displayName, String category, Kind
 
     /** How it meets us, with the funnel_sources kind it has and the registry's integration method. */
     public enum Kind {
-        PULL("pull", "pull_api"), WEBHOOK("push", "webhook"), DESTINATION("destination", "destination");
+        PULL("pull", "pull_api"), WEBHOOK("push", "webhook"), DESTINATION("destination", "destination"),
+        /** A vendor API a feature calls (Anthropic's written summaries): it brings no events and receives no contacts. */
+        SERVICE("service", "service");
 
         private final String sourceKind;
         private final String method;
@@ -49,6 +51,11 @@ public record Integration(String type, String displayName, String category, Kind
         Kind(String sourceKind, String method) {
             this.sourceKind = sourceKind;
             this.method = method;
+        }
+
+        /** True for the kinds whose events enter the funnel (a funnel_sources row and a source type). */
+        public boolean bringsEvents() {
+            return this == PULL || this == WEBHOOK;
         }
 
         /** funnel_sources.kind. */

@@ -16,7 +16,7 @@ class DeclarationsTest {
         List<Integration> all = Integrations.declared().all();
 
         assertThat(all).extracting(Integration::type)
-                .containsExactly("brevo", "easyappointments", "eventbrite", "poshvip", "zoom");
+                .containsExactly("anthropic", "brevo", "easyappointments", "eventbrite", "poshvip", "zoom");
         int declarations = 0;
         for (IntegrationDeclaration declaration : java.util.ServiceLoader.load(IntegrationDeclaration.class)) {
             assertThat(declaration.getClass().getPackageName())
@@ -35,6 +35,7 @@ class DeclarationsTest {
         assertThat(SourceType.values()).extracting(SourceType::id).containsExactly("easyappointments", "eventbrite",
                 "poshvip", "zoom", "manual", "referral", "direct_signup");
         assertThat(SourceType.fromId("brevo")).as("a destination brings no events").isEmpty();
+        assertThat(SourceType.fromId("anthropic")).as("a service the insights call brings no events").isEmpty();
     }
 
     /** The local run passes on the variables under an integration's prefix, and no others. */
@@ -72,7 +73,7 @@ class DeclarationsTest {
             assertThat(SecretName.integrations()).contains(name);
             secrets++;
         }
-        assertThat(secrets).isEqualTo(5);
+        assertThat(secrets).isEqualTo(6);
         assertThat(SecretName.platform()).extracting(SecretName::manifestName)
                 .containsExactly("service-token", "encryption-key", "admin-jwt");
         assertThat(SecretName.all()).hasSize(SecretName.platform().size() + secrets);

@@ -66,6 +66,8 @@ class DeployedConfigurationTest {
         VERIFY_BUDGET,
         /** A vendor call of a sync: within the sync's budget, and within the verify budget where a check uses it. */
         VENDOR_CALL,
+        /** A vendor call made while a route answers (the insights' narrative), retries included: within the route's limit. */
+        ROUTE_CALL,
         /** Not a wait a path must fit (an interval, a window, a cache lifetime): stated, not checked. */
         NOT_A_WAIT
     }
@@ -81,6 +83,9 @@ class DeployedConfigurationTest {
             Map.entry("zoom.request-timeout", Timing.VENDOR_CALL),
             Map.entry("eventbrite.connect-timeout", Timing.VENDOR_CALL),
             Map.entry("eventbrite.request-timeout", Timing.VENDOR_CALL),
+            Map.entry("anthropic.connect-timeout", Timing.ROUTE_CALL),
+            Map.entry("anthropic.request-timeout", Timing.ROUTE_CALL),
+            Map.entry("anthropic.budget", Timing.ROUTE_CALL),
             Map.entry("easyappointments.full-pass-every", Timing.NOT_A_WAIT),
             Map.entry("eventbrite.overlap", Timing.NOT_A_WAIT),
             Map.entry("signup.sync.secrets.ttl", Timing.NOT_A_WAIT),
@@ -304,6 +309,13 @@ class DeployedConfigurationTest {
                     owners.computeIfAbsent(bean.getKey(), k -> new HashSet<>()).add(property);
                 }
             }));
+            for (Map.Entry<String, Duration> duration : durations.entrySet()) {
+                if (TIMINGS.get(duration.getKey()) == Timing.ROUTE_CALL && routed) {
+                    assertThat(duration.getValue()).as(name + ": " + duration.getKey() + " within the route's limit " + routeLimit)
+                            .isLessThan(routeLimit);
+                    fitted++;
+                }
+            }
             Duration verifyBudget = durations.get("signup.sync.verify.budget");
             if (verifyBudget != null && routed) {
                 assertThat(verifyBudget).as(name + ": the verify budget within the route's limit " + routeLimit)

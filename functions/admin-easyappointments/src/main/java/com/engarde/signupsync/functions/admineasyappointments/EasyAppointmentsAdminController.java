@@ -5,6 +5,7 @@ import com.engarde.signupsync.api.ApiError;
 import com.engarde.signupsync.appointments.AppointmentList;
 import com.engarde.signupsync.appointments.Appointments;
 import com.engarde.signupsync.appointments.BookingStats;
+import com.engarde.signupsync.appointments.Insights;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
@@ -49,11 +50,14 @@ public class EasyAppointmentsAdminController {
     private final Appointments appointments;
     private final AppointmentList list;
     private final BookingStats stats;
+    private final Insights insights;
 
-    public EasyAppointmentsAdminController(Appointments appointments, AppointmentList list, BookingStats stats) {
+    public EasyAppointmentsAdminController(Appointments appointments, AppointmentList list, BookingStats stats,
+                                           Insights insights) {
         this.appointments = appointments;
         this.list = list;
         this.stats = stats;
+        this.insights = insights;
     }
 
     @Operation(summary = "Booking statistics",
@@ -74,6 +78,32 @@ public class EasyAppointmentsAdminController {
             @Parameter(description = "IANA timezone of the days and hours", schema = @Schema(type = "string", maxLength = 64, defaultValue = "UTC")) @Nullable @QueryValue("tz") String tz,
             HttpRequest<?> request) {
         return stats.stats(parameters(request));
+    }
+
+    @Operation(summary = "Insights into the bookings",
+            description = "The figures of one analysis type over the appointments starting in the days from date_from to"
+                    + " date_to of tz (the booking statistics' range and definitions): overview (outcomes, customers new"
+                    + " and returning, rates, lead time, revenue); demographics (customers new and returning, email"
+                    + " domains, a domain named only when at least 5 customers share it and the rest counted as other,"
+                    + " appointments per customer); patterns (weekdays, hours, the busiest of each, lead time, the 5"
+                    + " most booked services); conversion (rates, revenue, and the funnel tie-in: the bookers who signed"
+                    + " up or converted on the platform at or after their first booking in the range, and the median"
+                    + " days it took). A narrative of the figures is added when an Anthropic API key is configured,"
+                    + " written from aggregated figures only and cached by them; its status says whether it was"
+                    + " written now (present), taken from the cache (cached), not asked for (absent) or not obtained"
+                    + " (failed), and why. A failed narrative never fails the request. Not audited.")
+    @ApiResponse(responseCode = "200", description = "the figures and the narrative's status", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = Insights.Answer.class)))
+    @ApiResponse(responseCode = "400", description = "a bad parameter, naming it",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @Get("/insights")
+    public Insights.Answer insights(
+            @Parameter(schema = @Schema(type = "string", allowableValues = {"overview", "demographics", "patterns", "conversion"}, defaultValue = "overview")) @Nullable @QueryValue("analysis_type") String analysisType,
+            @Parameter(description = "day in tz, included; default 29 days before date_to", schema = @Schema(type = "string", format = "date")) @Nullable @QueryValue("date_from") String dateFrom,
+            @Parameter(description = "day in tz, included; default today; at most 800 days after date_from", schema = @Schema(type = "string", format = "date")) @Nullable @QueryValue("date_to") String dateTo,
+            @Parameter(description = "IANA timezone of the days and hours", schema = @Schema(type = "string", maxLength = 64, defaultValue = "UTC")) @Nullable @QueryValue("tz") String tz,
+            HttpRequest<?> request) {
+        return insights.answer(parameters(request));
     }
 
     private static Map<String, String> parameters(HttpRequest<?> request) {
