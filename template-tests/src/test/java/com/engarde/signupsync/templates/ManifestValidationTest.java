@@ -68,7 +68,7 @@ class ManifestValidationTest {
                 .hasMessageContaining("\"integrations\"");
         manifest("alpha", function("alpha", "\"secrets\": [\"admin-jwt\", \"zoom\", \"integrations\"]"));
         assertThat(FunctionManifest.readAll(repo.resolve("functions")).get(0).secrets()).extracting(SecretName::manifestName)
-                .containsExactly("admin-jwt", "zoom", "brevo", "easyappointments", "eventbrite", "poshvip-webhook-secret");
+                .containsExactly("admin-jwt", "zoom", "anthropic", "brevo", "easyappointments", "eventbrite", "poshvip-webhook-secret");
         manifest("alpha", function("alpha", "\"settings\": [\"ADMIN_JWT_ISSUER\", \"integrations\"]"));
         assertThat(FunctionManifest.readAll(repo.resolve("functions")).get(0).settings())
                 .as("the required credential fields no secret carries").containsExactly("ADMIN_JWT_ISSUER", "EASYAPPOINTMENTS_URL");

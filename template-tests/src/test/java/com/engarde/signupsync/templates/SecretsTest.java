@@ -49,6 +49,7 @@ class SecretsTest {
         synth.manifests().forEach((name, manifest) -> {
             Set<String> plain = new HashSet<>(PLAIN_VARIABLES);
             manifest.path("settings").forEach(setting -> plain.add(setting.asText()));
+            manifest.path("optionalSettings").forEach(setting -> plain.add(setting.asText()));
             if (plain.contains("integrations")) {
                 // Every declared integration's required credential field that no secret carries.
                 Integrations.declared().all().forEach(i -> i.credentials().stream().filter(f -> f.required() && !f.inSecret())
