@@ -95,6 +95,11 @@ public final class VendorHttp {
         /** For a 429: when the quota it reports resets, or empty when it is a rate limit to retry after. */
         Optional<java.time.Instant> quotaResetsAt(Answer answer, java.net.http.HttpHeaders headers, java.time.Instant now);
 
+        /** The wait a vendor without Retry-After announces in its own header (Brevo's x-sib-ratelimit-reset), as Retry-After reads. */
+        default Optional<String> retryAfter(java.net.http.HttpHeaders headers) {
+            return Optional.empty();
+        }
+
         ErrorReading NONE = new ErrorReading() {
             public String code(Answer answer) {
                 return null;
@@ -315,7 +320,8 @@ public final class VendorHttp {
                 continue;
             }
             return new Received(status, read(response.body(), where),
-                    response.headers().firstValue("Retry-After").orElse(null), response.headers());
+                    response.headers().firstValue("Retry-After").or(() -> errors.retryAfter(response.headers())).orElse(null),
+                    response.headers());
         }
     }
 
