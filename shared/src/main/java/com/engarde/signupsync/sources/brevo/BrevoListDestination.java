@@ -47,7 +47,8 @@ import java.util.regex.Pattern;
 /**
  * The master email list: every lead upserted into the Brevo list {@code BREVO_LIST_ID} as a destination run on
  * the engine (see shared/sources/brevo.md). Leads are sent in id order, {@code brevo.list.batch-size} a batch,
- * cursor {@code {"after": leadId}}; each contact is {@code POST /v3/contacts} with {@code updateEnabled: true}
+ * cursor {@code {"after": leadId}}, and {@code "complete": true} after the last batch, from which the next run
+ * walks the whole list again (only what changed is sent); each contact is {@code POST /v3/contacts} with {@code updateEnabled: true}
  * (201 created, 204 updated) and its attributes upper case: FIRSTNAME, LASTNAME, SMS (only an E.164 number),
  * TOTAL_BOOKINGS, LAST_BOOKING, SERVICES, SOURCE and the segments SEGMENT and RECENCY ({@link Segments}).
  * <ul>
@@ -125,7 +126,8 @@ public final class BrevoListDestination implements SyncDestination {
                 .orElseThrow(() -> new VendorException("Brevo", 0, "Brevo has no API key (BREVO_API_KEY or stored credentials)", null));
         VendorHttp http = new VendorHttp("Brevo", VendorAuth.header("api-key", key), settings, retry, clock,
                 answer -> VendorHttp.jsonMessage(json, answer, "message"), BrevoErrors.reading(json));
-        return new Pass(http, checkpoint == null ? 0 : checkpoint.path("after").asLong(0));
+        boolean resume = checkpoint != null && !checkpoint.path("complete").asBoolean(false);
+        return new Pass(http, resume ? checkpoint.path("after").asLong(0) : 0);
     }
 
     /** One lead as the list gets it. */
@@ -150,7 +152,7 @@ public final class BrevoListDestination implements SyncDestination {
             number++;
             List<Contact> batch = database.read(this::read);
             if (batch.isEmpty()) {
-                return new SentBatch(number, List.of(), cursor(after), true);
+                return new SentBatch(number, List.of(), cursor(after, true), true);
             }
             List<SentRecord> sent = new ArrayList<>(batch.size());
             Map<String, byte[]> hashes = new java.util.HashMap<>();
@@ -169,7 +171,7 @@ public final class BrevoListDestination implements SyncDestination {
             after = batch.get(batch.size() - 1).leadId();
             toRecord.put(number, hashes);
             boolean last = batch.size() < batchSize;
-            return new SentBatch(number, sent, cursor(after), last);
+            return new SentBatch(number, sent, cursor(after, last), last);
         }
 
         @Override
@@ -340,7 +342,8 @@ public final class BrevoListDestination implements SyncDestination {
         return "Brevo refused it: " + e.status() + (e.code() == null ? "" : " " + e.code().toLowerCase(Locale.ROOT));
     }
 
-    private static JsonNode cursor(long after) {
-        return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("after", after);
+    private static JsonNode cursor(long after, boolean complete) {
+        ObjectNode cursor = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("after", after);
+        return complete ? cursor.put("complete", true) : cursor;
     }
 }
