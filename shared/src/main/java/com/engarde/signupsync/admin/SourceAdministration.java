@@ -143,7 +143,7 @@ public class SourceAdministration {
             }
             return null;
         });
-        // Declared integrations without a funnel_sources row (a destination such as Brevo).
+        // Declared integrations without a funnel_sources row (a destination until its runs need one).
         for (Integration integration : Integrations.declared().all()) {
             if (!listed.contains(integration.type())) {
                 views.add(new SourceView(integration.type(), integration.displayName(), integration.kind().sourceKind(),
