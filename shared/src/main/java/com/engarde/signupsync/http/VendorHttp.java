@@ -221,7 +221,7 @@ public final class VendorHttp {
     }
 
     private Answer send(String method, URI uri, Body body, TimeBudget budget, boolean notFoundIsAnswer) {
-        String where = method + " " + uri.getPath();
+        String where = method + " " + printable(uri.getPath());
         Duration leastUseful = leastUseful();
         String last = null;
         int lastStatus = 0;
@@ -323,6 +323,11 @@ public final class VendorHttp {
                     response.headers().firstValue("Retry-After").or(() -> errors.retryAfter(response.headers())).orElse(null),
                     response.headers());
         }
+    }
+
+    /** A path as messages and logs name it: a segment holding an email (Brevo's contact look-up) is not personal data to print. */
+    static String printable(String path) {
+        return path == null ? "" : path.replaceAll("[^/]*@[^/]*", "{email}");
     }
 
     private static boolean sameOrigin(URI a, URI b) {

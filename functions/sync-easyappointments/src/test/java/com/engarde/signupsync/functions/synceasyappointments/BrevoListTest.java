@@ -17,7 +17,7 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The master email list against a stub Brevo: what each contact carries, and who is never sent. */
-@ExpectsWarnings({"record\\(s\\) of batch \\d+ failed", "Brevo answered 429"})
+@ExpectsWarnings({"record\\(s\\) of batch \\d+ failed", "Brevo answered 429", "sync run \\d+ of brevo failed: "})
 class BrevoListTest {
 
     @Test
@@ -131,6 +131,19 @@ class BrevoListTest {
                 assertThat(f.externalId()).isEqualTo(Long.toString(two));
                 assertThat(f.reason()).isEqualTo("Brevo refused it: 400 invalid_parameter").doesNotContain("@");
             });
+        }
+    }
+
+    @Test
+    void aFailedLookUpNamesNoAddressInTheRunLog() {
+        try (BrevoListFixture b = new BrevoListFixture()) {
+            b.lead("private@example.com", "Private", null);
+            b.brevo.failContactRequest(1, 401, "unauthorized", "Key not found");
+
+            SyncRun run = b.sync();
+
+            assertThat(run.status()).isEqualTo(SyncStatus.FAILED);
+            assertThat(run.errorMessage()).contains("401").doesNotContain("private").doesNotContain("example.com");
         }
     }
 
