@@ -136,14 +136,15 @@ public class SourceAdministration {
                 while (rs.next()) {
                     String type = rs.getString(1);
                     listed.add(type);
-                    views.add(new SourceView(type, rs.getString(2), rs.getString(3), rs.getBoolean(4), status(type),
+                    String kind = rs.getString(3);
+                    views.add(new SourceView(type, rs.getString(2), kind, "destination".equals(kind) ? null : rs.getBoolean(4), status(type),
                             verifications.get(type), instant(rs.getTimestamp(5)), rs.getString(6),
                             instant(rs.getTimestamp(7))));
                 }
             }
             return null;
         });
-        // Declared integrations without a funnel_sources row (a destination such as Brevo).
+        // Declared integrations without a funnel_sources row (a destination until its runs need one).
         for (Integration integration : Integrations.declared().all()) {
             if (!listed.contains(integration.type())) {
                 views.add(new SourceView(integration.type(), integration.displayName(), integration.kind().sourceKind(),
@@ -264,7 +265,8 @@ public class SourceAdministration {
                     "SELECT kind, active FROM funnel_sources WHERE source_type = ? FOR UPDATE")) {
                 select.setString(1, sourceType);
                 try (ResultSet rs = select.executeQuery()) {
-                    if (!rs.next()) {
+                    // A destination's row only carries its run log (brevo's since the email list); it has no switch either.
+                    if (!rs.next() || "destination".equals(rs.getString(1))) {
                         if (CredentialShape.of(sourceType).isPresent()) {
                             throw new Conflict("active", sourceType + " is a destination and has no"
                                     + " active switch: it is used while its credentials are configured");

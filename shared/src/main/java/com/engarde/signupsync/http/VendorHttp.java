@@ -100,6 +100,11 @@ public final class VendorHttp {
         /** For a 429: when the quota it reports resets, or empty when it is a rate limit to retry after. */
         Optional<java.time.Instant> quotaResetsAt(Answer answer, java.net.http.HttpHeaders headers, java.time.Instant now);
 
+        /** The wait a vendor without Retry-After announces in its own header (Brevo's x-sib-ratelimit-reset), as Retry-After reads. */
+        default Optional<String> retryAfter(java.net.http.HttpHeaders headers) {
+            return Optional.empty();
+        }
+
         ErrorReading NONE = new ErrorReading() {
             public String code(Answer answer) {
                 return null;
@@ -221,7 +226,7 @@ public final class VendorHttp {
     }
 
     private Answer send(String method, URI uri, Body body, TimeBudget budget, boolean notFoundIsAnswer) {
-        String where = method + " " + uri.getPath();
+        String where = method + " " + printable(uri.getPath());
         Duration leastUseful = leastUseful();
         String last = null;
         int lastStatus = 0;
@@ -320,8 +325,14 @@ public final class VendorHttp {
                 continue;
             }
             return new Received(status, read(response.body(), where),
-                    response.headers().firstValue("Retry-After").orElse(null), response.headers());
+                    response.headers().firstValue("Retry-After").or(() -> errors.retryAfter(response.headers())).orElse(null),
+                    response.headers());
         }
+    }
+
+    /** A path as messages and logs name it: a segment holding an email (Brevo's contact look-up) is not personal data to print. */
+    static String printable(String path) {
+        return path == null ? "" : path.replaceAll("[^/]*@[^/]*", "{email}");
     }
 
     private static boolean sameOrigin(URI a, URI b) {

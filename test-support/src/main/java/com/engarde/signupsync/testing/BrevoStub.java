@@ -19,6 +19,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code params}) answering 201 {@code {"messageId":"<...>"}}, or 400 {@code missing_parameter} /
  * {@code invalid_parameter} for a body it cannot send. Tests script faults ({@link #failNext}) and read what
  * was sent ({@link #emails}).
+ * <p>
+ * Contacts: {@code GET /v3/contacts/{email}} (200 with {@code emailBlacklisted}, {@code listIds},
+ * {@code listUnsubscribed}, {@code attributes}, or 404 {@code document_not_found}) and {@code POST /v3/contacts}
+ * (201 {@code {"id":n}} for a new contact, 204 for one updated with {@code updateEnabled: true}, 400
+ * {@code duplicate_parameter} for an existing email without it, or for an SMS number another contact holds, under
+ * {@code invalid_parameter} instead after {@link #duplicatesAsInvalid}); its {@code listIds} subscribe the
+ * contact again, as Brevo does, so a test sees a re-subscription. Every contacts answer carries
+ * {@code x-sib-ratelimit-limit/-remaining/-reset}; {@link #rateLimited} answers the next requests 429.
  */
 public final class BrevoStub implements AutoCloseable {
 
@@ -31,6 +39,21 @@ public final class BrevoStub implements AutoCloseable {
 
     private record Fault(int status, String code, String message) {
     }
+
+    /** A contact as the account holds it. */
+    public record Contact(long id, String email, JsonNode attributes, java.util.Set<Long> listIds,
+                          java.util.Set<Long> listUnsubscribed, boolean emailBlacklisted) {
+    }
+
+    private final Map<String, Contact> contacts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Set<String> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final AtomicInteger accepted = new AtomicInteger();
+    private final AtomicInteger contactRequests = new AtomicInteger();
+    private final AtomicInteger limitedLeft = new AtomicInteger();
+    private final Map<Integer, Fault> faultsAt = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile int resetSeconds = 1;
+    private volatile boolean duplicatesAsInvalid;
+    private volatile java.util.function.Consumer<String> afterAccepted = email -> { };
 
     private final HttpServer server;
     private final List<Email> emails = new CopyOnWriteArrayList<>();
@@ -50,6 +73,58 @@ public final class BrevoStub implements AutoCloseable {
     /** The next request answers {@code status} with Brevo's error body. */
     public void failNext(int status, String code, String message) {
         faults.add(new Fault(status, code, message));
+    }
+
+    /** A contact in the account, e.g. blocklisted or unsubscribed from a list by the person. */
+    public void hold(String email, JsonNode attributes, java.util.Set<Long> listIds, java.util.Set<Long> listUnsubscribed,
+                     boolean emailBlacklisted) {
+        contacts.put(email, new Contact(sequence.incrementAndGet(), email, attributes, java.util.Set.copyOf(listIds),
+                java.util.Set.copyOf(listUnsubscribed), emailBlacklisted));
+    }
+
+    public java.util.Optional<Contact> contact(String email) {
+        return java.util.Optional.ofNullable(contacts.get(email));
+    }
+
+    /** How many contacts the account holds. */
+    public int contacts() {
+        return contacts.size();
+    }
+
+    /** How many contact upserts the account took, the same contact twice counting twice. */
+    public int accepted() {
+        return accepted.get();
+    }
+
+    /** How many requests reached the contacts endpoints, refused ones included. */
+    public int contactRequests() {
+        return contactRequests.get();
+    }
+
+    /** {@code POST /v3/contacts} for {@code email} answers 400 invalid_parameter. */
+    public void refuse(String email) {
+        refused.add(email);
+    }
+
+    /** Duplicates answer {@code invalid_parameter} (some accounts do) with the same message. */
+    public void duplicatesAsInvalid() {
+        duplicatesAsInvalid = true;
+    }
+
+    /** The next {@code requests} contacts requests answer 429, their headers announcing a reset in {@code seconds}. */
+    public void rateLimited(int requests, int seconds) {
+        resetSeconds = seconds;
+        limitedLeft.set(requests);
+    }
+
+    /** The {@code n}-th contacts request (counted as {@link #contactRequests}, 1-based) answers this error. */
+    public void failContactRequest(int n, int status, String code, String message) {
+        faultsAt.put(n, new Fault(status, code, message));
+    }
+
+    /** Called with the email of each upsert taken (a test advances its clock there). */
+    public void afterAccepted(java.util.function.Consumer<String> hook) {
+        afterAccepted = hook;
     }
 
     public List<Email> emails() {
@@ -76,7 +151,9 @@ public final class BrevoStub implements AutoCloseable {
                 error(exchange, fault.status(), fault.code(), fault.message());
                 return;
             }
-            if ("POST".equals(method) && path.equals("/v3/smtp/email")) {
+            if (path.startsWith("/v3/contacts")) {
+                contacts(exchange, method, path, body);
+            } else if ("POST".equals(method) && path.equals("/v3/smtp/email")) {
                 sendEmail(exchange, body);
             } else if ("GET".equals(method) && path.equals("/v3/account")) {
                 StubHttp.send(exchange, 200, "{\"email\":\"owner@example.com\",\"companyName\":\"En Garde\"}", Map.of());
@@ -107,6 +184,89 @@ public final class BrevoStub implements AutoCloseable {
                 body.path("params")));
         StubHttp.send(exchange, 201, "{\"messageId\":\"<20261207." + sequence.incrementAndGet()
                 + "@smtp-relay.mailin.fr>\"}", Map.of());
+    }
+
+    private void contacts(HttpExchange exchange, String method, String path, byte[] bytes) throws IOException {
+        int n = contactRequests.incrementAndGet();
+        Fault fault = faultsAt.remove(n);
+        if (fault != null) {
+            error(exchange, fault.status(), fault.code(), fault.message());
+            return;
+        }
+        if (limitedLeft.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+            StubHttp.send(exchange, 429, JSON.createObjectNode().put("code", "too_many_requests")
+                    .put("message", "Too many requests").toString(), limits(0));
+            return;
+        }
+        if ("GET".equals(method) && path.startsWith("/v3/contacts/")) {
+            String email = java.net.URLDecoder.decode(path.substring("/v3/contacts/".length()), java.nio.charset.StandardCharsets.UTF_8);
+            Contact held = contacts.get(email);
+            if (held == null) {
+                StubHttp.send(exchange, 404, JSON.createObjectNode().put("code", "document_not_found")
+                        .put("message", "Contact does not exist").toString(), limits(9));
+                return;
+            }
+            com.fasterxml.jackson.databind.node.ObjectNode answer = JSON.createObjectNode().put("id", held.id())
+                    .put("email", held.email()).put("emailBlacklisted", held.emailBlacklisted()).put("smsBlacklisted", false);
+            held.listIds().forEach(answer.putArray("listIds")::add);
+            held.listUnsubscribed().forEach(answer.putArray("listUnsubscribed")::add);
+            answer.set("attributes", held.attributes());
+            StubHttp.send(exchange, 200, answer.toString(), limits(9));
+            return;
+        }
+        if (!"POST".equals(method) || !path.equals("/v3/contacts")) {
+            error(exchange, 404, "document_not_found", "Invalid route");
+            return;
+        }
+        JsonNode body;
+        try {
+            body = JSON.readTree(bytes);
+        } catch (IOException e) {
+            error(exchange, 400, "bad_request", "Input must be a valid JSON object");
+            return;
+        }
+        String email = body.path("email").asText("");
+        if (!email.contains("@") || refused.contains(email)) {
+            error(exchange, 400, "invalid_parameter", "Invalid email address");
+            return;
+        }
+        String duplicate = duplicatesAsInvalid ? "invalid_parameter" : "duplicate_parameter";
+        Contact before = contacts.get(email);
+        if (before != null && !body.path("updateEnabled").asBoolean(false)) {
+            StubHttp.send(exchange, 400, JSON.createObjectNode().put("code", duplicate)
+                    .put("message", "email is already associated with another Contact").toString(), limits(9));
+            return;
+        }
+        String sms = body.path("attributes").path("SMS").asText(null);
+        if (sms != null && contacts.values().stream().anyMatch(c -> !c.email().equals(email)
+                && sms.equals(c.attributes().path("SMS").asText(null)))) {
+            StubHttp.send(exchange, 400, JSON.createObjectNode().put("code", duplicate)
+                    .put("message", "SMS is already associated with another Contact").toString(), limits(9));
+            return;
+        }
+        java.util.Set<Long> lists = new java.util.HashSet<>(before == null ? java.util.Set.of() : before.listIds());
+        java.util.Set<Long> unsubscribed = new java.util.HashSet<>(before == null ? java.util.Set.of() : before.listUnsubscribed());
+        for (JsonNode list : body.path("listIds")) {
+            lists.add(list.asLong());
+            unsubscribed.remove(list.asLong());
+        }
+        contacts.put(email, new Contact(before == null ? sequence.incrementAndGet() : before.id(), email,
+                body.path("attributes"), java.util.Set.copyOf(lists), java.util.Set.copyOf(unsubscribed),
+                before != null && before.emailBlacklisted() && !body.has("emailBlacklisted")
+                        || body.path("emailBlacklisted").asBoolean(false)));
+        accepted.incrementAndGet();
+        afterAccepted.accept(email);
+        if (before == null) {
+            StubHttp.send(exchange, 201, "{\"id\":" + contacts.get(email).id() + "}", limits(9));
+        } else {
+            limits(9).forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+            exchange.sendResponseHeaders(204, -1);
+        }
+    }
+
+    private Map<String, String> limits(int remaining) {
+        return Map.of("x-sib-ratelimit-limit", "10", "x-sib-ratelimit-remaining", Integer.toString(remaining),
+                "x-sib-ratelimit-reset", Integer.toString(resetSeconds));
     }
 
     private static void error(HttpExchange exchange, int status, String code, String message) throws IOException {

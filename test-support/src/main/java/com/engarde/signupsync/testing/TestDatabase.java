@@ -103,7 +103,7 @@ public final class TestDatabase {
                 + " platform_admins, platform_admin_actions, source_credentials, source_verifications,"
                 + " usage_metrics, usage_dirty_days, admin_usage_reports, usage_user_totals, usage_tenant_totals, tenant_health_metrics, platform_brands,"
                 + " platform_users, analytics_leads, analytics_cohort_deltas, analytics_cohort_counts, analytics_conversion_counts,"
-                + " suppressed_emails, insight_narratives RESTART IDENTITY CASCADE");
+                + " suppressed_emails, insight_narratives, email_list_contacts RESTART IDENTITY CASCADE");
         // Tests activate and deactivate sources: put back what the migrations seeded.
         execute(seededActive);
         execute("DELETE FROM platform_tenants WHERE NOT unlimited");

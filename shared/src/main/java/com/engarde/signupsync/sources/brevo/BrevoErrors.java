@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.util.Optional;
 
-/** Brevo's error answers: {@code {"code": "duplicate_parameter", "message": "..."}}; a 429 is a rate, never a quota. */
+/**
+ * Brevo's error answers: {@code {"code": "duplicate_parameter", "message": "..."}}; a 429 is a rate, never a quota,
+ * and says when it resets in {@code x-sib-ratelimit-reset} (seconds; Brevo sends no Retry-After).
+ */
 final class BrevoErrors {
 
     private BrevoErrors() {
@@ -22,6 +25,11 @@ final class BrevoErrors {
             public Optional<java.time.Instant> quotaResetsAt(VendorHttp.Answer answer, java.net.http.HttpHeaders headers,
                                                              java.time.Instant now) {
                 return Optional.empty();
+            }
+
+            @Override
+            public Optional<String> retryAfter(java.net.http.HttpHeaders headers) {
+                return headers.firstValue("x-sib-ratelimit-reset");
             }
         };
     }

@@ -1,0 +1,165 @@
+package com.engarde.signupsync.functions.synceasyappointments;
+
+import com.engarde.signupsync.crypto.Sha256;
+import com.engarde.signupsync.sync.SyncRun;
+import com.engarde.signupsync.sync.SyncStatus;
+import com.engarde.signupsync.testing.BrevoStub;
+import com.engarde.signupsync.testing.ExpectsWarnings;
+import com.engarde.signupsync.testing.RecordedWaits;
+import com.engarde.signupsync.testing.Rows;
+import com.engarde.signupsync.testing.TestDatabase;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The master email list against a stub Brevo: what each contact carries, and who is never sent. */
+@ExpectsWarnings({"record\\(s\\) of batch \\d+ failed", "Brevo answered 429", "sync run \\d+ of brevo failed: "})
+class BrevoListTest {
+
+    @Test
+    void aContactIsCreatedWithItsAttributesThenUpdatedOnlyWhenItChanges() {
+        try (BrevoListFixture b = new BrevoListFixture()) {
+            long ann = b.lead("ann@example.com", "Ann", "+33 6 12 34 56 78");
+            b.booking(ann, "ann@example.com", 1, SyncFixture.NOW.minus(Duration.ofDays(40)), "Fencing trial");
+            b.booking(ann, "ann@example.com", 2, SyncFixture.NOW.minus(Duration.ofDays(10)), "Foil class");
+            b.lead("bob@example.com", "Bob", "not a number");
+
+            SyncRun first = b.sync();
+
+            assertThat(first.status()).isEqualTo(SyncStatus.SUCCEEDED);
+            assertThat(first.counts().created()).isEqualTo(2);
+            BrevoStub.Contact contact = b.brevo.contact("ann@example.com").orElseThrow();
+            assertThat(contact.listIds()).containsExactly(BrevoListFixture.LIST);
+            assertThat(contact.attributes().path("FIRSTNAME").asText()).isEqualTo("Ann");
+            assertThat(contact.attributes().path("LASTNAME").asText()).isEqualTo("Last");
+            assertThat(contact.attributes().path("SMS").asText()).isEqualTo("+33612345678");
+            assertThat(contact.attributes().path("TOTAL_BOOKINGS").asInt()).isEqualTo(2);
+            assertThat(contact.attributes().path("LAST_BOOKING").asText()).isEqualTo("2026-06-05");
+            assertThat(contact.attributes().path("SERVICES").asText()).isEqualTo("Fencing trial, Foil class");
+            assertThat(contact.attributes().path("SEGMENT").asText()).isEqualTo("returning_customer");
+            assertThat(contact.attributes().path("RECENCY").asText()).isEqualTo("recent_customer");
+            assertThat(b.brevo.contact("bob@example.com").orElseThrow().attributes().has("SMS"))
+                    .as("a phone that is not E.164 is not sent as SMS").isFalse();
+            assertThat(Rows.number("SELECT count(*) FROM email_list_contacts WHERE email_hash = decode(?, 'hex')",
+                    Sha256.hex("ann@example.com"))).as("erasure finds the row by the email's hash").isEqualTo(1);
+
+            int requests = b.brevo.contactRequests();
+            Rows.number("UPDATE leads SET first_name = 'Annie' WHERE id = ? RETURNING id", ann);
+            SyncRun second = b.sync();
+
+            assertThat(second.counts().updated()).isEqualTo(1);
+            assertThat(second.counts().unchanged()).isEqualTo(1);
+            assertThat(b.brevo.contactRequests() - requests).as("only the changed contact is looked up and sent").isEqualTo(2);
+            assertThat(b.brevo.contact("ann@example.com").orElseThrow().attributes().path("FIRSTNAME").asText()).isEqualTo("Annie");
+        }
+    }
+
+    @Test
+    void aContactBlocklistedOrUnsubscribedInBrevoIsNeverSubscribedAgain() {
+        try (BrevoListFixture b = new BrevoListFixture()) {
+            b.lead("gone@example.com", "Gone", null);
+            b.lead("left@example.com", "Left", null);
+            b.brevo.hold("gone@example.com", JsonNodeFactory.instance.objectNode(), Set.of(BrevoListFixture.LIST), Set.of(), true);
+            b.brevo.hold("left@example.com", JsonNodeFactory.instance.objectNode(), Set.of(), Set.of(BrevoListFixture.LIST), false);
+
+            SyncRun run = b.sync();
+
+            assertThat(run.status()).isEqualTo(SyncStatus.SUCCEEDED);
+            assertThat(run.counts().unchanged()).isEqualTo(2);
+            assertThat(b.brevo.accepted()).isZero();
+            assertThat(b.brevo.contact("gone@example.com").orElseThrow().emailBlacklisted()).isTrue();
+            assertThat(b.brevo.contact("left@example.com").orElseThrow().listUnsubscribed()).containsExactly(BrevoListFixture.LIST);
+            assertThat(b.brevo.contact("left@example.com").orElseThrow().listIds()).isEmpty();
+        }
+    }
+
+    @Test
+    void aSuppressedPersonIsNeverSent() {
+        try (BrevoListFixture b = new BrevoListFixture()) {
+            b.lead("erased@example.com", "Erased", null);
+            b.lead("kept@example.com", "Kept", null);
+            Rows.number("INSERT INTO suppressed_emails (email_hash, reason) VALUES (decode(?, 'hex'), 'erasure') RETURNING 1",
+                    Sha256.hex("erased@example.com"));
+
+            SyncRun run = b.sync();
+
+            assertThat(run.counts().created()).isEqualTo(1);
+            assertThat(run.counts().unchanged()).isEqualTo(1);
+            assertThat(b.brevo.contact("erased@example.com")).isEmpty();
+            assertThat(b.brevo.requests()).noneMatch(r -> r.contains("erased"));
+        }
+    }
+
+    @Test
+    void anSmsAnotherContactHoldsIsDroppedWhetherBrevoCallsItDuplicateOrInvalid() {
+        for (boolean invalid : new boolean[] {false, true}) {
+            try (BrevoListFixture b = new BrevoListFixture()) {
+                if (invalid) {
+                    b.brevo.duplicatesAsInvalid();
+                }
+                b.brevo.hold("other@example.com", JsonNodeFactory.instance.objectNode().put("SMS", "+33612345678"),
+                        Set.of(), Set.of(), false);
+                b.lead("cat@example.com", "Cat", "+33612345678");
+
+                SyncRun run = b.sync();
+
+                assertThat(run.counts().created()).as("invalid_parameter: " + invalid).isEqualTo(1);
+                BrevoStub.Contact cat = b.brevo.contact("cat@example.com").orElseThrow();
+                assertThat(cat.attributes().has("SMS")).isFalse();
+                assertThat(cat.attributes().path("FIRSTNAME").asText()).isEqualTo("Cat");
+            }
+        }
+    }
+
+    @Test
+    void aContactBrevoRefusesFailsAloneWithoutItsAddress() {
+        try (BrevoListFixture b = new BrevoListFixture()) {
+            b.lead("one@example.com", "One", null);
+            long two = b.lead("two@example.com", "Two", null);
+            b.lead("three@example.com", "Three", null);
+            b.brevo.refuse("two@example.com");
+
+            SyncRun run = b.sync();
+
+            assertThat(run.status()).isEqualTo(SyncStatus.SUCCEEDED);
+            assertThat(run.counts().created()).isEqualTo(2);
+            assertThat(run.failedRecords()).singleElement().satisfies(f -> {
+                assertThat(f.externalId()).isEqualTo(Long.toString(two));
+                assertThat(f.reason()).isEqualTo("Brevo refused it: 400 invalid_parameter").doesNotContain("@");
+            });
+        }
+    }
+
+    @Test
+    void aFailedLookUpNamesNoAddressInTheRunLog() {
+        try (BrevoListFixture b = new BrevoListFixture()) {
+            b.lead("private@example.com", "Private", null);
+            b.brevo.failContactRequest(1, 401, "unauthorized", "Key not found");
+
+            SyncRun run = b.sync();
+
+            assertThat(run.status()).isEqualTo(SyncStatus.FAILED);
+            assertThat(run.errorMessage()).contains("401").doesNotContain("private").doesNotContain("example.com");
+        }
+    }
+
+    @Test
+    void aRateLimitStormWaitsWhatBrevosHeadersAnnounceAndLosesNothing() {
+        try (BrevoListFixture b = new BrevoListFixture()) {
+            b.leads(3);
+            b.brevo.rateLimited(3, 7);
+
+            SyncRun run = b.sync();
+
+            assertThat(run.status()).isEqualTo(SyncStatus.SUCCEEDED);
+            assertThat(run.counts().created()).isEqualTo(3);
+            assertThat(b.brevo.contacts()).isEqualTo(3);
+            assertThat(b.f.lambda.context().getBean(RecordedWaits.class).waits())
+                    .filteredOn(w -> w.equals(Duration.ofSeconds(7))).hasSize(3);
+        }
+    }
+}
