@@ -25,6 +25,8 @@ public final class TestDatabase {
     private final DataSource dataSource;
     /** The statement that puts every source's active flag back as the migrations left it. */
     private String seededActive;
+    /** Every table of the schema but the ones the migrations seed, so a new table is emptied without naming it. */
+    private String written;
 
     private TestDatabase(EmbeddedPostgres embedded, String url, DataSource dataSource) {
         this.embedded = embedded;
@@ -37,6 +39,7 @@ public final class TestDatabase {
             instance = start();
             DatabaseMigrations.migrate(instance.dataSource);
             instance.seededActive = instance.seededActiveSources();
+            instance.written = instance.everyTableButTheSeeded();
         }
         return instance;
     }
@@ -99,16 +102,34 @@ public final class TestDatabase {
     }
 
     public void truncate() {
-        truncateRetryingDeadlocks("TRUNCATE leads, funnel_events, funnel_conversions, funnel_sync_logs, sync_records, webhook_deliveries,"
-                + " platform_admins, platform_admin_actions, source_credentials, source_verifications,"
-                + " usage_metrics, usage_dirty_days, admin_usage_reports, usage_user_totals, usage_tenant_totals, tenant_health_metrics, platform_brands,"
-                + " platform_users, analytics_leads, analytics_cohort_deltas, analytics_cohort_counts, analytics_conversion_counts,"
-                + " suppressed_emails, insight_narratives, email_list_contacts RESTART IDENTITY CASCADE");
+        truncateRetryingDeadlocks("TRUNCATE " + written + " RESTART IDENTITY CASCADE");
         // Tests activate and deactivate sources: put back what the migrations seeded.
         execute(seededActive);
         execute("DELETE FROM platform_tenants WHERE NOT unlimited");
         execute("DELETE FROM platform_organizations o WHERE NOT EXISTS"
                 + " (SELECT 1 FROM platform_tenants t WHERE t.organization_id = o.id)");
+    }
+
+    /** The tables the migrations fill (the sources, the platform's own tenant) and Flyway's history stay. */
+    private static final java.util.List<String> SEEDED = java.util.List.of("flyway_schema_history", "funnel_sources",
+            "platform_tenants", "platform_organizations");
+
+    private String everyTableButTheSeeded() {
+        java.util.List<String> tables = new java.util.ArrayList<>();
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             java.sql.ResultSet rows = s.executeQuery("SELECT quote_ident(tablename) FROM pg_tables"
+                     + " WHERE schemaname = current_schema() ORDER BY tablename")) {
+            while (rows.next()) {
+                tables.add(rows.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("listing the tables", e);
+        }
+        tables.removeAll(SEEDED);
+        if (tables.isEmpty()) {
+            throw new IllegalStateException("no tables to empty: were the migrations run?");
+        }
+        return String.join(", ", tables);
     }
 
     private String seededActiveSources() {
