@@ -1,5 +1,6 @@
 package com.engarde.signupsync.testing;
 
+import com.engarde.signupsync.crypto.Sha256;
 import com.engarde.signupsync.persistence.DatabaseMigrations;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -18,7 +19,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -150,17 +150,13 @@ final class DatabaseTemplate {
         if (files.isEmpty()) {
             throw new IllegalStateException("no " + MIGRATIONS + " on the classpath");
         }
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            files.forEach((name, bytes) -> {
-                digest.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-                digest.update(bytes);
-            });
-            return HexFormat.of().formatHex(digest.digest(), 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest digest = Sha256.incremental();
+        files.forEach((name, bytes) -> {
+            digest.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            digest.update(bytes);
+        });
+        return HexFormat.of().formatHex(digest.digest(), 0, 12);
     }
 
     private static Path pathOf(URL url) {

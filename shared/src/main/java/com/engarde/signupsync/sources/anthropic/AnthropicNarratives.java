@@ -3,6 +3,7 @@ package com.engarde.signupsync.sources.anthropic;
 import com.engarde.signupsync.appointments.Narrative;
 import com.engarde.signupsync.appointments.NarrativeWriter;
 import com.engarde.signupsync.credentials.SourceCredentials;
+import com.engarde.signupsync.crypto.Sha256;
 import com.engarde.signupsync.http.RetryPolicy;
 import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.http.TimeBudgetExhausted;
@@ -16,7 +17,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
@@ -134,15 +134,11 @@ final class AnthropicNarratives implements NarrativeWriter {
     }
 
     private String cacheKey(String subject, String prompt) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (String part : new String[] {subject, settings.model(), PROMPT_VERSION, prompt}) {
-                sha.update(part.getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0);
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        MessageDigest sha = Sha256.incremental();
+        for (String part : new String[] {subject, settings.model(), PROMPT_VERSION, prompt}) {
+            sha.update(part.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
         }
+        return HexFormat.of().formatHex(sha.digest());
     }
 }
