@@ -105,6 +105,16 @@ public final class VendorHttp {
             return Optional.empty();
         }
 
+        /**
+         * From any answer's headers: how long until the vendor takes a request again when it announces that none is
+         * left in its window (Brevo's {@code x-sib-ratelimit-remaining: 0} with {@code x-sib-ratelimit-reset}), so
+         * the next request waits for it rather than being refused; {@link Duration#ZERO} when requests remain, empty
+         * when the answer says nothing of it.
+         */
+        default Optional<Duration> exhaustedFor(java.net.http.HttpHeaders headers) {
+            return Optional.empty();
+        }
+
         ErrorReading NONE = new ErrorReading() {
             public String code(Answer answer) {
                 return null;
@@ -128,6 +138,8 @@ public final class VendorHttp {
     private final HttpClient client;
     private final VendorUrlPolicy urlPolicy;
     private final ArrayDeque<Long> recentRequests = new ArrayDeque<>();
+    /** System.nanoTime() before which no request goes out, as the vendor's last answer announced; 0 for none. */
+    private long heldUntil;
 
     /** @param errorMessage the vendor's message from an error answer's body */
     public VendorHttp(String vendor, VendorAuth auth, Settings settings, RetryPolicy policy, Clock clock,
@@ -324,6 +336,7 @@ public final class VendorHttp {
                 target = next;
                 continue;
             }
+            errors.exhaustedFor(response.headers()).ifPresent(d -> hold(status, d));
             return new Received(status, read(response.body(), where),
                     response.headers().firstValue("Retry-After").or(() -> errors.retryAfter(response.headers())).orElse(null),
                     response.headers());
@@ -357,20 +370,36 @@ public final class VendorHttp {
         }
     }
 
-    /** Waits, when needed, so that no more than the vendor's limit of requests fall in any one window. */
-    private void pace(TimeBudget budget) {
-        if (rateLimit.requests() <= 0) {
+    /**
+     * The vendor's last answer said how long until its window takes a request again ({@link Duration#ZERO}: requests
+     * remain). A 429 is not held here: its retry waits what it announces.
+     */
+    private void hold(int status, Duration duration) {
+        if (status == 429) {
             return;
         }
+        synchronized (recentRequests) {
+            heldUntil = duration.isZero() ? 0 : System.nanoTime() + duration.toNanos();
+        }
+    }
+
+    /** Waits, when needed, so that no more than the vendor's limit of requests fall in any one window. */
+    private void pace(TimeBudget budget) {
         long wait;
         synchronized (recentRequests) {
             long now = System.nanoTime();
-            long window = rateLimit.window().toNanos();
-            while (!recentRequests.isEmpty() && now - recentRequests.peekFirst() >= window) {
-                recentRequests.pollFirst();
+            long held = heldUntil == 0 ? 0 : Math.max(0, heldUntil - now);
+            if (rateLimit.requests() <= 0) {
+                wait = held;
+            } else {
+                long window = rateLimit.window().toNanos();
+                while (!recentRequests.isEmpty() && now - recentRequests.peekFirst() >= window) {
+                    recentRequests.pollFirst();
+                }
+                wait = recentRequests.size() < rateLimit.requests() ? 0 : window - (now - recentRequests.peekFirst());
+                wait = Math.max(wait, held);
+                recentRequests.addLast(now + Math.max(0, wait));
             }
-            wait = recentRequests.size() < rateLimit.requests() ? 0 : window - (now - recentRequests.peekFirst());
-            recentRequests.addLast(now + Math.max(0, wait));
         }
         if (wait > 0) {
             Duration pause = Duration.ofNanos(wait);
@@ -378,8 +407,7 @@ public final class VendorHttp {
                 synchronized (recentRequests) {
                     recentRequests.pollLast();
                 }
-                throw new TimeBudgetExhausted(vendor + "'s rate limit (" + rateLimit.requests() + " requests per "
-                        + rateLimit.window().toSeconds() + " s) leaves no room in this invocation");
+                throw new TimeBudgetExhausted(vendor + "'s rate limit leaves no room in this invocation");
             }
             LOG.info("pacing to {}'s rate limit: waiting {} ms", vendor, pause.toMillis());
             policy.pause(pause);

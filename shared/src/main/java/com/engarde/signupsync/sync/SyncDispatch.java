@@ -4,6 +4,7 @@ import com.engarde.signupsync.failure.Conflict;
 import com.engarde.signupsync.failure.DependencyUnavailable;
 import com.engarde.signupsync.credentials.NoCredentials;
 import com.engarde.signupsync.credentials.SourceCredentials;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.context.BeanProvider;
 import io.micronaut.core.annotation.Nullable;
 import com.engarde.signupsync.sync.internal.SyncRunLog;
@@ -76,20 +77,36 @@ public class SyncDispatch {
         if (!replay && credentials.find(sourceType).isEmpty()) {
             throw new NoCredentials(sourceType, "source_type");
         }
-        return dispatch(List.of(sourceType), trigger).get(0);
+        return dispatch(List.of(sourceType), trigger, null).get(0);
     }
 
     /** Starts or joins a run of every active pull source, as the daily schedule does. */
     public List<Requested> requestAll(SyncTrigger trigger) {
         List<String> pull = sources.activePull();
-        return dispatch(pull, trigger);
+        return dispatch(pull, trigger, null);
     }
 
-    private List<Requested> dispatch(List<String> sourceTypes, SyncTrigger trigger) {
+    /**
+     * Starts a run of a destination whose first checkpoint is {@code start} (what the run is to send), or joins the
+     * one already going, whatever it was asked to send; a conflict for an inactive destination or one without
+     * credentials.
+     */
+    public Requested requestDestination(String destinationType, SyncTrigger trigger, JsonNode start) {
+        FunnelSources.Source destination = sources.require(destinationType);
+        if (!destination.active()) {
+            throw new Conflict("source_type", destinationType + " is not active");
+        }
+        if (credentials.find(destinationType).isEmpty()) {
+            throw new NoCredentials(destinationType, "source_type");
+        }
+        return dispatch(List.of(destinationType), trigger, start).get(0);
+    }
+
+    private List<Requested> dispatch(List<String> sourceTypes, SyncTrigger trigger, @Nullable JsonNode cursor) {
         List<Requested> answers = new ArrayList<>();
         List<SyncRequested> events = new ArrayList<>();
         for (String sourceType : sourceTypes) {
-            SyncRunLog.Start start = runs.start(sourceType, trigger);
+            SyncRunLog.Start start = cursor == null ? runs.start(sourceType, trigger) : runs.start(sourceType, trigger, cursor);
             if (start.abandoned() != null) {
                 LOG.warn("run {} of {} had stopped without ending; run {} takes over from its checkpoint",
                         start.abandoned(), sourceType, start.run().id());

@@ -42,7 +42,7 @@ public final class BrevoStub implements AutoCloseable {
 
     /** A contact as the account holds it. */
     public record Contact(long id, String email, JsonNode attributes, java.util.Set<Long> listIds,
-                          java.util.Set<Long> listUnsubscribed, boolean emailBlacklisted) {
+                          java.util.Set<Long> listUnsubscribed, boolean emailBlacklisted, java.time.Instant modifiedAt) {
     }
 
     private final Map<String, Contact> contacts = new java.util.concurrent.ConcurrentHashMap<>();
@@ -54,6 +54,15 @@ public final class BrevoStub implements AutoCloseable {
     private volatile int resetSeconds = 1;
     private volatile boolean duplicatesAsInvalid;
     private volatile java.util.function.Consumer<String> afterAccepted = email -> { };
+    private volatile java.util.function.Supplier<java.time.Instant> clock = java.time.Instant::now;
+    private final java.util.Set<String> listAddRefused = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final AtomicInteger batchUpdates = new AtomicInteger();
+    private final AtomicInteger listAdds = new AtomicInteger();
+    /** Requests per second the account enforces (0: none beyond {@link #rateLimited}), in fixed one-second windows. */
+    private volatile int perSecond;
+    private long windowStart;
+    private int windowUsed;
+    private final AtomicInteger refusedForRate = new AtomicInteger();
 
     private final HttpServer server;
     private final List<Email> emails = new CopyOnWriteArrayList<>();
@@ -79,7 +88,42 @@ public final class BrevoStub implements AutoCloseable {
     public void hold(String email, JsonNode attributes, java.util.Set<Long> listIds, java.util.Set<Long> listUnsubscribed,
                      boolean emailBlacklisted) {
         contacts.put(email, new Contact(sequence.incrementAndGet(), email, attributes, java.util.Set.copyOf(listIds),
-                java.util.Set.copyOf(listUnsubscribed), emailBlacklisted));
+                java.util.Set.copyOf(listUnsubscribed), emailBlacklisted, clock.get()));
+    }
+
+    /** The contact is deleted in Brevo, as an account user can (erasing its blocklist status with it). */
+    public void delete(String email) {
+        contacts.remove(email);
+    }
+
+    /** The time the account stamps changes with ({@code modifiedAt}, read by {@code modifiedSince}). */
+    public void clock(java.util.function.Supplier<java.time.Instant> clock) {
+        this.clock = clock;
+    }
+
+    /** Enforces {@code requests} a second on the contacts endpoints, as Brevo's general plan does (10). */
+    public void enforce(int requests) {
+        perSecond = requests;
+    }
+
+    /** How many requests the enforced limit refused with 429. */
+    public int refusedForRate() {
+        return refusedForRate.get();
+    }
+
+    /** A list addition answers {@code email} among its failures. */
+    public void refuseListAdd(String email) {
+        listAddRefused.add(email);
+    }
+
+    /** How many batch update requests ({@code POST /v3/contacts/batch}) were answered, failed ones included. */
+    public int batchUpdates() {
+        return batchUpdates.get();
+    }
+
+    /** How many list additions ({@code POST /v3/contacts/lists/{id}/contacts/add}) were answered. */
+    public int listAdds() {
+        return listAdds.get();
     }
 
     public java.util.Optional<Contact> contact(String email) {
@@ -198,12 +242,49 @@ public final class BrevoStub implements AutoCloseable {
                     .put("message", "Too many requests").toString(), limits(0));
             return;
         }
+        Map<String, String> limits = limits(9);
+        if (perSecond > 0) {
+            int remaining;
+            long resetMillis;
+            synchronized (this) {
+                long now = System.currentTimeMillis();
+                if (now - windowStart >= 1000) {
+                    windowStart = now;
+                    windowUsed = 0;
+                }
+                windowUsed++;
+                remaining = perSecond - windowUsed;
+                resetMillis = 1000 - (now - windowStart);
+            }
+            String reset = Long.toString(Math.max(1, (resetMillis + 999) / 1000));
+            if (remaining < 0) {
+                refusedForRate.incrementAndGet();
+                StubHttp.send(exchange, 429, JSON.createObjectNode().put("code", "too_many_requests")
+                        .put("message", "Too many requests").toString(), Map.of("x-sib-ratelimit-limit",
+                        Integer.toString(perSecond), "x-sib-ratelimit-remaining", "0", "x-sib-ratelimit-reset", reset));
+                return;
+            }
+            limits = Map.of("x-sib-ratelimit-limit", Integer.toString(perSecond),
+                    "x-sib-ratelimit-remaining", Integer.toString(remaining), "x-sib-ratelimit-reset", reset);
+        }
+        if ("GET".equals(method) && path.equals("/v3/contacts")) {
+            list(exchange, exchange.getRequestURI().getRawQuery(), limits);
+            return;
+        }
+        if ("POST".equals(method) && path.equals("/v3/contacts/batch")) {
+            batchUpdate(exchange, bytes, limits);
+            return;
+        }
+        if ("POST".equals(method) && path.matches("/v3/contacts/lists/[0-9]+/contacts/add")) {
+            listAdd(exchange, Long.parseLong(path.split("/")[4]), bytes, limits);
+            return;
+        }
         if ("GET".equals(method) && path.startsWith("/v3/contacts/")) {
             String email = java.net.URLDecoder.decode(path.substring("/v3/contacts/".length()), java.nio.charset.StandardCharsets.UTF_8);
             Contact held = contacts.get(email);
             if (held == null) {
                 StubHttp.send(exchange, 404, JSON.createObjectNode().put("code", "document_not_found")
-                        .put("message", "Contact does not exist").toString(), limits(9));
+                        .put("message", "Contact does not exist").toString(), limits);
                 return;
             }
             com.fasterxml.jackson.databind.node.ObjectNode answer = JSON.createObjectNode().put("id", held.id())
@@ -211,7 +292,7 @@ public final class BrevoStub implements AutoCloseable {
             held.listIds().forEach(answer.putArray("listIds")::add);
             held.listUnsubscribed().forEach(answer.putArray("listUnsubscribed")::add);
             answer.set("attributes", held.attributes());
-            StubHttp.send(exchange, 200, answer.toString(), limits(9));
+            StubHttp.send(exchange, 200, answer.toString(), limits);
             return;
         }
         if (!"POST".equals(method) || !path.equals("/v3/contacts")) {
@@ -234,14 +315,14 @@ public final class BrevoStub implements AutoCloseable {
         Contact before = contacts.get(email);
         if (before != null && !body.path("updateEnabled").asBoolean(false)) {
             StubHttp.send(exchange, 400, JSON.createObjectNode().put("code", duplicate)
-                    .put("message", "email is already associated with another Contact").toString(), limits(9));
+                    .put("message", "email is already associated with another Contact").toString(), limits);
             return;
         }
         String sms = body.path("attributes").path("SMS").asText(null);
         if (sms != null && contacts.values().stream().anyMatch(c -> !c.email().equals(email)
                 && sms.equals(c.attributes().path("SMS").asText(null)))) {
             StubHttp.send(exchange, 400, JSON.createObjectNode().put("code", duplicate)
-                    .put("message", "SMS is already associated with another Contact").toString(), limits(9));
+                    .put("message", "SMS is already associated with another Contact").toString(), limits);
             return;
         }
         java.util.Set<Long> lists = new java.util.HashSet<>(before == null ? java.util.Set.of() : before.listIds());
@@ -253,15 +334,133 @@ public final class BrevoStub implements AutoCloseable {
         contacts.put(email, new Contact(before == null ? sequence.incrementAndGet() : before.id(), email,
                 body.path("attributes"), java.util.Set.copyOf(lists), java.util.Set.copyOf(unsubscribed),
                 before != null && before.emailBlacklisted() && !body.has("emailBlacklisted")
-                        || body.path("emailBlacklisted").asBoolean(false)));
+                        || body.path("emailBlacklisted").asBoolean(false), clock.get()));
         accepted.incrementAndGet();
         afterAccepted.accept(email);
         if (before == null) {
-            StubHttp.send(exchange, 201, "{\"id\":" + contacts.get(email).id() + "}", limits(9));
+            StubHttp.send(exchange, 201, "{\"id\":" + contacts.get(email).id() + "}", limits);
         } else {
-            limits(9).forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+            limits.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
             exchange.sendResponseHeaders(204, -1);
         }
+    }
+
+    /** {@code GET /v3/contacts?limit=&offset=&modifiedSince=&sort=}: by modification, then id. */
+    private void list(HttpExchange exchange, String rawQuery, Map<String, String> limits) throws IOException {
+        Map<String, String> query = new java.util.HashMap<>();
+        if (rawQuery != null) {
+            for (String pair : rawQuery.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    query.put(pair.substring(0, eq), java.net.URLDecoder.decode(pair.substring(eq + 1),
+                            java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+        }
+        int limit = Integer.parseInt(query.getOrDefault("limit", "50"));
+        int offset = Integer.parseInt(query.getOrDefault("offset", "0"));
+        if (limit < 1 || limit > 1000) {
+            error(exchange, 400, "out_of_range", "limit must be between 1 and 1000");
+            return;
+        }
+        java.time.Instant since = query.containsKey("modifiedSince") ? java.time.Instant.parse(query.get("modifiedSince")) : null;
+        List<Contact> matching = contacts.values().stream()
+                .filter(c -> since == null || !c.modifiedAt().isBefore(since))
+                .sorted(java.util.Comparator.comparing(Contact::modifiedAt).thenComparing(Contact::id)).toList();
+        com.fasterxml.jackson.databind.node.ObjectNode answer = JSON.createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode page = answer.putArray("contacts");
+        for (Contact c : matching.subList(Math.min(offset, matching.size()), Math.min(offset + limit, matching.size()))) {
+            com.fasterxml.jackson.databind.node.ObjectNode node = page.addObject().put("id", c.id()).put("email", c.email())
+                    .put("emailBlacklisted", c.emailBlacklisted()).put("smsBlacklisted", false)
+                    .put("modifiedAt", c.modifiedAt().toString());
+            c.listIds().forEach(node.putArray("listIds")::add);
+            c.listUnsubscribed().forEach(node.putArray("listUnsubscribed")::add);
+            node.set("attributes", c.attributes());
+        }
+        answer.put("count", matching.size());
+        StubHttp.send(exchange, 200, answer.toString(), limits);
+    }
+
+    /** {@code POST /v3/contacts/batch}: updates only; one unknown contact fails the whole request with 404. */
+    private void batchUpdate(HttpExchange exchange, byte[] bytes, Map<String, String> limits) throws IOException {
+        batchUpdates.incrementAndGet();
+        JsonNode body;
+        try {
+            body = JSON.readTree(bytes);
+        } catch (IOException e) {
+            error(exchange, 400, "bad_request", "Input must be a valid JSON object");
+            return;
+        }
+        List<Integer> unknown = new java.util.ArrayList<>();
+        int index = 0;
+        for (JsonNode c : body.path("contacts")) {
+            if (!contacts.containsKey(c.path("email").asText(""))) {
+                unknown.add(index);
+            }
+            index++;
+        }
+        if (unknown.size() > 0) {
+            StubHttp.send(exchange, 404, JSON.createObjectNode().put("code", "document_not_found")
+                    .put("message", "No contact found for indexes " + String.join(",", unknown.stream().map(String::valueOf).toList()))
+                    .toString(), limits);
+            return;
+        }
+        for (JsonNode c : body.path("contacts")) {
+            String email = c.path("email").asText();
+            Contact before = contacts.get(email);
+            com.fasterxml.jackson.databind.node.ObjectNode attributes = before.attributes().isObject()
+                    ? ((com.fasterxml.jackson.databind.node.ObjectNode) before.attributes()).deepCopy() : JSON.createObjectNode();
+            c.path("attributes").fields().forEachRemaining(e -> attributes.set(e.getKey(), e.getValue()));
+            java.util.Set<Long> lists = new java.util.HashSet<>(before.listIds());
+            java.util.Set<Long> unsubscribed = new java.util.HashSet<>(before.listUnsubscribed());
+            for (JsonNode list : c.path("listIds")) {
+                lists.add(list.asLong());
+                unsubscribed.remove(list.asLong());
+            }
+            contacts.put(email, new Contact(before.id(), email, attributes, java.util.Set.copyOf(lists),
+                    java.util.Set.copyOf(unsubscribed), before.emailBlacklisted(), clock.get()));
+            accepted.incrementAndGet();
+            afterAccepted.accept(email);
+        }
+        limits.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+        exchange.sendResponseHeaders(204, -1);
+    }
+
+    /** {@code POST /v3/contacts/lists/{id}/contacts/add} {@code {"emails": [...]}}, at most 150: who was added, who not. */
+    private void listAdd(HttpExchange exchange, long listId, byte[] bytes, Map<String, String> limits) throws IOException {
+        listAdds.incrementAndGet();
+        JsonNode body;
+        try {
+            body = JSON.readTree(bytes);
+        } catch (IOException e) {
+            error(exchange, 400, "bad_request", "Input must be a valid JSON object");
+            return;
+        }
+        if (body.path("emails").size() > 150) {
+            error(exchange, 400, "out_of_range", "emails can hold at most 150 addresses");
+            return;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode answer = JSON.createObjectNode();
+        com.fasterxml.jackson.databind.node.ObjectNode result = answer.putObject("contacts");
+        com.fasterxml.jackson.databind.node.ArrayNode success = result.putArray("success");
+        com.fasterxml.jackson.databind.node.ArrayNode failure = result.putArray("failure");
+        for (JsonNode e : body.path("emails")) {
+            String email = e.asText();
+            Contact before = contacts.get(email);
+            if (before == null || listAddRefused.contains(email)) {
+                failure.add(email);
+                continue;
+            }
+            java.util.Set<Long> lists = new java.util.HashSet<>(before.listIds());
+            lists.add(listId);
+            java.util.Set<Long> unsubscribed = new java.util.HashSet<>(before.listUnsubscribed());
+            unsubscribed.remove(listId);
+            contacts.put(email, new Contact(before.id(), email, before.attributes(), java.util.Set.copyOf(lists),
+                    java.util.Set.copyOf(unsubscribed), before.emailBlacklisted(), clock.get()));
+            success.add(email);
+        }
+        result.put("total", body.path("emails").size());
+        StubHttp.send(exchange, 201, answer.toString(), limits);
     }
 
     private Map<String, String> limits(int remaining) {

@@ -31,6 +31,24 @@ final class BrevoErrors {
             public Optional<String> retryAfter(java.net.http.HttpHeaders headers) {
                 return headers.firstValue("x-sib-ratelimit-reset");
             }
+
+            @Override
+            public Optional<java.time.Duration> exhaustedFor(java.net.http.HttpHeaders headers) {
+                Optional<String> remaining = headers.firstValue("x-sib-ratelimit-remaining");
+                if (remaining.isEmpty()) {
+                    return Optional.empty();
+                }
+                try {
+                    if (Long.parseLong(remaining.get().strip()) > 0) {
+                        return Optional.of(java.time.Duration.ZERO);
+                    }
+                    double seconds = Double.parseDouble(headers.firstValue("x-sib-ratelimit-reset").orElse("1").strip());
+                    // A reset beyond a minute is not a window of requests per second; the 429's own wait handles it.
+                    return Optional.of(java.time.Duration.ofMillis((long) (Math.min(Math.max(seconds, 0), 60) * 1000)));
+                } catch (NumberFormatException e) {
+                    return Optional.empty();
+                }
+            }
         };
     }
 }

@@ -1,4 +1,4 @@
-package com.engarde.signupsync.functions.synceasyappointments;
+package com.engarde.signupsync.functions.syncbrevo;
 
 import com.engarde.signupsync.crypto.Sha256;
 import com.engarde.signupsync.sync.SyncRun;
@@ -24,8 +24,8 @@ class BrevoListTest {
     void aContactIsCreatedWithItsAttributesThenUpdatedOnlyWhenItChanges() {
         try (BrevoListFixture b = new BrevoListFixture()) {
             long ann = b.lead("ann@example.com", "Ann", "+33 6 12 34 56 78");
-            b.booking(ann, "ann@example.com", 1, SyncFixture.NOW.minus(Duration.ofDays(40)), "Fencing trial");
-            b.booking(ann, "ann@example.com", 2, SyncFixture.NOW.minus(Duration.ofDays(10)), "Foil class");
+            b.booking(ann, "ann@example.com", 1, BrevoListFixture.NOW.minus(Duration.ofDays(40)), "Fencing trial");
+            b.booking(ann, "ann@example.com", 2, BrevoListFixture.NOW.minus(Duration.ofDays(10)), "Foil class");
             b.lead("bob@example.com", "Bob", "not a number");
 
             SyncRun first = b.sync();
@@ -158,7 +158,7 @@ class BrevoListTest {
             assertThat(run.status()).isEqualTo(SyncStatus.SUCCEEDED);
             assertThat(run.counts().created()).isEqualTo(3);
             assertThat(b.brevo.contacts()).isEqualTo(3);
-            assertThat(b.f.lambda.context().getBean(RecordedWaits.class).waits())
+            assertThat(b.lambda.context().getBean(RecordedWaits.class).waits())
                     .filteredOn(w -> w.equals(Duration.ofSeconds(7))).hasSize(3);
         }
     }
