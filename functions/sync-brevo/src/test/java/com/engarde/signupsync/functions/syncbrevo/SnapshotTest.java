@@ -15,9 +15,9 @@ class SnapshotTest {
             SnapshotCheck.Restored restored = snapshot.firstRequestAfterRestore(AdminRequests.sample("sync-brevo.json"));
 
             assertThat(restored.priming().requests()).hasSize(1);
-            // No list is configured in this run (BREVO_LIST_ID is optional): the request names the field it needs.
-            assertThat(restored.response().status()).isEqualTo(400);
-            assertThat(restored.response().json().path("field").asText()).isEqualTo("list_id");
+            // This run holds no Brevo API key: the request gets as far as the credentials, read after the restore.
+            assertThat(restored.response().status()).isEqualTo(409);
+            assertThat(restored.response().json().path("message").asText()).contains("brevo has no credentials");
         }
     }
 }
