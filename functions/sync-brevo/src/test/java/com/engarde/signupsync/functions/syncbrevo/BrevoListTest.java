@@ -53,7 +53,8 @@ class BrevoListTest {
 
             assertThat(second.counts().updated()).isEqualTo(1);
             assertThat(second.counts().unchanged()).isEqualTo(1);
-            assertThat(b.brevo.contactRequests() - requests).as("only the changed contact is looked up and sent").isEqualTo(2);
+            assertThat(b.brevo.contactRequests() - requests).as("the account's changes read, then only the changed contact sent")
+                    .isEqualTo(2);
             assertThat(b.brevo.contact("ann@example.com").orElseThrow().attributes().path("FIRSTNAME").asText()).isEqualTo("Annie");
         }
     }
@@ -160,6 +161,73 @@ class BrevoListTest {
             assertThat(b.brevo.contacts()).isEqualTo(3);
             assertThat(b.lambda.context().getBean(RecordedWaits.class).waits())
                     .filteredOn(w -> w.equals(Duration.ofSeconds(7))).hasSize(3);
+        }
+    }
+
+    @Test
+    void changedContactsBrevoHoldsGoInOneBatchUpdateSplitUntilAnUnknownOneFailsAlone() {
+        try (BrevoListFixture b = new BrevoListFixture()) {
+            b.leads(8);
+            assertThat(b.sync().counts().created()).isEqualTo(8);
+            b.brevo.delete("person3@example.com");
+            Rows.number("UPDATE leads SET first_name = 'Renamed' WHERE email LIKE 'person%' RETURNING 1");
+            int batches = b.brevo.batchUpdates();
+
+            SyncRun run = b.sync();
+
+            assertThat(run.status()).isEqualTo(SyncStatus.SUCCEEDED);
+            assertThat(run.counts().updated()).isEqualTo(7);
+            assertThat(run.failedRecords()).singleElement().satisfies(f -> {
+                assertThat(f.reason()).contains("no longer holds").doesNotContain("@");
+            });
+            // One request for the 8, then halves: 4+4, 2+2, 1+1 around the unknown one.
+            assertThat(b.brevo.batchUpdates() - batches).isEqualTo(7);
+            assertThat(b.brevo.contact("person1@example.com").orElseThrow().attributes().path("FIRSTNAME").asText())
+                    .isEqualTo("Renamed");
+            assertThat(b.brevo.contact("person3@example.com")).as("a contact deleted in Brevo is not created again").isEmpty();
+
+            Rows.number("UPDATE leads SET first_name = 'Again' WHERE email = 'person3@example.com' RETURNING 1");
+            SyncRun later = b.sync();
+            assertThat(later.counts().failed()).isZero();
+            assertThat(b.brevo.contact("person3@example.com")).isEmpty();
+        }
+    }
+
+    @Test
+    void contactsBrevoHoldsOutsideTheListAreAdded150ARequestAndOneItRefusesFailsAlone() {
+        try (BrevoListFixture b = new BrevoListFixture(java.util.Map.of("brevo.list.batch-size", 150))) {
+            for (int i = 1; i <= 160; i++) {
+                b.brevo.hold("person" + i + "@example.com", JsonNodeFactory.instance.objectNode(), Set.of(3L), Set.of(), false);
+            }
+            b.leads(160);
+            b.brevo.refuseListAdd("person42@example.com");
+
+            SyncRun run = b.sync();
+
+            assertThat(run.status()).isEqualTo(SyncStatus.SUCCEEDED);
+            assertThat(run.counts().updated()).isEqualTo(159);
+            assertThat(run.counts().failed()).isEqualTo(1);
+            assertThat(run.failedRecords().get(0).reason()).isEqualTo("Brevo did not add it to the list");
+            assertThat(b.brevo.listAdds()).as("150, then 10").isEqualTo(2);
+            assertThat(b.brevo.contact("person1@example.com").orElseThrow().listIds()).containsExactlyInAnyOrder(3L, BrevoListFixture.LIST);
+            assertThat(b.brevo.contact("person42@example.com").orElseThrow().listIds()).containsExactly(3L);
+            assertThat(b.brevo.accepted()).as("no contact was created").isEqualTo(160);
+        }
+    }
+
+    @Test
+    void anAccountThatEnforcesTenRequestsASecondIsNeverOverrun() {
+        // Real waits: the stub's windows are real seconds, and the pacing is the default the deploy gives.
+        try (BrevoListFixture b = new BrevoListFixture(java.util.Map.of("test.waits", "real"))) {
+            b.brevo.enforce(10);
+            b.leads(25);
+
+            SyncRun run = b.sync();
+
+            assertThat(run.status()).isEqualTo(SyncStatus.SUCCEEDED);
+            assertThat(run.counts().created()).isEqualTo(25);
+            assertThat(b.brevo.contacts()).isEqualTo(25);
+            assertThat(b.brevo.refusedForRate()).as("requests refused with 429").isZero();
         }
     }
 }
