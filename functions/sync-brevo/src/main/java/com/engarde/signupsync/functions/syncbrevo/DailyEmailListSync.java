@@ -5,7 +5,7 @@ import com.engarde.signupsync.emaillist.EmailListRuns;
 import com.engarde.signupsync.http.TimeBudget;
 import jakarta.inject.Singleton;
 
-/** The daily schedule: every lead into the configured list (BREVO_LIST_ID), after the sources' daily syncs. */
+/** The daily schedule (05:10 UTC, the manifest's): every lead into the configured list (BREVO_LIST_ID). */
 @Singleton
 public class DailyEmailListSync implements ScheduleHandler {
 

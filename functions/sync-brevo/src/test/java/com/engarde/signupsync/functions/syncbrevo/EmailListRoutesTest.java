@@ -156,4 +156,20 @@ class EmailListRoutesTest {
         assertThat(audits()).isEqualTo(audited);
         assertThat(brevo.contacts()).isEqualTo(held);
     }
+
+    @Test
+    void theDailyScheduleSendsEveryLeadToTheConfiguredListWithoutAnAuditRow() throws Exception {
+        lead("ann@example.com");
+        lead("bob@example.com");
+        int audited = audits();
+
+        lambda.harness().context().getBean(DailyEmailListSync.class).onSchedule(com.engarde.signupsync.http.TimeBudget.unlimited());
+        assertThat(lambda.harness().context().getBean(InProcessBus.class).awaitIdle(Duration.ofSeconds(30))).isTrue();
+
+        assertThat(brevo.contact("ann@example.com").orElseThrow().listIds()).contains(7L);
+        assertThat(brevo.contact("bob@example.com").orElseThrow().listIds()).contains(7L);
+        assertThat(Rows.row("SELECT trigger FROM funnel_sync_logs WHERE source_type = 'brevo' ORDER BY id DESC LIMIT 1")
+                .get("trigger")).isEqualTo("schedule");
+        assertThat(audits()).as("a schedule is not an admin's write").isEqualTo(audited);
+    }
 }
