@@ -19,6 +19,7 @@ import com.engarde.signupsync.functions.syncposhvip.PoshDeliveriesController;
 import com.engarde.signupsync.functions.usageingest.UsageMetricsController;
 import com.engarde.signupsync.functions.usagerollup.UsageRollupController;
 import com.engarde.signupsync.functions.webhookposhvip.PoshWebhookController;
+import com.engarde.signupsync.functions.syncbrevo.EmailListController;
 import io.micronaut.openapi.annotation.OpenAPIInclude;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeIn;
@@ -54,7 +55,7 @@ import io.swagger.v3.oas.annotations.servers.Server;
         PoshWebhookController.class, AdminSourcesController.class, IntegrationRegistryController.class, AdminPlatformController.class,
         PlatformBrandsController.class, PlatformUsageController.class, UsageMetricsController.class,
         UsageRollupController.class, EasyAppointmentsAdminController.class,
-        SignupQueueController.class, BookersController.class, InvitationsController.class})
+        SignupQueueController.class, BookersController.class, InvitationsController.class, EmailListController.class})
 @SecurityScheme(name = ApiContract.SERVICE_TOKEN, type = SecuritySchemeType.HTTP, scheme = "bearer",
         description = "SIGNUP_SYNC_SERVICE_TOKEN (or, during a rotation, SIGNUP_SYNC_SERVICE_TOKEN_PREVIOUS), which"
                 + " holds every scope, or a scoped token of SIGNUP_SYNC_SCOPED_TOKENS holding the operation's scope"

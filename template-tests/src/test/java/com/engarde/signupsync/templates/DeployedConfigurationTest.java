@@ -83,6 +83,8 @@ class DeployedConfigurationTest {
             Map.entry("zoom.request-timeout", Timing.VENDOR_CALL),
             Map.entry("eventbrite.connect-timeout", Timing.VENDOR_CALL),
             Map.entry("eventbrite.request-timeout", Timing.VENDOR_CALL),
+            Map.entry("brevo.connect-timeout", Timing.VENDOR_CALL),
+            Map.entry("brevo.request-timeout", Timing.VENDOR_CALL),
             Map.entry("anthropic.connect-timeout", Timing.ROUTE_CALL),
             Map.entry("anthropic.request-timeout", Timing.ROUTE_CALL),
             Map.entry("anthropic.budget", Timing.ROUTE_CALL),

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 
@@ -83,6 +84,7 @@ import java.util.regex.Pattern;
  * outlasts the retries hands the run over to a continuation after the reset, losing nothing.
  */
 @Singleton
+@Requires(condition = BrevoListDeployed.class)
 public final class BrevoListDestination implements EmailListDestination {
 
     public static final String TYPE = "brevo";
