@@ -120,6 +120,7 @@ public class EmailListRuns {
         summary.put("source_type", scope.sourceType());
         summary.put("date_from", scope.dateFrom() == null ? null : scope.dateFrom().toString());
         summary.put("date_to", scope.dateTo() == null ? null : scope.dateTo().toString());
+        summary.put("list_id", scope.listId());
         summary.put("run_id", run.runId());
         summary.put("started", run.started());
         database.transaction(connection -> {
@@ -129,11 +130,13 @@ public class EmailListRuns {
         return run;
     }
 
-    /** The answer names the run's own scope: a joined run may send something other than what was asked. */
-    private static Run run(EmailListScope asked, SyncDispatch.Requested requested) {
+    /** The answer names the run's own scope: a run joined may send something other than what was asked. */
+    private Run run(EmailListScope asked, SyncDispatch.Requested requested) {
+        EmailListScope scope = requested.started() ? asked
+                : dispatch.startedFrom(requested.runId()).map(c -> EmailListScope.fromJson(c, asked.listId())).orElse(asked);
         return new Run(requested.sourceType(), requested.runId(), requested.started(), requested.status(),
-                requested.statusUrl(), asked.kind().id(), asked.sourceType(), asked.dateFrom(), asked.dateTo(),
-                asked.listId());
+                requested.statusUrl(), scope.kind().id(), scope.sourceType(), scope.dateFrom(), scope.dateTo(),
+                scope.listId());
     }
 
     private long list(ObjectNode request) {

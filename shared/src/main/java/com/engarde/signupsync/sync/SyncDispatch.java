@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Asks for syncs: starts (or joins) a run per source and puts a SyncRequested event for each new run on the
@@ -100,6 +101,11 @@ public class SyncDispatch {
             throw new NoCredentials(destinationType, "source_type");
         }
         return dispatch(List.of(destinationType), trigger, start).get(0);
+    }
+
+    /** The checkpoint a run started from: for a destination's run, what it was asked to send. */
+    public Optional<JsonNode> startedFrom(long runId) {
+        return runs.find(runId).map(SyncRun::cursorBefore);
     }
 
     private List<Requested> dispatch(List<String> sourceTypes, SyncTrigger trigger, @Nullable JsonNode cursor) {

@@ -197,6 +197,8 @@ public final class BrevoListDestination implements EmailListDestination {
         /** Read what changed since then; null reads everything. Known once the read began. */
         private Instant since;
         private boolean sinceKnown;
+        /** The read this pass made is committed (or the pass made none). */
+        private boolean readSettled;
         private long after;
         private int number;
 
@@ -229,7 +231,8 @@ public final class BrevoListDestination implements EmailListDestination {
         /** One page of what the account changed since the last read (everything, the first time). */
         private SentBatch readNext(TimeBudget budget) {
             if (readFrom == null) {
-                readFrom = clock.instant();
+                // As the database keeps it (microseconds), so that the send can find it committed.
+                readFrom = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
             }
             if (!sinceKnown) {
                 since = lastRead();
@@ -263,6 +266,42 @@ public final class BrevoListDestination implements EmailListDestination {
             return new SentBatch(number, List.of(), cursor, false);
         }
 
+        /**
+         * The engine records a batch while the next one is sent: the first send of a pass that read the account waits
+         * until the read's last page is committed (its read_until), so that no contact is judged on state not yet
+         * written, such as an opt-out just read.
+         */
+        private void awaitRead(TimeBudget budget) {
+            if (readFrom == null || readSettled) {
+                return;
+            }
+            Timestamp expected = Timestamp.from(readFrom);
+            for (int attempt = 0; ; attempt++) {
+                boolean committed = database.read(connection -> {
+                    try (PreparedStatement select = connection.prepareStatement(
+                            "SELECT 1 FROM brevo_contact_reads WHERE account = 'default' AND read_until = ?")) {
+                        select.setTimestamp(1, expected);
+                        try (ResultSet rs = select.executeQuery()) {
+                            return rs.next();
+                        }
+                    }
+                });
+                if (committed) {
+                    readSettled = true;
+                    return;
+                }
+                if (attempt >= 600 || !budget.allows(clock.instant(), Duration.ofSeconds(1))) {
+                    throw new IllegalStateException("the read of the Brevo account was not recorded; the run goes on from it");
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while the read of the Brevo account was recorded", e);
+                }
+            }
+        }
+
         private Instant lastRead() {
             return database.read(connection -> {
                 try (PreparedStatement select = connection.prepareStatement(
@@ -274,6 +313,7 @@ public final class BrevoListDestination implements EmailListDestination {
         }
 
         private SentBatch sendBatch(TimeBudget budget) {
+            awaitRead(budget);
             List<Contact> batch = database.read(this::read);
             if (batch.isEmpty()) {
                 return new SentBatch(number, List.of(), cursor(true), true);

@@ -159,17 +159,36 @@ class EmailListRoutesTest {
 
     @Test
     void theDailyScheduleSendsEveryLeadToTheConfiguredListWithoutAnAuditRow() throws Exception {
-        lead("ann@example.com");
-        lead("bob@example.com");
+        lead("sam@example.com");
+        lead("sue@example.com");
         int audited = audits();
 
         lambda.harness().context().getBean(DailyEmailListSync.class).onSchedule(com.engarde.signupsync.http.TimeBudget.unlimited());
         assertThat(lambda.harness().context().getBean(InProcessBus.class).awaitIdle(Duration.ofSeconds(30))).isTrue();
 
-        assertThat(brevo.contact("ann@example.com").orElseThrow().listIds()).contains(7L);
-        assertThat(brevo.contact("bob@example.com").orElseThrow().listIds()).contains(7L);
+        assertThat(brevo.contact("sam@example.com").orElseThrow().listIds()).contains(7L);
+        assertThat(brevo.contact("sue@example.com").orElseThrow().listIds()).contains(7L);
         assertThat(Rows.row("SELECT trigger FROM funnel_sync_logs WHERE source_type = 'brevo' ORDER BY id DESC LIMIT 1")
                 .get("trigger")).isEqualTo("schedule");
         assertThat(audits()).as("a schedule is not an admin's write").isEqualTo(audited);
+    }
+
+    @Test
+    void aRequestWhileARunGoesJoinsItAndTheAnswerNamesWhatThatRunSends() {
+        com.engarde.signupsync.emaillist.EmailListScope going = new com.engarde.signupsync.emaillist.EmailListScope(
+                com.engarde.signupsync.emaillist.EmailListScope.Kind.SOURCE, "zoom",
+                java.time.LocalDate.parse("2026-06-01"), java.time.LocalDate.parse("2026-06-02"), 7);
+        long running = lambda.harness().context().getBean(com.engarde.signupsync.sync.internal.SyncRunLog.class)
+                .start("brevo", com.engarde.signupsync.bus.SyncTrigger.MANUAL, going.toJson()).run().id();
+        int audited = audits();
+
+        Response response = post("/api/admin/email-list/sync", "{\"scope\":\"all\"}");
+
+        assertThat(response.status()).isEqualTo(202);
+        assertThat(response.json().path("run_id").asLong()).isEqualTo(running);
+        assertThat(response.json().path("started").asBoolean()).isFalse();
+        assertThat(response.json().path("scope").asText()).as(response.json() + " " + Rows.row("SELECT cursor_before::text AS c, status FROM funnel_sync_logs WHERE id = ?", running)).isEqualTo("source");
+        assertThat(response.json().path("source_type").asText()).isEqualTo("zoom");
+        assertThat(audits()).as("the request is audited, joined or not").isEqualTo(audited + 1);
     }
 }
