@@ -392,7 +392,9 @@ public final class VendorHttp {
             if (rateLimit.requests() <= 0) {
                 wait = held;
             } else {
-                long window = rateLimit.window().toNanos();
+                // A little more than the window: a request sent one window after another could otherwise reach a
+                // vendor that counts fixed windows from its arrivals inside the same window as the first.
+                long window = rateLimit.window().toNanos() + Math.min(rateLimit.window().toNanos() / 50, 50_000_000L);
                 while (!recentRequests.isEmpty() && now - recentRequests.peekFirst() >= window) {
                     recentRequests.pollFirst();
                 }

@@ -15,6 +15,16 @@ final class BrevoErrors {
     }
 
     static VendorHttp.ErrorReading reading(ObjectMapper json) {
+        return reading(json, VendorHttp.RateLimit.NONE);
+    }
+
+    /**
+     * As {@link #reading(ObjectMapper)}, for a client paced to {@code pace}: an answer whose window has no request
+     * left holds the next request for the announced reset only when the account allows fewer requests a second
+     * ({@code x-sib-ratelimit-limit}) than the pace sends; at or under it, the pace already waits the window out,
+     * and the reset, in whole seconds, would only slow it down.
+     */
+    static VendorHttp.ErrorReading reading(ObjectMapper json, VendorHttp.RateLimit pace) {
         return new VendorHttp.ErrorReading() {
             @Override
             public String code(VendorHttp.Answer answer) {
@@ -40,6 +50,12 @@ final class BrevoErrors {
                 }
                 try {
                     if (Long.parseLong(remaining.get().strip()) > 0) {
+                        return Optional.of(java.time.Duration.ZERO);
+                    }
+                    Optional<String> limit = headers.firstValue("x-sib-ratelimit-limit");
+                    if (limit.isPresent() && pace.requests() > 0
+                            && pace.requests() * 1000.0 / Math.max(1, pace.window().toMillis())
+                               <= Double.parseDouble(limit.get().strip())) {
                         return Optional.of(java.time.Duration.ZERO);
                     }
                     double seconds = Double.parseDouble(headers.firstValue("x-sib-ratelimit-reset").orElse("1").strip());

@@ -159,7 +159,7 @@ public final class BrevoListDestination implements EmailListDestination {
         }
         EmailListScope scope = EmailListScope.fromJson(checkpoint, listId.orElse(0));
         VendorHttp http = new VendorHttp("Brevo", VendorAuth.header("api-key", key), settings, retry, clock,
-                answer -> VendorHttp.jsonMessage(json, answer, "message"), BrevoErrors.reading(json));
+                answer -> VendorHttp.jsonMessage(json, answer, "message"), BrevoErrors.reading(json, settings.rateLimit()));
         boolean fresh = checkpoint == null || checkpoint.path("complete").asBoolean(false) || !checkpoint.has("phase");
         if (fresh) {
             return new Pass(http, scope, true, 0, null, null, false, 0);

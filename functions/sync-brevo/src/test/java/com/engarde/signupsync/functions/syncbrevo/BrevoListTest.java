@@ -230,4 +230,19 @@ class BrevoListTest {
             assertThat(b.brevo.refusedForRate()).as("requests refused with 429").isZero();
         }
     }
+
+    @Test
+    void anAccountThatAnnouncesALowerLimitThanThePaceIsFollowedByItsHeaders() {
+        // The pace is the deploy's 10 a second; this account allows 5 and says so in x-sib-ratelimit-limit.
+        try (BrevoListFixture b = new BrevoListFixture(java.util.Map.of("test.waits", "real"))) {
+            b.brevo.enforce(5);
+            b.leads(12);
+
+            SyncRun run = b.sync();
+
+            assertThat(run.status()).isEqualTo(SyncStatus.SUCCEEDED);
+            assertThat(b.brevo.contacts()).isEqualTo(12);
+            assertThat(b.brevo.refusedForRate()).as("requests refused with 429").isZero();
+        }
+    }
 }
