@@ -137,7 +137,11 @@ public final class VendorHttp {
     private final ErrorReading errors;
     private final HttpClient client;
     private final VendorUrlPolicy urlPolicy;
-    private final ArrayDeque<Long> recentRequests = new ArrayDeque<>();
+    /**
+     * When each recent request counts for the limit (System.nanoTime()): when it was let go, then, once answered, when
+     * its answer came, since the vendor counted it at some moment before that.
+     */
+    private final ArrayDeque<long[]> recentRequests = new ArrayDeque<>();
     /** System.nanoTime() before which no request goes out, as the vendor's last answer announced; 0 for none. */
     private long heldUntil;
 
@@ -317,10 +321,14 @@ public final class VendorHttp {
             } catch (VendorUrlRefused e) {
                 throw new VendorException(vendor, 0, vendor + " was not called for " + where + ": " + e.getMessage(), null);
             }
-            pace(budget);
+            long[] counted = pace(budget);
             budget.requests().incrementAndGet();
-            HttpResponse<InputStream> response = client.send(request(method, target, body, budget, where),
-                    HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response;
+            try {
+                response = client.send(request(method, target, body, budget, where), HttpResponse.BodyHandlers.ofInputStream());
+            } finally {
+                answered(counted);
+            }
             int status = response.statusCode();
             if (status / 100 == 3 && status != 304 && response.headers().firstValue("Location").isPresent()) {
                 response.body().close();
@@ -383,36 +391,52 @@ public final class VendorHttp {
         }
     }
 
-    /** Waits, when needed, so that no more than the vendor's limit of requests fall in any one window. */
-    private void pace(TimeBudget budget) {
+    /**
+     * Waits, when needed, so that no more than the vendor's limit of requests fall in any one window, the window
+     * counted from when the earlier requests were answered: a vendor that counts fixed windows from arrivals never
+     * sees one request too many, however late a request reached it after it was let go. Answers the new request's
+     * place in the count (null without a limit), for {@link #answered}.
+     */
+    private long[] pace(TimeBudget budget) {
         long wait;
+        long[] counted = null;
         synchronized (recentRequests) {
             long now = System.nanoTime();
             long held = heldUntil == 0 ? 0 : Math.max(0, heldUntil - now);
             if (rateLimit.requests() <= 0) {
                 wait = held;
             } else {
-                // A little more than the window: a request sent one window after another could otherwise reach a
-                // vendor that counts fixed windows from its arrivals inside the same window as the first.
-                long window = rateLimit.window().toNanos() + Math.min(rateLimit.window().toNanos() / 50, 50_000_000L);
-                while (!recentRequests.isEmpty() && now - recentRequests.peekFirst() >= window) {
+                long window = rateLimit.window().toNanos();
+                while (!recentRequests.isEmpty() && now - recentRequests.peekFirst()[0] >= window) {
                     recentRequests.pollFirst();
                 }
-                wait = recentRequests.size() < rateLimit.requests() ? 0 : window - (now - recentRequests.peekFirst());
+                wait = recentRequests.size() < rateLimit.requests() ? 0 : window - (now - recentRequests.peekFirst()[0]);
                 wait = Math.max(wait, held);
-                recentRequests.addLast(now + Math.max(0, wait));
+                counted = new long[] {now + Math.max(0, wait)};
+                recentRequests.addLast(counted);
             }
         }
         if (wait > 0) {
             Duration pause = Duration.ofNanos(wait);
             if (!budget.allows(clock.instant(), pause.plus(leastUseful()))) {
                 synchronized (recentRequests) {
-                    recentRequests.pollLast();
+                    recentRequests.remove(counted);
                 }
                 throw new TimeBudgetExhausted(vendor + "'s rate limit leaves no room in this invocation");
             }
             LOG.info("pacing to {}'s rate limit: waiting {} ms", vendor, pause.toMillis());
             policy.pause(pause);
+        }
+        return counted;
+    }
+
+    /** The request is answered (or failed): it counts from now, if that is later than when it was let go. */
+    private void answered(long[] counted) {
+        if (counted == null) {
+            return;
+        }
+        synchronized (recentRequests) {
+            counted[0] = Math.max(counted[0], System.nanoTime());
         }
     }
 
