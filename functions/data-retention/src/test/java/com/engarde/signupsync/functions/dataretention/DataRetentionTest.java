@@ -208,10 +208,14 @@ class DataRetentionTest {
     // ---- usage records ----
 
     private static void ingest(ObjectNode... records) {
-        UsageIngest.Outcome outcome = lambda.harness().context().getBean(UsageIngest.class)
+        UsageIngest.Outcome outcome = usageIngest(records);
+        assertThat(outcome.errors()).as(outcome.toString()).isZero();
+    }
+
+    private static UsageIngest.Outcome usageIngest(ObjectNode... records) {
+        return lambda.harness().context().getBean(UsageIngest.class)
                 .record(lambda.harness().context().getBean(JsonBodies.class)
                         .exactObject(JsonBodies.utf8(batch(List.of(records))), UsageIngest.MAX_BODY_BYTES));
-        assertThat(outcome.errors()).as(outcome.toString()).isZero();
     }
 
     private static UsageRollups rollups() {
@@ -253,12 +257,37 @@ class DataRetentionTest {
         assertThat(again.differences()).isEmpty();
         assertThat(usageRollups()).isEqualTo(rolled);
 
-        // A record reported late for such a day does not reach its rollup, and the next run removes it.
-        ingest(record("late", "2025-05-14T12:00:00Z", TENANT, uuid(2, 1), "5.000000", 500));
+        // A record reported late for such a day is refused; the first kept day is still open.
+        UsageIngest.Outcome late = usageIngest(record("late", "2025-05-14T12:00:00Z", TENANT, uuid(2, 1), "5.000000", 500),
+                record("kept-day", "2025-05-15T12:00:00Z", TENANT, uuid(2, 1), "0.000001", 1));
+        assertThat(late.errors()).isEqualTo(1);
+        assertThat(late.results().get(0).field()).isEqualTo("occurred_at");
+        assertThat(late.results().get(1).status()).isEqualTo("created");
         rollups().rollDirtyDays();
+        assertThat(strings("SELECT idempotency_key FROM usage_metrics")).containsExactlyInAnyOrder("inside", "recent", "kept-day");
+        assertThat(Rows.number("SELECT record_count FROM admin_usage_reports WHERE grain = 'day' AND period_start = '2025-05-15'"))
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aRecordThatRacedTheRetentionDoesNotReachTheRollupAndTheNextRunRemovesIt() {
+        ingest(record("outside", "2025-05-14T23:59:59.999999Z", TENANT, uuid(2, 1), "0.100001", 10));
+        rollups().rollDirtyDays();
+        retention().run(TimeBudget.unlimited());
+        Map<String, List<List<Object>>> rolled = usageRollups();
+        assertThat(rolled.get("admin_usage_reports")).isNotEmpty();
+
+        // An ingest that read no horizon before the run moved it wrote its record and its day's mark.
+        TestDatabase.get().execute("INSERT INTO usage_metrics (idempotency_key, occurred_at, tenant_id, provider, model,"
+                + " input_tokens, cost_usd) VALUES ('raced', '2025-05-14T12:00:00Z', '" + TENANT + "', 'openai', 'gpt-4o', 500, 5)");
+        TestDatabase.get().execute("INSERT INTO usage_dirty_days (day) VALUES ('2025-05-14')");
+        assertThat(rollups().rollDirtyDays().days()).isEmpty();
         assertThat(usageRollups()).isEqualTo(rolled);
+        assertThat(Rows.count("usage_dirty_days")).isZero();
+
         assertThat(retention().run(TimeBudget.unlimited()).removed()).containsEntry("usage_records", 1L);
-        assertThat(strings("SELECT idempotency_key FROM usage_metrics")).containsExactlyInAnyOrder("inside", "recent");
+        assertThat(Rows.count("usage_metrics")).isZero();
+        assertThat(usageRollups()).isEqualTo(rolled);
     }
 
     @Test
