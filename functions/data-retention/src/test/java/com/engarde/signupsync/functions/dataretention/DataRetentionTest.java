@@ -1,6 +1,7 @@
 package com.engarde.signupsync.functions.dataretention;
 
 import com.engarde.signupsync.bus.LambdaHandler;
+import com.engarde.signupsync.funnel.Conversions;
 import com.engarde.signupsync.funnel.FunnelIngest;
 import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.input.JsonBodies;
@@ -194,6 +195,13 @@ class DataRetentionTest {
         long redeemedIn = invitation("redeemed-in@example.com", "redeemed", later, in, null);
         long revokedOut = invitation("revoked-out@example.com", "revoked", later, null, out);
         long replacedIn = invitation("replaced-in@example.com", "replaced", later, null, in);
+        // The person invited converts: the conversion points back at the invitation, and outlives it.
+        lambda.harness().context().getBean(Conversions.class).convert(lambda.harness().context().getBean(JsonBodies.class)
+                .object(JsonBodies.utf8("{\"email\":\"redeemed-out@example.com\",\"platform_user_id\":\"user-1\","
+                        + "\"converted_at\":\"" + out.plus(Duration.ofHours(1)) + "\"}"), Conversions.MAX_BODY_BYTES));
+        assertThat(Rows.number("SELECT count(*) FROM invitations WHERE conversion_id IS NOT NULL AND id = ?", redeemedOut))
+                .isEqualTo(1);
+        Map<String, List<List<Object>>> funnel = funnel();
 
         DataRetention.Run run = retention().run(TimeBudget.unlimited());
 
@@ -202,6 +210,8 @@ class DataRetentionTest {
                 .doesNotContain(expiredOut, redeemedOut, revokedOut);
         assertThat(Rows.count("signup_queue")).as("the queue keeps every entry and its outcome").isEqualTo(7);
         assertThat(Rows.number("SELECT count(*) FROM signup_queue WHERE status = 'accepted'")).isEqualTo(2);
+        assertThat(funnel()).as("leads, the conversion and the analytics rows").isEqualTo(funnel);
+        assertThat(Rows.count("funnel_conversions")).isEqualTo(1);
         assertThat(retention().run(TimeBudget.unlimited()).removed().values()).as("a second run").containsOnly(0L);
     }
 
