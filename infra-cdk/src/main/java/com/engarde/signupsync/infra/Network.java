@@ -1,5 +1,7 @@
 package com.engarde.signupsync.infra;
 
+import software.amazon.awscdk.CfnResource;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.ec2.FlowLogDestination;
 import software.amazon.awscdk.services.ec2.FlowLogOptions;
 import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
@@ -16,6 +18,7 @@ import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.constructs.Construct;
+import software.constructs.IConstruct;
 
 import java.util.List;
 import java.util.Map;
@@ -56,6 +59,7 @@ final class Network extends Construct {
                         .trafficType(FlowLogTrafficType.REJECT)
                         .build()))
                 .build();
+        logRestrictingFunctionWithRetention(stage);
 
         functions = SecurityGroup.Builder.create(this, "FunctionsSecurityGroup")
                 .vpc(vpc)
@@ -117,5 +121,22 @@ final class Network extends Construct {
 
     static SubnetSelection databaseSubnets() {
         return SubnetSelection.builder().subnetType(SubnetType.PRIVATE_ISOLATED).build();
+    }
+
+    /**
+     * CDK's own function that removes the default security group's rules (it runs during a deploy) would log to the
+     * group Lambda creates on its first run, which keeps its events forever: it logs to one with the stage's retention.
+     */
+    private void logRestrictingFunctionWithRetention(Stage stage) {
+        IConstruct provider = Stack.of(this).getNode().tryFindChild("Custom::VpcRestrictDefaultSGCustomResourceProvider");
+        if (provider == null) {
+            return;
+        }
+        LogGroup logs = LogGroup.Builder.create(this, "RestrictDefaultSecurityGroupLogs")
+                .retention(stage.logRetention())
+                .removalPolicy(stage.retainedRemoval())
+                .build();
+        ((CfnResource) provider.getNode().findChild("Handler"))
+                .addPropertyOverride("LoggingConfig.LogGroup", logs.getLogGroupName());
     }
 }

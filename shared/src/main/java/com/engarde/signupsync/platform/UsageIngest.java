@@ -65,6 +65,8 @@ public class UsageIngest {
                 case DUPLICATE -> new Item(i, "duplicate", valid.get(j).idempotencyKey(), null, null, null);
                 case BRAND_OF_ANOTHER_TENANT -> Item.error(i, new InvalidInput("brand_id",
                         "brand_id names a brand of another tenant"));
+                case DAY_PAST_RETENTION -> Item.error(i, new InvalidInput("occurred_at",
+                        "occurred_at falls on a day whose usage records are past their retention; its totals are final"));
             };
         }
         return Outcome.of(List.of(results));

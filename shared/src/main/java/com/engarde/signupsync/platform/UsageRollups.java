@@ -37,6 +37,8 @@ public class UsageRollups {
     /** One run at a time: two runs over one day would each delete the other's fresh rows. */
     private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtext('signup-sync:usage-rollup'))";
 
+    private static final String TRY_LOCK = "SELECT pg_try_advisory_xact_lock(hashtext('signup-sync:usage-rollup'))";
+
     private static final String CLAIM_DIRTY = "DELETE FROM usage_dirty_days RETURNING day";
 
     private static final String CLAIM_RANGE = "DELETE FROM usage_dirty_days WHERE day BETWEEN ? AND ?";
@@ -272,7 +274,15 @@ public class UsageRollups {
         return database.read(connection -> check(connection, range.from(), range.to()));
     }
 
-    private Run roll(Connection connection, SortedSet<LocalDate> days) throws SQLException {
+    private Run roll(Connection connection, SortedSet<LocalDate> asked) throws SQLException {
+        // The raw records of days before the retained horizon are gone (UsageRecordRetention): recomputing such a
+        // day would erase its totals, so it keeps the rollup it had when its records were removed.
+        LocalDate retainedFrom = UsageRecordRetention.retainedFrom(connection);
+        SortedSet<LocalDate> days = retainedFrom == null ? asked : asked.tailSet(retainedFrom);
+        if (days.size() < asked.size()) {
+            LOG.info("usage rollup: {} day(s) before {} left as rolled up (their raw records are past retention)",
+                    asked.size() - days.size(), retainedFrom);
+        }
         if (days.isEmpty()) {
             return new Run(List.of(), List.of(), List.of());
         }
@@ -376,6 +386,13 @@ public class UsageRollups {
     private static Long count(ResultSet rs, String column) throws SQLException {
         long value = rs.getLong(column);
         return rs.wasNull() ? null : value;
+    }
+
+    /** The rollup's lock, if no run holds it, until the caller's transaction ends. */
+    static boolean tryLock(Connection connection) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement(TRY_LOCK); ResultSet rs = lock.executeQuery()) {
+            return rs.next() && rs.getBoolean(1);
+        }
     }
 
     private static void lock(Connection connection) throws SQLException {

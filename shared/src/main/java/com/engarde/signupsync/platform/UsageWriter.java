@@ -24,7 +24,9 @@ import java.util.function.Function;
  * Writes usage records set-wise, in one transaction: the records whose idempotency key is new for their tenant
  * are found first, and only they create or rename organizations, tenants, users and brands (a duplicate changes
  * nothing). A brand belongs to one tenant: a record naming another tenant's brand is refused before it changes
- * anything. One statement inserts the rest, and the UTC days they fall on are marked dirty for the rollup.
+ * anything. So is a record of a day whose raw records were removed as past their retention (docs/retention.md): the
+ * rollup no longer recomputes that day. One statement inserts the rest, and the UTC days they fall on are marked
+ * dirty for the rollup.
  */
 @Singleton
 public class UsageWriter {
@@ -143,7 +145,9 @@ public class UsageWriter {
         /** A record of its tenant with its key is stored, or came earlier in the same list. */
         DUPLICATE,
         /** Its brand_id is a brand of another tenant (stored, or named first by another tenant earlier in the list). */
-        BRAND_OF_ANOTHER_TENANT
+        BRAND_OF_ANOTHER_TENANT,
+        /** It falls on a UTC day whose raw records are past their retention and gone: that day's rollup is final. */
+        DAY_PAST_RETENTION
     }
 
     /** A record's identity: keys are unique per tenant. */
@@ -179,7 +183,12 @@ public class UsageWriter {
             }
         }
         Set<Key> refused = new HashSet<>();
+        Set<Key> pastRetention = new HashSet<>();
         Set<Key> inserted = new HashSet<>();
+        java.time.LocalDate retainedFrom = fresh.isEmpty() ? null : UsageRecordRetention.retainedFrom(connection);
+        if (retainedFrom != null) {
+            fresh.values().removeIf(r -> r.day().isBefore(retainedFrom) && pastRetention.add(Key.of(r)));
+        }
         if (!fresh.isEmpty()) {
             Map<UUID, UUID> owners = brandOwners(connection, fresh.values().stream().map(UsageRecord::brandId)
                     .filter(java.util.Objects::nonNull).distinct().toArray());
@@ -213,7 +222,8 @@ public class UsageWriter {
         for (int i = 0; i < records.size(); i++) {
             Key key = Key.of(records.get(i));
             boolean first = answered.add(key);
-            written[i] = first && refused.contains(key) ? Written.BRAND_OF_ANOTHER_TENANT
+            written[i] = first && pastRetention.contains(key) ? Written.DAY_PAST_RETENTION
+                    : first && refused.contains(key) ? Written.BRAND_OF_ANOTHER_TENANT
                     : first && inserted.contains(key) ? Written.CREATED : Written.DUPLICATE;
         }
         return written;

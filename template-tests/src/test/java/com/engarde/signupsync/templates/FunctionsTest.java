@@ -126,6 +126,31 @@ class FunctionsTest {
         });
     }
 
+    /**
+     * No log group is kept forever: every function in the template (the manifests' and CDK's own, such as the deploy-time
+     * provider) writes to a log group the template declares, and every declared log group (functions, API access,
+     * VPC flow logs, PostgreSQL) keeps its events for the stage's documented retention (docs/operations.md, Stages):
+     * two weeks in dev, six months in prod. A function without one would have Lambda create its group on first use,
+     * without a retention.
+     */
+    @ParameterizedTest
+    @MethodSource("repositories")
+    void everyLogGroupHasTheStagesRetentionAndEveryFunctionLogsToOne(Synth.Result synth) {
+        boolean prod = synth.resources("AWS::Lambda::Function").values().stream().anyMatch(f ->
+                f.path("Properties").path("Environment").path("Variables").path("SIGNUP_SYNC_STAGE").asText().equals("prod"));
+        int days = prod ? 180 : 14;
+        Map<String, JsonNode> groups = synth.resources("AWS::Logs::LogGroup");
+        assertThat(groups).as("the functions' groups and more").hasSizeGreaterThan(synth.manifests().size());
+        groups.forEach((id, group) ->
+                assertThat(group.path("Properties").path("RetentionInDays").asInt()).as(id).isEqualTo(days));
+        assertThat(synth.resources("Custom::LogRetention")).as("retention set by the groups themselves").isEmpty();
+        Map<String, JsonNode> functions = synth.resources("AWS::Lambda::Function");
+        assertThat(functions.size()).isGreaterThan(synth.manifests().size());
+        functions.forEach((id, function) -> assertThat(Synth.refs(function.path("Properties").path("LoggingConfig")))
+                .as("%s logs to a group of the template", id).hasSize(1).allSatisfy(group ->
+                        assertThat(groups).containsKey(group)));
+    }
+
     @ParameterizedTest
     @MethodSource("repositories")
     void databaseFunctionsRunInPrivateSubnetsInTheOneGroupTheDatabaseAdmits(Synth.Result synth) {

@@ -44,7 +44,7 @@ public class UsageMetricsController {
     }
 
     @Operation(summary = "Report usage records",
-            description = "1 to 1,000 records; each is checked on its own (a bad one is an error item naming its field); a record whose idempotency_key its tenant already used is a duplicate and changes nothing; a record naming another tenant's brand_id is an error item. Body at most 6 MB.")
+            description = "1 to 1,000 records; each is checked on its own (a bad one is an error item naming its field); a record whose idempotency_key its tenant already used is a duplicate and changes nothing; a record naming another tenant's brand_id, or falling on a day whose raw records are past their retention, is an error item. Body at most 6 MB.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = Object.class),
             examples = @ExampleObject(value = """
