@@ -58,6 +58,7 @@ class HostileInputTest {
     private static String adminToken;
     private static List<String> tables;
     /** One connection for every look at what is stored: opening one a request cost more than the request. */
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HostileInputTest.class);
     private static Connection probe;
     private static final Map<String, Integer> casesPerRoute = new ConcurrentHashMap<>();
     /**
@@ -98,11 +99,11 @@ class HostileInputTest {
     static void reportAndStop() {
         try {
             Map<String, Integer> sorted = new TreeMap<>(casesPerRoute);
-            sorted.forEach((route, n) -> System.out.printf("hostile input: %4d cases  %s%n", n, route));
+            sorted.forEach((route, n) -> LOG.info("hostile input: {} cases  {}", n, route));
             assertThat(routes).as("routes found in the manifests").isNotEmpty();
             assertThat(sorted.keySet()).containsExactlyInAnyOrderElementsOf(routes.stream().map(HostileInputTest::name).toList());
             assertThat(sorted.values()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(TRIES));
-            System.out.printf("hostile input: %d expected warnings kept off the console%n", warnings.lines().size());
+            LOG.info("hostile input: {} expected warnings kept off the console", warnings.lines().size());
             assertThat(warnings.lines()).as("expected warnings").isNotEmpty()
                     .allSatisfy(line -> assertThat(line).doesNotContain("@example.com").doesNotContain(LambdaHarness.TOKEN)
                             .doesNotContain(WEBHOOK_SECRET));
