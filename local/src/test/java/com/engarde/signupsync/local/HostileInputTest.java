@@ -6,6 +6,7 @@ import com.engarde.signupsync.manifest.FunctionManifests;
 import com.engarde.signupsync.bus.InProcessBus;
 import com.engarde.signupsync.manifest.FunctionManifest.Route;
 import com.engarde.signupsync.testing.AdminJwts;
+import com.engarde.signupsync.testing.ConsoleLinesCheck;
 import com.engarde.signupsync.testing.ExpectedWarnings;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.ScopedTokens;
@@ -72,6 +73,7 @@ class HostileInputTest {
 
     @BeforeContainer
     static void start() {
+        ConsoleLinesCheck.start();
         warnings = ExpectedWarnings.start(EXPECTED_WARNING);
         TestDatabase.get().truncate();
         // Admin routes are attacked with a superuser's token too, so their bodies and parameters reach the
@@ -116,6 +118,7 @@ class HostileInputTest {
                 // the embedded database goes with the JVM
             }
         }
+        ConsoleLinesCheck.checkPrinted();
     }
 
     private static String name(Route route) {

@@ -102,4 +102,14 @@ class JsonLogLinesTest {
         assertThat(lines).hasSize(1);
         assertThat(lines.get(0).path("message").asText()).isEqualTo("id 7\n2026-06-15 12:00:00 INFO forged");
     }
+
+    @Test
+    void javaUtilLoggingComesOutAsTheSameJsonLines() {
+        List<JsonNode> lines = logged(() -> java.util.logging.Logger.getLogger("org.postgresql.Driver")
+                .warning("connection to jane@example.com refused"));
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0).path("logger").asText()).isEqualTo("org.postgresql.Driver");
+        assertThat(lines.get(0).path("message").asText()).isEqualTo("connection to <email> refused");
+        assertThat(LogLines.problem(lines.get(0).toString())).isEmpty();
+    }
 }
