@@ -270,6 +270,7 @@ public final class SyncBench {
 
     static {
         // Quiet: the engine logs each pass at INFO.
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
     }
 }

@@ -13,19 +13,21 @@ import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.constructs.Construct;
+import com.engarde.signupsync.observability.ServiceMetric;
 
 import java.util.Map;
 
 /**
  * Alarms, all to one SNS topic (encrypted with a key CloudWatch may use; an optional email subscription):
  * each function's errors and throttles, the first message in any dead-letter queue, database CPU and free
- * storage, and, per pull source, a sync that has not succeeded for {@value #SYNC_STALE_HOURS} hours. The last one
- * reads the metric {@value #SYNC_SUCCEEDED} (dimension SourceType) that the sync functions write as an embedded
- * metric log line after each successful run; a source with no data point in every one of the last 26 hours alarms.
+ * storage, and, from the metrics the functions write as embedded metric lines ({@link ServiceMetric}): per pull
+ * source, a sync that has not succeeded for {@value #SYNC_STALE_HOURS} hours (SyncSucceeded); a usage rollup that
+ * has not finished for as long (UsageRollupSucceeded); per webhook receiver, deliveries refused because no secret is
+ * configured (WebhookRefused, Reason not_configured).
  */
 final class Alarms extends Construct {
 
-    static final String SYNC_SUCCEEDED = "SyncSucceeded";
+    static final String SYNC_SUCCEEDED = ServiceMetric.SYNC_SUCCEEDED.metricName();
     static final int SYNC_STALE_HOURS = 26;
 
     private final Topic topic;
@@ -58,7 +60,7 @@ final class Alarms extends Construct {
 
     /** The metric namespace the functions write to (SIGNUP_SYNC_METRICS_NAMESPACE). */
     static String metricsNamespace(Stage stage) {
-        return "SignupSync/" + stage.id();
+        return ServiceMetric.namespace(stage.id());
     }
 
     void watchFunction(ServiceFunction function) {
@@ -101,6 +103,31 @@ final class Alarms extends Construct {
                 .build();
         alarm("sync-stale-" + source, "No successful " + source + " sync for " + SYNC_STALE_HOURS + " hours",
                 succeeded, 1, SYNC_STALE_HOURS, ComparisonOperator.LESS_THAN_THRESHOLD, TreatMissingData.BREACHING);
+    }
+
+    /** The daily usage rollup (usage-rollup's schedule) writes a data point each time it finishes. */
+    void watchUsageRollup(Stage stage) {
+        Metric finished = Metric.Builder.create()
+                .namespace(metricsNamespace(stage))
+                .metricName(ServiceMetric.USAGE_ROLLUP_SUCCEEDED.metricName())
+                .statistic("Sum")
+                .period(Duration.hours(1))
+                .build();
+        alarm("usage-rollup-stale", "No finished usage rollup for " + SYNC_STALE_HOURS + " hours",
+                finished, 1, SYNC_STALE_HOURS, ComparisonOperator.LESS_THAN_THRESHOLD, TreatMissingData.BREACHING);
+    }
+
+    /** Every delivery is refused while a receiver has no secret: the vendor's retries would run out unseen. */
+    void watchWebhookConfiguration(String source, Stage stage) {
+        Metric refused = Metric.Builder.create()
+                .namespace(metricsNamespace(stage))
+                .metricName(ServiceMetric.WEBHOOK_REFUSED.metricName())
+                .dimensionsMap(Map.of("SourceType", source, "Reason", "not_configured"))
+                .statistic("Sum")
+                .period(Duration.minutes(5))
+                .build();
+        alarm("webhook-not-configured-" + source, source + " deliveries refused: no webhook secret is configured",
+                refused, 1, 1, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, TreatMissingData.NOT_BREACHING);
     }
 
     private Alarm alarm(String name, String description, IMetric metric, double threshold, int periods,

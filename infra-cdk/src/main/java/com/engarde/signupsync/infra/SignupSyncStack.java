@@ -43,6 +43,15 @@ public class SignupSyncStack extends Stack {
 
         functions.forEach(alarms::watchFunction);
         alarms.watchDatabase(database, stage);
+        if (functions.stream().anyMatch(f -> f.manifest().name().equals("usage-rollup")
+                && f.manifest().triggers(FunctionManifest.ScheduleTrigger.class).stream().anyMatch(t -> t.time().isPresent()))) {
+            alarms.watchUsageRollup(stage);
+        }
+        // A webhook receiver's function is named webhook-<source> (its refusals are counted under that source).
+        functions.stream().map(f -> f.manifest())
+                .filter(m -> m.name().startsWith("webhook-") && m.routes().stream()
+                        .anyMatch(r -> r.auth() == com.engarde.signupsync.manifest.RouteAuth.WEBHOOK_SIGNATURE))
+                .forEach(m -> alarms.watchWebhookConfiguration(m.name().substring("webhook-".length()), stage));
         if (settings.syncEnabled()) {
             functions.stream()
                     .flatMap(f -> f.manifest().triggers(FunctionManifest.BusTrigger.class).stream())

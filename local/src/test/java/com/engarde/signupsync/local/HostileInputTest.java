@@ -6,6 +6,7 @@ import com.engarde.signupsync.manifest.FunctionManifests;
 import com.engarde.signupsync.bus.InProcessBus;
 import com.engarde.signupsync.manifest.FunctionManifest.Route;
 import com.engarde.signupsync.testing.AdminJwts;
+import com.engarde.signupsync.testing.ConsoleLinesCheck;
 import com.engarde.signupsync.testing.ExpectedWarnings;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.ScopedTokens;
@@ -58,6 +59,7 @@ class HostileInputTest {
     private static String adminToken;
     private static List<String> tables;
     /** One connection for every look at what is stored: opening one a request cost more than the request. */
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HostileInputTest.class);
     private static Connection probe;
     private static final Map<String, Integer> casesPerRoute = new ConcurrentHashMap<>();
     /**
@@ -71,6 +73,7 @@ class HostileInputTest {
 
     @BeforeContainer
     static void start() {
+        ConsoleLinesCheck.start();
         warnings = ExpectedWarnings.start(EXPECTED_WARNING);
         TestDatabase.get().truncate();
         // Admin routes are attacked with a superuser's token too, so their bodies and parameters reach the
@@ -98,11 +101,11 @@ class HostileInputTest {
     static void reportAndStop() {
         try {
             Map<String, Integer> sorted = new TreeMap<>(casesPerRoute);
-            sorted.forEach((route, n) -> System.out.printf("hostile input: %4d cases  %s%n", n, route));
+            sorted.forEach((route, n) -> LOG.info("hostile input: {} cases  {}", n, route));
             assertThat(routes).as("routes found in the manifests").isNotEmpty();
             assertThat(sorted.keySet()).containsExactlyInAnyOrderElementsOf(routes.stream().map(HostileInputTest::name).toList());
             assertThat(sorted.values()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(TRIES));
-            System.out.printf("hostile input: %d expected warnings kept off the console%n", warnings.lines().size());
+            LOG.info("hostile input: {} expected warnings kept off the console", warnings.lines().size());
             assertThat(warnings.lines()).as("expected warnings").isNotEmpty()
                     .allSatisfy(line -> assertThat(line).doesNotContain("@example.com").doesNotContain(LambdaHarness.TOKEN)
                             .doesNotContain(WEBHOOK_SECRET));
@@ -115,6 +118,7 @@ class HostileInputTest {
                 // the embedded database goes with the JVM
             }
         }
+        ConsoleLinesCheck.checkPrinted();
     }
 
     private static String name(Route route) {

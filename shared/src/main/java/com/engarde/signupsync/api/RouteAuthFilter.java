@@ -32,6 +32,8 @@ import java.util.UUID;
 public class RouteAuthFilter implements Ordered {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteAuthFilter.class);
+    /** The request's id once {@link AccessLog} has taken it, so the audit log and the log lines agree. */
+    static final String REQUEST_ID = RouteAuthFilter.class.getName() + ".requestId";
 
     private final FunctionManifests manifests;
     private final ServiceTokens tokens;
@@ -136,7 +138,11 @@ public class RouteAuthFilter implements Ordered {
     }
 
     /** API Gateway's request id in AWS (what its access logs show), else the caller's X-Request-Id, else a new one. */
-    private static String requestId(HttpRequest<?> request) {
+    static String requestId(HttpRequest<?> request) {
+        String known = request.getAttribute(REQUEST_ID, String.class).orElse(null);
+        if (known != null) {
+            return known;
+        }
         if (request instanceof ServletHttpRequest<?, ?> servlet
                 && servlet.getNativeRequest() instanceof APIGatewayProxyRequestEvent event
                 && event.getRequestContext() != null && event.getRequestContext().getRequestId() != null) {
@@ -148,6 +154,6 @@ public class RouteAuthFilter implements Ordered {
 
     @Override
     public int getOrder() {
-        return HIGHEST_PRECEDENCE;
+        return HIGHEST_PRECEDENCE + 1;
     }
 }

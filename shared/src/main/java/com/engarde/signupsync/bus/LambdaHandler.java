@@ -2,6 +2,7 @@ package com.engarde.signupsync.bus;
 
 import com.engarde.signupsync.http.TimeBudget;
 import com.engarde.signupsync.manifest.SyncBus;
+import com.engarde.signupsync.observability.LogContext;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
@@ -86,7 +87,13 @@ public class LambdaHandler implements RequestStreamHandler {
     }
 
     private ObjectNode handleBusEvent(JsonNode event, Context lambda) {
-        String detailType = event.path("detail-type").asText();
+        String eventId = event.path("id").asText(null);
+        try (LogContext.Scope scope = LogContext.begin(null, lambda != null ? lambda.getAwsRequestId() : eventId, eventId)) {
+            return handleBusEvent(event, lambda, event.path("detail-type").asText());
+        }
+    }
+
+    private ObjectNode handleBusEvent(JsonNode event, Context lambda, String detailType) {
         TimeBudget budget = budget(lambda);
         ObjectNode answer = ENVELOPES.createObjectNode().put("handled", detailType);
         switch (detailType) {

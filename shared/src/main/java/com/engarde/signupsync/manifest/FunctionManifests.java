@@ -70,6 +70,11 @@ public final class FunctionManifests {
     }
 
     /** The manifest of the function named {@code name}, if it is on this classpath. */
+    /** Every manifest found, in the order found. */
+    public List<FunctionManifest> all() {
+        return manifests;
+    }
+
     public Optional<FunctionManifest> find(String name) {
         return manifests.stream().filter(m -> m.name().equals(name)).findFirst();
     }

@@ -3,6 +3,8 @@ package com.engarde.signupsync.platform;
 import com.engarde.signupsync.failure.InvalidInput;
 import io.micronaut.core.annotation.Nullable;
 import com.engarde.signupsync.input.JsonBodies;
+import com.engarde.signupsync.observability.ServiceMetric;
+import com.engarde.signupsync.observability.ServiceMetrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.inject.Singleton;
@@ -24,10 +26,12 @@ public class UsageIngest {
 
     private final UsageRecordRequests requests;
     private final UsageWriter writer;
+    private final ServiceMetrics metrics;
 
-    public UsageIngest(UsageRecordRequests requests, UsageWriter writer) {
+    public UsageIngest(UsageRecordRequests requests, UsageWriter writer, ServiceMetrics metrics) {
         this.requests = requests;
         this.writer = writer;
+        this.metrics = metrics;
     }
 
     /**
@@ -69,7 +73,10 @@ public class UsageIngest {
                         "occurred_at falls on a day whose usage records are past their retention; its totals are final"));
             };
         }
-        return Outcome.of(List.of(results));
+        Outcome outcome = Outcome.of(List.of(results));
+        metrics.add(ServiceMetric.USAGE_RECORDS_INGESTED, outcome.created());
+        metrics.add(ServiceMetric.USAGE_RECORDS_REFUSED, outcome.errors());
+        return outcome;
     }
 
     /** One record's outcome: {@code created}, {@code duplicate} (changed nothing) or {@code error}. */

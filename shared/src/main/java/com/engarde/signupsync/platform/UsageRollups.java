@@ -1,5 +1,7 @@
 package com.engarde.signupsync.platform;
 
+import com.engarde.signupsync.observability.ServiceMetric;
+import com.engarde.signupsync.observability.ServiceMetrics;
 import com.engarde.signupsync.admin.AdminPrincipal;
 import com.engarde.signupsync.admin.AuditLog;
 import com.engarde.signupsync.persistence.Database;
@@ -211,9 +213,12 @@ public class UsageRollups {
     private final Database database;
     private final AuditLog audit;
 
-    public UsageRollups(Database database, AuditLog audit) {
+    private final ServiceMetrics metrics;
+
+    public UsageRollups(Database database, AuditLog audit, ServiceMetrics metrics) {
         this.database = database;
         this.audit = audit;
+        this.metrics = metrics;
     }
 
     /** What a run recomputed, and what the check then found (nothing, unless something is wrong). */
@@ -240,6 +245,7 @@ public class UsageRollups {
         });
         LOG.info("usage rollup: {} dirty days, {} months recomputed; {} differences from the raw records",
                 run.days().size(), run.months().size(), run.differences().size());
+        metrics.count(ServiceMetric.USAGE_ROLLUP_SUCCEEDED);
         return run;
     }
 

@@ -1,6 +1,7 @@
 package com.engarde.signupsync.webhooks;
 
-import com.engarde.signupsync.sync.SyncMetrics;
+import com.engarde.signupsync.observability.ServiceMetric;
+import com.engarde.signupsync.observability.ServiceMetrics;
 import jakarta.inject.Singleton;
 
 import java.util.Map;
@@ -15,17 +16,17 @@ import java.util.concurrent.atomic.AtomicLong;
 @Singleton
 public class WebhookRejections {
 
-    public static final String METRIC = "WebhookRefused";
+    public static final String METRIC = ServiceMetric.WEBHOOK_REFUSED.metricName();
 
-    private final SyncMetrics metrics;
+    private final ServiceMetrics metrics;
     private final Map<String, AtomicLong> counted = new ConcurrentHashMap<>();
 
-    public WebhookRejections(SyncMetrics metrics) {
+    public WebhookRejections(ServiceMetrics metrics) {
         this.metrics = metrics;
     }
 
     public void count(String sourceType, Rejection reason) {
-        metrics.count(METRIC, Map.of("SourceType", sourceType, "Reason", reason.id()));
+        metrics.count(ServiceMetric.WEBHOOK_REFUSED, sourceType, reason.id());
         counted.computeIfAbsent(sourceType + "/" + reason.id(), k -> new AtomicLong()).incrementAndGet();
     }
 

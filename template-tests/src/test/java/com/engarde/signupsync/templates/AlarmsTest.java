@@ -1,5 +1,6 @@
 package com.engarde.signupsync.templates;
 
+import com.engarde.signupsync.observability.ServiceMetric;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
@@ -102,6 +103,49 @@ class AlarmsTest {
         assertThat(Synth.fixture(ProdSettings.CONTEXT).resources("AWS::SNS::Subscription").values()).singleElement().satisfies(s -> {
             assertThat(s.path("Properties").path("Protocol").asText()).isEqualTo("email");
             assertThat(s.path("Properties").path("Endpoint").asText()).isEqualTo("oncall@example.com");
+        });
+    }
+
+    /**
+     * An alarm on the functions' own metrics names one the functions emit: the namespace their environment gives
+     * them (SIGNUP_SYNC_METRICS_NAMESPACE), a metric name {@link ServiceMetric} declares (the only names
+     * observability.ServiceMetrics writes; ServiceMetricsTest checks its lines) and exactly its dimensions.
+     */
+    @ParameterizedTest
+    @MethodSource("configurations")
+    void theAlarmsOnTheFunctionsMetricsNameMetricsTheFunctionsEmit(Synth.Result synth) {
+        java.util.Set<String> namespaces = new java.util.HashSet<>();
+        synth.resources("AWS::Lambda::Function").values().forEach(f -> {
+            JsonNode value = f.path("Properties").path("Environment").path("Variables").path(ServiceMetric.NAMESPACE_VARIABLE);
+            if (value.isTextual()) {
+                namespaces.add(value.asText());
+            }
+        });
+        assertThat(namespaces).singleElement().satisfies(n -> assertThat(n).startsWith("SignupSync/"));
+        List<JsonNode> own = synth.resources("AWS::CloudWatch::Alarm").values().stream().map(a -> a.path("Properties"))
+                .filter(a -> !a.path("Namespace").asText().startsWith("AWS/")).toList();
+        assertThat(own).allSatisfy(alarm -> {
+            assertThat(namespaces).contains(alarm.path("Namespace").asText());
+            ServiceMetric metric = java.util.Arrays.stream(ServiceMetric.values())
+                    .filter(m -> m.metricName().equals(alarm.path("MetricName").asText())).findFirst().orElse(null);
+            assertThat(metric).as("a metric the functions emit: %s", alarm.path("MetricName")).isNotNull();
+            List<String> dimensions = new java.util.ArrayList<>();
+            alarm.path("Dimensions").forEach(d -> dimensions.add(d.path("Name").asText()));
+            assertThat(dimensions).containsExactlyInAnyOrderElementsOf(metric.dimensions());
+        });
+    }
+
+    @Test
+    void theUsageRollupAndTheWebhookReceiverAlarmOnTheirMetrics() {
+        assertThat(alarms(Synth.real(), ServiceMetric.SYNC_SUCCEEDED.metricName())).isNotEmpty();
+        assertThat(alarms(Synth.real(), ServiceMetric.USAGE_ROLLUP_SUCCEEDED.metricName())).singleElement().satisfies(a -> {
+            assertThat(a.path("ComparisonOperator").asText()).isEqualTo("LessThanThreshold");
+            assertThat(a.path("TreatMissingData").asText()).isEqualTo("breaching");
+        });
+        assertThat(alarms(Synth.real(), ServiceMetric.WEBHOOK_REFUSED.metricName())).singleElement().satisfies(a -> {
+            List<String> values = new java.util.ArrayList<>();
+            a.path("Dimensions").forEach(d -> values.add(d.path("Name").asText() + "=" + d.path("Value").asText()));
+            assertThat(values).containsExactlyInAnyOrder("SourceType=poshvip", "Reason=not_configured");
         });
     }
 }

@@ -57,12 +57,13 @@ class FunctionsTest {
     }
 
     /**
-     * Every function's jar, as the reactor built it before this module's tests, is under 20 MB: the jar is what
+     * Every function's jar, as the reactor built it before this module's tests, is under 22 MB: the jar is what
      * Lambda downloads and opens on a cold start (the shade plugin leaves out what no function loads:
-     * functions/pom.xml). Run alone, without a package first, there is no jar to weigh and the test says so.
+     * functions/pom.xml). Logback, its JSON encoder and Powertools' metrics module (with commons-lang3, which its
+     * validation uses) take about 2 MB of it; the sync functions, with the EventBridge client, are the largest. Run alone, without a package first, there is no jar to weigh and the test says so.
      */
     @Test
-    void everyFunctionJarIsUnder20Megabytes() throws IOException {
+    void everyFunctionJarIsUnder22Megabytes() throws IOException {
         Path root = Synth.repoRoot();
         Map<String, Long> sizes = new TreeMap<>();
         for (String name : Synth.manifests(root).keySet()) {
@@ -73,7 +74,7 @@ class FunctionsTest {
         }
         Assumptions.assumeFalse(sizes.isEmpty(), "no function jar built: run through the reactor (mvn verify)");
         assertThat(sizes.keySet()).as("every manifest's jar is built when any is").isEqualTo(Synth.manifests(root).keySet());
-        sizes.forEach((name, bytes) -> assertThat(bytes).as(name + "-lambda.jar bytes").isLessThan(20_000_000L));
+        sizes.forEach((name, bytes) -> assertThat(bytes).as(name + "-lambda.jar bytes").isLessThan(22_000_000L));
     }
 
     @Test

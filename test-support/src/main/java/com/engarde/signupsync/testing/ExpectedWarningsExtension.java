@@ -4,12 +4,16 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.List;
 import java.util.regex.Pattern;
 
 /** Keeps the warnings an {@link ExpectsWarnings} class names off the console for the class's lifetime. */
 final class ExpectedWarningsExtension implements BeforeAllCallback, AfterAllCallback {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ExpectedWarningsExtension.class);
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(ExpectedWarningsExtension.class);
 
     @Override
@@ -23,7 +27,7 @@ final class ExpectedWarningsExtension implements BeforeAllCallback, AfterAllCall
     public void afterAll(ExtensionContext context) {
         ExpectedWarnings warnings = context.getStore(NAMESPACE).remove("warnings", ExpectedWarnings.class);
         warnings.stop();
-        System.err.printf("%s: %d expected warning(s) kept off the console%n",
+        LOG.info("{}: {} expected warning(s) kept off the console",
                 context.getRequiredTestClass().getSimpleName(), warnings.lines().size());
     }
 

@@ -4,7 +4,8 @@ import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.persistence.Database;
 import com.engarde.signupsync.sync.FailedRecord;
 import com.engarde.signupsync.sync.SyncCounts;
-import com.engarde.signupsync.sync.SyncMetrics;
+import com.engarde.signupsync.observability.ServiceMetric;
+import com.engarde.signupsync.observability.ServiceMetrics;
 import com.engarde.signupsync.sync.SyncRun;
 import com.engarde.signupsync.sync.SyncStatus;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -60,10 +61,10 @@ public class SyncRunLog {
     private final Database database;
     private final ObjectMapper mapper;
     private final Clock clock;
-    private final SyncMetrics metrics;
+    private final ServiceMetrics metrics;
     private final Duration staleAfter;
 
-    public SyncRunLog(Database database, ObjectMapper mapper, Clock clock, SyncMetrics metrics,
+    public SyncRunLog(Database database, ObjectMapper mapper, Clock clock, ServiceMetrics metrics,
                       @Value("${signup.sync.stale-after:16m}") Duration staleAfter) {
         this.database = database;
         this.mapper = mapper;
@@ -254,7 +255,7 @@ public class SyncRunLog {
     /**
      * The owner ends its run; empty when it no longer holds it (taken over) or the run already ended. The error
      * message is shown to users: vendor status and message, never a secret. A success is also reported to
-     * CloudWatch ({@link SyncMetrics}), after it is committed.
+     * CloudWatch ({@link ServiceMetrics}), after it is committed.
      */
     public Optional<SyncRun> finish(long runId, String owner, SyncStatus status, String errorMessage, int requests) {
         if (status == SyncStatus.RUNNING) {
@@ -262,7 +263,7 @@ public class SyncRunLog {
         }
         Optional<SyncRun> finished = database.transaction(connection -> end(connection, runId, owner, status, errorMessage,
                 requests));
-        finished.filter(run -> run.status() == SyncStatus.SUCCEEDED).ifPresent(run -> metrics.succeeded(run.sourceType()));
+        finished.filter(run -> run.status() == SyncStatus.SUCCEEDED).ifPresent(run -> metrics.count(ServiceMetric.SYNC_SUCCEEDED, run.sourceType()));
         return finished;
     }
 

@@ -12,6 +12,7 @@ import com.engarde.signupsync.funnel.NewFunnelEvent;
 import com.engarde.signupsync.funnel.SourceType;
 import com.engarde.signupsync.funnel.Utm;
 import com.engarde.signupsync.persistence.Database;
+import com.engarde.signupsync.testing.ConsoleLinesCheck;
 import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.Rows;
 import com.engarde.signupsync.testing.TestClock;
@@ -57,6 +58,7 @@ class FunnelPropertyTest {
 
     @BeforeContainer
     static void start() {
+        ConsoleLinesCheck.start();
         lambda = new LambdaHarness(Map.of("test.clock", "mutable"));
         funnel = new FunnelFixture(lambda);
         analytics = lambda.context().getBean(FunnelAnalytics.class);
@@ -66,6 +68,7 @@ class FunnelPropertyTest {
     @AfterContainer
     static void stop() {
         lambda.close();
+        ConsoleLinesCheck.checkPrinted();
     }
 
     @BeforeTry
