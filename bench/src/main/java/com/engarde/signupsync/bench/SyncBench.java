@@ -51,9 +51,13 @@ public final class SyncBench {
 
     public static void main(String[] args) throws Exception {
         int n = APPOINTMENTS;
-        for (String arg : args) {
+        int rounds = 3;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
             if (arg.equals("--single-copy")) {
                 singleCopy = true;
+            } else if (arg.equals("--rounds")) {
+                rounds = Integer.parseInt(args[++i]);
             } else {
                 n = Integer.parseInt(arg);
             }
@@ -68,15 +72,27 @@ public final class SyncBench {
         try {
             sync(db, url(warmStub), WARM_UP, false);
             Result best = null;
-            for (int round = 1; round <= 2; round++) {
+            java.util.List<Result> all = new java.util.ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
                 Result r = sync(db, url(stub), n, true);
-                System.out.printf("round %d: sync %.2f s (%.0f records/s), unchanged re-sync %.2f s, COPY %.2f s%s;"
-                                + " load average %.2f (the machine may be shared: ratios, not seconds, are the figures)%n",
-                        round, r.first, n / r.first, r.second, r.copyPaged,
+                all.add(r);
+                System.out.printf("round %d: sync %.2f s (%.0f records/s), unchanged re-sync %.2f s (wrote %d rows), COPY %.2f s%s;"
+                                + " sync/COPY rate %.0f%%, re-sync %.1fx faster; load average %.2f (the machine may be"
+                                + " shared: ratios, not seconds, are the figures)%n",
+                        round, r.first, n / r.first, r.second, r.secondWrites, r.copyPaged,
                         singleCopy ? String.format(", COPY as one statement %.2f s", r.copy) : "",
+                        100 * r.copyPaged / r.first, r.first / r.second,
                         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
                 best = best == null || r.first < best.first ? r : best;
             }
+            double[] rates = all.stream().mapToDouble(r -> r.copyPaged / r.first).sorted().toArray();
+            double[] speedUps = all.stream().mapToDouble(r -> r.first / r.second).sorted().toArray();
+            double[] copies = all.stream().mapToDouble(r -> r.copyPaged).sorted().toArray();
+            double[] firsts = all.stream().mapToDouble(r -> r.first).sorted().toArray();
+            System.out.printf("over %d rounds: sync/COPY rate min %.0f%% median %.0f%%; re-sync speed-up min %.1fx median %.1fx;"
+                            + " slowest/fastest round: sync %.2fx, COPY %.2fx (target <= 1.5x)%n", all.size(),
+                    100 * rates[0], 100 * rates[rates.length / 2], speedUps[0], speedUps[speedUps.length / 2],
+                    firsts[firsts.length - 1] / firsts[0], copies[copies.length - 1] / copies[0]);
             System.out.printf("(a) first sync of %,d appointments: %.2f s = %.0f records/s%n",
                     n, best.first, n / best.first);
             System.out.printf("    COPY of the same rows (%,d leads, then %,d events in COPY statements of 2,000 rows, one"

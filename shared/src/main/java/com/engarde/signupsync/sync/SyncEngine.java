@@ -60,7 +60,10 @@ import java.util.concurrent.Future;
  *   <li>stops before the time budget runs out, ending the run as partial and putting a continuation
  *       SyncRequested on the bus; fails the run with the vendor's status and message on a vendor error.</li>
  * </ol>
- * Unchanged records (same fingerprint as last written) cost one index read per page and no write.
+ * Unchanged records cost no write. A record a connector hands over unmapped with the fingerprint of its raw form
+ * ({@link SyncRecord#raw}) is unchanged when the record log holds that fingerprint, and is then never mapped: an
+ * unchanged page costs its fetch, the hashing and two index reads. Any other record is mapped and unchanged when
+ * what it maps to has the fingerprint last written.
  * <p>
  * A {@link SyncDestination}'s run goes the same way with the direction turned: each batch is sent off the
  * writing thread, then its outcomes are recorded with the checkpoint in one transaction; claim, budget,
@@ -371,16 +374,40 @@ public class SyncEngine {
             return runs.previous(run.sourceType(), run.id()).map(p -> p.status() == SyncStatus.SUCCEEDED).orElse(false);
         }
 
-        /** Fetches the next page and fingerprints its records, both off the writing thread. */
+        /**
+         * Fetches the next page, maps the records whose raw form the record log does not hold (one index read) and
+         * fingerprints what they map to, all off the writing thread. A record whose raw fingerprint is stored stays
+         * unmapped: the writing thread, which reads the record log again after the previous page committed, maps
+         * it only if that read no longer says unchanged.
+         */
         private Fetched fetch(SyncPass pass) {
             SyncPage page = pass.next(budget);
+            List<String> rawIds = new ArrayList<>();
+            for (SyncRecord record : page.records()) {
+                if (record.isUnmapped()) {
+                    rawIds.add(record.externalId());
+                }
+            }
+            Map<String, byte[]> stored = rawIds.isEmpty() ? Map.of()
+                    : database.read(connection -> records.rawFingerprints(connection, source.sourceType(), rawIds));
+            List<SyncRecord> taken = new ArrayList<>(page.records().size());
             Map<String, byte[]> fingerprints = new HashMap<>(page.records().size() * 2);
             for (SyncRecord record : page.records()) {
+                if (record.isUnmapped()) {
+                    byte[] before = stored.get(record.externalId());
+                    if (before != null && Arrays.equals(before, record.rawFingerprint())) {
+                        taken.add(record);
+                        continue;
+                    }
+                    record = record.map();
+                }
+                taken.add(record);
                 if (!record.isFailed()) {
                     fingerprints.put(record.externalId(), fingerprint(record));
                 }
             }
-            return new Fetched(page, fingerprints);
+            return new Fetched(new SyncPage(page.number(), taken, page.range(), page.cursorAfter(), page.last()),
+                    fingerprints);
         }
 
         /** One page, one transaction: events, follow-ups, fingerprints, counts and cursor, or none of them. */
@@ -424,7 +451,20 @@ public class SyncEngine {
             int unchanged = 0;
             List<FailedRecord> failures = new ArrayList<>();
             List<Changed> changed = new ArrayList<>();
-            for (SyncRecord record : listed.values()) {
+            Map<String, byte[]> rawOnly = new HashMap<>();
+            for (Map.Entry<String, SyncRecord> entry : listed.entrySet()) {
+                SyncRecord record = entry.getValue();
+                KnownRecord before = known.get(record.externalId());
+                if (record.isUnmapped()) {
+                    if (before != null && before.sameRaw(record.rawFingerprint())) {
+                        unchanged++;
+                        continue;
+                    }
+                    // Changed or deleted since the page was fetched (the listing shifted, another run wrote it):
+                    // mapped now after all.
+                    record = record.map();
+                    entry.setValue(record);
+                }
                 if (record.isFailed()) {
                     failures.add(new FailedRecord(record.externalId(), record.failure()));
                     continue;
@@ -433,9 +473,12 @@ public class SyncEngine {
                 if (fingerprint == null) {
                     fingerprint = fingerprint(record);
                 }
-                KnownRecord before = known.get(record.externalId());
                 if (before != null && !before.deleted() && Arrays.equals(before.fingerprint(), fingerprint)) {
                     unchanged++;
+                    if (record.rawFingerprint() != null && !before.sameRaw(record.rawFingerprint())) {
+                        // Another raw form of the same mapping: kept, so that the next run need not map it.
+                        rawOnly.put(record.externalId(), record.rawFingerprint());
+                    }
                     continue;
                 }
                 changed.add(new Changed(record, fingerprint, before == null));
@@ -449,8 +492,8 @@ public class SyncEngine {
                     followUps.add(new FunnelEventWriter.FollowUp(g.externalId(), g.event(), now, g.eventData()));
                 }
             }
-            PageWrite attempt = new PageWrite(pass, page, listed.size(), unchanged, changed, failures, followUps, gone,
-                    now, newRequests());
+            PageWrite attempt = new PageWrite(pass, page, listed.size(), unchanged, changed, rawOnly, failures, followUps,
+                    gone, now, newRequests());
             SyncCounts counts;
             try {
                 counts = database.transaction(connection -> attempt.write(connection, false));
@@ -480,6 +523,7 @@ public class SyncEngine {
             private final int fetched;
             private final int unchanged;
             private final List<Changed> changed;
+            private final Map<String, byte[]> rawOnly;
             private final List<FailedRecord> mappingFailures;
             private final List<FunnelEventWriter.FollowUp> followUps;
             private final List<String> gone;
@@ -488,7 +532,7 @@ public class SyncEngine {
             private List<FailedRecord> failures;
 
             PageWrite(SyncPass pass, SyncPage page, int fetched, int unchanged, List<Changed> changed,
-                      List<FailedRecord> failures, List<FunnelEventWriter.FollowUp> followUps, List<String> gone,
+                      Map<String, byte[]> rawOnly, List<FailedRecord> failures, List<FunnelEventWriter.FollowUp> followUps, List<String> gone,
                       Instant now, int requests) {
                 this.pass = pass;
                 this.requests = requests;
@@ -496,6 +540,7 @@ public class SyncEngine {
                 this.fetched = fetched;
                 this.unchanged = unchanged;
                 this.changed = changed;
+                this.rawOnly = rawOnly;
                 this.mappingFailures = List.copyOf(failures);
                 this.failures = this.mappingFailures;
                 this.followUps = followUps;
@@ -546,6 +591,7 @@ public class SyncEngine {
                     events.upsert(connection, toWrite);
                     records.upsert(connection, sourceId, rows, now);
                 }
+                records.keepRawFingerprints(connection, sourceId, rawOnly);
                 events.writeFollowUps(connection, sourceType, followUps);
                 records.markDeleted(connection, sourceId, gone, now);
                 pass.written(connection, page, List.copyOf(failures));
@@ -646,7 +692,8 @@ public class SyncEngine {
     /** A record whose events differ from what was last written for it (or that was never written). */
     private record Changed(SyncRecord record, byte[] fingerprint, boolean isNew) {
         SyncedRecords.Row row() {
-            return new SyncedRecords.Row(record.externalId(), record.sortKey(), record.happensAt(), fingerprint);
+            return new SyncedRecords.Row(record.externalId(), record.sortKey(), record.happensAt(), fingerprint,
+                    record.rawFingerprint());
         }
     }
 

@@ -15,16 +15,69 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * sync_records: per source record, the fingerprint of what the engine last wrote for it, its listing key and
+ * sync_records: per source record, the fingerprint of what the engine last wrote for it and of the raw form it
+ * came from, its listing key and
  * when it happens, and whether the source deleted it. Reading a page's worth is one index range scan.
  */
 @Singleton
 class SyncedRecords {
 
-    private static final String COLUMNS = "external_id, sort_key, happens_at, fingerprint, deleted_at";
+    private static final String COLUMNS = "external_id, sort_key, happens_at, fingerprint, deleted_at, raw_fingerprint";
 
-    /** A record's row as the engine writes it after a page. */
-    record Row(String externalId, SortKey sortKey, Instant happensAt, byte[] fingerprint) {
+    /** A record's row as the engine writes it after a page ({@code rawFingerprint} null: not known). */
+    record Row(String externalId, SortKey sortKey, Instant happensAt, byte[] fingerprint, byte[] rawFingerprint) {
+    }
+
+    /**
+     * The raw fingerprints stored for these records, of those not marked deleted (a record without one is left
+     * out): what decides, before mapping, which records of a page are unchanged.
+     */
+    Map<String, byte[]> rawFingerprints(Connection connection, String sourceType, Collection<String> externalIds)
+            throws SQLException {
+        if (externalIds.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, byte[]> raw = new HashMap<>(externalIds.size() * 2);
+        try (PreparedStatement select = connection.prepareStatement("SELECT external_id, raw_fingerprint FROM sync_records"
+                + " WHERE source_type = ? AND external_id = ANY(?::text[]) AND deleted_at IS NULL"
+                + " AND raw_fingerprint IS NOT NULL")) {
+            select.setString(1, sourceType);
+            select.setArray(2, connection.createArrayOf("text", externalIds.toArray()));
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    raw.put(rs.getString(1), rs.getBytes(2));
+                }
+            }
+        }
+        return raw;
+    }
+
+    /**
+     * Records whose raw form changed but map to what was written: only their raw fingerprint is kept, so that the
+     * next run recognises them unmapped. Rows already holding it are not rewritten.
+     */
+    void keepRawFingerprints(Connection connection, String sourceType, Map<String, byte[]> raw) throws SQLException {
+        if (raw.isEmpty()) {
+            return;
+        }
+        String[] ids = new String[raw.size()];
+        byte[][] fingerprints = new byte[raw.size()][];
+        int i = 0;
+        for (Map.Entry<String, byte[]> e : raw.entrySet()) {
+            ids[i] = e.getKey();
+            fingerprints[i++] = e.getValue();
+        }
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE sync_records r SET raw_fingerprint = k.raw_fingerprint
+                FROM unnest(?::text[], ?::bytea[]) AS k(external_id, raw_fingerprint)
+                WHERE r.source_type = ? AND r.external_id = k.external_id
+                  AND r.raw_fingerprint IS DISTINCT FROM k.raw_fingerprint
+                """)) {
+            update.setArray(1, connection.createArrayOf("text", ids));
+            update.setArray(2, connection.createArrayOf("bytea", fingerprints));
+            update.setString(3, sourceType);
+            update.executeUpdate();
+        }
     }
 
     /**
@@ -90,20 +143,24 @@ class SyncedRecords {
         byte[][] keys = new byte[n][];
         String[] windows = new String[n];
         byte[][] fingerprints = new byte[n][];
+        byte[][] raws = new byte[n][];
         for (int i = 0; i < n; i++) {
             Row row = rows.get(i);
             ids[i] = row.externalId();
             keys[i] = SortKey.stored(row.sortKey());
             windows[i] = row.happensAt() == null ? null : row.happensAt().toString();
             fingerprints[i] = row.fingerprint();
+            raws[i] = row.rawFingerprint();
         }
         try (PreparedStatement upsert = connection.prepareStatement("""
                 INSERT INTO sync_records AS r (source_type, external_id, sort_key, happens_at, fingerprint,
-                                               first_synced_at, last_changed_at)
-                SELECT ?, k.external_id, k.sort_key, k.happens_at, k.fingerprint, ?, ?
-                FROM unnest(?::text[], ?::bytea[], ?::timestamptz[], ?::bytea[]) AS k(external_id, sort_key, happens_at, fingerprint)
+                                               raw_fingerprint, first_synced_at, last_changed_at)
+                SELECT ?, k.external_id, k.sort_key, k.happens_at, k.fingerprint, k.raw_fingerprint, ?, ?
+                FROM unnest(?::text[], ?::bytea[], ?::timestamptz[], ?::bytea[], ?::bytea[])
+                     AS k(external_id, sort_key, happens_at, fingerprint, raw_fingerprint)
                 ON CONFLICT (source_type, external_id) DO UPDATE SET sort_key = EXCLUDED.sort_key,
-                    happens_at = EXCLUDED.happens_at, fingerprint = EXCLUDED.fingerprint, deleted_at = NULL,
+                    happens_at = EXCLUDED.happens_at, fingerprint = EXCLUDED.fingerprint,
+                    raw_fingerprint = EXCLUDED.raw_fingerprint, deleted_at = NULL,
                     last_changed_at = EXCLUDED.last_changed_at
                 """)) {
             upsert.setString(1, sourceType);
@@ -113,6 +170,7 @@ class SyncedRecords {
             upsert.setArray(5, connection.createArrayOf("bytea", keys));
             upsert.setArray(6, connection.createArrayOf("text", windows));
             upsert.setArray(7, connection.createArrayOf("bytea", fingerprints));
+            upsert.setArray(8, connection.createArrayOf("bytea", raws));
             upsert.executeUpdate();
         }
     }
@@ -142,7 +200,7 @@ class SyncedRecords {
                 Timestamp deleted = rs.getTimestamp(5);
                 known.put(rs.getString(1), new KnownRecord(rs.getString(1), SortKey.fromStored(rs.getBytes(2)),
                         happens == null ? null : happens.toInstant(), rs.getBytes(4),
-                        deleted == null ? null : deleted.toInstant()));
+                        deleted == null ? null : deleted.toInstant(), rs.getBytes(6)));
             }
         }
         return known;

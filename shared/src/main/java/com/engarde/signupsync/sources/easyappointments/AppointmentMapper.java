@@ -8,6 +8,7 @@ import com.engarde.signupsync.funnel.NewFunnelEvent;
 import com.engarde.signupsync.funnel.Person;
 import com.engarde.signupsync.funnel.SourceType;
 import com.engarde.signupsync.funnel.Utm;
+import com.engarde.signupsync.sync.RawFingerprint;
 import com.engarde.signupsync.sync.SortKey;
 import com.engarde.signupsync.sync.SyncRecord;
 import com.engarde.signupsync.sync.VendorText;
@@ -24,6 +25,7 @@ import java.time.format.ResolverStyle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * An EasyAppointments appointment as funnel events, with its customer as the lead:
@@ -53,7 +55,32 @@ final class AppointmentMapper {
         }
     }
 
+    /**
+     * The mapping's version, part of every appointment's raw fingerprint: raise it with any change to what
+     * {@link #map} makes of an appointment (or to what {@link EasyAppointmentsSettings#mappingSettings()} or
+     * {@link #rawContext} cover), so that the next run maps every appointment again instead of taking the ones the
+     * vendor did not change for unchanged.
+     */
+    static final String VERSION = "easyappointments-appointment-1";
+
     private final EasyAppointmentsSettings settings;
+
+    /**
+     * What an appointment's raw fingerprint covers besides its own bytes (which hold its customer, attached): the
+     * mapping version, the settings the mapping reads, and the whole catalog (services, provider timezones, the
+     * instance's timezone), in a fixed order. A change to any of them maps every appointment again.
+     */
+    static RawFingerprint rawContext(String version, EasyAppointmentsSettings settings, Catalog catalog) {
+        StringBuilder services = new StringBuilder();
+        new TreeMap<>(catalog.services()).forEach((id, s) -> services.append(id).append('\u0001').append(s.name())
+                .append('\u0001').append(s.price() == null ? null : s.price().toPlainString()).append('\u0001')
+                .append(s.currency()).append('\u0001').append(s.durationMinutes()).append('\u0002'));
+        StringBuilder zones = new StringBuilder();
+        new TreeMap<>(catalog.providerZones()).forEach((id, zone) -> zones.append(id).append('\u0001')
+                .append(zone.getId()).append('\u0002'));
+        return RawFingerprint.context(version, settings.mappingSettings(), catalog.instanceZone().getId(),
+                services.toString(), zones.toString());
+    }
 
     AppointmentMapper(EasyAppointmentsSettings settings) {
         this.settings = settings;

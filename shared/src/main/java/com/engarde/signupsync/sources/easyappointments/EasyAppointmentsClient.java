@@ -7,6 +7,8 @@ import com.engarde.signupsync.http.VendorAuth;
 import com.engarde.signupsync.http.VendorHttp;
 import com.engarde.signupsync.appointments.Appointment;
 import com.engarde.signupsync.sync.VendorText;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -17,7 +19,9 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -62,6 +66,71 @@ final class EasyAppointmentsClient {
         String query = "page=" + page + "&length=" + length + "&sort=id&with=customer&fields=" + APPOINTMENT_FIELDS
                 + (from == null ? "" : "&from=" + from);
         return array(http.get(base.resolve("appointments?" + query), budget), "appointments");
+    }
+
+    /**
+     * One appointment of a listing as the API sent it: {@code length} bytes of {@code page} from {@code offset},
+     * its id when the API gave a plain integer, and whether the customer came attached ({@code customer}, even
+     * null). Read token by token, without building the appointment, so that an unchanged one costs its hash.
+     */
+    record Listed(byte[] page, int offset, int length, Long id, boolean customerAttached) {
+    }
+
+    /** As {@link #appointments}, each appointment left as the API sent it. */
+    List<Listed> appointmentListing(int page, int length, LocalDate from, TimeBudget budget) {
+        String query = "page=" + page + "&length=" + length + "&sort=id&with=customer&fields=" + APPOINTMENT_FIELDS
+                + (from == null ? "" : "&from=" + from);
+        byte[] body = http.get(base.resolve("appointments?" + query), budget);
+        List<Listed> listed = new ArrayList<>();
+        try (JsonParser parser = mapper.getFactory().createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                array(body, "appointments");
+            }
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+                if (token == null) {
+                    throw new VendorException(VENDOR, 200, VENDOR + " answered appointments with a body that is not JSON", null);
+                }
+                long start = parser.getTokenLocation().getByteOffset();
+                Long id = null;
+                boolean customer = false;
+                if (token == JsonToken.START_OBJECT) {
+                    // A repeated field counts as the tree reads it: the last one.
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                        String name = parser.currentName();
+                        JsonToken value = parser.nextToken();
+                        if (name.equals("id")) {
+                            id = value == JsonToken.VALUE_NUMBER_INT && (parser.getNumberType() == JsonParser.NumberType.INT
+                                    || parser.getNumberType() == JsonParser.NumberType.LONG) ? parser.getLongValue() : null;
+                        } else if (name.equals("customer")) {
+                            customer = true;
+                        }
+                        parser.skipChildren();
+                    }
+                } else {
+                    parser.skipChildren();
+                }
+                long end = parser.getCurrentLocation().getByteOffset();
+                if (start < 0 || end <= start || end > body.length) {
+                    throw new IllegalStateException("the JSON parser gave no byte offsets");
+                }
+                listed.add(new Listed(body, (int) start, (int) (end - start), id, customer));
+            }
+            if (parser.nextToken() != null) {
+                throw new VendorException(VENDOR, 200, VENDOR + " answered appointments with a body that is not JSON", null);
+            }
+        } catch (IOException e) {
+            throw new VendorException(VENDOR, 200, VENDOR + " answered appointments with a body that is not JSON", e);
+        }
+        return listed;
+    }
+
+    /** One appointment of a listing, read whole. */
+    JsonNode tree(Listed appointment) {
+        try {
+            return mapper.readTree(appointment.page(), appointment.offset(), appointment.length());
+        } catch (IOException e) {
+            throw new VendorException(VENDOR, 200, VENDOR + " answered appointments with a body that is not JSON", e);
+        }
     }
 
     /** One appointment, or empty when the API answers 404 (it was deleted). */

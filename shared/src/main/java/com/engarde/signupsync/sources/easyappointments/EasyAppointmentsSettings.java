@@ -136,6 +136,17 @@ public class EasyAppointmentsSettings {
                 : statusOutcomes.getOrDefault(status.strip().toLowerCase(Locale.ROOT), Outcome.BOOKED);
     }
 
+    /**
+     * The settings {@link AppointmentMapper} reads, written out in a fixed order (the status map, sorted), for the
+     * raw fingerprints: a changed status map maps every appointment again. The timezone is in the catalog's part.
+     */
+    String mappingSettings() {
+        StringBuilder s = new StringBuilder("status-outcomes:");
+        new java.util.TreeMap<>(statusOutcomes).forEach((status, outcome) -> s.append(status.length()).append(':')
+                .append(status).append('=').append(outcome.id()).append(';'));
+        return s.toString();
+    }
+
     public VendorHttp.RateLimit rateLimit() {
         return rateLimit;
     }

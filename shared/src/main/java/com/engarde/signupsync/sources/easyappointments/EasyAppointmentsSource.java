@@ -14,6 +14,7 @@ import com.engarde.signupsync.sync.Deletions;
 import com.engarde.signupsync.sync.FailedRecord;
 import com.engarde.signupsync.sync.KnownRecord;
 import com.engarde.signupsync.sync.MissingRecords;
+import com.engarde.signupsync.sync.RawFingerprint;
 import com.engarde.signupsync.http.RetryPolicy;
 import com.engarde.signupsync.sync.SortKey;
 import com.engarde.signupsync.sync.SyncPage;
@@ -82,10 +83,19 @@ public class EasyAppointmentsSource implements SyncSource {
     private final ObjectMapper mapper;
     private final AppointmentMapper appointments;
     private final Appointments kept;
+    private final String mappingVersion;
     private EasyAppointmentsClient client;
 
+    @jakarta.inject.Inject
     public EasyAppointmentsSource(EasyAppointmentsSettings settings, SourceCredentials credentials, RetryPolicy retry,
                                   Clock clock, ObjectMapper mapper, Appointments kept) {
+        this(settings, credentials, retry, clock, mapper, kept, AppointmentMapper.VERSION);
+    }
+
+    /** As the bean, with another mapping version in the raw fingerprints (a test standing in for a changed mapping). */
+    public EasyAppointmentsSource(EasyAppointmentsSettings settings, SourceCredentials credentials, RetryPolicy retry,
+                                  Clock clock, ObjectMapper mapper, Appointments kept, String mappingVersion) {
+        this.mappingVersion = mappingVersion;
         this.settings = settings;
         this.kept = kept;
         this.credentials = credentials;
@@ -147,6 +157,8 @@ public class EasyAppointmentsSource implements SyncSource {
         private final EasyAppointmentsClient api;
         private EasyAppointmentsCursor cursor;
         private volatile AppointmentMapper.Catalog catalog;
+        /** The mapping version, settings and catalog every appointment's raw fingerprint of this pass covers. */
+        private volatile RawFingerprint rawContext;
         /**
          * For servers that ignore with=customer: every customer, listed by page the first time an appointment
          * comes without one; a customer created since is fetched on its own.
@@ -171,18 +183,28 @@ public class EasyAppointmentsSource implements SyncSource {
         public SyncPage next(TimeBudget budget) {
             if (catalog == null) {
                 catalog = new AppointmentMapper.Catalog(api.services(budget), api.providerZones(budget), settings.timezone());
+                rawContext = AppointmentMapper.rawContext(mappingVersion, settings, catalog);
             }
             int length = settings.pageSize();
-            JsonNode page = api.appointments(cursor.page(), length, cursor.from(), budget);
-            Instant now = clock.instant();
+            List<EasyAppointmentsClient.Listed> page = api.appointmentListing(cursor.page(), length, cursor.from(), budget);
             List<SyncRecord> records = new ArrayList<>(page.size());
             long maxId = Long.MIN_VALUE;
             long previous = Long.MIN_VALUE;
             boolean ascending = true;
-            for (JsonNode appointment : page) {
-                records.add(map(appointment, now, budget));
-                if (appointment.path("id").canConvertToLong()) {
-                    long id = appointment.path("id").asLong();
+            for (EasyAppointmentsClient.Listed listed : page) {
+                Long id = listed.id();
+                if (id != null && listed.customerAttached()) {
+                    // The customer comes inside the appointment's bytes: those and the pass's context are all its
+                    // mapping reads, so their hash recognises it unchanged without reading it.
+                    byte[] raw = rawContext.record(listed.page(), listed.offset(), listed.length());
+                    records.add(SyncRecord.raw(Long.toString(id), SortKey.of(id), raw,
+                            () -> map(api.tree(listed), clock.instant(), budget)));
+                } else {
+                    JsonNode appointment = api.tree(listed);
+                    records.add(map(appointment, clock.instant(), budget));
+                    id = appointment.path("id").canConvertToLong() ? appointment.path("id").asLong() : null;
+                }
+                if (id != null) {
                     ascending &= id > previous;
                     previous = id;
                     maxId = Math.max(maxId, id);
