@@ -83,6 +83,8 @@ public final class SyncBench {
                         singleCopy ? String.format(", COPY as one statement %.2f s", r.copy) : "",
                         100 * r.copyPaged / r.first, r.first / r.second,
                         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                System.out.printf("         COPY's %d-row event statements: median %.0f ms, slowest %.0f ms (statement %d)%n",
+                        2_000, r.paged.medianMs, r.paged.slowestMs, r.paged.slowest);
                 best = best == null || r.first < best.first ? r : best;
             }
             double[] rates = all.stream().mapToDouble(r -> r.copyPaged / r.first).sorted().toArray();
@@ -116,7 +118,7 @@ public final class SyncBench {
     }
 
     private record Result(double first, double second, double copy, double copyPaged, long leads, long events,
-                          long secondWrites, long peakHeapMb, int firstRequests, int secondRequests) {
+                          long secondWrites, long peakHeapMb, int firstRequests, int secondRequests, Copy paged) {
     }
 
     private static Result sync(TestDatabase db, String url, int n, boolean measured) throws Exception {
@@ -153,9 +155,9 @@ public final class SyncBench {
                 return null;
             }
             Copy paged = copy(db, true);
-            Copy copy = singleCopy ? copy(db, false) : new Copy(Double.NaN, paged.leads, paged.events);
+            Copy copy = singleCopy ? copy(db, false) : new Copy(Double.NaN, paged.leads, paged.events, 0, 0, 0);
             return new Result(firstSeconds, secondSeconds, copy.seconds, paged.seconds, copy.leads, copy.events,
-                    secondWrites, peak, first.requests(), second.requests());
+                    secondWrites, peak, first.requests(), second.requests(), paged);
         }
     }
 
@@ -191,7 +193,11 @@ public final class SyncBench {
         }
     }
 
-    private record Copy(double seconds, long leads, long events) {
+    /**
+     * A COPY's time, and its event statements' median and slowest time: a write path that slows down as the tables
+     * fill shows as statements growing slower, a pause of the machine as one statement far off the median.
+     */
+    private record Copy(double seconds, long leads, long events, double medianMs, double slowestMs, int slowest) {
     }
 
     /**
@@ -215,6 +221,7 @@ public final class SyncBench {
             copy.copyIn("COPY leads (email, first_name, last_name, phone) FROM STDIN", new ByteArrayInputStream(leads.toByteArray()));
             String into = "COPY funnel_events (lead_id, source_type, event_type, external_id, occurred_at, utm_source,"
                     + " utm_medium, utm_campaign, utm_term, utm_content, event_data) FROM STDIN";
+            java.util.List<Double> statementMs = new java.util.ArrayList<>();
             if (paged) {
                 // One COPY statement per 2,000 event rows, about a sync page's worth.
                 byte[] all = events.toByteArray();
@@ -222,13 +229,17 @@ public final class SyncBench {
                 int lines = 0;
                 for (int i = 0; i < all.length; i++) {
                     if (all[i] == '\n' && ++lines == 2_000) {
+                        long t = System.nanoTime();
                         copy.copyIn(into, new ByteArrayInputStream(all, from, i + 1 - from));
+                        statementMs.add((System.nanoTime() - t) / 1e6);
                         from = i + 1;
                         lines = 0;
                     }
                 }
                 if (from < all.length) {
+                    long t = System.nanoTime();
                     copy.copyIn(into, new ByteArrayInputStream(all, from, all.length - from));
+                    statementMs.add((System.nanoTime() - t) / 1e6);
                 }
             } else {
                 copy.copyIn(into, new ByteArrayInputStream(events.toByteArray()));
@@ -236,7 +247,13 @@ public final class SyncBench {
             c.commit();
             double seconds = seconds(start);
             c.setAutoCommit(true);
-            return new Copy(seconds, leadRows, eventRows);
+            double[] sorted = statementMs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            int slowest = 0;
+            for (int i = 1; i < statementMs.size(); i++) {
+                slowest = statementMs.get(i) > statementMs.get(slowest) ? i : slowest;
+            }
+            return sorted.length == 0 ? new Copy(seconds, leadRows, eventRows, Double.NaN, Double.NaN, 0)
+                    : new Copy(seconds, leadRows, eventRows, sorted[sorted.length / 2], sorted[sorted.length - 1], slowest + 1);
         }
     }
 
