@@ -12,8 +12,8 @@
 -- Each lookup against a large table (a stored event by key, a lead by email) is a LATERAL subquery with
 -- LIMIT 1: a per-row index lookup by construction, whatever the planner guesses from the statistics of the
 -- moment. The plan is generic (planned once per connection, as analytics_refresh_leads); with seq scans off,
--- a plan made while the tables were small stays an index plan when they are large. Joins between the call's
--- own rows (a few hundred at most) stay hash joins.
+-- a plan made while the tables were small stays an index plan when they are large. The call's own rows are
+-- never joined with each other (see lead_ids).
 CREATE FUNCTION write_funnel_events(p_emails text[], p_first_names text[], p_last_names text[], p_phones text[],
                                     p_sources text[], p_types text[], p_external_ids text[], p_occurred timestamptz[],
                                     p_utm_sources text[], p_utm_media text[], p_utm_campaigns text[], p_utm_terms text[],
@@ -34,12 +34,14 @@ BEGIN
                                   occurred_at, utm_source, utm_medium, utm_campaign, utm_term, utm_content,
                                   event_data, ord)
     ),
+    -- The lookup by key must be the unique index's: the comparison of event types in "C" (the same equality
+    -- for text) keeps a plan made while the table was small from reading all events of a type instead.
     fresh AS MATERIALIZED (
         SELECT i.*
         FROM input i
         LEFT JOIN LATERAL (SELECT 1 AS found FROM funnel_events e
                            WHERE e.source_type = i.source_type AND e.external_id = i.external_id
-                             AND e.event_type = i.event_type
+                             AND e.event_type = i.event_type COLLATE "C"
                            LIMIT 1) s ON true
         WHERE s.found IS NULL
     ),
@@ -64,24 +66,29 @@ BEGIN
            OR (EXCLUDED.phone IS NOT NULL AND EXCLUDED.phone IS DISTINCT FROM l.phone)
         RETURNING l.id, l.email
     ),
-    -- A lead left unchanged is not returned by the upsert: read from the table (the statement's snapshot). One
-    -- a concurrent transaction committed after that snapshot is in neither; its events are not inserted here,
-    -- and the caller writes them again in a new statement.
-    lead_ids AS (
-        SELECT u.id, u.email FROM upserted u
-        UNION ALL
-        SELECT s.id, p.email
-        FROM people p
-        CROSS JOIN LATERAL (SELECT l.id FROM leads l WHERE l.email = p.email LIMIT 1) s
-        WHERE NOT EXISTS (SELECT 1 FROM upserted u WHERE u.email = p.email)
+    -- Each email's lead id, as one object computed once: an event finds its lead by a lookup in it, not by a
+    -- join between the call's rows (a generic plan guesses them few, and would join them in a nested loop).
+    -- A lead left unchanged is not returned by the upsert: it is read from the table (the statement's
+    -- snapshot). One a concurrent transaction committed after that snapshot is in neither; its events are not
+    -- inserted here, and the caller writes them again in a new statement.
+    upserted_ids AS MATERIALIZED (
+        SELECT COALESCE(jsonb_object_agg(u.email, u.id), '{}'::jsonb) AS ids FROM upserted u
+    ),
+    lead_ids AS MATERIALIZED (
+        SELECT m.ids || COALESCE((SELECT jsonb_object_agg(p.email, s.id)
+                                  FROM people p
+                                  CROSS JOIN LATERAL (SELECT l.id FROM leads l WHERE l.email = p.email LIMIT 1) s
+                                  WHERE NOT m.ids ? p.email), '{}'::jsonb) AS ids
+        FROM upserted_ids m
     ),
     inserted AS (
         INSERT INTO funnel_events AS e (lead_id, source_type, event_type, external_id, occurred_at,
                                         utm_source, utm_medium, utm_campaign, utm_term, utm_content, event_data)
-        SELECT d.id, f.source_type, f.event_type, f.external_id, f.occurred_at,
+        SELECT (d.ids ->> f.email)::bigint, f.source_type, f.event_type, f.external_id, f.occurred_at,
                f.utm_source, f.utm_medium, f.utm_campaign, f.utm_term, f.utm_content, f.event_data
         FROM fresh f
-        JOIN lead_ids d ON d.email = f.email
+        CROSS JOIN lead_ids d
+        WHERE d.ids ? f.email
         ORDER BY f.ord
         ON CONFLICT (source_type, external_id, event_type) DO NOTHING
         RETURNING e.id, e.lead_id, e.source_type, e.external_id, e.event_type, e.created_at
