@@ -17,7 +17,7 @@ trap 'rm -f "$jar"' EXIT
 cp bench/target/signup-sync-bench.jar "$jar"
 run() { local main=$1; shift; java -Xmx1g -cp "$jar" "com.engarde.signupsync.bench.$main" "$@"; }
 case "${1:-ingest}" in
-  ingest) run IngestBench ;;
+  ingest) shift $(( $# > 0 ? 1 : 0 )); run IngestBench "$@" ;;
   usage) shift; run UsageBench "$@" ;;
   coldstart) shift; run ColdStartBench "$@" ;;
   all) for b in $(cd bench/src/main/java/com/engarde/signupsync/bench && ls *Bench.java | sed 's/\.java//'); do echo "== $b"; run "$b"; done ;;

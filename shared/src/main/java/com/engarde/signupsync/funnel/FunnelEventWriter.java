@@ -22,9 +22,10 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * Writes funnel events set-wise: one statement upserts every lead of the batch, one inserts every event
- * (idempotent on the event key), one reads back the events that already existed. A batch of one and a sync
- * page of a thousand take the same path. The database trigger keeps first and last touch.
+ * Writes funnel events set-wise: one statement upserts the leads of the events not stored yet and inserts
+ * those events (idempotent on the event key); stored events are read back only when some key was not created.
+ * A batch of one and a sync page of a thousand take the same path. The database triggers keep first and last
+ * touch and the analytics.
  */
 @Singleton
 public class FunnelEventWriter {
@@ -33,15 +34,6 @@ public class FunnelEventWriter {
     private static final String UPSERT_LEADS = "SELECT lead_id, lead_email FROM upsert_leads(?::text[], ?::text[], ?::text[], ?::text[])";
 
     private static final String LEAD_IDS = "SELECT id, email FROM leads WHERE email = ANY(?::text[])";
-
-    private static final String INSERT_EVENTS = """
-            INSERT INTO funnel_events (lead_id, source_type, event_type, external_id, occurred_at,
-                                       utm_source, utm_medium, utm_campaign, utm_term, utm_content, event_data)
-            SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::timestamptz[],
-                                 ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::jsonb[])
-            ON CONFLICT (source_type, external_id, event_type) DO NOTHING
-            RETURNING id, source_type, external_id, event_type, created_at
-            """;
 
     /**
      * A sync's write: a record's events are inserted, or updated where the source changed them (event data,
@@ -111,18 +103,27 @@ public class FunnelEventWriter {
         for (int i = 0; i < events.size(); i++) {
             firstIndex.putIfAbsent(events.get(i).key(), i);
         }
-        // Stored events first: a duplicate (a retry, a replayed old body) must not rewrite its lead's name or
-        // phone, so only the people of new events reach the lead upsert.
-        Map<EventKey, FunnelEvent> existing = new HashMap<>(existingEvents(connection, List.copyOf(firstIndex.keySet())));
-        List<NewFunnelEvent> unique = firstIndex.entrySet().stream().filter(e -> !existing.containsKey(e.getKey()))
-                .map(e -> events.get(e.getValue())).toList();
-        Map<EventKey, FunnelEvent> created = unique.isEmpty() ? Map.of()
-                : insertEvents(connection, unique, upsertLeads(connection, unique));
-
-        // Inserted by a concurrent transaction between the read above and the insert.
+        List<NewFunnelEvent> unique = firstIndex.values().stream().map(events::get).toList();
+        // One statement: the leads of events not stored yet, and those events (see write_funnel_events, V34).
+        // Stored events are read only for the keys it did not create: duplicates, or a concurrent writer's.
+        Map<EventKey, FunnelEvent> created = new HashMap<>(writeNew(connection, unique));
+        Map<EventKey, FunnelEvent> existing = new HashMap<>();
         List<EventKey> missing = unique.stream().map(NewFunnelEvent::key).filter(k -> !created.containsKey(k)).toList();
         if (!missing.isEmpty()) {
             existing.putAll(existingEvents(connection, missing));
+            // Neither created nor stored: its lead was committed by a concurrent transaction after the
+            // statement's snapshot was taken (the upsert saw the conflict, the snapshot not the row). A new
+            // statement sees it.
+            List<NewFunnelEvent> again = unique.stream()
+                    .filter(e -> !created.containsKey(e.key()) && !existing.containsKey(e.key())).toList();
+            if (!again.isEmpty()) {
+                created.putAll(writeNew(connection, again));
+                List<EventKey> still = again.stream().map(NewFunnelEvent::key)
+                        .filter(k -> !created.containsKey(k)).toList();
+                if (!still.isEmpty()) {
+                    existing.putAll(existingEvents(connection, still));
+                }
+            }
         }
 
         List<WrittenEvent> results = new ArrayList<>(events.size());
@@ -233,6 +234,51 @@ public class FunnelEventWriter {
         }
     }
 
+    private static final String WRITE_NEW = """
+            SELECT w_event_id, w_lead_id, w_source, w_external_id, w_type, w_created_at
+            FROM write_funnel_events(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                                     ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::jsonb[])
+            """;
+
+    /** Writes the events whose key is not stored, with their leads, in one statement; answers those it created. */
+    private Map<EventKey, FunnelEvent> writeNew(Connection connection, List<NewFunnelEvent> events) throws SQLException {
+        int n = events.size();
+        String[] data = new String[n];
+        Map<EventKey, NewFunnelEvent> byKey = new HashMap<>(n * 2);
+        for (int i = 0; i < n; i++) {
+            data[i] = json(events.get(i).eventData());
+            byKey.put(events.get(i).key(), events.get(i));
+        }
+        Map<EventKey, FunnelEvent> created = new HashMap<>(n * 2);
+        try (PreparedStatement write = connection.prepareStatement(WRITE_NEW)) {
+            write.setArray(1, textArray(connection, events, e -> e.person().email()));
+            write.setArray(2, textArray(connection, events, e -> e.person().firstName()));
+            write.setArray(3, textArray(connection, events, e -> e.person().lastName()));
+            write.setArray(4, textArray(connection, events, e -> e.person().phone()));
+            write.setArray(5, textArray(connection, events, e -> e.source().id()));
+            write.setArray(6, textArray(connection, events, e -> e.type().id()));
+            write.setArray(7, textArray(connection, events, NewFunnelEvent::externalId));
+            write.setArray(8, textArray(connection, events, e -> e.occurredAt().toString()));
+            write.setArray(9, textArray(connection, events, e -> e.utm().source()));
+            write.setArray(10, textArray(connection, events, e -> e.utm().medium()));
+            write.setArray(11, textArray(connection, events, e -> e.utm().campaign()));
+            write.setArray(12, textArray(connection, events, e -> e.utm().term()));
+            write.setArray(13, textArray(connection, events, e -> e.utm().content()));
+            write.setArray(14, connection.createArrayOf("text", data));
+            try (ResultSet rs = write.executeQuery()) {
+                while (rs.next()) {
+                    EventKey key = new EventKey(rs.getString(3), rs.getString(4), rs.getString(5));
+                    NewFunnelEvent e = byKey.get(key);
+                    created.put(key, new FunnelEvent(rs.getLong(1), rs.getLong(2), e.person().email(),
+                            key.sourceType(), key.eventType(), key.externalId(), e.occurredAt(), e.utm().source(),
+                            e.utm().medium(), e.utm().campaign(), e.utm().term(), e.utm().content(), e.eventData(),
+                            rs.getTimestamp(6).toInstant()));
+                }
+            }
+        }
+        return created;
+    }
+
     private Map<String, Long> upsertLeads(Connection connection, List<NewFunnelEvent> events) throws SQLException {
         // Sorted, so that concurrent batches lock leads in the same order and cannot deadlock.
         TreeMap<String, Person> people = new TreeMap<>();
@@ -274,44 +320,6 @@ public class FunnelEventWriter {
                 later.firstName() != null ? later.firstName() : earlier.firstName(),
                 later.lastName() != null ? later.lastName() : earlier.lastName(),
                 later.phone() != null ? later.phone() : earlier.phone());
-    }
-
-    private Map<EventKey, FunnelEvent> insertEvents(Connection connection, List<NewFunnelEvent> events,
-                                                    Map<String, Long> leadIds) throws SQLException {
-        int n = events.size();
-        Long[] leads = new Long[n];
-        String[] data = new String[n];
-        for (int i = 0; i < n; i++) {
-            leads[i] = leadIds.get(events.get(i).person().email());
-            data[i] = json(events.get(i).eventData());
-        }
-        Map<EventKey, NewFunnelEvent> byKey = new HashMap<>(n * 2);
-        events.forEach(e -> byKey.put(e.key(), e));
-        Map<EventKey, FunnelEvent> created = new HashMap<>(n * 2);
-        try (PreparedStatement insert = connection.prepareStatement(INSERT_EVENTS)) {
-            insert.setArray(1, connection.createArrayOf("bigint", leads));
-            insert.setArray(2, textArray(connection, events, e -> e.source().id()));
-            insert.setArray(3, textArray(connection, events, e -> e.type().id()));
-            insert.setArray(4, textArray(connection, events, NewFunnelEvent::externalId));
-            insert.setArray(5, textArray(connection, events, e -> e.occurredAt().toString()));
-            insert.setArray(6, textArray(connection, events, e -> e.utm().source()));
-            insert.setArray(7, textArray(connection, events, e -> e.utm().medium()));
-            insert.setArray(8, textArray(connection, events, e -> e.utm().campaign()));
-            insert.setArray(9, textArray(connection, events, e -> e.utm().term()));
-            insert.setArray(10, textArray(connection, events, e -> e.utm().content()));
-            insert.setArray(11, connection.createArrayOf("text", data));
-            try (ResultSet rs = insert.executeQuery()) {
-                while (rs.next()) {
-                    EventKey key = new EventKey(rs.getString(2), rs.getString(3), rs.getString(4));
-                    NewFunnelEvent e = byKey.get(key);
-                    created.put(key, new FunnelEvent(rs.getLong(1), leadIds.get(e.person().email()),
-                            e.person().email(), key.sourceType(), key.eventType(), key.externalId(), e.occurredAt(),
-                            e.utm().source(), e.utm().medium(), e.utm().campaign(), e.utm().term(),
-                            e.utm().content(), e.eventData(), rs.getTimestamp(5).toInstant()));
-                }
-            }
-        }
-        return created;
     }
 
     private Map<EventKey, FunnelEvent> existingEvents(Connection connection, List<EventKey> keys) throws SQLException {
