@@ -1,11 +1,22 @@
 -- Subject access and erasure (issue 28): the suppression list becomes keyed, and an erasure's steps are recorded.
 
--- A keyed hash (HMAC-SHA256, key derived from the encryption key; crypto.PersonKey) instead of a bare SHA-256: a
--- bare hash of an email can be tested against guesses by whoever reads the table, a keyed one only with the key.
+-- A keyed hash (HMAC-SHA256; crypto.PersonKey) instead of a bare SHA-256: a bare hash of an email can be tested
+-- against guesses by whoever reads the table, a keyed one only with the key. The key is 32 random bytes made once,
+-- kept below sealed under SIGNUP_SYNC_ENCRYPTION_KEY (so the database alone does not give it) and re-sealed by a
+-- key rotation like stored credentials, so rotating the encryption key never changes a person's hash.
 -- Rows written before this migration are bare hashes of people whose email the service cannot know any more, so
 -- they stay, marked unkeyed, and the check reads both kinds; every row added from now on is keyed.
 ALTER TABLE suppressed_emails ADD COLUMN keyed boolean NOT NULL DEFAULT false;
 ALTER TABLE suppressed_emails ALTER COLUMN keyed SET DEFAULT true;
+
+CREATE TABLE person_key (
+    id          text        PRIMARY KEY CHECK (id = 'default'),
+    key_version text        NOT NULL CHECK (key_version ~ '^[0-9a-f]{16}$'),
+    nonce       bytea       NOT NULL CHECK (length(nonce) = 12),
+    -- 32 bytes of key and the 16-byte tag.
+    ciphertext  bytea       NOT NULL CHECK (length(ciphertext) = 48),
+    created_at  timestamptz NOT NULL DEFAULT now()
+);
 
 -- One erasure of one person. The person is known only by the same keyed hash as the suppression list, so asking
 -- again for an erased email finds its erasure (and retries what is left) without the email being stored.

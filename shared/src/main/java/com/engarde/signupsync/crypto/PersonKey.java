@@ -1,62 +1,102 @@
 package com.engarde.signupsync.crypto;
 
-import com.engarde.signupsync.config.SecretValues;
 import jakarta.inject.Singleton;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.util.ArrayList;
-import java.util.List;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 
 /**
  * The keyed hash that names a person the service must forget (the suppression list, erasures): HMAC-SHA256 of the
- * email's normal form. Its key is derived from SIGNUP_SYNC_ENCRYPTION_KEY (HMAC of the key over a label of its own),
- * so it needs no secret of its own and is never the sealing key itself; whoever reads the database without the key
- * cannot test guesses against it, as they could against a bare SHA-256.
+ * email's normal form. Whoever reads the database without the key cannot test guesses against it, as they could
+ * against a bare SHA-256.
  *
- * <p>During a key rotation the hash under SIGNUP_SYNC_ENCRYPTION_KEY_PREVIOUS is answered too, so a person suppressed
- * before the rotation stays suppressed while both keys are set (see docs/privacy.md).
+ * <p>The key is 32 random bytes made at first use and stored in {@code person_key} sealed under
+ * SIGNUP_SYNC_ENCRYPTION_KEY ({@link Sealer}): no secret of its own to provision, not readable from the database
+ * alone, and stable across an encryption-key rotation ({@link #reseal} re-seals it with the stored credentials), so
+ * a person suppressed once stays recognisable for good.
  */
 @Singleton
 public class PersonKey {
 
-    private static final byte[] LABEL = "signup-sync person key v1".getBytes(StandardCharsets.UTF_8);
+    private static final String CONTEXT = "person-key";
 
-    private final SecretValues secrets;
+    private final Sealer sealer;
+    private final SecureRandom random = new SecureRandom();
+    private volatile byte[] cached;
 
-    public PersonKey(SecretValues secrets) {
-        this.secrets = secrets;
+    public PersonKey(Sealer sealer) {
+        this.sealer = sealer;
     }
 
-    /** The hash new rows get (under the current key). */
-    public byte[] hash(String normalizedEmail) {
-        EncryptionKey key = secrets.get(Sealer.CURRENT).map(v -> EncryptionKey.parse(Sealer.CURRENT, v))
-                .orElseThrow(() -> new EncryptionKeyMissing(Sealer.CURRENT
-                        + " is not set: the suppression list cannot be read or written"));
-        return hash(key, normalizedEmail);
-    }
-
-    /** The hashes a stored row may carry: under the current key, then under the previous one during a rotation. */
-    public List<byte[]> hashes(String normalizedEmail) {
-        List<byte[]> hashes = new ArrayList<>(2);
-        hashes.add(hash(normalizedEmail));
-        secrets.get(Sealer.PREVIOUS).map(v -> EncryptionKey.parse(Sealer.PREVIOUS, v))
-                .ifPresent(previous -> hashes.add(hash(previous, normalizedEmail)));
-        return hashes;
-    }
-
-    private static byte[] hash(EncryptionKey key, String normalizedEmail) {
+    /** The person's keyed hash, read (or, the first time ever, made) inside the caller's transaction. */
+    public byte[] hash(Connection connection, String normalizedEmail) throws SQLException {
         try {
-            Mac derive = Mac.getInstance("HmacSHA256");
-            derive.init(new SecretKeySpec(key.key().getEncoded(), "HmacSHA256"));
-            byte[] personKey = derive.doFinal(LABEL);
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(personKey, "HmacSHA256"));
+            mac.init(new SecretKeySpec(key(connection), "HmacSHA256"));
             return mac.doFinal(normalizedEmail.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+
+    /** Re-seals the stored key under the current encryption key (a rotation's step); true when it moved. */
+    public boolean reseal(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT key_version, nonce, ciphertext FROM person_key WHERE id = 'default' FOR UPDATE");
+             ResultSet rs = select.executeQuery()) {
+            if (!rs.next() || rs.getString(1).equals(sealer.currentVersion())) {
+                return false;
+            }
+            SealedValue resealed = sealer.reseal(CONTEXT, new SealedValue(rs.getString(1), rs.getBytes(2), rs.getBytes(3)));
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE person_key SET key_version = ?, nonce = ?, ciphertext = ? WHERE id = 'default'")) {
+                update.setString(1, resealed.keyVersion());
+                update.setBytes(2, resealed.nonce());
+                update.setBytes(3, resealed.ciphertext());
+                update.executeUpdate();
+            }
+            return true;
+        }
+    }
+
+    private byte[] key(Connection connection) throws SQLException {
+        byte[] known = cached;
+        if (known != null) {
+            return known;
+        }
+        byte[] stored = read(connection);
+        if (stored != null) {
+            // Only a key read back from a committed row is kept: one made in this transaction may yet roll back.
+            cached = stored;
+            return stored;
+        }
+        byte[] fresh = new byte[32];
+        random.nextBytes(fresh);
+        SealedValue sealed = sealer.seal(CONTEXT, fresh);
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO person_key (id, key_version, nonce, ciphertext) VALUES ('default', ?, ?, ?)
+                ON CONFLICT (id) DO NOTHING""")) {
+            insert.setString(1, sealed.keyVersion());
+            insert.setBytes(2, sealed.nonce());
+            insert.setBytes(3, sealed.ciphertext());
+            insert.executeUpdate();
+        }
+        // Whoever inserted first made the key: read back the row that stands.
+        return read(connection);
+    }
+
+    private byte[] read(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT key_version, nonce, ciphertext FROM person_key WHERE id = 'default'");
+             ResultSet rs = select.executeQuery()) {
+            return rs.next() ? sealer.open(CONTEXT, new SealedValue(rs.getString(1), rs.getBytes(2), rs.getBytes(3))) : null;
         }
     }
 }

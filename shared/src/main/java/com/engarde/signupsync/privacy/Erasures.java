@@ -159,7 +159,7 @@ public class Erasures {
                 INSERT INTO erasures (email_hash, requested_by) VALUES (?, ?)
                 ON CONFLICT (email_hash) DO UPDATE SET status = 'running', finished_at = NULL
                 RETURNING id""")) {
-            upsert.setBytes(1, keys.hash(email));
+            upsert.setBytes(1, keys.hash(connection, email));
             upsert.setString(2, admin.subject());
             try (ResultSet rs = upsert.executeQuery()) {
                 rs.next();

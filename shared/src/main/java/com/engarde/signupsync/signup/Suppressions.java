@@ -46,9 +46,11 @@ public class Suppressions implements ErasedPeople {
     public Set<String> suppressed(Connection connection, Collection<String> emails) throws SQLException {
         Map<String, String> keyed = new HashMap<>();
         Map<String, String> bare = new HashMap<>();
+        // The key is needed only once someone is on the list under it (see erased()).
+        boolean anyKeyed = exists(connection, "keyed");
         for (String email : emails) {
-            for (byte[] hash : keys.hashes(email)) {
-                keyed.put(HexFormat.of().formatHex(hash), email);
+            if (anyKeyed) {
+                keyed.put(HexFormat.of().formatHex(keys.hash(connection, email)), email);
             }
             bare.put(Sha256.hex(email), email);
         }
@@ -84,19 +86,12 @@ public class Suppressions implements ErasedPeople {
         if (emails.isEmpty()) {
             return found;
         }
-        try (PreparedStatement any = connection.prepareStatement(
-                "SELECT EXISTS (SELECT 1 FROM suppressed_emails WHERE reason = 'erasure')");
-             ResultSet rs = any.executeQuery()) {
-            rs.next();
-            if (!rs.getBoolean(1)) {
-                return found;
-            }
+        if (!exists(connection, "reason = 'erasure'")) {
+            return found;
         }
         Map<String, String> byHash = new HashMap<>();
         for (String email : new HashSet<>(emails)) {
-            for (byte[] hash : keys.hashes(email)) {
-                byHash.put(HexFormat.of().formatHex(hash), email);
-            }
+            byHash.put(HexFormat.of().formatHex(keys.hash(connection, email)), email);
         }
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT encode(email_hash, 'hex') FROM suppressed_emails WHERE reason = 'erasure' AND keyed"
@@ -130,9 +125,18 @@ public class Suppressions implements ErasedPeople {
                 "INSERT INTO suppressed_emails AS s (email_hash, reason, keyed) VALUES (?, ?, true)"
                         // An erasure outranks an opt-out: it is what keeps every writer from the person.
                         + " ON CONFLICT (email_hash) DO UPDATE SET reason = 'erasure' WHERE EXCLUDED.reason = 'erasure'")) {
-            insert.setBytes(1, keys.hash(email));
+            insert.setBytes(1, keys.hash(connection, email));
             insert.setString(2, reason.id());
             insert.executeUpdate();
+        }
+    }
+
+    private static boolean exists(Connection connection, String condition) throws SQLException {
+        try (PreparedStatement any = connection.prepareStatement(
+                "SELECT EXISTS (SELECT 1 FROM suppressed_emails WHERE " + condition + ")");
+             ResultSet rs = any.executeQuery()) {
+            rs.next();
+            return rs.getBoolean(1);
         }
     }
 }
