@@ -1,6 +1,7 @@
 package com.engarde.signupsync.functions.adminplatform;
 
 import com.engarde.signupsync.admin.PlatformAdmins;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.util.List;
@@ -27,19 +28,29 @@ final class AdminPlatformSchemas {
 
     @Schema(name = "PersonRecord", description = "Everything held about one person; each row as stored (columns by name).")
     record PersonRecord(@Schema(format = "email") String email,
-                        @Schema(nullable = true, description = "the lead (null when none)") Map<String, Object> lead,
-                        List<Map<String, Object>> events, List<Map<String, Object>> conversions,
-                        List<Map<String, Object>> appointments, List<Map<String, Object>> signupQueue,
-                        @Schema(description = "the queue entries' invitations (never the token or its hash)") List<Map<String, Object>> invitations,
-                        @Schema(description = "stored deliveries whose raw body names the email; raw_body as text") List<Map<String, Object>> webhookDeliveries,
-                        EmailListState emailList, List<Map<String, Object>> usageUsers, long usageRecordCount,
-                        @Schema(description = "the newest 1000") List<Map<String, Object>> usageRecords,
-                        @Schema(description = "per sync run, the failed records about the person") List<Map<String, Object>> syncFailedRecords,
+                        @Schema(type = "object", nullable = true, additionalProperties = Schema.AdditionalPropertiesValue.TRUE,
+                                description = "the lead (null when none)") Map<String, Object> lead,
+                        @ArraySchema(schema = @Schema(type = "object", additionalProperties = Schema.AdditionalPropertiesValue.TRUE)) List<Map<String, Object>> events,
+                        @ArraySchema(schema = @Schema(type = "object", additionalProperties = Schema.AdditionalPropertiesValue.TRUE)) List<Map<String, Object>> conversions,
+                        @ArraySchema(schema = @Schema(type = "object", additionalProperties = Schema.AdditionalPropertiesValue.TRUE)) List<Map<String, Object>> appointments,
+                        @ArraySchema(schema = @Schema(type = "object", additionalProperties = Schema.AdditionalPropertiesValue.TRUE)) List<Map<String, Object>> signupQueue,
+                        @ArraySchema(arraySchema = @Schema(description = "the queue entries' invitations (never the token or its hash)"),
+                                schema = @Schema(type = "object", additionalProperties = Schema.AdditionalPropertiesValue.TRUE)) List<Map<String, Object>> invitations,
+                        @ArraySchema(arraySchema = @Schema(description = "stored deliveries whose raw body names the email; raw_body as text"),
+                                schema = @Schema(type = "object", additionalProperties = Schema.AdditionalPropertiesValue.TRUE)) List<Map<String, Object>> webhookDeliveries,
+                        EmailListState emailList,
+                        @ArraySchema(schema = @Schema(type = "object", additionalProperties = Schema.AdditionalPropertiesValue.TRUE)) List<Map<String, Object>> usageUsers,
+                        long usageRecordCount,
+                        @ArraySchema(arraySchema = @Schema(description = "the newest 1000"),
+                                schema = @Schema(type = "object", additionalProperties = Schema.AdditionalPropertiesValue.TRUE)) List<Map<String, Object>> usageRecords,
+                        @ArraySchema(arraySchema = @Schema(description = "per sync run, the failed records about the person"),
+                                schema = @Schema(type = "object", additionalProperties = Schema.AdditionalPropertiesValue.TRUE)) List<Map<String, Object>> syncFailedRecords,
                         boolean suppressed) {
     }
 
     @Schema(name = "PersonEmailListState", description = "What was sent to Brevo lists (list, content hash, when) and what"
             + " the Brevo account holds for the person as the list sync last read it (null when nothing).")
-    record EmailListState(List<Map<String, Object>> sent, @Schema(nullable = true) Map<String, Object> brevoContact) {
+    record EmailListState(@ArraySchema(schema = @Schema(type = "object", additionalProperties = Schema.AdditionalPropertiesValue.TRUE)) List<Map<String, Object>> sent,
+                          @Schema(type = "object", nullable = true, additionalProperties = Schema.AdditionalPropertiesValue.TRUE) Map<String, Object> brevoContact) {
     }
 }
