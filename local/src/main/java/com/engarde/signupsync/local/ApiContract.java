@@ -2,6 +2,7 @@ package com.engarde.signupsync.local;
 
 import com.engarde.signupsync.api.SyncController;
 import com.engarde.signupsync.functions.adminplatform.AdminPlatformController;
+import com.engarde.signupsync.functions.adminplatform.PeopleController;
 import com.engarde.signupsync.functions.admineasyappointments.EasyAppointmentsAdminController;
 import com.engarde.signupsync.functions.admineasyappointments.BookersController;
 import com.engarde.signupsync.functions.admineasyappointments.SignupQueueController;
@@ -52,7 +53,7 @@ import io.swagger.v3.oas.annotations.servers.Server;
 @OpenAPIInclude(classes = {
         FunnelEventsController.class, ServiceController.class, SyncStatusController.class,
         FunnelAnalyticsController.class, SyncAllController.class, SyncController.class, PoshDeliveriesController.class,
-        PoshWebhookController.class, AdminSourcesController.class, IntegrationRegistryController.class, AdminPlatformController.class,
+        PoshWebhookController.class, AdminSourcesController.class, IntegrationRegistryController.class, AdminPlatformController.class, PeopleController.class,
         PlatformBrandsController.class, PlatformUsageController.class, UsageMetricsController.class,
         UsageRollupController.class, EasyAppointmentsAdminController.class,
         SignupQueueController.class, BookersController.class, InvitationsController.class, EmailListController.class})

@@ -70,6 +70,9 @@ class AdminRouteAuthTest {
                 new Sample("/api/admin/platform/admins", "{\"email\":\"walk@example.com\"}"));
         SAMPLES.put("DELETE /api/admin/platform/admins/{id}", new Sample("/api/admin/platform/admins/{removable}", null));
         SAMPLES.put("GET /api/admin/audit", new Sample("/api/admin/audit", null));
+        SAMPLES.put("GET /api/admin/people", new Sample("/api/admin/people?email=walk@example.com", null));
+        SAMPLES.put("DELETE /api/admin/people", new Sample("/api/admin/people?email=erased{unique}@example.com", null));
+        SAMPLES.put("GET /api/admin/people/erasures/{id}", new Sample("/api/admin/people/erasures/{erasure}", null));
         SAMPLES.put("GET /api/admin/easyappointments/appointments", new Sample("/api/admin/easyappointments/appointments", null));
         SAMPLES.put("GET /api/admin/easyappointments/booking-stats", new Sample("/api/admin/easyappointments/booking-stats", null));
         SAMPLES.put("GET /api/admin/easyappointments/insights", new Sample("/api/admin/easyappointments/insights", null));
@@ -282,7 +285,18 @@ class AdminRouteAuthTest {
             }
             path = path.replace("{pending}", String.valueOf(id)).replace("{invited}", String.valueOf(id));
         }
+        if (path.contains("{erasure}")) {
+            long id = Rows.number("INSERT INTO erasures (email_hash, requested_by) VALUES"
+                    + " (sha256(convert_to(?, 'UTF8')), 'walk') RETURNING id", "walk" + System.nanoTime());
+            path = path.replace("{erasure}", String.valueOf(id));
+        }
+        path = path.replace("{unique}", String.valueOf(System.nanoTime()));
         String body = sample.body() == null ? null : sample.body().replace("{unique}", String.valueOf(System.nanoTime()));
+        int query = path.indexOf('?');
+        if (query >= 0) {
+            return lambda.handle(LambdaHarness.withQuery(request(route.method(), path.substring(0, query), body, authorization),
+                    path.substring(query + 1)));
+        }
         return lambda.handle(request(route.method(), path, body, authorization));
     }
 

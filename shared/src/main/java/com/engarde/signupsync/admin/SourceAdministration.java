@@ -1,5 +1,6 @@
 package com.engarde.signupsync.admin;
 
+import com.engarde.signupsync.crypto.PersonKey;
 import com.engarde.signupsync.failure.InvalidInput;
 import com.engarde.signupsync.failure.NotFound;
 import com.engarde.signupsync.failure.Conflict;
@@ -103,11 +104,14 @@ public class SourceAdministration {
     private final Clock clock;
     private final Duration verifyBudget;
 
+    private final PersonKey personKey;
+
     public SourceAdministration(Database database, SourceCredentials credentials, SealedCredentials sealed,
                                 List<CredentialCheck> checks, AuditLog audit, JsonBodies bodies,
                                 FunctionManifests manifests, SecretValues settings, Clock clock,
-                                @Value("${signup.sync.verify.budget:20s}") Duration verifyBudget) {
+                                @Value("${signup.sync.verify.budget:20s}") Duration verifyBudget, PersonKey personKey) {
         this.database = database;
+        this.personKey = personKey;
         this.credentials = credentials;
         this.sealed = sealed;
         checks.forEach(check -> this.checks.put(check.sourceType(), check));
@@ -303,6 +307,8 @@ public class SourceAdministration {
     public Rotation rotateKey(AdminPrincipal admin) {
         return database.transaction(c -> {
             List<String> resealed = sealed.reseal(c);
+            // The suppression list's key is sealed too; it moves with the credentials, its hashes never change.
+            personKey.reseal(c);
             String version = sealed.keyVersion();
             List<SourceKeyState> states = sealed.storedSources(c).stream().map(s -> new SourceKeyState(s,
                     resealed.contains(s) ? SourceKeyState.RESEALED : SourceKeyState.ALREADY_CURRENT)).toList();

@@ -45,6 +45,18 @@ public final class Emails {
         return lower.toString();
     }
 
+    /**
+     * Whether free text (a raw webhook body, a failed record's reason) mentions this normalized address in any
+     * letter case: the text is folded by the same rule as {@link #normalize}, so a search agrees with the key.
+     */
+    public static boolean mentions(String text, String normalizedEmail) {
+        if (text == null || normalizedEmail == null || normalizedEmail.isEmpty()) {
+            return false;
+        }
+        String folded = Normalizer.normalize(fold(Normalizer.normalize(text, Normalizer.Form.NFD)), Normalizer.Form.NFC);
+        return folded.contains(normalizedEmail);
+    }
+
     /** Full case folding of {@code text}, code point by code point. */
     static String fold(String text) {
         StringBuilder out = new StringBuilder(text.length());

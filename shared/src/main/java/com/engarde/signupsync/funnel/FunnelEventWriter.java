@@ -14,6 +14,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.Set;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,10 +80,17 @@ public class FunnelEventWriter {
 
     private final Database database;
     private final ObjectMapper mapper;
+    private final ErasedPeople erased;
 
-    public FunnelEventWriter(Database database, ObjectMapper mapper) {
+    public FunnelEventWriter(Database database, ObjectMapper mapper, ErasedPeople erased) {
         this.database = database;
         this.mapper = mapper;
+        this.erased = erased;
+    }
+
+    /** Which of these people (emails' normal forms) were erased: their events are never written. */
+    public Set<String> erased(Connection connection, Collection<String> emails) throws SQLException {
+        return erased.erased(connection, emails);
     }
 
     /** Writes the events in a transaction of their own. */
@@ -98,6 +108,16 @@ public class FunnelEventWriter {
     public List<WrittenEvent> write(Connection connection, List<NewFunnelEvent> events) throws SQLException {
         if (events.isEmpty()) {
             return List.of();
+        }
+        Set<String> gone = erased(connection, events.stream().map(e -> e.person().email()).toList());
+        if (!gone.isEmpty()) {
+            List<NewFunnelEvent> kept = events.stream().filter(e -> !gone.contains(e.person().email())).toList();
+            Iterator<WrittenEvent> written = write(connection, kept).iterator();
+            List<WrittenEvent> results = new ArrayList<>(events.size());
+            for (NewFunnelEvent event : events) {
+                results.add(gone.contains(event.person().email()) ? WrittenEvent.erased() : written.next());
+            }
+            return results;
         }
         Map<EventKey, Integer> firstIndex = new LinkedHashMap<>();
         for (int i = 0; i < events.size(); i++) {
@@ -139,8 +159,8 @@ public class FunnelEventWriter {
         return results;
     }
 
-    /** What an upsert did: events inserted, and stored events whose data it changed. */
-    public record Upserted(int inserted, int updated) {
+    /** What an upsert did: events inserted, stored events whose data it changed, events of erased people left out. */
+    public record Upserted(int inserted, int updated, int suppressed) {
     }
 
     /**
@@ -150,10 +170,21 @@ public class FunnelEventWriter {
      */
     public Upserted upsert(Connection connection, List<NewFunnelEvent> events) throws SQLException {
         if (events.isEmpty()) {
-            return new Upserted(0, 0);
+            return new Upserted(0, 0, 0);
         }
+        Set<String> gone = erased(connection, events.stream().map(e -> e.person().email()).toList());
         Map<EventKey, NewFunnelEvent> byKey = new LinkedHashMap<>(events.size() * 2);
-        events.forEach(e -> byKey.put(e.key(), e));
+        int suppressed = 0;
+        for (NewFunnelEvent e : events) {
+            if (gone.contains(e.person().email())) {
+                suppressed++;
+            } else {
+                byKey.put(e.key(), e);
+            }
+        }
+        if (byKey.isEmpty()) {
+            return new Upserted(0, 0, suppressed);
+        }
         List<NewFunnelEvent> unique = new ArrayList<>(byKey.values());
         Map<String, Long> leadIds = upsertLeads(connection, unique);
         int n = unique.size();
@@ -187,7 +218,7 @@ public class FunnelEventWriter {
                 }
             }
         }
-        return new Upserted(inserted, updated);
+        return new Upserted(inserted, updated, suppressed);
     }
 
     /** An event about a record the source no longer describes (it deleted it): it goes to the record's lead. */

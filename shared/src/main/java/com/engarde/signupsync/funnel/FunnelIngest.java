@@ -92,12 +92,15 @@ public class FunnelIngest {
     }
 
     /**
-     * One item's outcome: {@code created} or {@code duplicate} with the stored event's and lead's ids, or
-     * {@code error}. Ids rather than whole events keep a 500-item answer small.
+     * One item's outcome: {@code created} or {@code duplicate} with the stored event's and lead's ids,
+     * {@code suppressed} (the person was erased: nothing written), or {@code error}. Ids rather than whole events keep a 500-item answer small.
      */
     public record BatchItem(int index, String status, @Nullable Long eventId, @Nullable Long leadId,
                             @Nullable String error, @Nullable String message, @Nullable String field) {
         static BatchItem written(int index, WrittenEvent w) {
+            if (w.suppressed()) {
+                return new BatchItem(index, "suppressed", null, null, null, null, null);
+            }
             return new BatchItem(index, w.created() ? "created" : "duplicate", w.event().id(), w.event().leadId(),
                     null, null, null);
         }
@@ -107,19 +110,26 @@ public class FunnelIngest {
         }
     }
 
-    public record BatchOutcome(int created, int duplicates, int errors, List<BatchItem> results) {
+    /** {@code suppressed}: items about an erased person, not written (not errors). */
+    public record BatchOutcome(int created, int duplicates, int errors,
+                               @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_DEFAULT)
+                               @io.swagger.v3.oas.annotations.media.Schema(description = "items about an erased person:"
+                                       + " nothing written; left out when none") int suppressed,
+                               List<BatchItem> results) {
         static BatchOutcome of(List<BatchItem> results) {
             int created = 0;
             int duplicates = 0;
             int errors = 0;
+            int suppressed = 0;
             for (BatchItem item : results) {
                 switch (item.status()) {
                     case "created" -> created++;
                     case "duplicate" -> duplicates++;
+                    case "suppressed" -> suppressed++;
                     default -> errors++;
                 }
             }
-            return new BatchOutcome(created, duplicates, errors, results);
+            return new BatchOutcome(created, duplicates, errors, suppressed, results);
         }
     }
 }

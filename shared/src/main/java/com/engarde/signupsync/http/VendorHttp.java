@@ -199,6 +199,11 @@ public final class VendorHttp {
         return answer.found() ? Optional.of(answer.body()) : Optional.empty();
     }
 
+    /** DELETEs a resource: true when the vendor deleted it, false when it held none (404); anything else throws. */
+    public boolean delete(URI uri, TimeBudget budget) {
+        return send("DELETE", uri, null, budget, true).found();
+    }
+
     /** POSTs a JSON body; answers the response body of a 2xx. */
     public byte[] post(URI uri, byte[] json, TimeBudget budget) {
         return send("POST", uri, new Body("application/json", json), budget, false).body();
@@ -214,7 +219,7 @@ public final class VendorHttp {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(timeout(budget, where))
                 .header("Accept", "application/json");
         if (body == null) {
-            builder.GET();
+            builder.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
             builder.header("Content-Type", body.contentType()).method(method, HttpRequest.BodyPublishers.ofByteArray(body.bytes()));
         }

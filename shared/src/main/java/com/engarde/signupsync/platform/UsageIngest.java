@@ -61,7 +61,8 @@ public class UsageIngest {
                 results[i] = Item.error(i, e);
             }
         }
-        UsageWriter.Written[] written = writer.write(valid);
+        UsageWriter.Outcome stored = writer.write(valid);
+        UsageWriter.Written[] written = stored.written();
         for (int j = 0; j < written.length; j++) {
             int i = validIndex.get(j);
             results[i] = switch (written[j]) {
@@ -73,7 +74,7 @@ public class UsageIngest {
                         "occurred_at falls on a day whose usage records are past their retention; its totals are final"));
             };
         }
-        Outcome outcome = Outcome.of(List.of(results));
+        Outcome outcome = Outcome.of(List.of(results), stored.emailsSuppressed());
         metrics.add(ServiceMetric.USAGE_RECORDS_INGESTED, outcome.created());
         metrics.add(ServiceMetric.USAGE_RECORDS_REFUSED, outcome.errors());
         return outcome;
@@ -87,11 +88,16 @@ public class UsageIngest {
         }
     }
 
-    public record Outcome(int created, int duplicates, int errors, List<Item> results) {
-        static Outcome of(List<Item> results) {
+    /** {@code emailsSuppressed}: records naming an erased person, stored without the email. */
+    public record Outcome(int created, int duplicates, int errors,
+                          @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_DEFAULT)
+                          @io.swagger.v3.oas.annotations.media.Schema(description = "records naming an erased person:"
+                                  + " stored without the email (usage still counts); left out when none") int emailsSuppressed,
+                          List<Item> results) {
+        static Outcome of(List<Item> results, int emailsSuppressed) {
             int created = (int) results.stream().filter(r -> r.status().equals("created")).count();
             int duplicates = (int) results.stream().filter(r -> r.status().equals("duplicate")).count();
-            return new Outcome(created, duplicates, results.size() - created - duplicates, results);
+            return new Outcome(created, duplicates, results.size() - created - duplicates, emailsSuppressed, results);
         }
     }
 }

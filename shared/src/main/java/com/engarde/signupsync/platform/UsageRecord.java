@@ -16,6 +16,13 @@ public record UsageRecord(String idempotencyKey, Instant occurredAt, UUID tenant
                           long inputTokens, long outputTokens, BigDecimal costUsd, BigDecimal bigqueryStorageGb,
                           long errorCount) {
 
+    /** The same record naming no email: its user was erased, and usage is still counted for the tenant. */
+    public UsageRecord withoutEmail() {
+        return new UsageRecord(idempotencyKey, occurredAt, tenantId, tenantName, planTier, organizationId,
+                organizationName, userId, null, brandId, brandName, provider, model, inputTokens, outputTokens, costUsd,
+                bigqueryStorageGb, errorCount);
+    }
+
     /** The UTC day the record counts in: rollups never use a local day boundary. */
     public LocalDate day() {
         return occurredAt.atOffset(ZoneOffset.UTC).toLocalDate();

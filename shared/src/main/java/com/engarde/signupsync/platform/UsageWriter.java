@@ -1,5 +1,6 @@
 package com.engarde.signupsync.platform;
 
+import com.engarde.signupsync.funnel.ErasedPeople;
 import com.engarde.signupsync.persistence.Database;
 import jakarta.inject.Singleton;
 
@@ -134,9 +135,15 @@ public class UsageWriter {
     private static final String MARK_DIRTY = "INSERT INTO usage_dirty_days (day) SELECT unnest(?::date[])";
 
     private final Database database;
+    private final ErasedPeople erased;
 
-    public UsageWriter(Database database) {
+    public UsageWriter(Database database, ErasedPeople erased) {
         this.database = database;
+        this.erased = erased;
+    }
+
+    /** What a write did: each record's outcome, and how many named an erased person (stored without the email). */
+    public record Outcome(Written[] written, int emailsSuppressed) {
     }
 
     /** What became of one record. */
@@ -157,12 +164,32 @@ public class UsageWriter {
         }
     }
 
-    /** Stores the records; answers, in their order, what became of each. */
-    public Written[] write(List<UsageRecord> records) {
+    /**
+     * Stores the records; answers, in their order, what became of each. A record naming an erased person's email
+     * is stored without it: the tenant's usage still counts, the person is not named again.
+     */
+    public Outcome write(List<UsageRecord> records) {
         if (records.isEmpty()) {
-            return new Written[0];
+            return new Outcome(new Written[0], 0);
         }
-        return database.transaction(connection -> write(connection, records));
+        return database.transaction(connection -> {
+            Set<String> gone = erased.erased(connection, records.stream().map(UsageRecord::userEmail)
+                    .filter(java.util.Objects::nonNull).toList());
+            if (gone.isEmpty()) {
+                return new Outcome(write(connection, records), 0);
+            }
+            int suppressed = 0;
+            List<UsageRecord> kept = new java.util.ArrayList<>(records.size());
+            for (UsageRecord r : records) {
+                if (r.userEmail() != null && gone.contains(r.userEmail())) {
+                    suppressed++;
+                    kept.add(r.withoutEmail());
+                } else {
+                    kept.add(r);
+                }
+            }
+            return new Outcome(write(connection, kept), suppressed);
+        });
     }
 
     private Written[] write(Connection connection, List<UsageRecord> records) throws SQLException {

@@ -264,6 +264,8 @@ public class SignupQueue {
                 + "   (array_agg(a.customer_last_name ORDER BY a.start_at DESC))[1] AS last_name,"
                 + "   (array_agg(a.customer_phone ORDER BY a.start_at DESC))[1] AS phone"
                 + "   FROM easyappointments_appointments a WHERE a.lead_id = l.id) ap ON true"
+                // An erased person's lead stays only as an anonymous count: never a candidate.
+                + " WHERE l.erased_at IS NULL"
                 + " ORDER BY l.id LIMIT " + (MAX_CANDIDATES + 1);
         List<Candidate> found = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(sql)) {

@@ -2,12 +2,13 @@ package com.engarde.signupsync.sync;
 
 /**
  * What became of one record sent to a destination: {@code created} or {@code updated} there, {@code unchanged}
- * (it already held the same), or {@code failed} with the reason (the vendor refused it; counted failed with its
+ * (it already held the same), {@code suppressed} (the person was erased or opted out: never sent), or
+ * {@code failed} with the reason (the vendor refused it; counted failed with its
  * id, the run goes on). The counts of the run log are these outcomes.
  */
 public record SentRecord(String externalId, Outcome outcome, String failure) {
 
-    public enum Outcome { CREATED, UPDATED, UNCHANGED, FAILED }
+    public enum Outcome { CREATED, UPDATED, UNCHANGED, FAILED, SUPPRESSED }
 
     /** Whatever a destination passed: the id and reason reach the run log as one clean line. */
     public SentRecord {
@@ -28,6 +29,10 @@ public record SentRecord(String externalId, Outcome outcome, String failure) {
 
     public static SentRecord unchanged(String externalId) {
         return new SentRecord(externalId, Outcome.UNCHANGED, null);
+    }
+
+    public static SentRecord suppressed(String externalId) {
+        return new SentRecord(externalId, Outcome.SUPPRESSED, null);
     }
 
     public static SentRecord failed(String externalId, String reason) {

@@ -553,8 +553,14 @@ public class SyncEngine {
                 failures = new ArrayList<>(mappingFailures);
                 int created = 0;
                 int updated = 0;
+                // A record of an erased person is not written (nor remembered, so every later run says so too).
+                Set<String> erased = events.erased(connection, changed.stream()
+                        .flatMap(c -> c.record().events().stream()).map(e -> e.person().email()).toList());
+                List<Changed> writable = erased.isEmpty() ? changed : changed.stream()
+                        .filter(c -> c.record().events().stream().noneMatch(e -> erased.contains(e.person().email()))).toList();
+                int suppressed = changed.size() - writable.size();
                 if (oneByOne) {
-                    for (Changed c : changed) {
+                    for (Changed c : writable) {
                         Savepoint before = connection.setSavepoint();
                         try {
                             events.upsert(connection, c.record().events());
@@ -578,8 +584,8 @@ public class SyncEngine {
                     }
                 } else {
                     List<NewFunnelEvent> toWrite = new ArrayList<>();
-                    List<SyncedRecords.Row> rows = new ArrayList<>(changed.size());
-                    for (Changed c : changed) {
+                    List<SyncedRecords.Row> rows = new ArrayList<>(writable.size());
+                    for (Changed c : writable) {
                         toWrite.addAll(c.record().events());
                         rows.add(c.row());
                         if (c.isNew()) {
@@ -595,7 +601,8 @@ public class SyncEngine {
                 events.writeFollowUps(connection, sourceType, followUps);
                 records.markDeleted(connection, sourceId, gone, now);
                 pass.written(connection, page, List.copyOf(failures));
-                SyncCounts counts = new SyncCounts(fetched, created, updated + gone.size(), unchanged, failures.size());
+                SyncCounts counts = new SyncCounts(fetched, created, updated + gone.size(), unchanged, failures.size(),
+                        suppressed);
                 if (!runs.progress(connection, run.id(), owner, counts, page.cursorAfter(), failures, requests)) {
                     throw new LostClaim(run.id());
                 }
@@ -657,16 +664,19 @@ public class SyncEngine {
             int created = 0;
             int updated = 0;
             int unchanged = 0;
+            int suppressed = 0;
             List<FailedRecord> failures = new ArrayList<>();
             for (SentRecord sent : batch.records()) {
                 switch (sent.outcome()) {
                     case CREATED -> created++;
                     case UPDATED -> updated++;
                     case UNCHANGED -> unchanged++;
+                    case SUPPRESSED -> suppressed++;
                     case FAILED -> failures.add(new FailedRecord(sent.externalId(), sent.failure()));
                 }
             }
-            SyncCounts counts = new SyncCounts(batch.records().size(), created, updated, unchanged, failures.size());
+            SyncCounts counts = new SyncCounts(batch.records().size(), created, updated, unchanged, failures.size(),
+                    suppressed);
             int requests = newRequests();
             database.transaction(connection -> {
                 pass.recorded(connection, batch);

@@ -107,6 +107,22 @@ public class WebhookDeliveries {
     }
 
     /**
+     * Settles a delivery whose every person was erased: ignored, and its raw body and headers emptied inside the
+     * transaction that found it, so that a delivery about an erased person never keeps their data.
+     */
+    public void settleErased(Connection connection, long id, Instant at) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE webhook_deliveries SET raw_body = convert_to('{}', 'UTF8'), headers = '{}'::jsonb WHERE id = ?""")) {
+            update.setLong(1, id);
+            update.executeUpdate();
+        }
+        settle(connection, id, DeliveryStatus.IGNORED, ERASED, at);
+    }
+
+    /** Why a delivery about erased people was ignored. */
+    public static final String ERASED = "suppressed: the person was erased";
+
+    /**
      * Records what a replay decided, inside the transaction that wrote its events, unless the delivery was
      * settled meanwhile (by the receiver, or another replay): false then. Waits for a processing holding its lock.
      */

@@ -101,11 +101,11 @@ class EgressTest {
     }
 
     @Test
-    void theRepositorysVendorCallersAreTheSyncsTheCredentialChecksAndTheInvitationSender() {
+    void theRepositorysVendorCallersAreTheSyncsTheCredentialChecksTheInvitationSenderAndTheErasure() {
         Synth.Result synth = Synth.real();
         List<String> callers = synth.manifests().entrySet().stream()
                 .filter(e -> e.getValue().path("egress").asBoolean(false)).map(Map.Entry::getKey).toList();
-        assertThat(callers).containsExactlyInAnyOrder("admin-easyappointments", "admin-sources", "sync-brevo", "sync-easyappointments", "sync-eventbrite", "sync-zoom");
+        assertThat(callers).containsExactlyInAnyOrder("admin-easyappointments", "admin-platform", "admin-sources", "sync-brevo", "sync-easyappointments", "sync-eventbrite", "sync-zoom");
     }
 
     @Test

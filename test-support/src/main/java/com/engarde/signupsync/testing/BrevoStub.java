@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (201 {@code {"id":n}} for a new contact, 204 for one updated with {@code updateEnabled: true}, 400
  * {@code duplicate_parameter} for an existing email without it, or for an SMS number another contact holds, under
  * {@code invalid_parameter} instead after {@link #duplicatesAsInvalid}); its {@code listIds} subscribe the
- * contact again, as Brevo does, so a test sees a re-subscription. Every contacts answer carries
+ * contact again, as Brevo does, so a test sees a re-subscription. {@code DELETE /v3/contacts/{email}?identifierType=email_id}
+ * deletes a contact (204, or 404 {@code document_not_found}); {@link #deletions} lists what was asked. Every contacts answer carries
  * {@code x-sib-ratelimit-limit/-remaining/-reset}; {@link #rateLimited} answers the next requests 429.
  */
 public final class BrevoStub implements AutoCloseable {
@@ -66,6 +67,7 @@ public final class BrevoStub implements AutoCloseable {
 
     private final HttpServer server;
     private final List<Email> emails = new CopyOnWriteArrayList<>();
+    private final List<String> deletions = new CopyOnWriteArrayList<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
     private final AtomicInteger sequence = new AtomicInteger();
@@ -176,6 +178,11 @@ public final class BrevoStub implements AutoCloseable {
     }
 
     /** Every request as {@code "POST /v3/smtp/email"}. */
+    /** The addresses {@code DELETE /v3/contacts/{email}} was asked for, held or not, in order. */
+    public List<String> deletions() {
+        return List.copyOf(deletions);
+    }
+
     public List<String> requests() {
         return List.copyOf(requests);
     }
@@ -277,6 +284,23 @@ public final class BrevoStub implements AutoCloseable {
         }
         if ("POST".equals(method) && path.matches("/v3/contacts/lists/[0-9]+/contacts/add")) {
             listAdd(exchange, Long.parseLong(path.split("/")[4]), bytes, limits);
+            return;
+        }
+        if ("DELETE".equals(method) && path.startsWith("/v3/contacts/")) {
+            // An erasure: identifierType=email_id names the contact by its address (brevo.md §9); 204, or 404.
+            String email = java.net.URLDecoder.decode(path.substring("/v3/contacts/".length()), java.nio.charset.StandardCharsets.UTF_8);
+            String query = exchange.getRequestURI().getRawQuery();
+            if (query == null || !query.contains("identifierType=email_id")) {
+                error(exchange, 400, "invalid_parameter", "identifierType is required for an email identifier");
+                return;
+            }
+            deletions.add(email);
+            if (contacts.remove(email) == null) {
+                StubHttp.send(exchange, 404, JSON.createObjectNode().put("code", "document_not_found")
+                        .put("message", "Contact does not exist").toString(), limits);
+            } else {
+                StubHttp.send(exchange, 204, "", limits);
+            }
             return;
         }
         if ("GET".equals(method) && path.startsWith("/v3/contacts/")) {

@@ -63,7 +63,7 @@ import java.util.regex.Pattern;
  *   <li><b>send</b>: the scope's leads in id order, {@code brevo.list.batch-size} (at most 150) a batch, cursor
  *       {@code {"after": leadId}}, then {@code "complete": true}. Per lead:
  *     <ul>
- *       <li>a person on the suppression list is never sent (counted unchanged: nothing was sent);</li>
+ *       <li>a person on the suppression list, or an erased lead, is never sent (counted suppressed);</li>
  *       <li>a contact Brevo holds blocklisted, or unsubscribed from this list, is left as Brevo has it: adding it
  *           to the list would subscribe it again;</li>
  *       <li>a contact Brevo held once and no longer does is never created again: Brevo's deletion erased its
@@ -326,7 +326,9 @@ public final class BrevoListDestination implements EmailListDestination {
             for (Contact c : batch) {
                 Held held = c.held();
                 boolean optedOut = held != null && (held.blocklisted() || held.unsubscribed().contains(scope.listId()));
-                if (c.suppressed() || optedOut || (held != null && held.gone())
+                if (c.suppressed()) {
+                    outcomes.put(c.id(), SentRecord.suppressed(c.id()));
+                } else if (optedOut || (held != null && held.gone())
                         || (c.sentHash() != null && Sha256.same(c.sentHash(), c.contentHash()))) {
                     outcomes.put(c.id(), SentRecord.unchanged(c.id()));
                 } else if (held != null) {
@@ -450,7 +452,7 @@ public final class BrevoListDestination implements EmailListDestination {
         private List<Contact> read(Connection connection) throws SQLException {
             List<Contact> contacts = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement("""
-                    SELECT l.id, l.email, l.first_name, l.last_name, l.phone, l.first_touch_source,
+                    SELECT l.id, l.email, l.first_name, l.last_name, l.phone, l.first_touch_source, l.erased_at,
                            ap.bookings, ap.services, ap.last_booking, c.content_hash,
                            h.email_hash IS NOT NULL AS held, h.blocklisted, h.list_ids, h.unsubscribed_list_ids, h.gone
                     FROM leads l
@@ -480,13 +482,14 @@ public final class BrevoListDestination implements EmailListDestination {
                                 ? new Held(rs.getBoolean("blocklisted"), longs(rs.getArray("list_ids")),
                                         longs(rs.getArray("unsubscribed_list_ids")), rs.getBoolean("gone"))
                                 : null;
+                        // An erased lead is an anonymous row kept for the funnel's counts: never a contact.
                         contacts.add(new Contact(rs.getLong("id"), rs.getString("email"), attributes, content,
-                                rs.getBytes("content_hash"), held, false));
+                                rs.getBytes("content_hash"), held, rs.getTimestamp("erased_at") != null));
                     }
                 }
             }
             Set<String> suppressed = suppressions.suppressed(connection, contacts.stream().map(Contact::email).toList());
-            return contacts.stream().map(c -> suppressed.contains(c.email())
+            return contacts.stream().map(c -> !c.suppressed() && suppressed.contains(c.email())
                     ? new Contact(c.leadId(), c.email(), c.attributes(), c.contentHash(), c.sentHash(), c.held(), true)
                     : c).toList();
         }

@@ -62,7 +62,13 @@ public class PoshDeliveryProcessor {
      */
     public record Outcome(long deliveryId,
                           @Schema(type = "string", allowableValues = {"received", "processed", "failed", "ignored"}) DeliveryStatus status,
-                          @Nullable String reason, boolean settledNow, int eventsCreated, int eventsExisting) {
+                          @Nullable String reason, boolean settledNow, int eventsCreated, int eventsExisting,
+                          @Schema(description = "events of erased people, not written") int eventsSuppressed) {
+
+        Outcome(long deliveryId, DeliveryStatus status, @Nullable String reason, boolean settledNow, int eventsCreated,
+                int eventsExisting) {
+            this(deliveryId, status, reason, settledNow, eventsCreated, eventsExisting, 0);
+        }
     }
 
     /** Processes the delivery if its status is one of {@code from}; empty when there is no such delivery. */
@@ -109,8 +115,14 @@ public class PoshDeliveryProcessor {
             return new Outcome(id, DeliveryStatus.FAILED, reason, true, 0, 0);
         }
         int created = (int) written.stream().filter(WrittenEvent::created).count();
+        int suppressed = (int) written.stream().filter(WrittenEvent::suppressed).count();
+        if (suppressed > 0 && suppressed == written.size()) {
+            deliveries.settleErased(connection, id, clock.instant());
+            return new Outcome(id, DeliveryStatus.IGNORED, WebhookDeliveries.ERASED, true, 0, 0, suppressed);
+        }
         deliveries.settle(connection, id, DeliveryStatus.PROCESSED, null, clock.instant());
-        return new Outcome(id, DeliveryStatus.PROCESSED, null, true, created, written.size() - created);
+        return new Outcome(id, DeliveryStatus.PROCESSED, null, true, created, written.size() - created - suppressed,
+                suppressed);
     }
 
     /** What a delivery maps to; a body that cannot be read, or a mapping bug, is a failure with its reason. */

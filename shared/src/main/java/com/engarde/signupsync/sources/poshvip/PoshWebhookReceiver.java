@@ -86,7 +86,13 @@ public class PoshWebhookReceiver {
     }
 
     /** The answer to the sender. {@code duplicate}: this delivery had been received before. */
-    public record Receipt(long deliveryId, String status, @Nullable String reason, boolean duplicate, int eventsCreated) {
+    public record Receipt(long deliveryId, String status, @Nullable String reason, boolean duplicate, int eventsCreated,
+                          @io.swagger.v3.oas.annotations.media.Schema(description = "events of erased people: not written,"
+                                  + " and the delivery's body is not kept") int eventsSuppressed) {
+
+        Receipt(long deliveryId, String status, @Nullable String reason, boolean duplicate, int eventsCreated) {
+            this(deliveryId, status, reason, duplicate, eventsCreated, 0);
+        }
     }
 
     public Receipt receive(WebhookRequest request) {
@@ -126,7 +132,7 @@ public class PoshWebhookReceiver {
         PoshDeliveryProcessor.Outcome outcome = processor.process(stored.id(), Set.of(DeliveryStatus.RECEIVED))
                 .orElseThrow(() -> new IllegalStateException("stored delivery " + stored.id() + " is gone"));
         return new Receipt(outcome.deliveryId(), outcome.status().id(), outcome.reason(), !stored.inserted(),
-                outcome.eventsCreated());
+                outcome.eventsCreated(), outcome.eventsSuppressed());
     }
 
     /** Keeps a body that is not JSON, failed, for inspection; the sender is told 400. */

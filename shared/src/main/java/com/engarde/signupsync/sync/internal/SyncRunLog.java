@@ -49,7 +49,7 @@ public class SyncRunLog {
 
     private static final String COLUMNS = """
             id, source_type, trigger, status, started_at, finished_at, fetched_count, created_count, updated_count,
-            unchanged_count, failed_count, cursor_before::text AS cursor_before, cursor_after::text AS cursor_after,
+            unchanged_count, failed_count, suppressed_count, cursor_before::text AS cursor_before, cursor_after::text AS cursor_after,
             error_message, heartbeat_at, continues_run_id, failed_records::text AS failed_records, request_count,
             not_before
             """;
@@ -228,7 +228,7 @@ public class SyncRunLog {
                 UPDATE funnel_sync_logs SET fetched_count = fetched_count + ?, created_count = created_count + ?,
                     updated_count = updated_count + ?, unchanged_count = unchanged_count + ?,
                     failed_count = failed_count + ?, cursor_after = COALESCE(?::jsonb, cursor_after), heartbeat_at = ?,
-                    request_count = request_count + ?,
+                    request_count = request_count + ?, suppressed_count = suppressed_count + ?,
                     failed_records = CASE WHEN ? = 0 OR jsonb_array_length(failed_records) >= ? THEN failed_records
                         ELSE (SELECT jsonb_agg(f) FROM (SELECT f FROM jsonb_array_elements(failed_records || ?::jsonb) f
                                                         LIMIT ?) kept) END
@@ -242,12 +242,13 @@ public class SyncRunLog {
             update.setString(6, json(cursorAfter));
             update.setTimestamp(7, Timestamp.from(clock.instant()));
             update.setInt(8, requests);
-            update.setInt(9, failed.size());
-            update.setInt(10, FAILED_RECORDS_KEPT);
-            update.setString(11, failed.toString());
-            update.setInt(12, FAILED_RECORDS_KEPT);
-            update.setLong(13, runId);
-            update.setString(14, owner);
+            update.setInt(9, page.suppressed());
+            update.setInt(10, failed.size());
+            update.setInt(11, FAILED_RECORDS_KEPT);
+            update.setString(12, failed.toString());
+            update.setInt(13, FAILED_RECORDS_KEPT);
+            update.setLong(14, runId);
+            update.setString(15, owner);
             return update.executeUpdate() == 1;
         }
     }
@@ -414,7 +415,7 @@ public class SyncRunLog {
                 SyncStatus.fromId(rs.getString("status")), rs.getTimestamp("started_at").toInstant(),
                 finished == null ? null : finished.toInstant(),
                 new SyncCounts(rs.getInt("fetched_count"), rs.getInt("created_count"), rs.getInt("updated_count"),
-                        rs.getInt("unchanged_count"), rs.getInt("failed_count")),
+                        rs.getInt("unchanged_count"), rs.getInt("failed_count"), rs.getInt("suppressed_count")),
                 parse(rs.getString("cursor_before")), parse(rs.getString("cursor_after")), rs.getString("error_message"),
                 rs.getTimestamp("heartbeat_at").toInstant(), continuesRunId, List.copyOf(failed),
                 rs.getInt("request_count"), notBefore == null ? null : notBefore.toInstant());

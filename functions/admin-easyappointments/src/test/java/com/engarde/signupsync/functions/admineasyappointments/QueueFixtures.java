@@ -36,8 +36,9 @@ final class QueueFixtures {
                 + " VALUES (?, ?, now(), 'manual', now(), 'manual', now(), 0) RETURNING id", lead, "user-" + lead);
     }
 
+    /** A row from before the list was keyed (a bare SHA-256), which the check still reads. */
     static void suppressed(String email) {
-        TestDatabase.get().execute("INSERT INTO suppressed_emails (email_hash, reason) VALUES (decode('"
-                + Sha256.hex(email) + "', 'hex'), 'unsubscribed')");
+        TestDatabase.get().execute("INSERT INTO suppressed_emails (email_hash, reason, keyed) VALUES (decode('"
+                + Sha256.hex(email) + "', 'hex'), 'unsubscribed', false)");
     }
 }

@@ -83,13 +83,14 @@ class BrevoListTest {
         try (BrevoListFixture b = new BrevoListFixture()) {
             b.lead("erased@example.com", "Erased", null);
             b.lead("kept@example.com", "Kept", null);
-            Rows.number("INSERT INTO suppressed_emails (email_hash, reason) VALUES (decode(?, 'hex'), 'erasure') RETURNING 1",
+            Rows.number("INSERT INTO suppressed_emails (email_hash, reason, keyed) VALUES (decode(?, 'hex'), 'unsubscribed', false) RETURNING 1",
                     Sha256.hex("erased@example.com"));
 
             SyncRun run = b.sync();
 
             assertThat(run.counts().created()).isEqualTo(1);
-            assertThat(run.counts().unchanged()).isEqualTo(1);
+            assertThat(run.counts().suppressed()).isEqualTo(1);
+            assertThat(run.counts().unchanged()).isZero();
             assertThat(b.brevo.contact("erased@example.com")).isEmpty();
             assertThat(b.brevo.requests()).noneMatch(r -> r.contains("erased"));
         }
