@@ -299,7 +299,8 @@ public final class BrevoStub implements AutoCloseable {
                 StubHttp.send(exchange, 404, JSON.createObjectNode().put("code", "document_not_found")
                         .put("message", "Contact does not exist").toString(), limits);
             } else {
-                StubHttp.send(exchange, 204, "", limits);
+                limits.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+                exchange.sendResponseHeaders(204, -1);
             }
             return;
         }
