@@ -215,11 +215,8 @@ public final class BrevoStub implements AutoCloseable {
     }
 
     private void sendEmail(HttpExchange exchange, byte[] bytes) throws IOException {
-        JsonNode body;
-        try {
-            body = JSON.readTree(bytes);
-        } catch (IOException e) {
-            error(exchange, 400, "bad_request", "Input must be a valid JSON object");
+        JsonNode body = json(exchange, bytes);
+        if (body == null) {
             return;
         }
         JsonNode to = body.path("to").path(0);
@@ -324,11 +321,8 @@ public final class BrevoStub implements AutoCloseable {
             error(exchange, 404, "document_not_found", "Invalid route");
             return;
         }
-        JsonNode body;
-        try {
-            body = JSON.readTree(bytes);
-        } catch (IOException e) {
-            error(exchange, 400, "bad_request", "Input must be a valid JSON object");
+        JsonNode body = json(exchange, bytes);
+        if (body == null) {
             return;
         }
         String email = body.path("email").asText("");
@@ -409,11 +403,8 @@ public final class BrevoStub implements AutoCloseable {
     /** {@code POST /v3/contacts/batch}: updates only; one unknown contact fails the whole request with 404. */
     private void batchUpdate(HttpExchange exchange, byte[] bytes, Map<String, String> limits) throws IOException {
         batchUpdates.incrementAndGet();
-        JsonNode body;
-        try {
-            body = JSON.readTree(bytes);
-        } catch (IOException e) {
-            error(exchange, 400, "bad_request", "Input must be a valid JSON object");
+        JsonNode body = json(exchange, bytes);
+        if (body == null) {
             return;
         }
         List<Integer> unknown = new java.util.ArrayList<>();
@@ -454,11 +445,8 @@ public final class BrevoStub implements AutoCloseable {
     /** {@code POST /v3/contacts/lists/{id}/contacts/add} {@code {"emails": [...]}}, at most 150: who was added, who not. */
     private void listAdd(HttpExchange exchange, long listId, byte[] bytes, Map<String, String> limits) throws IOException {
         listAdds.incrementAndGet();
-        JsonNode body;
-        try {
-            body = JSON.readTree(bytes);
-        } catch (IOException e) {
-            error(exchange, 400, "bad_request", "Input must be a valid JSON object");
+        JsonNode body = json(exchange, bytes);
+        if (body == null) {
             return;
         }
         if (body.path("emails").size() > 150) {
@@ -491,6 +479,16 @@ public final class BrevoStub implements AutoCloseable {
     private Map<String, String> limits(int remaining) {
         return Map.of("x-sib-ratelimit-limit", "10", "x-sib-ratelimit-remaining", Integer.toString(remaining),
                 "x-sib-ratelimit-reset", Integer.toString(resetSeconds));
+    }
+
+    /** The request's JSON body, or null after answering 400 {@code bad_request} as Brevo does for one it cannot read. */
+    private static JsonNode json(HttpExchange exchange, byte[] bytes) throws IOException {
+        try {
+            return JSON.readTree(bytes);
+        } catch (IOException e) {
+            error(exchange, 400, "bad_request", "Input must be a valid JSON object");
+            return null;
+        }
     }
 
     private static void error(HttpExchange exchange, int status, String code, String message) throws IOException {
