@@ -6,6 +6,7 @@ import com.engarde.signupsync.bus.SyncTrigger;
 import com.engarde.signupsync.failure.Conflict;
 import com.engarde.signupsync.failure.InvalidInput;
 import com.engarde.signupsync.funnel.SourceType;
+import com.engarde.signupsync.input.DayRange;
 import com.engarde.signupsync.input.JsonBodies;
 import com.engarde.signupsync.input.JsonFields;
 import com.engarde.signupsync.persistence.Database;
@@ -20,7 +21,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +38,6 @@ public class EmailListRuns {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmailListRuns.class);
     public static final long MAX_BODY_BYTES = 4 * 1024;
-    public static final int MAX_RANGE_DAYS = 800;
 
     private final Optional<EmailListDestination> destination;
     private final SyncDispatch dispatch;
@@ -95,8 +94,8 @@ public class EmailListRuns {
                 if (request.hasNonNull("source_type")) {
                     throw new InvalidInput("source_type", "source_type applies to scope source, not platform_users");
                 }
-                LocalDate[] range = range(request);
-                yield new EmailListScope(EmailListScope.Kind.PLATFORM_USERS, null, range[0], range[1], list);
+                DayRange range = range(request);
+                yield new EmailListScope(EmailListScope.Kind.PLATFORM_USERS, null, range.from(), range.to(), list);
             }
         });
     }
@@ -155,23 +154,12 @@ public class EmailListRuns {
     }
 
     private EmailListScope source(ObjectNode request, String sourceType, long list) {
-        LocalDate[] range = range(request);
-        return new EmailListScope(EmailListScope.Kind.SOURCE, sourceType, range[0], range[1], list);
+        DayRange range = range(request);
+        return new EmailListScope(EmailListScope.Kind.SOURCE, sourceType, range.from(), range.to(), list);
     }
 
     /** date_from and date_to, UTC days, inclusive; the last 30 days by default. */
-    private LocalDate[] range(ObjectNode request) {
-        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
-        String toText = JsonFields.text(request, "date_to", 10);
-        String fromText = JsonFields.text(request, "date_from", 10);
-        LocalDate to = toText == null ? today : JsonFields.date("date_to", toText);
-        LocalDate from = fromText == null ? to.minusDays(29) : JsonFields.date("date_from", fromText);
-        if (to.isBefore(from)) {
-            throw new InvalidInput("date_to", "date_to must not be before date_from");
-        }
-        if (ChronoUnit.DAYS.between(from, to) >= MAX_RANGE_DAYS) {
-            throw new InvalidInput("date_to", "date_to must be less than " + MAX_RANGE_DAYS + " days after date_from");
-        }
-        return new LocalDate[] {from, to};
+    private DayRange range(ObjectNode request) {
+        return DayRange.of(request, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
     }
 }

@@ -7,6 +7,7 @@ import com.engarde.signupsync.failure.Conflict;
 import com.engarde.signupsync.failure.InvalidInput;
 import com.engarde.signupsync.failure.NotFound;
 import com.engarde.signupsync.funnel.SourceType;
+import com.engarde.signupsync.input.DayRange;
 import com.engarde.signupsync.input.JsonBodies;
 import com.engarde.signupsync.input.JsonFields;
 import com.engarde.signupsync.input.QueryValues;
@@ -46,7 +47,6 @@ import java.util.Set;
 public class SignupQueue {
 
     public static final long MAX_BODY_BYTES = 4 * 1024;
-    public static final int MAX_RANGE_DAYS = 800;
     /** People one add may consider: more would not fit one request's time. */
     public static final int MAX_CANDIDATES = 5000;
     /** People one add may invite at once: each is an email sent while the admin waits. */
@@ -128,14 +128,9 @@ public class SignupQueue {
     private Added add(AdminPrincipal admin, String source, ObjectNode request) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        LocalDate to = dateField(request, "date_to", today);
-        LocalDate from = dateField(request, "date_from", to.minusDays(29));
-        if (to.isBefore(from)) {
-            throw new InvalidInput("date_to", "date_to must not be before date_from");
-        }
-        if (ChronoUnit.DAYS.between(from, to) >= MAX_RANGE_DAYS) {
-            throw new InvalidInput("date_to", "date_to must be less than " + MAX_RANGE_DAYS + " days after date_from");
-        }
+        DayRange range = DayRange.of(request, today);
+        LocalDate from = range.from();
+        LocalDate to = range.to();
         boolean autoInvite = Boolean.TRUE.equals(JsonFields.bool(request, "auto_invite"));
         int days = Invitations.days(request);
         Timestamp start = Timestamp.from(from.atStartOfDay(ZoneOffset.UTC).toInstant());
@@ -235,11 +230,6 @@ public class SignupQueue {
         return new Delivery(failure == null, failure);
     }
 
-
-    private static LocalDate dateField(ObjectNode request, String field, LocalDate otherwise) {
-        String text = JsonFields.text(request, field, 10);
-        return text == null ? otherwise : JsonFields.date(field, text);
-    }
 
     /**
      * Everyone the source brought in the range, with what an admin decides on: bookings (not cancelled), services
