@@ -2,17 +2,52 @@
 --
 -- write_funnel_events (V34) inserted a new lead without touches, and the touch trigger then rewrote the row
 -- (not a HOT update: leads_first_touch_idx) to set its first and last touch. Here the event ids are drawn
--- before the insert, so a lead created by the statement is inserted with its touches already set: the earliest
--- and the latest of its marketing events in the call, by time then id, as the trigger would set them. The trigger
+-- before the insert, so a lead created by the write is inserted with its touches already set: the earliest and
+-- the latest of its marketing events in the call, by time then id, as the trigger would set them. The trigger
 -- still runs over the statement's events and finds nothing to change for such a lead; a lead that existed is
 -- updated by it as before. The touches of a lead that existed are never written by the upsert.
 --
+-- A call of one event (an API call, a webhook: the most frequent write) no longer runs the set-wise statement
+-- built for a batch: four short statements (the stored event by key, the lead's upsert, its id if unchanged, the
+-- event's insert), each a lookup or an insert by a unique index, without planner settings to save and restore.
+--
 -- A lead created here whose event was then not inserted (a concurrent transaction committed an event with the
--- same key, for another person, between the statement's snapshot and its insert) would carry the touch of an
--- event that does not exist: whenever fewer events were written than given, the leads of the call created in
--- this transaction (created_at is its start) whose touch names no stored event get their touches recomputed
--- from their events.
-CREATE OR REPLACE FUNCTION write_funnel_events(p_emails text[], p_first_names text[], p_last_names text[],
+-- same key, for another person, between the key's lookup and the insert) would carry the touch of an event
+-- that does not exist: whenever fewer events were written than given, funnel_leads_retouch_created puts it
+-- right.
+
+-- The leads of these emails created in this transaction (created_at is its start) whose first or last touch
+-- names no stored event get their touches recomputed from their events: a lead written with the touch of an
+-- event that was then not inserted (see write_funnel_events).
+CREATE FUNCTION funnel_leads_retouch_created(p_emails text[]) RETURNS void
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    UPDATE leads l SET
+        (first_touch_event_id, first_touch_source, first_touch_at, first_touch_utm_source, first_touch_utm_medium,
+         first_touch_utm_campaign, first_touch_utm_term, first_touch_utm_content) =
+            (SELECT e.id, e.source_type, e.occurred_at, e.utm_source, e.utm_medium, e.utm_campaign, e.utm_term,
+                    e.utm_content
+             FROM funnel_events e WHERE e.lead_id = l.id AND e.event_type <> 'converted'
+             ORDER BY e.occurred_at, e.id LIMIT 1),
+        (last_touch_event_id, last_touch_source, last_touch_at, last_touch_utm_source, last_touch_utm_medium,
+         last_touch_utm_campaign, last_touch_utm_term, last_touch_utm_content) =
+            (SELECT e.id, e.source_type, e.occurred_at, e.utm_source, e.utm_medium, e.utm_campaign, e.utm_term,
+                    e.utm_content
+             FROM funnel_events e WHERE e.lead_id = l.id AND e.event_type <> 'converted'
+             ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1),
+        updated_at = now()
+    WHERE l.email = ANY(p_emails)
+      AND l.created_at = now()
+      AND ((l.first_touch_event_id IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM funnel_events e WHERE e.id = l.first_touch_event_id))
+        OR (l.last_touch_event_id IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM funnel_events e WHERE e.id = l.last_touch_event_id)));
+END;
+$$;
+
+-- A call of several events: one statement (V34's, with the touches of the leads it creates).
+CREATE FUNCTION write_funnel_events_set(p_emails text[], p_first_names text[], p_last_names text[],
                                                p_phones text[], p_sources text[], p_types text[],
                                                p_external_ids text[], p_occurred timestamptz[],
                                                p_utm_sources text[], p_utm_media text[], p_utm_campaigns text[],
@@ -126,26 +161,7 @@ BEGIN
     SELECT * FROM inserted;
     GET DIAGNOSTICS written = ROW_COUNT;
     IF written < cardinality(p_emails) THEN
-        UPDATE leads l SET
-            (first_touch_event_id, first_touch_source, first_touch_at, first_touch_utm_source, first_touch_utm_medium,
-             first_touch_utm_campaign, first_touch_utm_term, first_touch_utm_content) =
-                (SELECT e.id, e.source_type, e.occurred_at, e.utm_source, e.utm_medium, e.utm_campaign, e.utm_term,
-                        e.utm_content
-                 FROM funnel_events e WHERE e.lead_id = l.id AND e.event_type <> 'converted'
-                 ORDER BY e.occurred_at, e.id LIMIT 1),
-            (last_touch_event_id, last_touch_source, last_touch_at, last_touch_utm_source, last_touch_utm_medium,
-             last_touch_utm_campaign, last_touch_utm_term, last_touch_utm_content) =
-                (SELECT e.id, e.source_type, e.occurred_at, e.utm_source, e.utm_medium, e.utm_campaign, e.utm_term,
-                        e.utm_content
-                 FROM funnel_events e WHERE e.lead_id = l.id AND e.event_type <> 'converted'
-                 ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1),
-            updated_at = now()
-        WHERE l.email = ANY(p_emails)
-          AND l.created_at = now()
-          AND ((l.first_touch_event_id IS NOT NULL
-                AND NOT EXISTS (SELECT 1 FROM funnel_events e WHERE e.id = l.first_touch_event_id))
-            OR (l.last_touch_event_id IS NOT NULL
-                AND NOT EXISTS (SELECT 1 FROM funnel_events e WHERE e.id = l.last_touch_event_id)));
+        PERFORM funnel_leads_retouch_created(p_emails);
     END IF;
 END;
 $$;
@@ -424,5 +440,93 @@ BEGIN
         PERFORM analytics_refresh_leads(ARRAY[v_lead]);
     END IF;
     RETURN NULL;
+END;
+$$;
+
+-- The API's write: one event by short statements, several by write_funnel_events_set (one statement). The
+-- answer is the events created, as in V34.
+CREATE OR REPLACE FUNCTION write_funnel_events(p_emails text[], p_first_names text[], p_last_names text[],
+                                               p_phones text[], p_sources text[], p_types text[],
+                                               p_external_ids text[], p_occurred timestamptz[],
+                                               p_utm_sources text[], p_utm_media text[], p_utm_campaigns text[],
+                                               p_utm_terms text[], p_utm_contents text[], p_data jsonb[])
+RETURNS TABLE (w_event_id bigint, w_lead_id bigint, w_source text, w_external_id text, w_type text,
+               w_created_at timestamptz)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_id bigint;
+    v_lead bigint;
+    -- The touch a new lead starts with.
+    t_id bigint;
+    t_source text;
+    t_at timestamptz;
+    t_utm_source text;
+    t_utm_medium text;
+    t_utm_campaign text;
+    t_utm_term text;
+    t_utm_content text;
+BEGIN
+    IF cardinality(p_emails) <> 1 THEN
+        RETURN QUERY SELECT * FROM write_funnel_events_set(p_emails, p_first_names, p_last_names, p_phones,
+                                                           p_sources, p_types, p_external_ids, p_occurred,
+                                                           p_utm_sources, p_utm_media, p_utm_campaigns, p_utm_terms,
+                                                           p_utm_contents, p_data);
+        RETURN;
+    END IF;
+    PERFORM 1 FROM funnel_events e
+     WHERE e.source_type = p_sources[1] AND e.external_id = p_external_ids[1] AND e.event_type = p_types[1];
+    IF FOUND THEN
+        RETURN;
+    END IF;
+    v_id := nextval('funnel_events_id_seq');
+    -- A conversion is not a marketing touch (V1): its lead, if new, starts without touches.
+    IF p_types[1] <> 'converted' THEN
+        t_id := v_id;
+        t_source := p_sources[1];
+        t_at := p_occurred[1];
+        t_utm_source := p_utm_sources[1];
+        t_utm_medium := p_utm_media[1];
+        t_utm_campaign := p_utm_campaigns[1];
+        t_utm_term := p_utm_terms[1];
+        t_utm_content := p_utm_contents[1];
+    END IF;
+    INSERT INTO leads AS l (email, first_name, last_name, phone,
+                            first_touch_event_id, first_touch_source, first_touch_at, first_touch_utm_source,
+                            first_touch_utm_medium, first_touch_utm_campaign, first_touch_utm_term,
+                            first_touch_utm_content,
+                            last_touch_event_id, last_touch_source, last_touch_at, last_touch_utm_source,
+                            last_touch_utm_medium, last_touch_utm_campaign, last_touch_utm_term,
+                            last_touch_utm_content)
+    VALUES (p_emails[1], p_first_names[1], p_last_names[1], p_phones[1],
+            t_id, t_source, t_at, t_utm_source, t_utm_medium, t_utm_campaign, t_utm_term, t_utm_content,
+            t_id, t_source, t_at, t_utm_source, t_utm_medium, t_utm_campaign, t_utm_term, t_utm_content)
+    ON CONFLICT (email) DO UPDATE SET
+        first_name = COALESCE(EXCLUDED.first_name, l.first_name),
+        last_name  = COALESCE(EXCLUDED.last_name, l.last_name),
+        phone      = COALESCE(EXCLUDED.phone, l.phone),
+        updated_at = now()
+    WHERE (EXCLUDED.first_name IS NOT NULL AND EXCLUDED.first_name IS DISTINCT FROM l.first_name)
+       OR (EXCLUDED.last_name IS NOT NULL AND EXCLUDED.last_name IS DISTINCT FROM l.last_name)
+       OR (EXCLUDED.phone IS NOT NULL AND EXCLUDED.phone IS DISTINCT FROM l.phone)
+    RETURNING l.id INTO v_lead;
+    IF v_lead IS NULL THEN
+        -- Unchanged (or committed by a concurrent writer after the upsert's snapshot: this statement's sees it).
+        SELECT l.id INTO v_lead FROM leads l WHERE l.email = p_emails[1];
+        IF v_lead IS NULL THEN
+            RETURN;
+        END IF;
+    END IF;
+    RETURN QUERY
+    INSERT INTO funnel_events AS e (id, lead_id, source_type, event_type, external_id, occurred_at,
+                                    utm_source, utm_medium, utm_campaign, utm_term, utm_content, event_data)
+    OVERRIDING SYSTEM VALUE
+    VALUES (v_id, v_lead, p_sources[1], p_types[1], p_external_ids[1], p_occurred[1], p_utm_sources[1],
+            p_utm_media[1], p_utm_campaigns[1], p_utm_terms[1], p_utm_contents[1], p_data[1])
+    ON CONFLICT (source_type, external_id, event_type) DO NOTHING
+    RETURNING e.id, e.lead_id, e.source_type, e.external_id, e.event_type, e.created_at;
+    IF NOT FOUND THEN
+        PERFORM funnel_leads_retouch_created(p_emails);
+    END IF;
 END;
 $$;
