@@ -128,8 +128,8 @@ public class FunnelAnalytics {
         // Time to convert from the conversion rollup (V19) where the question allows. A bin that is not a whole
         // number of buckets (6h) needs every duration: the one scan of the converted leads then serves both.
         long bin = q.histogramBin().getSeconds();
-        int conversionDims = table == LeadTable.MAINTAINED && q.window() == null && q.exclude().isEmpty()
-                && bin % BUCKET_SECONDS == 0 ? neededDims(q) : -1;
+        int conversionDims = table == LeadTable.MAINTAINED && q.exclude().isEmpty() && bin % BUCKET_SECONDS == 0
+                && (q.window() == null || q.window().getSeconds() % BUCKET_SECONDS == 0) ? neededDims(q) : -1;
         if (dims >= 0 || windowDims >= 0 || conversionDims >= 0) {
             // Before this snapshot's first statement, so that it sees the folded rollup and no connection waits
             // idle in its transaction meanwhile.
@@ -139,7 +139,12 @@ public class FunnelAnalytics {
         String[] stageCounts = new String[n + 2];
         if (windowDims >= 0) {
             boolean days = q.groupBy() == GroupBy.DAY || q.groupBy() == GroupBy.WEEK;
-            FunnelSql.windowRollup(q, windowDims, days, q.window().getSeconds() / BUCKET_SECONDS,
+            List<Integer> codes = new ArrayList<>();
+            for (int k = 2; k <= n; k++) {
+                codes.add(FunnelSql.windowStage(q.order(), k));
+            }
+            codes.add(FunnelSql.windowStage(q.order(), 0));
+            FunnelSql.windowRollup(q, windowDims, days, q.window().getSeconds() / BUCKET_SECONDS, codes,
                     groupExpression(q, "a.", "a.cohort_day::timestamp"), sql, binds);
             count = "coalesce(sum(leads)%s, 0)::bigint";
             String cohort = " FILTER (WHERE stage IS NULL)";
@@ -317,6 +322,27 @@ public class FunnelAnalytics {
                 buckets.get(null).merge(bucket, leads, Long::sum);
             }
         }
+        if (q.window() != null) {
+            // Within a window of n whole days: every bucket below n, and of bucket n (durations from n days to
+            // n days and a second short of n + 1) only the leads converted exactly n days after their first touch,
+            // counted from the lead rows. They are the smallest durations of their bucket, so the ranks located
+            // below are theirs.
+            int edge = (int) (q.window().getSeconds() / BUCKET_SECONDS);
+            buckets.values().forEach(b -> b.tailMap(edge, true).clear());
+            sql = new StringBuilder();
+            binds = new ArrayList<>();
+            FunnelSql.windowEdge(q, groupExpression(q, FunnelSql.prefix(q.attribution()), "(a.cohort_at AT TIME ZONE 'UTC')"),
+                    edge, sql, binds);
+            try (PreparedStatement s = prepare(c, sql.toString(), binds); ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    long leads = rs.getLong(2);
+                    if (grouped) {
+                        buckets.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).merge(edge, leads, Long::sum);
+                    }
+                    buckets.get(null).merge(edge, leads, Long::sum);
+                }
+            }
+        }
         List<Ranked> wanted = new ArrayList<>();
         for (Map.Entry<String, TreeMap<Integer, Long>> e : buckets.entrySet()) {
             long n = e.getValue().values().stream().mapToLong(Long::longValue).sum();
@@ -433,7 +459,7 @@ public class FunnelAnalytics {
             // within the window.
             String day = "a.cohort_day::timestamp";
             FunnelSql.windowRollup(q, windowDims, !interval.equals("month"), q.window().getSeconds() / BUCKET_SECONDS,
-                    interval.equals("day") ? day + "::date" : "date_trunc('" + interval + "', " + day + ")::date",
+                    List.of(FunnelSql.windowStage(q.order(), n)), interval.equals("day") ? day + "::date" : "date_trunc('" + interval + "', " + day + ")::date",
                     sql, binds);
             sql.append("SELECT g::text, coalesce(sum(leads) FILTER (WHERE stage IS NULL), 0)::bigint,")
                     .append(" coalesce(sum(leads) FILTER (WHERE stage = ").append(FunnelSql.windowStage(q.order(), n))

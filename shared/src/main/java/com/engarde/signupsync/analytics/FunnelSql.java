@@ -111,13 +111,14 @@ final class FunnelSql {
      * window of {@code days} whole days, without exclusion: {@code funnel} has, per row, {@code g}, {@code leads}
      * and {@code stage}: NULL for a cohort rollup row (its leads are the cohort's and reach the first stage),
      * else the window rollup's stage code ({@link #windowStage}) of a row whose leads reached that stage within the
-     * window (window bucket at most {@code windowDays}).
+     * window (window bucket at most {@code windowDays}), of the stage codes {@code stages} only.
      */
-    static void windowRollup(FunnelQuery q, int dims, boolean days, long windowDays, String groupExpression,
-                             StringBuilder sql, List<Object> binds) {
+    static void windowRollup(FunnelQuery q, int dims, boolean days, long windowDays, List<Integer> stages,
+                             String groupExpression, StringBuilder sql, List<Object> binds) {
         rollupRows(q, dims, days, "a", "analytics_cohort_counts", "reach", "reach", "true", sql, binds);
         sql.append(", ");
-        String within = "bucket <= " + windowDays;
+        String within = "stage IN (" + stages.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                + ") AND bucket <= " + windowDays;
         rollupRows(q, dims, days, "w", "analytics_window_counts", "stage, bucket",
                 "s.stage, s.bucket", within, sql, binds);
         sql.append(", funnel AS (SELECT a.leads, ").append(groupExpression).append(" AS g, NULL::smallint AS stage FROM a")
@@ -225,6 +226,22 @@ final class FunnelSql {
             filters(q, p, sql, binds);
             sql.append(" ORDER BY 1 OFFSET w.k LIMIT 1) x WHERE w.g IS NOT NULL");
         }
+    }
+
+    /**
+     * The cohort's converted leads per group (g) whose duration is in bucket {@code edge} (V19) and within the
+     * window: those converted exactly {@code edge} whole days after their first touch, read from
+     * analytics_leads_conversion_bucket_idx.
+     */
+    static void windowEdge(FunnelQuery q, String groupExpression, int edge, StringBuilder sql, List<Object> binds) {
+        sql.append("SELECT (").append(groupExpression).append(")::text AS g, count(*) FROM analytics_leads a")
+                .append(" WHERE a.at_converted IS NOT NULL AND analytics_conversion_bucket(a.cohort_at, a.at_converted) = ")
+                .append(edge).append(" AND a.cohort_at >= ? AND a.cohort_at < ? AND a.at_converted <= a.cohort_at + ")
+                .append(interval(q));
+        binds.add(Timestamp.from(q.dateFrom().atStartOfDay(ZoneOffset.UTC).toInstant()));
+        binds.add(Timestamp.from(q.dateTo().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
+        filters(q, prefix(q.attribution()), sql, binds);
+        sql.append(" GROUP BY 1");
     }
 
     private static void filters(FunnelQuery q, String p, StringBuilder sql, List<Object> binds) {
