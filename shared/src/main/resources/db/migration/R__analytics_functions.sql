@@ -49,18 +49,21 @@ $$;
 -- The one definition of a lead's window buckets: for each default stage from the second (engaged, attended,
 -- signed up, converted), the whole days, rounded up, of the longest duration from the first touch to it or an
 -- earlier stage (NULL from the first stage not reached, in any order); then the days, rounded up, from the first
--- touch to the conversion (NULL when not converted). extract(epoch ...) is exact (numeric, microseconds).
+-- touch to the conversion (NULL when not converted). extract(epoch ...) is exact (numeric, microseconds). One
+-- expression, which the planner inlines: the delta triggers compute it for every lead row they count.
 CREATE OR REPLACE FUNCTION analytics_window_buckets(cohort_at timestamptz, engaged timestamptz, attended timestamptz,
                                          signed_up timestamptz, converted timestamptz) RETURNS integer[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
-    SELECT ARRAY[x.e, x.ea, x.eas, CASE WHEN x.eas IS NOT NULL AND x.c IS NOT NULL THEN greatest(x.eas, x.c) END, x.c]
-    FROM (SELECT y.e, y.ea, CASE WHEN y.ea IS NOT NULL AND y.s IS NOT NULL THEN greatest(y.ea, y.s) END AS eas, y.c
-          FROM (SELECT z.e, CASE WHEN z.e IS NOT NULL AND z.a IS NOT NULL THEN greatest(z.e, z.a) END AS ea, z.s, z.c
-                FROM (SELECT ceil(extract(epoch FROM engaged - cohort_at) / 86400)::integer AS e,
-                             ceil(extract(epoch FROM attended - cohort_at) / 86400)::integer AS a,
-                             ceil(extract(epoch FROM signed_up - cohort_at) / 86400)::integer AS s,
-                             ceil(extract(epoch FROM converted - cohort_at) / 86400)::integer AS c) z) y) x
+    SELECT ARRAY[ceil(extract(epoch FROM engaged - cohort_at) / 86400)::integer,
+                 CASE WHEN engaged IS NOT NULL AND attended IS NOT NULL
+                      THEN ceil(extract(epoch FROM greatest(engaged, attended) - cohort_at) / 86400)::integer END,
+                 CASE WHEN engaged IS NOT NULL AND attended IS NOT NULL AND signed_up IS NOT NULL
+                      THEN ceil(extract(epoch FROM greatest(engaged, attended, signed_up) - cohort_at) / 86400)::integer END,
+                 CASE WHEN engaged IS NOT NULL AND attended IS NOT NULL AND signed_up IS NOT NULL AND converted IS NOT NULL
+                      THEN ceil(extract(epoch FROM greatest(engaged, attended, signed_up, converted) - cohort_at)
+                                / 86400)::integer END,
+                 ceil(extract(epoch FROM converted - cohort_at) / 86400)::integer]
 $$;
 
 -- The window buckets of one analytics_leads row (the stages as analytics_reach_key(analytics_leads) reads them).

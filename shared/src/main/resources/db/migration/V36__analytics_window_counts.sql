@@ -21,18 +21,21 @@
 -- The one definition of a lead's window buckets: for each default stage from the second (engaged, attended,
 -- signed up, converted), the whole days, rounded up, of the longest duration from the first touch to it or an
 -- earlier stage (NULL from the first stage not reached, in any order); then the days, rounded up, from the first
--- touch to the conversion (NULL when not converted). extract(epoch ...) is exact (numeric, microseconds).
+-- touch to the conversion (NULL when not converted). extract(epoch ...) is exact (numeric, microseconds). One
+-- expression, which the planner inlines: the delta triggers compute it for every lead row they count.
 CREATE FUNCTION analytics_window_buckets(cohort_at timestamptz, engaged timestamptz, attended timestamptz,
                                          signed_up timestamptz, converted timestamptz) RETURNS integer[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
-    SELECT ARRAY[x.e, x.ea, x.eas, CASE WHEN x.eas IS NOT NULL AND x.c IS NOT NULL THEN greatest(x.eas, x.c) END, x.c]
-    FROM (SELECT y.e, y.ea, CASE WHEN y.ea IS NOT NULL AND y.s IS NOT NULL THEN greatest(y.ea, y.s) END AS eas, y.c
-          FROM (SELECT z.e, CASE WHEN z.e IS NOT NULL AND z.a IS NOT NULL THEN greatest(z.e, z.a) END AS ea, z.s, z.c
-                FROM (SELECT ceil(extract(epoch FROM engaged - cohort_at) / 86400)::integer AS e,
-                             ceil(extract(epoch FROM attended - cohort_at) / 86400)::integer AS a,
-                             ceil(extract(epoch FROM signed_up - cohort_at) / 86400)::integer AS s,
-                             ceil(extract(epoch FROM converted - cohort_at) / 86400)::integer AS c) z) y) x
+    SELECT ARRAY[ceil(extract(epoch FROM engaged - cohort_at) / 86400)::integer,
+                 CASE WHEN engaged IS NOT NULL AND attended IS NOT NULL
+                      THEN ceil(extract(epoch FROM greatest(engaged, attended) - cohort_at) / 86400)::integer END,
+                 CASE WHEN engaged IS NOT NULL AND attended IS NOT NULL AND signed_up IS NOT NULL
+                      THEN ceil(extract(epoch FROM greatest(engaged, attended, signed_up) - cohort_at) / 86400)::integer END,
+                 CASE WHEN engaged IS NOT NULL AND attended IS NOT NULL AND signed_up IS NOT NULL AND converted IS NOT NULL
+                      THEN ceil(extract(epoch FROM greatest(engaged, attended, signed_up, converted) - cohort_at)
+                                / 86400)::integer END,
+                 ceil(extract(epoch FROM converted - cohort_at) / 86400)::integer]
 $$;
 
 -- The window buckets of one analytics_leads row (the stages as analytics_reach_key(analytics_leads) reads them).
@@ -220,14 +223,18 @@ $$;
 -- The lead rows stored before this migration, counted directly (the compaction below, R__analytics_functions.sql,
 -- folds later deltas into the same rows).
 INSERT INTO analytics_window_counts
-SELECT g.grain,
-       CASE g.grain WHEN 'm' THEN date_trunc('month', (a.cohort_at AT TIME ZONE 'UTC'))::date
-                    ELSE (a.cohort_at AT TIME ZONE 'UTC')::date END,
-       t.attribution, m.dims, CASE WHEN m.dims & 1 <> 0 THEN t.source END, NULL, NULL, NULL, s.stage, s.bucket,
-       count(*)
-FROM analytics_leads a
-CROSS JOIN LATERAL analytics_window_stages(analytics_reach_key(a), analytics_window_buckets(a)) s
-CROSS JOIN LATERAL (VALUES ('f'::"char", a.ft_source), ('l'::"char", a.lt_source)) t(attribution, source)
+WITH days AS (
+    -- Per day, attribution and source first: the month rows and the rows of no dimension are sums of these.
+    SELECT (a.cohort_at AT TIME ZONE 'UTC')::date AS cohort_day, t.attribution, t.source, s.stage, s.bucket,
+           count(*) AS leads
+    FROM analytics_leads a
+    CROSS JOIN LATERAL analytics_window_stages(analytics_reach_key(a), analytics_window_buckets(a)) s
+    CROSS JOIN LATERAL (VALUES ('f'::"char", a.ft_source), ('l'::"char", a.lt_source)) t(attribution, source)
+    GROUP BY 1, 2, 3, 4, 5)
+SELECT g.grain, CASE g.grain WHEN 'm' THEN date_trunc('month', d.cohort_day::timestamp)::date ELSE d.cohort_day END,
+       d.attribution, m.dims, CASE WHEN m.dims & 1 <> 0 THEN d.source END, NULL, NULL, NULL, d.stage, d.bucket,
+       sum(d.leads)
+FROM days d
 CROSS JOIN (VALUES ('d'::"char"), ('m'::"char")) g(grain)
 CROSS JOIN (VALUES (0::smallint), (1::smallint)) m(dims)
 GROUP BY 1, 2, 3, 4, 5, 9, 10;
