@@ -2,7 +2,7 @@
 -- which Flyway applies again (after every versioned migration) whenever its checksum changes. The versioned
 -- migrations keep the tables, indexes and triggers, and the definitions as they were when each ran: V7 (the
 -- lead rows), V14 (the single-event merge), V17 (the cohort rollup), V18 (updates counted by a row trigger),
--- V19 (the conversion rollup). A new versioned migration that needs a changed function before its own
+-- V19 (the conversion rollup), V36 (the window rollup). A new versioned migration that needs a changed function before its own
 -- statements defines it there as well; this file stays the current definition.
 --
 -- Only CREATE OR REPLACE: the file runs on a database where every function already exists (every database at
@@ -44,6 +44,49 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
     SELECT CASE WHEN converted IS NOT NULL
                 THEN floor(greatest(0, extract(epoch FROM converted - cohort_at)) / 86400)::integer END
+$$;
+
+-- The one definition of a lead's window buckets: for each default stage from the second (engaged, attended,
+-- signed up, converted), the whole days, rounded up, of the longest duration from the first touch to it or an
+-- earlier stage (NULL from the first stage not reached, in any order); then the days, rounded up, from the first
+-- touch to the conversion (NULL when not converted). extract(epoch ...) is exact (numeric, microseconds). One
+-- expression, which the planner inlines: the delta triggers compute it for every lead row they count.
+CREATE OR REPLACE FUNCTION analytics_window_buckets(cohort_at timestamptz, engaged timestamptz, attended timestamptz,
+                                         signed_up timestamptz, converted timestamptz) RETURNS integer[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT ARRAY[ceil(extract(epoch FROM engaged - cohort_at) / 86400)::integer,
+                 CASE WHEN engaged IS NOT NULL AND attended IS NOT NULL
+                      THEN ceil(extract(epoch FROM greatest(engaged, attended) - cohort_at) / 86400)::integer END,
+                 CASE WHEN engaged IS NOT NULL AND attended IS NOT NULL AND signed_up IS NOT NULL
+                      THEN ceil(extract(epoch FROM greatest(engaged, attended, signed_up) - cohort_at) / 86400)::integer END,
+                 CASE WHEN engaged IS NOT NULL AND attended IS NOT NULL AND signed_up IS NOT NULL AND converted IS NOT NULL
+                      THEN ceil(extract(epoch FROM greatest(engaged, attended, signed_up, converted) - cohort_at)
+                                / 86400)::integer END,
+                 ceil(extract(epoch FROM converted - cohort_at) / 86400)::integer]
+$$;
+
+-- The window buckets of one analytics_leads row (the stages as analytics_reach_key(analytics_leads) reads them).
+CREATE OR REPLACE FUNCTION analytics_window_buckets(a analytics_leads) RETURNS integer[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT analytics_window_buckets(a.cohort_at, least(a.at_appointment_booked, a.at_event_registered, a.at_ticket_purchased),
+                                    least(a.at_appointment_completed, a.at_event_attended), a.at_signup_completed,
+                                    a.at_converted)
+$$;
+
+-- The rows a lead with reach key `reach` (V17) and window buckets `buckets` adds to analytics_window_counts:
+-- stage k (2..5) with its bucket for every stage it reached in a row in any order, 10 + k for those it reached
+-- in order, 0 for its conversion.
+CREATE OR REPLACE FUNCTION analytics_window_stages(reach smallint, buckets integer[])
+    RETURNS TABLE (stage smallint, bucket integer)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT k::smallint, buckets[k - 1] FROM generate_series(2, (reach >> 4)::integer) k
+    UNION ALL
+    SELECT (10 + k)::smallint, buckets[k - 1] FROM generate_series(2, ((reach >> 1) & 7)::integer) k
+    UNION ALL
+    SELECT 0::smallint, buckets[5] WHERE buckets[5] IS NOT NULL
 $$;
 
 -- Recomputes the analytics rows of the given leads from their events. The existing rows are locked first, in
@@ -256,8 +299,8 @@ BEGIN
 END;
 $$;
 
--- The delta triggers (inserts and deletes by statement, updates by row), with the stage key and the conversion
--- bucket. An update that changes only a conversion's time within its key still moves the lead between buckets:
+-- The delta triggers (inserts and deletes by statement, updates by row), with the stage key, the conversion
+-- bucket and the window buckets. An update that changes only a conversion's time within its key still moves the lead between buckets:
 -- -1 in the old, +1 in the new.
 CREATE OR REPLACE FUNCTION analytics_leads_count_inserted() RETURNS trigger
 LANGUAGE plpgsql
@@ -266,9 +309,9 @@ BEGIN
     INSERT INTO analytics_cohort_deltas
     SELECT (n.cohort_at AT TIME ZONE 'UTC')::date, n.ft_source, n.ft_utm_source, n.ft_utm_medium, n.ft_utm_campaign,
            n.lt_source, n.lt_utm_source, n.lt_utm_medium, n.lt_utm_campaign, analytics_reach_key(n) AS reach,
-           count(*), analytics_conversion_bucket(n.cohort_at, n.at_converted)
+           count(*), analytics_conversion_bucket(n.cohort_at, n.at_converted), analytics_window_buckets(n)
     FROM new_rows n
-    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12;
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13;
     RETURN NULL;
 END;
 $$;
@@ -280,9 +323,9 @@ BEGIN
     INSERT INTO analytics_cohort_deltas
     SELECT (o.cohort_at AT TIME ZONE 'UTC')::date, o.ft_source, o.ft_utm_source, o.ft_utm_medium, o.ft_utm_campaign,
            o.lt_source, o.lt_utm_source, o.lt_utm_medium, o.lt_utm_campaign, analytics_reach_key(o) AS reach,
-           -count(*), analytics_conversion_bucket(o.cohort_at, o.at_converted)
+           -count(*), analytics_conversion_bucket(o.cohort_at, o.at_converted), analytics_window_buckets(o)
     FROM old_rows o
-    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12;
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13;
     RETURN NULL;
 END;
 $$;
@@ -295,8 +338,10 @@ DECLARE
     new_key smallint := analytics_reach_key(NEW);
     old_bucket integer := analytics_conversion_bucket(OLD.cohort_at, OLD.at_converted);
     new_bucket integer := analytics_conversion_bucket(NEW.cohort_at, NEW.at_converted);
+    old_windows integer[] := analytics_window_buckets(OLD);
+    new_windows integer[] := analytics_window_buckets(NEW);
 BEGIN
-    IF old_key = new_key AND old_bucket IS NOT DISTINCT FROM new_bucket
+    IF old_key = new_key AND old_bucket IS NOT DISTINCT FROM new_bucket AND old_windows IS NOT DISTINCT FROM new_windows
        AND (OLD.cohort_at AT TIME ZONE 'UTC')::date = (NEW.cohort_at AT TIME ZONE 'UTC')::date
        AND (OLD.ft_source, OLD.ft_utm_source, OLD.ft_utm_medium, OLD.ft_utm_campaign,
             OLD.lt_source, OLD.lt_utm_source, OLD.lt_utm_medium, OLD.lt_utm_campaign)
@@ -308,17 +353,18 @@ BEGIN
     INSERT INTO analytics_cohort_deltas
     VALUES ((OLD.cohort_at AT TIME ZONE 'UTC')::date, OLD.ft_source, OLD.ft_utm_source, OLD.ft_utm_medium,
             OLD.ft_utm_campaign, OLD.lt_source, OLD.lt_utm_source, OLD.lt_utm_medium, OLD.lt_utm_campaign,
-            old_key, -1, old_bucket),
+            old_key, -1, old_bucket, old_windows),
            ((NEW.cohort_at AT TIME ZONE 'UTC')::date, NEW.ft_source, NEW.ft_utm_source, NEW.ft_utm_medium,
             NEW.ft_utm_campaign, NEW.lt_source, NEW.lt_utm_source, NEW.lt_utm_medium, NEW.lt_utm_campaign,
-            new_key, 1, new_bucket);
+            new_key, 1, new_bucket, new_windows);
     RETURN NULL;
 END;
 $$;
 
--- The compaction (run by the schedule, or by a read far behind), folding the same deltas into both rollups in one statement: the stage counts summed over
--- buckets, the conversion counts per bucket (converted leads only). A reader sees a delta either in the deltas
--- or in both rollups, never in one of them alone.
+-- The compaction (run by the schedule, or by a read far behind), folding the same deltas into the three rollups in one
+-- statement: the stage counts summed over buckets, the conversion counts per bucket (converted leads only), the
+-- window counts per stage and window bucket (dimension sets none and source, V36). A reader sees a delta either
+-- in the deltas or in all three rollups, never in some of them alone.
 CREATE OR REPLACE FUNCTION analytics_compact_cohort_counts() RETURNS bigint
 LANGUAGE plpgsql
 AS $$
@@ -333,12 +379,15 @@ BEGIN
             WHERE c.grain = p.grain AND c.cohort_day = p.cohort_day RETURNING c.*),
     old_conversions AS (DELETE FROM analytics_conversion_counts c USING periods p
             WHERE c.grain = p.grain AND c.cohort_day = p.cohort_day RETURNING c.*),
+    old_windows AS (DELETE FROM analytics_window_counts c USING periods p
+            WHERE c.grain = p.grain AND c.cohort_day = p.cohort_day RETURNING c.*),
     touches AS (
         SELECT cohort_day, 'f'::"char" AS attribution, ft_source AS source, ft_utm_source AS utm_source,
-               ft_utm_medium AS utm_medium, ft_utm_campaign AS utm_campaign, reach, conversion_bucket, leads FROM d
+               ft_utm_medium AS utm_medium, ft_utm_campaign AS utm_campaign, reach, conversion_bucket,
+               window_buckets, leads FROM d
         UNION ALL
         SELECT cohort_day, 'l'::"char", lt_source, lt_utm_source, lt_utm_medium, lt_utm_campaign, reach,
-               conversion_bucket, leads FROM d),
+               conversion_bucket, window_buckets, leads FROM d),
     fresh AS (
         SELECT g.grain,
                CASE g.grain WHEN 'm' THEN date_trunc('month', t.cohort_day::timestamp)::date ELSE t.cohort_day END
@@ -348,7 +397,7 @@ BEGIN
                CASE WHEN m.dims & 2 <> 0 THEN t.utm_source END AS utm_source,
                CASE WHEN m.dims & 4 <> 0 THEN t.utm_medium END AS utm_medium,
                CASE WHEN m.dims & 8 <> 0 THEN t.utm_campaign END AS utm_campaign,
-               t.reach, t.conversion_bucket, t.leads
+               t.reach, t.conversion_bucket, t.window_buckets, t.leads
         FROM touches t
         CROSS JOIN (VALUES ('d'::"char"), ('m'::"char")) g(grain)
         CROSS JOIN (VALUES (0::smallint), (1::smallint), (2::smallint), (4::smallint), (8::smallint),
@@ -369,6 +418,17 @@ BEGIN
               FROM fresh WHERE conversion_bucket IS NOT NULL
               UNION ALL SELECT * FROM old_conversions) x
         GROUP BY grain, cohort_day, attribution, dims, source, utm_source, utm_medium, utm_campaign, bucket
+        HAVING sum(leads) <> 0),
+    ins_windows AS (
+        INSERT INTO analytics_window_counts
+        SELECT grain, cohort_day, attribution, dims, source, utm_source, utm_medium, utm_campaign, stage, bucket,
+               sum(leads)
+        FROM (SELECT f.grain, f.cohort_day, f.attribution, f.dims, f.source, f.utm_source, f.utm_medium,
+                     f.utm_campaign, s.stage, s.bucket, f.leads
+              FROM fresh f CROSS JOIN LATERAL analytics_window_stages(f.reach, f.window_buckets) s
+              WHERE f.dims IN (0, 1)
+              UNION ALL SELECT * FROM old_windows) x
+        GROUP BY grain, cohort_day, attribution, dims, source, utm_source, utm_medium, utm_campaign, stage, bucket
         HAVING sum(leads) <> 0)
     SELECT count(*) INTO folded FROM d;
     RETURN folded;

@@ -47,7 +47,7 @@ final class FunnelDataGenerator {
     Loaded load(Connection c, long targetEvents) throws SQLException {
         long t0 = System.nanoTime();
         try (Statement s = c.createStatement()) {
-            s.execute("TRUNCATE leads, funnel_events, funnel_conversions, analytics_leads, analytics_cohort_deltas, analytics_cohort_counts, analytics_conversion_counts RESTART IDENTITY CASCADE");
+            s.execute("TRUNCATE leads, funnel_events, funnel_conversions, analytics_leads, analytics_cohort_deltas, analytics_cohort_counts, analytics_conversion_counts, analytics_window_counts RESTART IDENTITY CASCADE");
             s.execute("SET session_replication_role = replica");
         }
         StringBuilder buf = new StringBuilder(1 << 20);
@@ -93,6 +93,7 @@ final class FunnelDataGenerator {
             s.execute("VACUUM ANALYZE analytics_cohort_deltas");
             s.execute("VACUUM ANALYZE analytics_cohort_counts");
             s.execute("VACUUM ANALYZE analytics_conversion_counts");
+            s.execute("VACUUM ANALYZE analytics_window_counts");
         }
         long derived = System.nanoTime();
         return new Loaded(lead, events, (copied - t0) / 1_000_000, (derived - copied) / 1_000_000);

@@ -90,6 +90,9 @@ public class FunnelAnalytics {
             throw new InvalidFunnelQuery("interval", "interval must be one of day, week, month");
         }
         FunnelQuery q = p.query(clock, FunnelParameters.DEFAULT_TREND_WINDOW);
+        if (table == LeadTable.MAINTAINED && windowRollupDims(q) >= 0) {
+            compactIfNeeded();
+        }
         return database.read(c -> trends(c, q, interval, table));
     }
 
@@ -121,39 +124,67 @@ public class FunnelAnalytics {
         StringBuilder sql = new StringBuilder();
         List<Object> binds = new ArrayList<>();
         int dims = table == LeadTable.MAINTAINED ? rollupDims(q) : -1;
+        int windowDims = table == LeadTable.MAINTAINED ? windowRollupDims(q) : -1;
         // Time to convert from the conversion rollup (V19) where the question allows. A bin that is not a whole
         // number of buckets (6h) needs every duration: the one scan of the converted leads then serves both.
         long bin = q.histogramBin().getSeconds();
-        int conversionDims = table == LeadTable.MAINTAINED && q.window() == null && q.exclude().isEmpty()
-                && bin % BUCKET_SECONDS == 0 ? neededDims(q) : -1;
-        if (dims >= 0 || conversionDims >= 0) {
+        int conversionDims = table == LeadTable.MAINTAINED && q.exclude().isEmpty() && bin % BUCKET_SECONDS == 0
+                && (q.window() == null || q.window().getSeconds() % BUCKET_SECONDS == 0) ? neededDims(q) : -1;
+        if (dims >= 0 || windowDims >= 0 || conversionDims >= 0) {
             // Before this snapshot's first statement, so that it sees the folded rollup and no connection waits
             // idle in its transaction meanwhile.
             compactIfNeeded();
         }
         String count;
-        if (dims >= 0) {
+        String[] stageCounts = new String[n + 2];
+        if (windowDims >= 0) {
+            boolean days = q.groupBy() == GroupBy.DAY || q.groupBy() == GroupBy.WEEK;
+            List<Integer> codes = new ArrayList<>();
+            for (int k = 2; k <= n; k++) {
+                codes.add(FunnelSql.windowStage(q.order(), k));
+            }
+            codes.add(FunnelSql.windowStage(q.order(), 0));
+            FunnelSql.windowRollup(q, windowDims, days, q.window().getSeconds() / BUCKET_SECONDS, codes,
+                    groupExpression(q, "a.", "a.cohort_day::timestamp"), sql, binds);
+            count = "coalesce(sum(leads)%s, 0)::bigint";
+            String cohort = " FILTER (WHERE stage IS NULL)";
+            stageCounts[0] = cohort;
+            stageCounts[1] = cohort;
+            for (int k = 2; k <= n; k++) {
+                stageCounts[k] = " FILTER (WHERE stage = " + FunnelSql.windowStage(q.order(), k) + ")";
+            }
+            stageCounts[n + 1] = " FILTER (WHERE stage = " + FunnelSql.windowStage(q.order(), 0) + ")";
+        } else if (dims >= 0) {
             boolean days = q.groupBy() == GroupBy.DAY || q.groupBy() == GroupBy.WEEK;
             FunnelSql.rollup(q, dims, days, groupExpression(q, "a.", "a.cohort_day::timestamp"), sql, binds);
             count = "coalesce(sum(leads)%s, 0)::bigint";
         } else {
+            count = "count(*)%s";
+        }
+        if (windowDims < 0) {
+            stageCounts[0] = "";
+            for (int k = 1; k <= n; k++) {
+                stageCounts[k] = " FILTER (WHERE reached >= " + k + ")";
+            }
+            stageCounts[n + 1] = " FILTER (WHERE conv)";
+        }
+        if (windowDims < 0 && dims < 0) {
             FunnelSql.funnel(q, table.relation, groupExpression(q, FunnelSql.prefix(q.attribution()),
                     "(a.cohort_at AT TIME ZONE 'UTC')"), false, sql, binds);
-            count = "count(*)%s";
         }
         // One row per group (a plain GROUP BY, which PostgreSQL can run as a parallel scan with partial
         // aggregates, unlike grouping sets); the groups partition the cohort, so the total is their sum.
-        sql.append("SELECT ").append(g).append(" AS g, ").append(String.format(count, "")).append(" AS leads, ARRAY[");
+        sql.append("SELECT ").append(g).append(" AS g, ").append(String.format(count, stageCounts[0])).append(" AS leads, ARRAY[");
         for (int k = 1; k <= n; k++) {
-            sql.append(k == 1 ? "" : ", ").append(String.format(count, " FILTER (WHERE reached >= " + k + ")"));
+            sql.append(k == 1 ? "" : ", ").append(String.format(count, stageCounts[k]));
         }
-        sql.append("]::bigint[] AS stages, ").append(String.format(count, " FILTER (WHERE conv)"))
+        sql.append("]::bigint[] AS stages, ").append(String.format(count, stageCounts[n + 1]))
                 .append(" AS conversions FROM funnel");
         if (grouped) {
             sql.append(" GROUP BY g");
-            if (dims >= 0) {
+            if (dims >= 0 || windowDims >= 0) {
                 // Deltas that net to zero leave groups with no lead: the lead rows would not have them.
-                sql.append(" HAVING sum(leads) <> 0");
+                sql.append(" HAVING sum(leads)").append(stageCounts[0]).append(" <> 0");
             }
             sql.append(" ORDER BY 1");
         }
@@ -291,6 +322,27 @@ public class FunnelAnalytics {
                 buckets.get(null).merge(bucket, leads, Long::sum);
             }
         }
+        if (q.window() != null) {
+            // Within a window of n whole days: every bucket below n, and of bucket n (durations from n days to
+            // n days and a second short of n + 1) only the leads converted exactly n days after their first touch,
+            // counted from the lead rows. They are the smallest durations of their bucket, so the ranks located
+            // below are theirs.
+            int edge = (int) (q.window().getSeconds() / BUCKET_SECONDS);
+            buckets.values().forEach(b -> b.tailMap(edge, true).clear());
+            sql = new StringBuilder();
+            binds = new ArrayList<>();
+            FunnelSql.windowEdge(q, groupExpression(q, FunnelSql.prefix(q.attribution()), "(a.cohort_at AT TIME ZONE 'UTC')"),
+                    edge, sql, binds);
+            try (PreparedStatement s = prepare(c, sql.toString(), binds); ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    long leads = rs.getLong(2);
+                    if (grouped) {
+                        buckets.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).merge(edge, leads, Long::sum);
+                    }
+                    buckets.get(null).merge(edge, leads, Long::sum);
+                }
+            }
+        }
         List<Ranked> wanted = new ArrayList<>();
         for (Map.Entry<String, TreeMap<Integer, Long>> e : buckets.entrySet()) {
             long n = e.getValue().values().stream().mapToLong(Long::longValue).sum();
@@ -400,13 +452,26 @@ public class FunnelAnalytics {
     private FunnelTrendsReport trends(Connection c, FunnelQuery q, String interval, LeadTable table) throws SQLException {
         StringBuilder sql = new StringBuilder();
         List<Object> binds = new ArrayList<>();
-        // The same period expressions as the metrics' group_by, which have planner statistics (V18).
-        String utc = "(a.cohort_at AT TIME ZONE 'UTC')";
-        FunnelSql.funnel(q, table.relation, interval.equals("day") ? utc + "::date"
-                : "date_trunc('" + interval + "', " + utc + ")::date", false, sql, binds);
         int n = q.steps().size();
-        sql.append("SELECT g::text, count(*) FILTER (WHERE reached >= 1), count(*) FILTER (WHERE reached >= ").append(n)
-                .append(") FROM funnel GROUP BY g");
+        int windowDims = table == LeadTable.MAINTAINED ? windowRollupDims(q) : -1;
+        if (windowDims >= 0) {
+            // From the cohort and window rollups (V36): the cohort's leads, and those that reached the last stage
+            // within the window.
+            String day = "a.cohort_day::timestamp";
+            FunnelSql.windowRollup(q, windowDims, !interval.equals("month"), q.window().getSeconds() / BUCKET_SECONDS,
+                    List.of(FunnelSql.windowStage(q.order(), n)), interval.equals("day") ? day + "::date" : "date_trunc('" + interval + "', " + day + ")::date",
+                    sql, binds);
+            sql.append("SELECT g::text, coalesce(sum(leads) FILTER (WHERE stage IS NULL), 0)::bigint,")
+                    .append(" coalesce(sum(leads) FILTER (WHERE stage = ").append(FunnelSql.windowStage(q.order(), n))
+                    .append("), 0)::bigint FROM funnel GROUP BY g");
+        } else {
+            // The same period expressions as the metrics' group_by, which have planner statistics (V18).
+            String utc = "(a.cohort_at AT TIME ZONE 'UTC')";
+            FunnelSql.funnel(q, table.relation, interval.equals("day") ? utc + "::date"
+                    : "date_trunc('" + interval + "', " + utc + ")::date", false, sql, binds);
+            sql.append("SELECT g::text, count(*) FILTER (WHERE reached >= 1), count(*) FILTER (WHERE reached >= ")
+                    .append(n).append(") FROM funnel GROUP BY g");
+        }
         Map<LocalDate, long[]> counts = new TreeMap<>();
         try (PreparedStatement s = prepare(c, sql.toString(), binds); ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
@@ -467,6 +532,20 @@ public class FunnelAnalytics {
             return -1;
         }
         return neededDims(q);
+    }
+
+    /**
+     * The dimension set of the window rollup (V36) that answers {@code q}'s stage counts and conversions, or -1
+     * when it cannot: it holds the default stages without exclusion, for a window of whole days, with no filter or
+     * breakdown but by source.
+     */
+    static int windowRollupDims(FunnelQuery q) {
+        if (q.window() == null || q.window().getSeconds() % BUCKET_SECONDS != 0 || !q.exclude().isEmpty()
+                || !FunnelSql.defaultStages(q)) {
+            return -1;
+        }
+        int needed = neededDims(q);
+        return needed == 0 || needed == 1 ? needed : -1;
     }
 
     /**

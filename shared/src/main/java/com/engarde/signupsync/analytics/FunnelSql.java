@@ -10,6 +10,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.stream.Collectors;
 
@@ -69,7 +70,8 @@ final class FunnelSql {
         if (!q.exclude().isEmpty()) {
             String codes = q.exclude().stream().map(t -> String.valueOf(t.ordinal())).sorted()
                     .collect(Collectors.joining(", "));
-            sql.append(" WHERE NOT (r.reached >= 2 AND EXISTS (SELECT 1 FROM unnest(r.occurrences) o WHERE (o & 15) IN (")
+            sql.append(" WHERE NOT (r.reached >= 2 AND ").append(mayHaveExcluded(q.exclude(), n))
+                    .append(" AND EXISTS (SELECT 1 FROM unnest(r.occurrences) o WHERE (o & 15) IN (")
                     .append(codes).append(") AND (o >> 4) > ").append(micros(spanEnd("least", n)))
                     .append(" AND (o >> 4) < ").append(micros(spanEnd("greatest", n))).append("))");
         }
@@ -85,7 +87,7 @@ final class FunnelSql {
      */
     static void rollup(FunnelQuery q, int dims, boolean days, String groupExpression, StringBuilder sql,
                        List<Object> binds) {
-        rollupRows(q, dims, days, "analytics_cohort_counts", "reach", "reach", "true", sql, binds);
+        rollupRows(q, dims, days, "a", "analytics_cohort_counts", "reach", "reach", "true", sql, binds);
         sql.append(", funnel AS (SELECT a.leads, ").append(groupExpression).append(" AS g, ")
                 .append(q.order() == Order.SEQUENTIAL ? "(a.reach >> 1) & 7" : "a.reach >> 4")
                 .append(" AS reached, (a.reach & 1) = 1 AS conv FROM a)\n");
@@ -98,28 +100,58 @@ final class FunnelSql {
      */
     static void conversionRollup(FunnelQuery q, int dims, boolean days, String groupExpression, StringBuilder sql,
                                  List<Object> binds) {
-        rollupRows(q, dims, days, "analytics_conversion_counts", "bucket", "conversion_bucket",
+        rollupRows(q, dims, days, "a", "analytics_conversion_counts", "bucket", "conversion_bucket",
                 "conversion_bucket IS NOT NULL", sql, binds);
         sql.append(", buckets AS (SELECT ").append(groupExpression).append(" AS g, a.bucket, sum(a.leads) AS leads")
                 .append(" FROM a GROUP BY 1, 2 HAVING sum(a.leads) <> 0)\n");
     }
 
     /**
-     * {@code a}: the rollup rows of {@code table} with dimension set {@code dims} for {@code q}'s range and filters
-     * (month rows for the months the range covers whole, unless {@code days}), plus the deltas not yet compacted
-     * that {@code deltaCondition} selects; {@code column} is the rollup's key column, {@code deltaColumn} the
-     * deltas' column for it.
+     * The same chain over the cohort rollup (V17) and the window rollup (V36), for the default stages with a
+     * window of {@code days} whole days, without exclusion: {@code funnel} has, per row, {@code g}, {@code leads}
+     * and {@code stage}: NULL for a cohort rollup row (its leads are the cohort's and reach the first stage),
+     * else the window rollup's stage code ({@link #windowStage}) of a row whose leads reached that stage within the
+     * window (window bucket at most {@code windowDays}), of the stage codes {@code stages} only.
      */
-    private static void rollupRows(FunnelQuery q, int dims, boolean days, String table, String column,
+    static void windowRollup(FunnelQuery q, int dims, boolean days, long windowDays, List<Integer> stages,
+                             String groupExpression, StringBuilder sql, List<Object> binds) {
+        rollupRows(q, dims, days, "a", "analytics_cohort_counts", "reach", "reach", "true", sql, binds);
+        sql.append(", ");
+        String within = "stage IN (" + stages.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                + ") AND bucket <= " + windowDays;
+        rollupRows(q, dims, days, "w", "analytics_window_counts", "stage, bucket",
+                "s.stage, s.bucket", within, sql, binds);
+        sql.append(", funnel AS (SELECT a.leads, ").append(groupExpression).append(" AS g, NULL::smallint AS stage FROM a")
+                .append(" UNION ALL SELECT a.leads, ").append(groupExpression).append(" AS g, a.stage FROM w a)\n");
+    }
+
+    /**
+     * The window rollup's code (V36) of default stage {@code k} (2..5) in {@code order}, or of the conversion
+     * ({@code k} 0).
+     */
+    static int windowStage(Order order, int k) {
+        return k == 0 || order == Order.ANY ? k : 10 + k;
+    }
+
+    /**
+     * {@code name}: the rollup rows of {@code table} with dimension set {@code dims} for {@code q}'s range and
+     * filters (month rows for the months the range covers whole, unless {@code days}), plus the deltas not yet
+     * compacted that {@code deltaCondition} selects; {@code column} is the rollup's key column(s), {@code deltaColumn}
+     * the deltas' column(s) for it. For the window rollup (table analytics_window_counts), the deltas are expanded
+     * into their stages ({@code s}, by analytics_window_stages) and {@code deltaCondition} also selects the
+     * compacted rows.
+     */
+    private static void rollupRows(FunnelQuery q, int dims, boolean days, String name, String table, String column,
                                    String deltaColumn, String deltaCondition, StringBuilder sql, List<Object> binds) {
         String p = q.attribution() == Attribution.FIRST_TOUCH ? "ft_" : "lt_";
+        boolean windows = table.equals("analytics_window_counts");
         String counts = "SELECT cohort_day, source, utm_source, utm_medium, utm_campaign, " + column + ", leads"
-                + " FROM " + table + " WHERE attribution = '"
+                + " FROM " + table + " WHERE " + (windows ? deltaCondition + " AND " : "") + "attribution = '"
                 + (q.attribution() == Attribution.FIRST_TOUCH ? 'f' : 'l') + "' AND dims = " + dims + " AND grain = ";
         LocalDate end = q.dateTo().plusDays(1);
         LocalDate monthsFrom = q.dateFrom().getDayOfMonth() == 1 ? q.dateFrom() : q.dateFrom().withDayOfMonth(1).plusMonths(1);
         LocalDate monthsTo = end.withDayOfMonth(1);
-        sql.append("WITH a AS (");
+        sql.append(name.equals("a") ? "WITH " : "").append(name).append(" AS (");
         if (days || !monthsFrom.isBefore(monthsTo)) {
             sql.append(counts).append("'d'");
             rollupRange(sql, binds, q, "", q.dateFrom(), end);
@@ -133,7 +165,9 @@ final class FunnelSql {
         }
         sql.append(" UNION ALL SELECT cohort_day, ").append(p).append("source, ").append(p).append("utm_source, ")
                 .append(p).append("utm_medium, ").append(p).append("utm_campaign, ").append(deltaColumn)
-                .append(", leads FROM analytics_cohort_deltas WHERE ").append(deltaCondition);
+                .append(", leads FROM analytics_cohort_deltas")
+                .append(windows ? " CROSS JOIN LATERAL analytics_window_stages(reach, window_buckets) s" : "")
+                .append(" WHERE ").append(deltaCondition);
         rollupRange(sql, binds, q, p, q.dateFrom(), end);
         sql.append(")");
     }
@@ -192,6 +226,22 @@ final class FunnelSql {
             filters(q, p, sql, binds);
             sql.append(" ORDER BY 1 OFFSET w.k LIMIT 1) x WHERE w.g IS NOT NULL");
         }
+    }
+
+    /**
+     * The cohort's converted leads per group (g) whose duration is in bucket {@code edge} (V19) and within the
+     * window: those converted exactly {@code edge} whole days after their first touch, read from
+     * analytics_leads_conversion_bucket_idx.
+     */
+    static void windowEdge(FunnelQuery q, String groupExpression, int edge, StringBuilder sql, List<Object> binds) {
+        sql.append("SELECT (").append(groupExpression).append(")::text AS g, count(*) FROM analytics_leads a")
+                .append(" WHERE a.at_converted IS NOT NULL AND analytics_conversion_bucket(a.cohort_at, a.at_converted) = ")
+                .append(edge).append(" AND a.cohort_at >= ? AND a.cohort_at < ? AND a.at_converted <= a.cohort_at + ")
+                .append(interval(q));
+        binds.add(Timestamp.from(q.dateFrom().atStartOfDay(ZoneOffset.UTC).toInstant()));
+        binds.add(Timestamp.from(q.dateTo().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
+        filters(q, prefix(q.attribution()), sql, binds);
+        sql.append(" GROUP BY 1");
     }
 
     private static void filters(FunnelQuery q, String p, StringBuilder sql, List<Object> binds) {
@@ -288,6 +338,22 @@ final class FunnelSql {
             s.append(")");
         }
         return s.append(" END").toString();
+    }
+
+    /**
+     * A condition true for every lead that may have done one of {@code exclude} before the last of its stages'
+     * first times, so that only those leads' occurrences are read: a type's first time (at_<i>type</i>) is its
+     * earliest occurrence, so a lead whose first time of each excluded type is unset, or not before that span's
+     * end, did none inside the span. Purchases and bookings have no such column (theirs leave out the refunded and
+     * cancelled ones): excluding one of them reads every lead's occurrences.
+     */
+    private static String mayHaveExcluded(Set<EventType> exclude, int n) {
+        if (exclude.contains(EventType.TICKET_PURCHASED) || exclude.contains(EventType.APPOINTMENT_BOOKED)) {
+            return "true";
+        }
+        String end = micros(spanEnd("greatest", n));
+        return exclude.stream().sorted().map(t -> "coalesce(" + micros("r.at_" + t.id()) + " < " + end + ", false)")
+                .collect(Collectors.joining(" OR ", "(", ")"));
     }
 
     private static String micros(String timestamp) {

@@ -278,6 +278,7 @@ class PeopleTest {
                     "SELECT t::text AS r FROM analytics_leads t ORDER BY r",
                     "SELECT t::text AS r FROM analytics_cohort_counts t ORDER BY r",
                     "SELECT t::text AS r FROM analytics_conversion_counts t ORDER BY r",
+                    "SELECT t::text AS r FROM analytics_window_counts t ORDER BY r",
                     "SELECT count(*)::text FROM leads", "SELECT count(*)::text FROM funnel_events",
                     "SELECT count(*)::text FROM funnel_conversions",
                     "SELECT event_type || ' ' || source_type || ' ' || count(*) AS r FROM funnel_events GROUP BY event_type, source_type ORDER BY r")) {

@@ -361,7 +361,8 @@ class DataRetentionTest {
     private static Map<String, List<List<Object>>> funnel() {
         Map<String, List<List<Object>>> tables = new LinkedHashMap<>();
         for (String table : List.of("leads", "funnel_events", "funnel_conversions", "analytics_leads",
-                "analytics_cohort_counts", "analytics_cohort_deltas", "analytics_conversion_counts")) {
+                "analytics_cohort_counts", "analytics_cohort_deltas", "analytics_conversion_counts",
+                "analytics_window_counts")) {
             tables.put(table, rows("SELECT * FROM " + table + " ORDER BY 1"));
         }
         return tables;

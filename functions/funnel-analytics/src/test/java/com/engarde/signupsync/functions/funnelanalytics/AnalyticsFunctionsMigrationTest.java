@@ -67,6 +67,11 @@ class AnalyticsFunctionsMigrationTest {
                     rs.next();
                     assertThat(rs.getLong(1)).as("one lead x 2 grains x 2 attributions x 6 dimension sets").isEqualTo(24);
                 }
+                try (ResultSet rs = s.executeQuery("SELECT sum(leads) FROM analytics_window_counts")) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).as("engaged in either order and converted: 3 rows x 2 grains x 2"
+                            + " attributions x 2 dimension sets").isEqualTo(24);
+                }
             }
             assertThat(DatabaseMigrations.migrate(data).migrationsExecuted).as("unchanged, not applied again").isZero();
         } finally {

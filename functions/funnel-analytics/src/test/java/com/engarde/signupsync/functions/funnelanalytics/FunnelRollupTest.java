@@ -134,6 +134,35 @@ class FunnelRollupTest {
     }
 
     @Test
+    void aWholeDayWindowCountsFromTheWindowRollupExactlyAtItsEdge() {
+        // hal: registered 2 Mar 10:00, attended exactly 3 days later; ivy: attended 3 days and one second later.
+        funnel.write(event("hal", ZOOM, EVENT_REGISTERED, "h1", "2026-03-02T10:00:00Z"),
+                event("hal", ZOOM, EVENT_ATTENDED, "h1", "2026-03-05T10:00:00Z"));
+        funnel.write(event("ivy", ZOOM, EVENT_REGISTERED, "i1", "2026-03-02T10:00:00Z"),
+                event("ivy", ZOOM, EVENT_ATTENDED, "i1", "2026-03-05T10:00:01Z"));
+        funnel.convert("hal", "u-hal", "2026-03-05T10:00:00Z");
+        String threeDays = MARCH + "&window=3d&group_by=source";
+        JsonNode before = funnel.metrics(threeDays);
+        assertThat(stageCounts(before.path("total"))).containsExactly(2L, 2L, 1L, 0L, 0L);
+        assertThat(before.path("total").path("conversions").asLong()).isEqualTo(1);
+        assertThat(stageCounts(funnel.metrics(MARCH + "&window=4d").path("total"))).containsExactly(2L, 2L, 2L, 0L, 0L);
+        JsonNode trends = funnel.ok("/analytics/funnel-trends", MARCH + "&window=3d&steps=any,event_attended&interval=month");
+        assertThat(trends.path("periods").get(0).path("completed").asLong()).isEqualTo(1);
+        assertThat(funnel.ok("/analytics/funnel-trends", MARCH + "&window=3d&interval=month").path("periods").get(0)
+                .path("entered").asLong()).as("from the rollups").isEqualTo(2);
+        assertThat(Rows.number("SELECT count(*) FROM analytics_cohort_deltas WHERE window_buckets IS NULL")).isZero();
+
+        analytics.compact();
+        assertThat(Rows.number("SELECT sum(leads) FROM analytics_window_counts WHERE grain = 'd' AND attribution = 'f'"
+                + " AND dims = 0 AND stage = 3 AND bucket = 3")).as("hal attended within 3 days").isEqualTo(1);
+        assertThat(funnel.metrics(threeDays)).isEqualTo(before);
+        // A late, earlier capture moves hal's first touch a day back: his attendance is now 4 days after it.
+        funnel.write(event("hal", MANUAL, LEAD_CAPTURED, "h0", "2026-03-01T10:00:00Z"));
+        assertThat(stageCounts(funnel.metrics(MARCH + "&window=3d").path("total"))).containsExactly(2L, 2L, 0L, 0L, 0L);
+        assertThat(funnel.metrics(MARCH + "&window=3d").path("total").path("conversions").asLong()).isZero();
+    }
+
+    @Test
     void aLateEarlierEventMovesTheLeadToItsNewCohortDayThroughCompaction() {
         funnel.write(event("eve", ZOOM, EVENT_REGISTERED, "e1", "2026-03-10T10:00:00Z"));
         analytics.compact();

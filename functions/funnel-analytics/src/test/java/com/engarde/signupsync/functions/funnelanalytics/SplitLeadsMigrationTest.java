@@ -114,7 +114,8 @@ class SplitLeadsMigrationTest {
     private static List<String> snapshot(Statement s) throws Exception {
         List<String> all = new ArrayList<>();
         for (String table : List.of("leads", "funnel_events", "funnel_conversions", "analytics_leads",
-                "analytics_cohort_deltas", "analytics_cohort_counts", "analytics_conversion_counts", "platform_admins")) {
+                "analytics_cohort_deltas", "analytics_cohort_counts", "analytics_conversion_counts",
+                "analytics_window_counts", "platform_admins")) {
             all.addAll(rows(s, "SELECT t::text FROM " + table + " t ORDER BY 1"));
         }
         return all;
