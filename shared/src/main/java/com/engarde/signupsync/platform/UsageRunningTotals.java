@@ -83,22 +83,27 @@ final class UsageRunningTotals {
     private static final String DELETE_USER_RUNNING = "DELETE FROM usage_user_running WHERE grain = ? AND period_start >= ?";
     private static final String DELETE_TENANT_RUNNING = "DELETE FROM usage_tenant_running WHERE grain = ? AND period_start >= ?";
 
-    /** From the first recomputed period on, every key's running totals again, on top of its last one before. */
+    /**
+     * From the first recomputed period on, every key's running totals again, on top of its last one before: that
+     * last one enters the window as a row of its own (no join, so no plan depends on estimates of the rows this
+     * transaction has just written, which statistics do not know yet).
+     */
     private static final String ROLL_USER_RUNNING = """
             INSERT INTO usage_user_running (grain, tenant_id, user_key, period_start, tokens_through, micros_through)
             WITH fresh AS MATERIALIZED (
                 SELECT tenant_id, coalesce(user_id, %1$s) AS user_key, period_start, tokens, cost_micros
                 FROM usage_user_totals WHERE grain = ? AND period_start >= ?),
             base AS (
-                SELECT k.tenant_id, k.user_key, b.tokens_through, b.micros_through
+                SELECT k.tenant_id, k.user_key, b.period_start, b.tokens_through, b.micros_through
                 FROM (SELECT DISTINCT tenant_id, user_key FROM fresh) k
-                CROSS JOIN LATERAL (SELECT r.tokens_through, r.micros_through FROM usage_user_running r
+                CROSS JOIN LATERAL (SELECT r.period_start, r.tokens_through, r.micros_through FROM usage_user_running r
                                     WHERE r.grain = ? AND r.tenant_id = k.tenant_id AND r.user_key = k.user_key
-                                      AND r.period_start < ? ORDER BY r.period_start DESC LIMIT 1) b)
-            SELECT ?, f.tenant_id, f.user_key, f.period_start,
-                   coalesce(b.tokens_through, 0) + sum(f.tokens) OVER w, coalesce(b.micros_through, 0) + sum(f.cost_micros) OVER w
-            FROM fresh f LEFT JOIN base b ON b.tenant_id = f.tenant_id AND b.user_key = f.user_key
-            WINDOW w AS (PARTITION BY f.tenant_id, f.user_key ORDER BY f.period_start)
+                                      AND r.period_start < ? ORDER BY r.period_start DESC LIMIT 1) b),
+            running AS (
+                SELECT is_fresh, tenant_id, user_key, period_start, sum(tokens) OVER w AS tokens, sum(cost_micros) OVER w AS micros
+                FROM (SELECT true AS is_fresh, * FROM fresh UNION ALL SELECT false, * FROM base) r
+                WINDOW w AS (PARTITION BY tenant_id, user_key ORDER BY period_start))
+            SELECT ?, tenant_id, user_key, period_start, tokens, micros FROM running WHERE is_fresh
             """.formatted(NIL);
 
     private static final String ROLL_TENANT_RUNNING = """
@@ -107,15 +112,16 @@ final class UsageRunningTotals {
                 SELECT tenant_id, period_start, tokens, cost_micros
                 FROM usage_tenant_totals WHERE grain = ? AND period_start >= ?),
             base AS (
-                SELECT k.tenant_id, b.tokens_through, b.micros_through
+                SELECT k.tenant_id, b.period_start, b.tokens_through, b.micros_through
                 FROM (SELECT DISTINCT tenant_id FROM fresh) k
-                CROSS JOIN LATERAL (SELECT r.tokens_through, r.micros_through FROM usage_tenant_running r
+                CROSS JOIN LATERAL (SELECT r.period_start, r.tokens_through, r.micros_through FROM usage_tenant_running r
                                     WHERE r.grain = ? AND r.tenant_id = k.tenant_id AND r.period_start < ?
-                                    ORDER BY r.period_start DESC LIMIT 1) b)
-            SELECT ?, f.tenant_id, f.period_start,
-                   coalesce(b.tokens_through, 0) + sum(f.tokens) OVER w, coalesce(b.micros_through, 0) + sum(f.cost_micros) OVER w
-            FROM fresh f LEFT JOIN base b ON b.tenant_id = f.tenant_id
-            WINDOW w AS (PARTITION BY f.tenant_id ORDER BY f.period_start)
+                                    ORDER BY r.period_start DESC LIMIT 1) b),
+            running AS (
+                SELECT is_fresh, tenant_id, period_start, sum(tokens) OVER w AS tokens, sum(cost_micros) OVER w AS micros
+                FROM (SELECT true AS is_fresh, * FROM fresh UNION ALL SELECT false, * FROM base) r
+                WINDOW w AS (PARTITION BY tenant_id ORDER BY period_start))
+            SELECT ?, tenant_id, period_start, tokens, micros FROM running WHERE is_fresh
             """;
 
     private static final String ADD_KEYS = """
@@ -155,6 +161,9 @@ final class UsageRunningTotals {
 
     /** The ranked rows and totals of the default range of each view mode and row kind, as of {@code today}. */
     static void refreshDefaultPages(Connection connection, LocalDate today) throws SQLException {
+        // The ranking joins what this run just wrote: planned from statistics that know those rows (ANALYZE counts
+        // the rows its own transaction inserted).
+        execute(connection, "ANALYZE usage_running_keys, usage_user_running, usage_tenant_running, usage_storage_levels");
         execute(connection, "DELETE FROM usage_default_pages");
         execute(connection, "DELETE FROM usage_default_totals");
         for (ViewMode mode : List.of(ViewMode.DAILY, ViewMode.MONTHLY)) {
