@@ -226,12 +226,12 @@ public class UsageReports {
         String filters = tenantFilters(query, filterParams);
         String grain = UsageRunningTotals.grain(query.viewMode());
         String rowset;
-        if (query.tenantId() == null) {
+        if (query.tenantId() == null && UsageRunningTotals.longRange(query)) {
             // Two index reads per key, however long the range.
             rowset = UsageRunningTotals.rowset(rows, grain, query.range().from(), query.range().to(), filters,
                     filterParams, params);
         } else {
-            // One tenant's rows of the range are few: summed directly.
+            // One tenant's rows, or a short range's, are fewer than two reads per key: summed directly.
             String table = rows == Rows.USERS ? "usage_user_totals" : "usage_tenant_totals";
             String keys = rows == Rows.USERS ? "m.tenant_id, m.user_id" : "m.tenant_id";
             rowset = "SELECT " + keys + ", sum(m.tokens) AS tokens, sum(m.cost_micros) AS micros FROM " + table
@@ -276,6 +276,8 @@ public class UsageReports {
     private static void roomForOneAggregate(Connection connection) throws SQLException {
         try (Statement set = connection.createStatement()) {
             set.execute("SET LOCAL work_mem = '64MB'");
+            // A cache of the per-key reads of the running totals only costs: every key is read once.
+            set.execute("SET LOCAL enable_memoize = off");
         }
     }
 

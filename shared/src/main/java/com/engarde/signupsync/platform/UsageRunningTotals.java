@@ -23,6 +23,19 @@ final class UsageRunningTotals {
     private UsageRunningTotals() {
     }
 
+    /**
+     * Whether a range is long enough for the running totals: two index reads per key (about 100,000 keys at 20
+     * million records) cost about as much as summing some 60 days of view totals, or 3 months.
+     */
+    static boolean longRange(UsageQuery query) {
+        return query.viewMode() == ViewMode.MONTHLY
+                ? query.range().from().plusMonths(LONG_MONTHS).isBefore(query.range().to().plusDays(1))
+                : query.range().days() > LONG_DAYS;
+    }
+
+    static final int LONG_DAYS = 60;
+    static final int LONG_MONTHS = 3;
+
     static String grain(ViewMode mode) {
         return mode == ViewMode.DAILY ? "day" : "month";
     }
@@ -164,6 +177,7 @@ final class UsageRunningTotals {
         // The ranking joins what this run just wrote: planned from statistics that know those rows (ANALYZE counts
         // the rows its own transaction inserted).
         execute(connection, "ANALYZE usage_running_keys, usage_user_running, usage_tenant_running, usage_storage_levels");
+        execute(connection, "SET LOCAL enable_memoize = off");
         execute(connection, "DELETE FROM usage_default_pages");
         execute(connection, "DELETE FROM usage_default_totals");
         for (ViewMode mode : List.of(ViewMode.DAILY, ViewMode.MONTHLY)) {
