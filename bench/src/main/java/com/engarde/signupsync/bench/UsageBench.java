@@ -7,6 +7,7 @@ import com.engarde.signupsync.platform.UsageRollups;
 import com.engarde.signupsync.testing.AdminJwts;
 import com.engarde.signupsync.testing.AdminRequests;
 import com.engarde.signupsync.testing.LambdaHarness;
+import com.engarde.signupsync.testing.TestClock;
 import com.engarde.signupsync.testing.TestDatabase;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -50,6 +51,7 @@ public final class UsageBench {
 
     private static final LocalDate START = LocalDate.parse("2024-06-01");
     private static final int DAYS = 730;
+    private static final Instant NOW = START.plusDays(DAYS - 1).atTime(12, 0).toInstant(ZoneOffset.UTC);
     private static final String[][] MODELS = {{"openai", "gpt-4o"}, {"openai", "gpt-4o-mini"},
             {"anthropic", "claude-sonnet"}, {"anthropic", "claude-haiku"}, {"google", "gemini-pro"}, {"google", "bigquery"}};
     private static final String COPY_METRICS = "COPY usage_metrics (idempotency_key, occurred_at, tenant_id, user_id,"
@@ -73,7 +75,8 @@ public final class UsageBench {
             db.execute("DELETE FROM usage_metrics WHERE idempotency_key NOT LIKE 'gen-%'");
             if (!keepRollups) {
                 db.execute("TRUNCATE admin_usage_reports, tenant_health_metrics, usage_user_totals, usage_tenant_totals,"
-                        + " usage_dirty_days");
+                        + " usage_dirty_days, usage_user_running, usage_tenant_running, usage_running_keys,"
+                        + " usage_storage_levels, usage_default_pages, usage_default_totals");
                 db.execute("ANALYZE");
             }
             System.out.printf("load: %,d records kept from an earlier run (--reuse)%s; load %s%n", records,
@@ -88,6 +91,10 @@ public final class UsageBench {
         }
 
         Map<String, Object> properties = new HashMap<>(AdminJwts.PROPERTIES);
+        // The service's clock stands on the last day of the data: the default ranges (the last 30 days, the last
+        // 12 months), which the rollup ranks ahead, are the data's last ones.
+        properties.put("test.clock", "mutable");
+        TestClock.INSTANCE.set(NOW);
         properties.put("engarde.database.pool-size", 2);
         // The bench rolls two years up in one go; a deployed rollup does a day (or a caller's range) at a time.
         properties.put("engarde.database.statement-timeout", "0s");
@@ -101,6 +108,21 @@ public final class UsageBench {
             ingest(lambda, db, tenants);
         }
         System.exit(0);
+    }
+
+    private static io.micronaut.function.aws.proxy.payload1.ApiGatewayProxyRequestEventFunction handler;
+
+    /**
+     * A request through the functions' API Gateway handler as AWS runs it: LambdaHarness#handle would also log
+     * each exchange for the tests' API document check (a JSON copy of every 1,000-record body), which AWS does not.
+     */
+    private static LambdaHarness.Response handle(LambdaHarness lambda,
+                                                 com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent event) {
+        if (handler == null) {
+            handler = new io.micronaut.function.aws.proxy.payload1.ApiGatewayProxyRequestEventFunction(lambda.context());
+        }
+        var answer = handler.handleRequest(event, null);
+        return new LambdaHarness.Response(answer.getStatusCode(), answer.getBody(), answer.getHeaders());
     }
 
     /** Every month of the two years, as the daily runs would have left them. */
@@ -124,39 +146,88 @@ public final class UsageBench {
     }
 
     private static void views(LambdaHarness lambda, TestDatabase db) throws SQLException {
-        Random random = new Random(7);
-        String token = AdminJwts.superuser(Instant.now());
-        for (String mode : new String[]{"daily", "monthly"}) {
+        String token = AdminJwts.superuser(NOW);
+        // What the admin frontend opens: view_mode alone, page 1 (the default range as of the clock's day).
+        for (int round = 1; round <= 3; round++) {
+            for (String mode : new String[]{"daily", "monthly"}) {
+                for (String view : new String[]{"users", "tenants"}) {
+                    List<Double> api = new ArrayList<>();
+                    for (int i = 0; i < 25; i++) {
+                        long a = System.nanoTime();
+                        LambdaHarness.Response r = handle(lambda, AdminRequests.request("GET", "/api/admin/platform/usage/"
+                                + view, null, Map.of("view_mode", mode), token));
+                        double ms = (System.nanoTime() - a) / 1e6;
+                        if (r.status() != 200) {
+                            throw new IllegalStateException(r.body());
+                        }
+                        if (i >= 5) {
+                            api.add(ms);
+                        }
+                    }
+                    LocalDate today = NOW.atOffset(ZoneOffset.UTC).toLocalDate();
+                    LocalDate from = mode.equals("daily") ? today.minusDays(29) : today.withDayOfMonth(1).minusMonths(11);
+                    long b = System.nanoTime();
+                    rawPage(db, view, from, today.plusDays(1), 1);
+                    double rawMs = (System.nanoTime() - b) / 1e6;
+                    System.out.printf("(0) round %d, default %s %s page (view_mode alone, %s): p50 %.1f ms p95 %.1f ms"
+                                    + " (target p50 < 50 ms); the same page from the raw records %.1f ms; load %s%n", round,
+                            mode, view, mode.equals("daily") ? "the last 30 days" : "the last 12 months",
+                            percentile(api, 50), percentile(api, 95), rawMs, load());
+                }
+            }
+        }
+        for (int round = 1; round <= 3; round++) {
+            ranges(lambda, db, token, round);
+        }
+    }
+
+    /** Pages of random ranges (not the defaults), each against the same page aggregated from the raw records. */
+    private static void ranges(LambdaHarness lambda, TestDatabase db, String token, int round) throws SQLException {
+        Random random = new Random(7 + round);
+        // "daily" ranges of 30 days, "daily-any" of 1 to 730 days, "monthly" of 12 months.
+        for (String shape : new String[]{"daily", "daily-any", "monthly"}) {
+            String mode = shape.equals("monthly") ? "monthly" : "daily";
             for (String view : new String[]{"users", "tenants"}) {
                 List<Double> api = new ArrayList<>();
                 List<Double> raw = new ArrayList<>();
                 for (int i = 0; i < 25; i++) {
-                    LocalDate from = START.plusDays(random.nextInt(DAYS - 400));
-                    LocalDate to = mode.equals("daily") ? from.plusDays(29) : from.plusMonths(11);
+                    LocalDate from;
+                    LocalDate to;
+                    if (shape.equals("daily-any")) {
+                        int days = 1 + random.nextInt(DAYS);
+                        from = START.plusDays(random.nextInt(DAYS - days + 1));
+                        to = from.plusDays(days - 1);
+                    } else {
+                        from = START.plusDays(random.nextInt(DAYS - 400));
+                        to = mode.equals("daily") ? from.plusDays(29) : from.plusMonths(11);
+                    }
                     int page = 1 + random.nextInt(5);
                     Map<String, String> params = Map.of("view_mode", mode, "date_from", from.toString(),
                             "date_to", to.toString(), "page", String.valueOf(page), "page_size", "50");
                     long a = System.nanoTime();
-                    LambdaHarness.Response r = lambda.handle(AdminRequests.request("GET", "/api/admin/platform/usage/" + view, null, params, token));
+                    LambdaHarness.Response r = handle(lambda, AdminRequests.request("GET", "/api/admin/platform/usage/" + view, null, params, token));
                     double ms = (System.nanoTime() - a) / 1e6;
                     if (r.status() != 200) {
                         throw new IllegalStateException(r.body());
                     }
-                    long b = System.nanoTime();
-                    rawPage(db, view, mode.equals("daily") ? from : from.withDayOfMonth(1),
-                            mode.equals("daily") ? to.plusDays(1) : to.withDayOfMonth(1).plusMonths(1), page);
-                    double rawMs = (System.nanoTime() - b) / 1e6;
                     if (i >= 5) {
                         api.add(ms);
-                        raw.add(rawMs);
+                    }
+                    // The raw baseline (seconds a page over months of records) on every fourth measured request.
+                    if (i >= 5 && i % 4 == 1) {
+                        long b = System.nanoTime();
+                        rawPage(db, view, mode.equals("daily") ? from : from.withDayOfMonth(1),
+                                mode.equals("daily") ? to.plusDays(1) : to.withDayOfMonth(1).plusMonths(1), page);
+                        raw.add((System.nanoTime() - b) / 1e6);
                     }
                 }
                 double p50 = percentile(api, 50);
                 double rawP50 = percentile(raw, 50);
-                System.out.printf("(1) %s %s view, a page of 50 over %s: p50 %.1f ms p95 %.1f ms (target p50 < 100 ms);"
-                                + " the same page from the raw records p50 %.1f ms p95 %.1f ms; raw/view p50 = %.1fx; load %s%n",
-                        mode, view, mode.equals("daily") ? "30 days" : "12 months", p50, percentile(api, 95), rawP50,
-                        percentile(raw, 95), rawP50 / p50, load());
+                System.out.printf("(1) round %d, %s %s view, a page of 50 over a random %s: p50 %.1f ms p95 %.1f ms"
+                                + " (target p50 < 300 ms); the same page from the raw records p50 %.1f ms (%d of them);"
+                                + " raw/view p50 = %.1fx; load %s%n", round, mode, view,
+                        shape.equals("daily") ? "30 days" : shape.equals("daily-any") ? "1 to 730 days" : "12 months",
+                        p50, percentile(api, 95), rawP50, raw.size(), rawP50 / p50, load());
             }
         }
     }
@@ -178,7 +249,8 @@ public final class UsageBench {
         UsageQuery query = UsageQuery.parse(Map.of("view_mode", "monthly", "date_from", START.toString(),
                 "date_to", START.plusDays(DAYS - 1).toString()), clock);
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        for (int round = 1; round <= 2; round++) {
+        for (int round = 1; round <= 3; round++) {
+          for (UsageReports.Rows kind : UsageReports.Rows.values()) {
             System.gc();
             long before = memory.getHeapMemoryUsage().getUsed();
             AtomicLong peak = new AtomicLong(before);
@@ -196,7 +268,7 @@ public final class UsageBench {
             sampler.start();
             CountingWriter out = new CountingWriter();
             long a = System.nanoTime();
-            long rows = reports.exportCsv(query, UsageReports.Rows.USERS, out);
+            long rows = reports.exportCsv(query, kind, out);
             double s = seconds(a);
             done.set(true);
             sampler.join();
@@ -208,17 +280,18 @@ public final class UsageBench {
                         OutputStream.nullOutputStream());
             }
             double copyS = seconds(b);
-            System.out.printf("(2) CSV export round %d, users view over 24 months: %,d rows (%,d chars) in %.2f s ="
-                            + " %,.0f rows/s (target >= 50,000); peak heap growth %.1f MB; baseline COPY TO STDOUT of"
-                            + " %,d monthly rollup rows %,.0f rows/s; load %s%n", round, rows, out.chars, s, rows / s,
-                    (peak.get() - before) / 1e6, copied, copied / copyS, load());
+            System.out.printf("(2) CSV export round %d, %s view over 24 months: %,d rows (%,d chars) in %.2f s ="
+                            + " %,.0f rows/s (target >= 150,000); peak heap growth %.1f MB; baseline COPY TO STDOUT of"
+                            + " %,d monthly rollup rows %,.0f rows/s; load %s%n", round, kind.name().toLowerCase(), rows,
+                    out.chars, s, rows / s, (peak.get() - before) / 1e6, copied, copied / copyS, load());
+          }
         }
         // Through the handler, an answer is one part of at most 3,000,000 bytes (the Lambda proxy cap is 6 MB).
         Map<String, String> params = Map.of("view_mode", "monthly", "date_from", START.toString(),
                 "date_to", START.plusDays(DAYS - 1).toString(), "format", "csv");
         long a = System.nanoTime();
-        LambdaHarness.Response part = lambda.handle(AdminRequests.request("GET", "/api/admin/platform/usage/export", null,
-                params, AdminJwts.superuser(Instant.now())));
+        LambdaHarness.Response part = handle(lambda, AdminRequests.request("GET", "/api/admin/platform/usage/export", null,
+                params, AdminJwts.superuser(NOW)));
         System.out.printf("    export through the handler: status %d, one part of %s rows, %,d chars, complete=%s,"
                         + " next offset %s, in %.2f s%n", part.status(), part.headers().get("X-Export-Rows"),
                 part.body().length(), part.headers().get("X-Export-Complete"), part.headers().get("X-Export-Next-Offset"),
@@ -267,7 +340,7 @@ public final class UsageBench {
                         .append(",\"cost_usd\":\"").append(r.cost).append("\"}");
             }
             body.append("]}");
-            LambdaHarness.Response response = lambda.handle(LambdaHarness.request("POST", "/usage/metrics", body.toString()));
+            LambdaHarness.Response response = handle(lambda, LambdaHarness.request("POST", "/usage/metrics", body.toString()));
             if (response.status() != 200 || !response.body().startsWith("{\"created\":" + size)) {
                 throw new IllegalStateException(response.status() + " " + response.body().substring(0, 200));
             }

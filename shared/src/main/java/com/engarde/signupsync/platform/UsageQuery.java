@@ -33,8 +33,8 @@ public record UsageQuery(ViewMode viewMode, UsageRange range, Instant since, Str
                 new InvalidInput("view_mode", "view_mode must be one of " + ViewMode.NAMES));
         Instant now = clock.instant();
         LocalDate today = now.atOffset(ZoneOffset.UTC).toLocalDate();
-        LocalDate defaultFrom = viewMode == ViewMode.MONTHLY ? today.withDayOfMonth(1).minusMonths(11) : today.minusDays(29);
-        UsageRange range = UsageRange.parse(params.get("date_from"), params.get("date_to"), defaultFrom, today, MAX_DAYS);
+        UsageRange range = UsageRange.parse(params.get("date_from"), params.get("date_to"),
+                defaultRange(viewMode, today).from(), today, MAX_DAYS);
         if (viewMode == ViewMode.MONTHLY) {
             range = new UsageRange(range.from().withDayOfMonth(1), range.to().withDayOfMonth(1));
         }
@@ -48,6 +48,15 @@ public record UsageQuery(ViewMode viewMode, UsageRange range, Instant since, Str
                 tenant == null ? null : JsonFields.uuid("tenant_id", tenant),
                 brand == null ? null : JsonFields.uuid("brand_id", brand),
                 number(params, "page", 1, 1_000_000), number(params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE));
+    }
+
+    /**
+     * What a view shows without dates on {@code today}: the last 30 days, or the last 12 months (by their first
+     * days, as a monthly range is held). The rollup precomputes exactly these.
+     */
+    static UsageRange defaultRange(ViewMode viewMode, LocalDate today) {
+        return viewMode == ViewMode.MONTHLY ? new UsageRange(today.withDayOfMonth(1).minusMonths(11), today.withDayOfMonth(1))
+                : new UsageRange(today.minusDays(29), today);
     }
 
     private static int number(Map<String, String> params, String name, int fallback, int max) {

@@ -76,6 +76,13 @@ public class UsageReports {
     }
 
     public UsagePage page(UsageQuery query, Rows rows) {
+        if (fromTotals(query) && query.tenantId() == null && query.planTier() == null
+                && query.offset() + query.pageSize() <= UsageRunningTotals.RANKS_WITH_MODELS) {
+            UsagePage precomputed = database.snapshot(connection -> defaultPage(connection, query, rows));
+            if (precomputed != null) {
+                return precomputed;
+            }
+        }
         Statements sql = fromTotals(query) ? totalsPage(query, rows) : recordsPage(query, rows);
         return database.transaction(connection -> {
             roomForOneAggregate(connection);
@@ -101,6 +108,44 @@ public class UsageReports {
                     totals.tokens(), totals.cost(), totals.storage(), totals.platform(),
                     totals.cost().subtract(totals.platform()), found);
         });
+    }
+
+    /**
+     * The page as the last rollup ranked it, when the query asks for a default range (the last 30 days, the last
+     * 12 months) as of that run's day, unfiltered; null otherwise.
+     */
+    private UsagePage defaultPage(Connection connection, UsageQuery query, Rows rows) throws SQLException {
+        String grain = UsageRunningTotals.grain(query.viewMode());
+        String kind = rows == Rows.USERS ? "users" : "tenants";
+        Totals totals;
+        try (PreparedStatement ps = prepare(connection, """
+                SELECT total_count, total_tokens, total_micros * 0.000001 AS total_cost, total_storage,
+                       platform_micros * 0.000001 AS platform_cost
+                FROM usage_default_totals
+                WHERE grain = ? AND row_kind = ? AND range_from = ? AND range_to = ? AND ranks_with_models >= ?""",
+                List.of(grain, kind, query.range().from(), query.range().to(), query.offset() + query.pageSize()));
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return null;
+            }
+            totals = Totals.of(rs);
+        }
+        List<UsageRow> found = new ArrayList<>();
+        try (PreparedStatement ps = prepare(connection, """
+                SELECT p.tenant_id, p.user_id, p.tokens, p.cost_micros * 0.000001 AS cost, p.storage_gb AS storage,
+                       t.name AS tenant_name, t.plan_tier, u.email, p.models::text AS models
+                FROM usage_default_pages p JOIN platform_tenants t ON t.id = p.tenant_id
+                LEFT JOIN platform_users u ON u.id = p.user_id
+                WHERE p.grain = ? AND p.row_kind = ? AND p.rank > ? AND p.rank <= ?
+                ORDER BY p.rank""", List.of(grain, kind, query.offset(), query.offset() + query.pageSize()));
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                found.add(row(rs, rows));
+            }
+        }
+        return new UsagePage(query.viewMode().id(), query.range().from(), query.range().to(), query.page(),
+                query.pageSize(), totals.count(), totals.tokens(), totals.cost(), totals.storage(), totals.platform(),
+                totals.cost().subtract(totals.platform()), found);
     }
 
     /** A page and, for a page past the last row, the totals alone; each with its parameters. */
@@ -177,17 +222,23 @@ public class UsageReports {
      */
     private static SqlParts totalsView(UsageQuery query, Rows rows) {
         List<Object> params = new ArrayList<>();
-        String table = rows == Rows.USERS ? "usage_user_totals" : "usage_tenant_totals";
-        String keys = rows == Rows.USERS ? "m.tenant_id, m.user_id" : "m.tenant_id";
-        String rowset = "SELECT " + keys + ", sum(m.tokens) AS tokens, sum(m.cost_micros) AS micros FROM " + table
-                + " m WHERE " + period(query, params) + tenantFilters(query, params) + " GROUP BY " + keys;
-        String series = """
-                SELECT DISTINCT ON (m.tenant_id, m.user_id, m.brand_id) m.tenant_id, m.user_id, m.brand_id,
-                       m.bigquery_storage_gb AS storage_gb
-                FROM admin_usage_reports m
-                WHERE %s AND m.bigquery_storage_gb IS NOT NULL%s
-                ORDER BY m.tenant_id, m.user_id, m.brand_id, m.storage_reported_at DESC, m.bigquery_storage_gb DESC
-                """.formatted(period(query, params), tenantFilters(query, params));
+        List<Object> filterParams = new ArrayList<>();
+        String filters = tenantFilters(query, filterParams);
+        String grain = UsageRunningTotals.grain(query.viewMode());
+        String rowset;
+        if (query.tenantId() == null && UsageRunningTotals.longRange(query)) {
+            // Two index reads per key, however long the range.
+            rowset = UsageRunningTotals.rowset(rows, grain, query.range().from(), query.range().to(), filters,
+                    filterParams, params);
+        } else {
+            // One tenant's rows, or a short range's, are fewer than two reads per key: summed directly.
+            String table = rows == Rows.USERS ? "usage_user_totals" : "usage_tenant_totals";
+            String keys = rows == Rows.USERS ? "m.tenant_id, m.user_id" : "m.tenant_id";
+            rowset = "SELECT " + keys + ", sum(m.tokens) AS tokens, sum(m.cost_micros) AS micros FROM " + table
+                    + " m WHERE " + period(query, params) + tenantFilters(query, params) + " GROUP BY " + keys;
+        }
+        String series = UsageRunningTotals.series(grain, query.range().from(), query.range().to(), filters,
+                filterParams, params);
         String with = """
                 WITH rowset AS MATERIALIZED (%s),
                 series AS MATERIALIZED (%s),
@@ -225,6 +276,8 @@ public class UsageReports {
     private static void roomForOneAggregate(Connection connection) throws SQLException {
         try (Statement set = connection.createStatement()) {
             set.execute("SET LOCAL work_mem = '64MB'");
+            // A cache of the per-key reads of the running totals only costs: every key is read once.
+            set.execute("SET LOCAL enable_memoize = off");
         }
     }
 

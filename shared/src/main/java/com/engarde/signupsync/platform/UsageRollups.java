@@ -215,10 +215,13 @@ public class UsageRollups {
 
     private final ServiceMetrics metrics;
 
-    public UsageRollups(Database database, AuditLog audit, ServiceMetrics metrics) {
+    private final java.time.Clock clock;
+
+    public UsageRollups(Database database, AuditLog audit, ServiceMetrics metrics, java.time.Clock clock) {
         this.database = database;
         this.audit = audit;
         this.metrics = metrics;
+        this.clock = clock;
     }
 
     /** What a run recomputed, and what the check then found (nothing, unless something is wrong). */
@@ -314,6 +317,9 @@ public class UsageRollups {
             }
             rollTotals(connection, "month", month);
         }
+        UsageRunningTotals.refresh(connection, "day", days);
+        UsageRunningTotals.refresh(connection, "month", months);
+        UsageRunningTotals.refreshDefaultPages(connection, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
         // A day's growth is measured against the 7 days before it: a changed day changes the next 7.
         SortedSet<LocalDate> healthDays = new TreeSet<>();
         days.forEach(d -> d.datesUntil(d.plusDays(8)).forEach(healthDays::add));
