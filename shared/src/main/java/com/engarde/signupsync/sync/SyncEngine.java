@@ -62,8 +62,9 @@ import java.util.concurrent.Future;
  * </ol>
  * Unchanged records cost no write. A record a connector hands over unmapped with the fingerprint of its raw form
  * ({@link SyncRecord#raw}) is unchanged when the record log holds that fingerprint, and is then never mapped: an
- * unchanged page costs its fetch, the hashing and two index reads. Any other record is mapped and unchanged when
- * what it maps to has the fingerprint last written.
+ * unchanged page costs its fetch, the hashing, one index read (on the fetching thread, which reads the record log's
+ * state of the page's records and key range once for both the comparison and the deletions) and the checkpoint.
+ * Any other record is mapped and unchanged when what it maps to has the fingerprint last written.
  * <p>
  * A {@link SyncDestination}'s run goes the same way with the direction turned: each batch is sent off the
  * writing thread, then its outcomes are recorded with the checkpoint in one transaction; claim, budget,
@@ -338,6 +339,10 @@ public class SyncEngine {
         private final SourceType sourceType;
         /** For a complete-snapshot source, what the pass listed so far, when this execution began the pass. */
         private Set<String> snapshotSeen;
+        /** Pages committed so far by this execution: read by the fetching thread, written by the writing thread. */
+        private volatile int committed;
+        /** What the last pages committed wrote to the record log (writing thread only). */
+        private final java.util.ArrayDeque<Written> recentlyWritten = new java.util.ArrayDeque<>();
 
         SourceExecution(SyncRun run, String owner, SyncSource source, TimeBudget budget) {
             super(run, owner, budget);
@@ -375,27 +380,24 @@ public class SyncEngine {
         }
 
         /**
-         * Fetches the next page, maps the records whose raw form the record log does not hold (one index read) and
-         * fingerprints what they map to, all off the writing thread. A record whose raw fingerprint is stored stays
-         * unmapped: the writing thread, which reads the record log again after the previous page committed, maps
-         * it only if that read no longer says unchanged.
+         * Fetches the next page and reads the record log's state of its records and key range (the page's one
+         * index read), maps the records whose raw form that state does not hold and fingerprints what they map to,
+         * all off the writing thread. A record whose raw fingerprint is stored stays unmapped. The state read here
+         * is used by the writing thread unless a page committed since the read began wrote one of its records
+         * (see {@link #stale}); then that thread reads it again.
          */
         private Fetched fetch(SyncPass pass) {
             SyncPage page = pass.next(budget);
-            List<String> rawIds = new ArrayList<>();
-            for (SyncRecord record : page.records()) {
-                if (record.isUnmapped()) {
-                    rawIds.add(record.externalId());
-                }
-            }
-            Map<String, byte[]> stored = rawIds.isEmpty() ? Map.of()
-                    : database.read(connection -> records.rawFingerprints(connection, source.sourceType(), rawIds));
+            int readAfter = committed;
+            Map<String, SyncRecord> listed = new LinkedHashMap<>();
+            page.records().forEach(r -> listed.put(r.externalId(), r));
+            Map<String, KnownRecord> known = known(page, listed, false);
             List<SyncRecord> taken = new ArrayList<>(page.records().size());
             Map<String, byte[]> fingerprints = new HashMap<>(page.records().size() * 2);
             for (SyncRecord record : page.records()) {
                 if (record.isUnmapped()) {
-                    byte[] before = stored.get(record.externalId());
-                    if (before != null && Arrays.equals(before, record.rawFingerprint())) {
+                    KnownRecord before = known.get(record.externalId());
+                    if (before != null && before.sameRaw(record.rawFingerprint())) {
                         taken.add(record);
                         continue;
                     }
@@ -407,7 +409,53 @@ public class SyncEngine {
                 }
             }
             return new Fetched(new SyncPage(page.number(), taken, page.range(), page.cursorAfter(), page.last()),
-                    fingerprints);
+                    fingerprints, known, readAfter);
+        }
+
+        /**
+         * Whether the state read with {@code fetched} may be out of date: a page committed after the read began (at
+         * most the one being written while the next was fetched) wrote a record the page lists, or one of its
+         * state, or one inside its key range.
+         */
+        private boolean stale(Fetched fetched, Map<String, SyncRecord> listed) {
+            SyncPage.KeyRange range = fetched.page().range();
+            for (Written w : recentlyWritten) {
+                if (w.commit() < fetched.readAfter()) {
+                    continue;
+                }
+                for (String id : w.ids()) {
+                    if (listed.containsKey(id) || fetched.known().containsKey(id)) {
+                        return true;
+                    }
+                }
+                if (range != null) {
+                    for (SortKey key : w.keys()) {
+                        if (range.contains(key)) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            return false;
+        }
+
+        /** Remembers what a committed page wrote to the record log, for {@link #stale}; the last two pages are enough. */
+        private void committed(List<Changed> changed, Map<String, byte[]> rawOnly, List<String> gone) {
+            List<String> ids = new ArrayList<>(changed.size() + rawOnly.size() + gone.size());
+            List<SortKey> keys = new ArrayList<>(changed.size());
+            for (Changed c : changed) {
+                ids.add(c.record().externalId());
+                if (c.record().sortKey() != null) {
+                    keys.add(c.record().sortKey());
+                }
+            }
+            ids.addAll(rawOnly.keySet());
+            ids.addAll(gone);
+            recentlyWritten.addLast(new Written(committed, ids, keys));
+            while (recentlyWritten.size() > 2) {
+                recentlyWritten.removeFirst();
+            }
+            committed++;
         }
 
         /** One page, one transaction: events, follow-ups, fingerprints, counts and cursor, or none of them. */
@@ -419,7 +467,8 @@ public class SyncEngine {
                 snapshotSeen.addAll(listed.keySet());
             }
             boolean snapshotEnds = snapshotSeen != null && page.last();
-            Map<String, KnownRecord> known = known(page, listed, snapshotEnds);
+            Map<String, KnownRecord> known = snapshotEnds || stale(fetched, listed) ? known(page, listed, snapshotEnds)
+                    : fetched.known();
 
             List<KnownRecord> missing = new ArrayList<>();
             if (source.deletions() == Deletions.SORTED_LISTING && page.range() != null) {
@@ -507,6 +556,7 @@ public class SyncEngine {
                         page.number(), e.getMessage());
                 counts = database.transaction(connection -> attempt.write(connection, true));
             }
+            committed(changed, rawOnly, gone);
             total = total.plus(counts);
             pagesWritten++;
             if (counts.failed() > 0) {
@@ -554,7 +604,7 @@ public class SyncEngine {
                 int created = 0;
                 int updated = 0;
                 // A record of an erased person is not written (nor remembered, so every later run says so too).
-                Set<String> erased = events.erased(connection, changed.stream()
+                Set<String> erased = changed.isEmpty() ? Set.of() : events.erased(connection, changed.stream()
                         .flatMap(c -> c.record().events().stream()).map(e -> e.person().email()).toList());
                 List<Changed> writable = erased.isEmpty() ? changed : changed.stream()
                         .filter(c -> c.record().events().stream().noneMatch(e -> erased.contains(e.person().email()))).toList();
@@ -707,8 +757,16 @@ public class SyncEngine {
         }
     }
 
-    /** A page fetched in the background, with the fingerprint of each mapped record. */
-    private record Fetched(SyncPage page, Map<String, byte[]> fingerprints) {
+    /**
+     * A page fetched in the background, with the fingerprint of each mapped record and the record log's state of the
+     * page as read after {@code readAfter} pages had committed.
+     */
+    private record Fetched(SyncPage page, Map<String, byte[]> fingerprints, Map<String, KnownRecord> known,
+                           int readAfter) {
+    }
+
+    /** The record-log rows a committed page wrote ({@code commit}: how many pages had committed before it). */
+    private record Written(int commit, List<String> ids, List<SortKey> keys) {
     }
 
     private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {

@@ -29,30 +29,6 @@ class SyncedRecords {
     }
 
     /**
-     * The raw fingerprints stored for these records, of those not marked deleted (a record without one is left
-     * out): what decides, before mapping, which records of a page are unchanged.
-     */
-    Map<String, byte[]> rawFingerprints(Connection connection, String sourceType, Collection<String> externalIds)
-            throws SQLException {
-        if (externalIds.isEmpty()) {
-            return Map.of();
-        }
-        Map<String, byte[]> raw = new HashMap<>(externalIds.size() * 2);
-        try (PreparedStatement select = connection.prepareStatement("SELECT external_id, raw_fingerprint FROM sync_records"
-                + " WHERE source_type = ? AND external_id = ANY(?::text[]) AND deleted_at IS NULL"
-                + " AND raw_fingerprint IS NOT NULL")) {
-            select.setString(1, sourceType);
-            select.setArray(2, connection.createArrayOf("text", externalIds.toArray()));
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    raw.put(rs.getString(1), rs.getBytes(2));
-                }
-            }
-        }
-        return raw;
-    }
-
-    /**
      * Records whose raw form changed but map to what was written: only their raw fingerprint is kept, so that the
      * next run recognises them unmapped. Rows already holding it are not rewritten.
      */
