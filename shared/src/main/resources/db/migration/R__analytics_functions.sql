@@ -111,7 +111,9 @@ BEGIN
     PERFORM 1 FROM analytics_leads WHERE lead_id = ANY(p_leads) ORDER BY lead_id FOR UPDATE;
     INSERT INTO analytics_leads AS a
     SELECT f.* FROM unnest(p_leads) AS k(lead_id)
-    CROSS JOIN LATERAL (SELECT * FROM analytics_leads_from_events v WHERE v.lead_id = k.lead_id) f
+    -- OFFSET 0 keeps the subquery from being pulled up into the join: pulled up, the lead id became a join
+    -- condition over the whole view, and every call aggregated every event (EXPLAIN of the generic plan).
+    CROSS JOIN LATERAL (SELECT * FROM analytics_leads_from_events v WHERE v.lead_id = k.lead_id OFFSET 0) f
     ON CONFLICT (lead_id) DO UPDATE SET
         cohort_at = EXCLUDED.cohort_at,
         ft_source = EXCLUDED.ft_source, ft_utm_source = EXCLUDED.ft_utm_source,
