@@ -96,10 +96,7 @@ $$;
 -- The leads are always few against a large table, and planner statistics on a fresh table can be empty: the
 -- lookups must stay index lookups whatever the planner guesses, as for the touch trigger in V1. The plan is
 -- planned once per connection (generic): planning the derivation anew for every statement of one event would
--- cost more than running it. Each lead's row is derived by a lookup of that lead (LATERAL over the ids): with
--- `lead_id = ANY($1)` a generic plan made from statistics that said funnel_events was empty (sampled while a
--- bulk load was still uncommitted) read whole indexes of funnel_events once per statement, one inside the other;
--- an equality on one lead id has no such plan.
+-- cost more than running it.
 CREATE OR REPLACE FUNCTION analytics_refresh_leads(p_leads bigint[]) RETURNS void
 LANGUAGE plpgsql
 SET plan_cache_mode = force_generic_plan
@@ -110,10 +107,7 @@ AS $$
 BEGIN
     PERFORM 1 FROM analytics_leads WHERE lead_id = ANY(p_leads) ORDER BY lead_id FOR UPDATE;
     INSERT INTO analytics_leads AS a
-    SELECT f.* FROM unnest(p_leads) AS k(lead_id)
-    -- OFFSET 0 keeps the subquery from being pulled up into the join: pulled up, the lead id became a join
-    -- condition over the whole view, and every call aggregated every event (EXPLAIN of the generic plan).
-    CROSS JOIN LATERAL (SELECT * FROM analytics_leads_from_events v WHERE v.lead_id = k.lead_id OFFSET 0) f
+    SELECT * FROM analytics_leads_from_events WHERE lead_id = ANY(p_leads)
     ON CONFLICT (lead_id) DO UPDATE SET
         cohort_at = EXCLUDED.cohort_at,
         ft_source = EXCLUDED.ft_source, ft_utm_source = EXCLUDED.ft_utm_source,
@@ -180,7 +174,6 @@ DECLARE
     v_utm_medium text;
     v_utm_campaign text;
     v_marketing boolean;
-    v_new bigint[];
     merged int;
 BEGIN
     SELECT count(*), min(lead_id), min(source_type), min(event_type), min(occurred_at), min(utm_source),
@@ -191,58 +184,7 @@ BEGIN
         RETURN NULL;
     END IF;
     IF n > 1 OR v_type IN ('ticket_purchased', 'ticket_refunded', 'appointment_booked', 'appointment_cancelled') THEN
-        -- A lead without a row has no other event (every stored event's lead has its row): its row is derived
-        -- from the statement's events alone, as analytics_leads_from_events would derive it, without reading
-        -- them back. A row a concurrent writer inserted meanwhile is left to the recomputation of the others.
-        WITH fresh AS (
-            SELECT e.*, CASE e.event_type
-                            WHEN 'ticket_purchased' THEN bool_or(e.event_type = 'ticket_refunded') OVER w
-                            WHEN 'appointment_booked' THEN bool_or(e.event_type = 'appointment_cancelled') OVER w
-                            ELSE false END AS voided,
-                   (extract(epoch FROM e.occurred_at) * 1000000)::bigint * 16
-                   + array_position(ARRAY['lead_captured', 'appointment_booked', 'appointment_cancelled',
-                                          'appointment_completed', 'event_registered', 'event_attended',
-                                          'ticket_purchased', 'ticket_refunded', 'signup_started',
-                                          'signup_completed', 'converted'], e.event_type) - 1 AS occurrence
-            FROM changed_events e
-            WHERE NOT EXISTS (SELECT 1 FROM analytics_leads a WHERE a.lead_id = e.lead_id)
-            WINDOW w AS (PARTITION BY e.lead_id, e.source_type, e.external_id)
-        ),
-        inserted AS (
-            INSERT INTO analytics_leads
-            SELECT lead_id,
-                   min(occurred_at),
-                   (array_agg(source_type  ORDER BY occurred_at, event_type = 'converted', id))[1],
-                   (array_agg(utm_source   ORDER BY occurred_at, event_type = 'converted', id))[1],
-                   (array_agg(utm_medium   ORDER BY occurred_at, event_type = 'converted', id))[1],
-                   (array_agg(utm_campaign ORDER BY occurred_at, event_type = 'converted', id))[1],
-                   (array_agg(source_type  ORDER BY event_type <> 'converted' DESC, occurred_at DESC, id DESC))[1],
-                   (array_agg(utm_source   ORDER BY event_type <> 'converted' DESC, occurred_at DESC, id DESC))[1],
-                   (array_agg(utm_medium   ORDER BY event_type <> 'converted' DESC, occurred_at DESC, id DESC))[1],
-                   (array_agg(utm_campaign ORDER BY event_type <> 'converted' DESC, occurred_at DESC, id DESC))[1],
-                   (array_agg(occurred_at  ORDER BY event_type <> 'converted' DESC, occurred_at DESC, id DESC))[1],
-                   min(occurred_at) FILTER (WHERE event_type = 'lead_captured'),
-                   min(occurred_at) FILTER (WHERE event_type = 'appointment_booked' AND NOT voided),
-                   min(occurred_at) FILTER (WHERE event_type = 'appointment_cancelled'),
-                   min(occurred_at) FILTER (WHERE event_type = 'appointment_completed'),
-                   min(occurred_at) FILTER (WHERE event_type = 'event_registered'),
-                   min(occurred_at) FILTER (WHERE event_type = 'event_attended'),
-                   min(occurred_at) FILTER (WHERE event_type = 'ticket_purchased' AND NOT voided),
-                   min(occurred_at) FILTER (WHERE event_type = 'ticket_refunded'),
-                   min(occurred_at) FILTER (WHERE event_type = 'signup_started'),
-                   min(occurred_at) FILTER (WHERE event_type = 'signup_completed'),
-                   min(occurred_at) FILTER (WHERE event_type = 'converted'),
-                   array_agg(occurrence ORDER BY occurrence)
-            FROM fresh
-            GROUP BY lead_id
-            ON CONFLICT (lead_id) DO NOTHING
-            RETURNING lead_id
-        )
-        SELECT array_agg(lead_id) INTO v_new FROM inserted;
-        IF cardinality(v_new) IS DISTINCT FROM (SELECT count(DISTINCT lead_id) FROM changed_events) THEN
-            PERFORM analytics_refresh_leads(ARRAY(SELECT DISTINCT lead_id FROM changed_events
-                                                  WHERE lead_id <> ALL(COALESCE(v_new, '{}'))));
-        END IF;
+        PERFORM analytics_refresh_leads(ARRAY(SELECT DISTINCT lead_id FROM changed_events));
         RETURN NULL;
     END IF;
     v_marketing := v_type <> 'converted';

@@ -5,21 +5,15 @@ import com.engarde.signupsync.testing.LambdaHarness;
 import com.engarde.signupsync.testing.LambdaHarness.Response;
 import com.engarde.signupsync.testing.Race;
 import com.engarde.signupsync.testing.Rows;
-import com.engarde.signupsync.testing.TestDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -102,47 +96,6 @@ class FunnelEventTest {
         Map<String, Object> lead = Rows.row("SELECT first_touch_at, last_touch_at FROM leads");
         assertThat(lead.get("first_touch_at")).isEqualTo(Instant.parse("2026-03-01T10:00:00Z"));
         assertThat(lead.get("last_touch_at")).isEqualTo(Instant.parse("2026-03-09T10:00:00Z"));
-    }
-
-    /**
-     * A new person's lead is written with the touches of its events in the call (V37); when a concurrent writer
-     * stores the same event key first (for someone else), the event is not inserted and the new lead must not
-     * keep the touch of an event that does not exist.
-     */
-    @Test
-    void aNewLeadKeepsNoTouchOfAnEventAConcurrentWriterStoredFirst() throws Exception {
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        try (Connection other = TestDatabase.get().dataSource().getConnection();
-             Statement s = other.createStatement()) {
-            other.setAutoCommit(false);
-            s.execute("INSERT INTO leads (email) VALUES ('first.writer@example.com')");
-            s.execute("INSERT INTO funnel_events (lead_id, source_type, event_type, external_id, occurred_at)"
-                    + " SELECT id, 'zoom', 'event_registered', 'shared-key', '2026-03-01T10:00:00Z' FROM leads"
-                    + " WHERE email = 'first.writer@example.com'");
-            Future<Response> late = pool.submit(() -> post(event("second.writer@example.com", "shared-key",
-                    "2026-03-02T10:00:00Z")));
-            // The handler's insert waits on the uncommitted event with its key; then the first writer commits.
-            long waiting = 0;
-            for (int polls = 0; waiting == 0 && polls < 20_000; polls++) {
-                waiting = Rows.number("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                        + " AND query LIKE '%write_funnel_events%'");
-                Thread.onSpinWait();
-            }
-            assertThat(waiting).as("the handler waits on the first writer's event").isEqualTo(1);
-            other.commit();
-
-            Response r = late.get();
-            assertThat(r.status()).isEqualTo(200);
-            assertThat(r.json().at("/event/email").asText()).isEqualTo("first.writer@example.com");
-        } finally {
-            pool.shutdownNow();
-        }
-        assertThat(Rows.count("funnel_events")).isEqualTo(1);
-        assertThat(Rows.row("SELECT first_touch_event_id, last_touch_event_id, first_touch_at FROM leads"
-                + " WHERE email = 'second.writer@example.com'"))
-                .containsEntry("first_touch_event_id", null)
-                .containsEntry("last_touch_event_id", null)
-                .containsEntry("first_touch_at", null);
     }
 
     @Test
