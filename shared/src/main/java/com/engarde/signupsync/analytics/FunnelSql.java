@@ -70,10 +70,11 @@ final class FunnelSql {
         if (!q.exclude().isEmpty()) {
             String codes = q.exclude().stream().map(t -> String.valueOf(t.ordinal())).sorted()
                     .collect(Collectors.joining(", "));
+            // A function (V37), not an inline EXISTS: a correlated subquery would keep the scan on one core.
             sql.append(" WHERE NOT (r.reached >= 2 AND ").append(mayHaveExcluded(q.exclude(), n))
-                    .append(" AND EXISTS (SELECT 1 FROM unnest(r.occurrences) o WHERE (o & 15) IN (")
-                    .append(codes).append(") AND (o >> 4) > ").append(micros(spanEnd("least", n)))
-                    .append(" AND (o >> 4) < ").append(micros(spanEnd("greatest", n))).append("))");
+                    .append(" AND analytics_occurred_between(r.occurrences, ARRAY[").append(codes)
+                    .append("]::bigint[], ").append(micros(spanEnd("least", n))).append(", ")
+                    .append(micros(spanEnd("greatest", n))).append("))");
         }
         sql.append(")\n");
     }
@@ -351,8 +352,11 @@ final class FunnelSql {
         if (exclude.contains(EventType.TICKET_PURCHASED) || exclude.contains(EventType.APPOINTMENT_BOOKED)) {
             return "true";
         }
-        String end = micros(spanEnd("greatest", n));
-        return exclude.stream().sorted().map(t -> "coalesce(" + micros("r.at_" + t.id()) + " < " + end + ", false)")
+        // Timestamps compared as they are (microseconds, as the occurrences are), and the span's end computed only
+        // for a lead that did the type at all: most leads did none, and this runs for every lead of the cohort.
+        String end = spanEnd("greatest", n);
+        return exclude.stream().sorted().map(t -> "r.at_" + t.id())
+                .map(at -> "(" + at + " IS NOT NULL AND " + at + " < " + end + ")")
                 .collect(Collectors.joining(" OR ", "(", ")"));
     }
 
