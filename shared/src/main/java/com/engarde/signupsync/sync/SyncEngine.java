@@ -213,10 +213,6 @@ public class SyncEngine {
          */
         abstract Callable<TakenPage> open();
 
-        /** Ends what {@link #open} started (the fetching thread may still be finishing a page). */
-        void close() {
-        }
-
         /** Requests sent since the last checkpoint recorded them. */
         int newRequests() {
             int now = budget.requestCount();
@@ -269,7 +265,6 @@ public class SyncEngine {
                         + (e.getMessage() == null ? "" : ": " + e.getMessage()));
             } finally {
                 fetcher.shutdownNow();
-                close();
             }
         }
 
@@ -348,8 +343,6 @@ public class SyncEngine {
         private volatile int committed;
         /** What the last pages committed wrote to the record log (writing thread only). */
         private final java.util.ArrayDeque<Written> recentlyWritten = new java.util.ArrayDeque<>();
-        /** The pass {@link #open} opened, closed when the invocation's work ends. */
-        private SyncPass pass;
 
         SourceExecution(SyncRun run, String owner, SyncSource source, TimeBudget budget) {
             super(run, owner, budget);
@@ -364,23 +357,10 @@ public class SyncEngine {
                 snapshotSeen = new HashSet<>();
             }
             SyncPass pass = source.open(run.cursorAfter());
-            this.pass = pass;
             return () -> {
                 Fetched fetched = fetch(pass);
                 return new TakenPage(fetched.page().last(), () -> write(pass, fetched));
             };
-        }
-
-        @Override
-        void close() {
-            if (pass != null) {
-                try {
-                    pass.close();
-                } catch (RuntimeException e) {
-                    LOG.warn("sync run {} of {}: closing the pass failed: {}", run.id(), run.sourceType(),
-                            e.getClass().getSimpleName());
-                }
-            }
         }
 
         /**

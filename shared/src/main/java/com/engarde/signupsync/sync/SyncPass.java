@@ -34,13 +34,4 @@ public interface SyncPass {
      */
     default void written(Connection connection, SyncPage page, List<FailedRecord> failed) throws SQLException {
     }
-
-    /**
-     * The engine is done with this pass for this invocation (it ended, handed over, or failed): work the pass
-     * started ahead, such as a request for a page it was not asked for, is stopped and dropped. Called once, from
-     * the thread that ran the invocation; a {@link #next} still running on the fetching thread (the engine stopped
-     * while it fetched) must not start anything new afterwards.
-     */
-    default void close() {
-    }
 }

@@ -44,10 +44,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * EasyAppointments as a pull source.
@@ -74,12 +70,6 @@ import java.util.concurrent.Future;
  * missing appointment of a window pass (it may have been moved out of the window), are confirmed one by one
  * with {@code GET /appointments/{id}}, 404 meaning deleted. A deleted upcoming appointment gets an
  * {@code appointment_cancelled} event, so it does not linger as booked; a deleted past one is only marked.
- * <p>
- * <b>Reading ahead.</b> Pages are offsets, so the next page's request is known before this one is processed: it
- * is sent as soon as a full page arrives, and its answer is what the next page is made of. The vendor's round
- * trip then overlaps the page's hashing, the record log's read and the write of the page before. The one cost:
- * when an invocation stops after a full page (its time budget, a failure), the request sent for the page after
- * it is dropped unread, and the next invocation asks for that page again.
  */
 @Singleton
 public class EasyAppointmentsSource implements SyncSource {
@@ -95,13 +85,6 @@ public class EasyAppointmentsSource implements SyncSource {
     private final Appointments kept;
     private final String mappingVersion;
     private EasyAppointmentsClient client;
-
-    /** The threads that send a pass's next request ahead (see the class comment); idle ones end after a minute. */
-    private static final ExecutorService AHEAD = Executors.newCachedThreadPool(task -> {
-        Thread thread = new Thread(task, "easyappointments-ahead");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     @jakarta.inject.Inject
     public EasyAppointmentsSource(EasyAppointmentsSettings settings, SourceCredentials credentials, RetryPolicy retry,
@@ -170,10 +153,6 @@ public class EasyAppointmentsSource implements SyncSource {
         }
     }
 
-    /** A request sent ahead: the page and length it asked for, and its answer to come. */
-    private record Ahead(int page, int length, Future<List<EasyAppointmentsClient.Listed>> listing) {
-    }
-
     private final class Pass implements SyncPass {
         private final EasyAppointmentsClient api;
         private EasyAppointmentsCursor cursor;
@@ -194,9 +173,6 @@ public class EasyAppointmentsSource implements SyncSource {
         private final Map<Integer, List<String>> pageIds = new ConcurrentHashMap<>();
         /** Each page's missing appointments found still there (mapped again), written with that page. */
         private final Map<Integer, List<String>> refound = new ConcurrentHashMap<>();
-        /** The next page's listing, requested ahead (see the class comment); null when none is. */
-        private Ahead ahead;
-        private boolean closed;
 
         Pass(EasyAppointmentsClient api, EasyAppointmentsCursor cursor) {
             this.api = api;
@@ -210,10 +186,7 @@ public class EasyAppointmentsSource implements SyncSource {
                 rawContext = AppointmentMapper.rawContext(mappingVersion, settings, catalog);
             }
             int length = settings.pageSize();
-            List<EasyAppointmentsClient.Listed> page = listing(length, budget);
-            if (page.size() >= length) {
-                requestAhead(cursor.page() + 1, length, budget);
-            }
+            List<EasyAppointmentsClient.Listed> page = api.appointmentListing(cursor.page(), length, cursor.from(), budget);
             List<SyncRecord> records = new ArrayList<>(page.size());
             long maxId = Long.MIN_VALUE;
             long previous = Long.MIN_VALUE;
@@ -250,55 +223,6 @@ public class EasyAppointmentsSource implements SyncSource {
             int number = cursor.page();
             cursor = cursor.after(maxId, last);
             return new SyncPage(number, records, range, cursor.json(), last);
-        }
-
-        /** The cursor's page: the answer to the request sent ahead for it, or one sent now. */
-        private List<EasyAppointmentsClient.Listed> listing(int length, TimeBudget budget) {
-            Ahead taken;
-            synchronized (this) {
-                taken = ahead;
-                ahead = null;
-            }
-            if (taken == null || taken.page() != cursor.page() || taken.length() != length) {
-                if (taken != null) {
-                    taken.listing().cancel(true);
-                }
-                return api.appointmentListing(cursor.page(), length, cursor.from(), budget);
-            }
-            try {
-                return taken.listing().get();
-            } catch (InterruptedException e) {
-                taken.listing().cancel(true);
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for an EasyAppointments page", e);
-            } catch (ExecutionException e) {
-                // The request's own failure (an HTTP error, a vendor limit, the budget), as if sent now.
-                if (e.getCause() instanceof RuntimeException failure) {
-                    throw failure;
-                }
-                if (e.getCause() instanceof Error error) {
-                    throw error;
-                }
-                throw new IllegalStateException(e.getCause());
-            }
-        }
-
-        /** Sends the request for {@code page} now, unless the pass was closed meanwhile. */
-        private synchronized void requestAhead(int page, int length, TimeBudget budget) {
-            if (closed) {
-                return;
-            }
-            LocalDate from = cursor.from();
-            ahead = new Ahead(page, length, AHEAD.submit(() -> api.appointmentListing(page, length, from, budget)));
-        }
-
-        @Override
-        public synchronized void close() {
-            closed = true;
-            if (ahead != null) {
-                ahead.listing().cancel(true);
-                ahead = null;
-            }
         }
 
         private SyncRecord map(JsonNode appointment, Instant now, TimeBudget budget) {

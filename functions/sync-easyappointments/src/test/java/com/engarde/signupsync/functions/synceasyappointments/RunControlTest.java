@@ -76,11 +76,6 @@ class RunControlTest {
                     public MissingRecords resolveMissing(SyncPage page, List<KnownRecord> missing, TimeBudget budget) {
                         return pass.resolveMissing(page, missing, budget);
                     }
-
-                    @Override
-                    public void close() {
-                        pass.close();
-                    }
                 };
             }
         };
