@@ -39,7 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * loaded by COPY and rolled up. Usage: UsageBench [records] [tenants] [--reuse [--keep-rollups]]; {@code --reuse}
  * keeps the records a previous run loaded into SIGNUP_SYNC_TEST_DATABASE_URL (the load checks three foreign keys
  * per record and takes about 8 minutes at 20 million here) and only rolls them up again (about 46 s a month);
- * {@code --keep-rollups} keeps that run's rollups too and runs only the measured phases.
+ * {@code --keep-rollups} keeps that run's rollups too and runs only the measured phases; {@code --ingest-only} runs
+ * the ingest phase alone (three rounds, each handler/COPY ratio, their median).
  * <ol>
  *   <li>daily and monthly views: p50 of a page through the admin-platform-usage handler in-process, against
  *       the same page aggregated from the raw records by one SQL statement;</li>
@@ -103,8 +104,10 @@ public final class UsageBench {
             if (!keepRollups) {
                 rollUp(lambda, db);
             }
-            views(lambda, db);
-            export(lambda, db);
+            if (!java.util.Arrays.asList(args).contains("--ingest-only")) {
+                views(lambda, db);
+                export(lambda, db);
+            }
             ingest(lambda, db, tenants);
         }
         System.exit(0);
@@ -301,26 +304,28 @@ public final class UsageBench {
     private static void ingest(LambdaHarness lambda, TestDatabase db, int tenants) throws Exception {
         int batches = 30;
         int size = 1000;
-        // Warm-up, so the JIT does not decide the ratio.
-        batchIngest(lambda, "warm", 10, size, tenants);
-        copyRecords(db, "warm-copy", 0, 10_000, tenants);
-        double best = 0;
-        double bestCopy = 0;
-        for (int round = 1; round <= 2; round++) {
+        // Warm-up, so the JIT does not decide the ratio: with 10 batches, run alone (--ingest-only), the handler's
+        // rounds still rose from 40% to 63% of COPY.
+        for (int pass = 1; pass <= 2; pass++) {
+            batchIngest(lambda, "warm" + pass, batches, size, tenants);
+            copyRecords(db, "warm-copy" + pass, 0, (long) batches * size, tenants);
+        }
+        List<Double> ratios = new ArrayList<>();
+        for (int round = 1; round <= 3; round++) {
             long a = System.nanoTime();
             batchIngest(lambda, "r" + round, batches, size, tenants);
             double rate = batches * size / seconds(a);
             long b = System.nanoTime();
             copyRecords(db, "copy-r" + round, 0, (long) batches * size, tenants);
             double copyRate = batches * size / seconds(b);
-            System.out.printf("    ingest round %d: handler %,.0f records/s, COPY %,.0f records/s; load %s%n", round, rate,
-                    copyRate, load());
-            best = Math.max(best, rate);
-            bestCopy = Math.max(bestCopy, copyRate);
+            System.out.printf("    ingest round %d: handler %,.0f records/s, COPY %,.0f records/s, handler/COPY = %.0f%%;"
+                    + " load %s%n", round, rate, copyRate, 100 * rate / copyRate, load());
+            ratios.add(rate / copyRate);
         }
-        System.out.printf("(3) ingest, %,d records in batches of %,d, best of 2: usage-ingest handler %,.0f records/s,"
-                + " COPY of the same rows %,.0f records/s; handler/COPY = %.0f%% (target >= 50%%)%n",
-                batches * size, size, best, bestCopy, 100 * best / bestCopy);
+        java.util.Collections.sort(ratios);
+        System.out.printf("(3) ingest, %,d records in batches of %,d, 3 rounds: usage-ingest handler against COPY of the"
+                + " same rows in the same round, median %.0f%% (%.0f%% to %.0f%%; target >= 50%%)%n",
+                batches * size, size, 100 * ratios.get(1), 100 * ratios.get(0), 100 * ratios.get(2));
     }
 
     private static void batchIngest(LambdaHarness lambda, String run, int batches, int size, int tenants) {
