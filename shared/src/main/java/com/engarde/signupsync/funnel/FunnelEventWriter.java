@@ -81,6 +81,11 @@ public class FunnelEventWriter {
     private final Database database;
     private final ObjectMapper mapper;
     private final ErasedPeople erased;
+    /**
+     * Set once a write found an erasure recorded; from then on this container looks people up before it writes.
+     * Only ever set: an erasure that was recorded once makes the lookup necessary, and a lookup is never wrong.
+     */
+    private volatile boolean erasuresRecorded;
 
     public FunnelEventWriter(Database database, ObjectMapper mapper, ErasedPeople erased) {
         this.database = database;
@@ -109,16 +114,34 @@ public class FunnelEventWriter {
         if (events.isEmpty()) {
             return List.of();
         }
-        Set<String> gone = erased(connection, events.stream().map(e -> e.person().email()).toList());
-        if (!gone.isEmpty()) {
-            List<NewFunnelEvent> kept = events.stream().filter(e -> !gone.contains(e.person().email())).toList();
-            Iterator<WrittenEvent> written = write(connection, kept).iterator();
-            List<WrittenEvent> results = new ArrayList<>(events.size());
-            for (NewFunnelEvent event : events) {
-                results.add(gone.contains(event.person().email()) ? WrittenEvent.erased() : written.next());
+        if (!erasuresRecorded) {
+            // While no one was ever erased (the common case), the check and the write are one statement (V38).
+            List<WrittenEvent> written = writeNotErased(connection, events, true);
+            if (written != null) {
+                return written;
             }
-            return results;
+            erasuresRecorded = true;
         }
+        Set<String> gone = erased(connection, events.stream().map(e -> e.person().email()).toList());
+        if (gone.isEmpty()) {
+            return writeNotErased(connection, events, false);
+        }
+        List<NewFunnelEvent> kept = events.stream().filter(e -> !gone.contains(e.person().email())).toList();
+        Iterator<WrittenEvent> written = (kept.isEmpty() ? List.<WrittenEvent>of()
+                : writeNotErased(connection, kept, false)).iterator();
+        List<WrittenEvent> results = new ArrayList<>(events.size());
+        for (NewFunnelEvent event : events) {
+            results.add(gone.contains(event.person().email()) ? WrittenEvent.erased() : written.next());
+        }
+        return results;
+    }
+
+    /**
+     * Writes events of people known not to be erased; with {@code unlessErased}, of people not looked up yet, and
+     * then only if no erasure is recorded at all: null when one is, and nothing was written.
+     */
+    private List<WrittenEvent> writeNotErased(Connection connection, List<NewFunnelEvent> events, boolean unlessErased)
+            throws SQLException {
         Map<EventKey, Integer> firstIndex = new LinkedHashMap<>();
         for (int i = 0; i < events.size(); i++) {
             firstIndex.putIfAbsent(events.get(i).key(), i);
@@ -126,7 +149,11 @@ public class FunnelEventWriter {
         List<NewFunnelEvent> unique = firstIndex.values().stream().map(events::get).toList();
         // One statement: the leads of events not stored yet, and those events (see write_funnel_events, V34).
         // Stored events are read only for the keys it did not create: duplicates, or a concurrent writer's.
-        Map<EventKey, FunnelEvent> created = new HashMap<>(writeNew(connection, unique));
+        Map<EventKey, FunnelEvent> first = writeNew(connection, unique, unlessErased);
+        if (first == null) {
+            return null;
+        }
+        Map<EventKey, FunnelEvent> created = new HashMap<>(first);
         Map<EventKey, FunnelEvent> existing = new HashMap<>();
         List<EventKey> missing = unique.stream().map(NewFunnelEvent::key).filter(k -> !created.containsKey(k)).toList();
         if (!missing.isEmpty()) {
@@ -137,7 +164,7 @@ public class FunnelEventWriter {
             List<NewFunnelEvent> again = unique.stream()
                     .filter(e -> !created.containsKey(e.key()) && !existing.containsKey(e.key())).toList();
             if (!again.isEmpty()) {
-                created.putAll(writeNew(connection, again));
+                created.putAll(writeNew(connection, again, false));
                 List<EventKey> still = again.stream().map(NewFunnelEvent::key)
                         .filter(k -> !created.containsKey(k)).toList();
                 if (!still.isEmpty()) {
@@ -271,8 +298,16 @@ public class FunnelEventWriter {
                                      ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::jsonb[])
             """;
 
-    /** Writes the events whose key is not stored, with their leads, in one statement; answers those it created. */
-    private Map<EventKey, FunnelEvent> writeNew(Connection connection, List<NewFunnelEvent> events) throws SQLException {
+    /** The same, unless an erasure is recorded: then one row with a null event id, and nothing written (V38). */
+    private static final String WRITE_NEW_UNLESS_ERASED = WRITE_NEW.replace("FROM write_funnel_events(",
+            "FROM write_funnel_events_unless_erased(");
+
+    /**
+     * Writes the events whose key is not stored, with their leads, in one statement; answers those it created.
+     * With {@code unlessErased}, null if an erasure is recorded (nothing was written).
+     */
+    private Map<EventKey, FunnelEvent> writeNew(Connection connection, List<NewFunnelEvent> events, boolean unlessErased)
+            throws SQLException {
         int n = events.size();
         String[] data = new String[n];
         Map<EventKey, NewFunnelEvent> byKey = new HashMap<>(n * 2);
@@ -281,7 +316,7 @@ public class FunnelEventWriter {
             byKey.put(events.get(i).key(), events.get(i));
         }
         Map<EventKey, FunnelEvent> created = new HashMap<>(n * 2);
-        try (PreparedStatement write = connection.prepareStatement(WRITE_NEW)) {
+        try (PreparedStatement write = connection.prepareStatement(unlessErased ? WRITE_NEW_UNLESS_ERASED : WRITE_NEW)) {
             write.setArray(1, textArray(connection, events, e -> e.person().email()));
             write.setArray(2, textArray(connection, events, e -> e.person().firstName()));
             write.setArray(3, textArray(connection, events, e -> e.person().lastName()));
@@ -298,9 +333,13 @@ public class FunnelEventWriter {
             write.setArray(14, connection.createArrayOf("text", data));
             try (ResultSet rs = write.executeQuery()) {
                 while (rs.next()) {
+                    long id = rs.getLong(1);
+                    if (rs.wasNull()) {
+                        return null;
+                    }
                     EventKey key = new EventKey(rs.getString(3), rs.getString(4), rs.getString(5));
                     NewFunnelEvent e = byKey.get(key);
-                    created.put(key, new FunnelEvent(rs.getLong(1), rs.getLong(2), e.person().email(),
+                    created.put(key, new FunnelEvent(id, rs.getLong(2), e.person().email(),
                             key.sourceType(), key.eventType(), key.externalId(), e.occurredAt(), e.utm().source(),
                             e.utm().medium(), e.utm().campaign(), e.utm().term(), e.utm().content(), e.eventData(),
                             rs.getTimestamp(6).toInstant()));
