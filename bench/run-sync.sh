@@ -5,8 +5,5 @@
 # Usage: bench/run-sync.sh [appointments] [--rounds N (default 3)] [--single-copy]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# A migration deleted or renamed in the sources stays in target/classes until a clean build, and the database
-# would be migrated with it: the migrations are copied afresh every time.
-rm -rf shared/target/classes/db/migration
 mvn -B -q -DskipTests package -pl bench -am
 exec java -Xmx256m -cp bench/target/signup-sync-bench.jar com.engarde.signupsync.bench.SyncBench "$@"

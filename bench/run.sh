@@ -9,9 +9,6 @@ if [ "${1:-ingest}" = coldstart ] || [ "${1:-ingest}" = all ]; then
 else
   functions=functions/funnel-events
 fi
-# A migration deleted or renamed in the sources stays in target/classes until a clean build, and the database
-# would be migrated with it: the migrations are copied afresh every time.
-rm -rf shared/target/classes/db/migration
 mvn -B -q -DskipTests package -pl "bench,$functions" -am
 # A benchmark runs from its own copy of the jar, so a build started meanwhile (another bench/run.sh, a test run)
 # cannot rewrite the classes it is still loading. (The cold-start benchmark starts the functions' own jars.)
